@@ -1,0 +1,17 @@
+//! A skill a framework uses.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "framework_skill")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub framework_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub skill_id: i64,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

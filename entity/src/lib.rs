@@ -1,0 +1,11 @@
+//! SeaORM entities of the skills graph: one module per table, no GraphQL in here.
+pub mod framework;
+pub mod framework_skill;
+pub mod role;
+pub mod role_framework;
+pub mod role_skill;
+pub mod skill;
+pub mod skill_alias;
+pub mod skill_broader;
+pub mod skill_prerequisite;
+pub mod skill_related;

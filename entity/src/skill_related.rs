@@ -1,0 +1,17 @@
+//! A related skill; stored in both directions.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "skill_related")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub skill_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub related_id: i64,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

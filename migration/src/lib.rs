@@ -1,0 +1,13 @@
+//! Schema migrations, one file per step; an applied step is never edited.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_graph;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_create_graph::Migration)]
+    }
+}

@@ -1,0 +1,304 @@
+//! Frameworks: lookups, lists and curator writes. A framework always uses its own language.
+use entity::{framework, skill};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+
+use crate::{
+    catalog::{
+        clean_opt, clean_text, delete_edge, insert_edge,
+        pages::{Filter, Page, PageArgs},
+        skills, validate_slug, EntityRef, FRAMEWORK_CATEGORIES,
+    },
+    error::{AppError, AppResult},
+};
+
+pub async fn find(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<Option<framework::Model>> {
+    let q = match r {
+        EntityRef::Id(id) => framework::Entity::find_by_id(*id),
+        EntityRef::Slug(s) => {
+            framework::Entity::find().filter(framework::Column::Slug.eq(s.as_str()))
+        }
+    };
+    Ok(q.one(db).await?)
+}
+
+pub async fn get(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<framework::Model> {
+    find(db, r)
+        .await?
+        .ok_or_else(|| AppError::not_found("framework", r))
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct FrameworkFilter {
+    /// Slug of the language skill.
+    pub language: Option<String>,
+}
+
+impl FrameworkFilter {
+    fn to_sql(&self) -> Filter {
+        let mut f = Filter::default();
+        if let Some(lang) = &self.language {
+            f = f.and(
+                "t.language_id IN (SELECT s.id FROM skill s WHERE s.slug = ?)",
+                vec![lang.clone().into()],
+            );
+        }
+        f
+    }
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &FrameworkFilter,
+    args: &PageArgs,
+) -> AppResult<Page<framework::Model>> {
+    crate::catalog::pages::list_page(db, "framework", "slug", &filter.to_sql(), args).await
+}
+
+pub async fn count(db: &impl ConnectionTrait, filter: &FrameworkFilter) -> AppResult<u64> {
+    crate::catalog::pages::list_count(db, "framework", &filter.to_sql()).await
+}
+
+#[derive(Clone, Debug)]
+pub struct NewFramework {
+    pub slug: String,
+    pub name: String,
+    pub language: EntityRef,
+    pub category: String,
+    pub first_release_year: Option<i32>,
+    pub license: Option<String>,
+    pub homepage: Option<String>,
+    pub description: Option<String>,
+    pub esco_uri: Option<String>,
+    pub onet_name: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct FrameworkPatch {
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub language: Option<EntityRef>,
+    pub category: Option<String>,
+    pub first_release_year: Option<Option<i32>>,
+    pub license: Option<Option<String>>,
+    pub homepage: Option<Option<String>>,
+    pub description: Option<Option<String>>,
+    pub esco_uri: Option<Option<String>>,
+    pub onet_name: Option<Option<String>>,
+}
+
+fn validate_category(c: &str) -> AppResult<()> {
+    if FRAMEWORK_CATEGORIES.contains(&c) {
+        Ok(())
+    } else {
+        Err(AppError::Validation(format!(
+            "unknown framework category '{c}' (one of {})",
+            FRAMEWORK_CATEGORIES.join(", ")
+        )))
+    }
+}
+
+fn validate_year(y: Option<i32>) -> AppResult<()> {
+    let max = chrono::Datelike::year(&chrono::Utc::now()) + 1;
+    match y {
+        Some(y) if !(1950..=max).contains(&y) => Err(AppError::Validation(format!(
+            "firstReleaseYear must be between 1950 and {max}, got {y}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn clean_homepage(h: Option<&str>) -> AppResult<Option<String>> {
+    let h = clean_opt("homepage", h, 500)?;
+    if let Some(url) = &h {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(AppError::Validation(format!(
+                "homepage must be an http(s) URL, got '{url}'"
+            )));
+        }
+    }
+    Ok(h)
+}
+
+async fn language(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<skill::Model> {
+    let s = skills::get(db, r).await?;
+    if s.kind != "language" {
+        return Err(AppError::Validation(format!(
+            "language must be a skill of kind language; '{}' is a {}",
+            s.slug, s.kind
+        )));
+    }
+    Ok(s)
+}
+
+pub async fn create(db: &DatabaseConnection, input: NewFramework) -> AppResult<framework::Model> {
+    validate_slug(&input.slug)?;
+    validate_category(&input.category)?;
+    validate_year(input.first_release_year)?;
+    let name = clean_text("name", &input.name, 200)?;
+    let homepage = clean_homepage(input.homepage.as_deref())?;
+    let txn = db.begin().await?;
+    let lang = language(&txn, &input.language).await?;
+    let now = chrono::Utc::now();
+    let model = framework::ActiveModel {
+        slug: Set(input.slug.clone()),
+        name: Set(name),
+        description: Set(clean_opt(
+            "description",
+            input.description.as_deref(),
+            5000,
+        )?),
+        language_id: Set(lang.id),
+        category: Set(input.category),
+        first_release_year: Set(input.first_release_year),
+        license: Set(clean_opt("license", input.license.as_deref(), 100)?),
+        homepage: Set(homepage),
+        esco_uri: Set(clean_opt("escoUri", input.esco_uri.as_deref(), 500)?),
+        onet_name: Set(clean_opt("onetName", input.onet_name.as_deref(), 200)?),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| AppError::from_db(e, &format!("framework '{}'", input.slug)))?;
+    insert_edge(
+        &txn,
+        "framework_skill",
+        ("framework_id", "skill_id"),
+        (model.id, lang.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    r: &EntityRef,
+    patch: FrameworkPatch,
+) -> AppResult<framework::Model> {
+    let txn = db.begin().await?;
+    let current = get(&txn, r).await?;
+    let mut am: framework::ActiveModel = current.clone().into();
+    if let Some(slug) = patch.slug {
+        validate_slug(&slug)?;
+        am.slug = Set(slug);
+    }
+    if let Some(name) = patch.name {
+        am.name = Set(clean_text("name", &name, 200)?);
+    }
+    let mut new_language = None;
+    if let Some(l) = patch.language {
+        let lang = language(&txn, &l).await?;
+        if lang.id != current.language_id {
+            new_language = Some(lang.id);
+        }
+        am.language_id = Set(lang.id);
+    }
+    if let Some(c) = patch.category {
+        validate_category(&c)?;
+        am.category = Set(c);
+    }
+    if let Some(y) = patch.first_release_year {
+        validate_year(y)?;
+        am.first_release_year = Set(y);
+    }
+    if let Some(v) = patch.license {
+        am.license = Set(clean_opt("license", v.as_deref(), 100)?);
+    }
+    if let Some(v) = patch.homepage {
+        am.homepage = Set(clean_homepage(v.as_deref())?);
+    }
+    if let Some(v) = patch.description {
+        am.description = Set(clean_opt("description", v.as_deref(), 5000)?);
+    }
+    if let Some(v) = patch.esco_uri {
+        am.esco_uri = Set(clean_opt("escoUri", v.as_deref(), 500)?);
+    }
+    if let Some(v) = patch.onet_name {
+        am.onet_name = Set(clean_opt("onetName", v.as_deref(), 200)?);
+    }
+    if !am.is_changed() {
+        return Ok(current);
+    }
+    am.updated_at = Set(chrono::Utc::now());
+    let model = am
+        .update(&txn)
+        .await
+        .map_err(|e| AppError::from_db(e, "a framework with that slug"))?;
+    if let Some(lang) = new_language {
+        insert_edge(
+            &txn,
+            "framework_skill",
+            ("framework_id", "skill_id"),
+            (model.id, lang),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(model)
+}
+
+pub async fn delete(db: &DatabaseConnection, r: &EntityRef) -> AppResult<framework::Model> {
+    let txn = db.begin().await?;
+    let current = get(&txn, r).await?;
+    framework::Entity::delete_by_id(current.id)
+        .exec(&txn)
+        .await
+        .map_err(|e| AppError::from_db(e, "framework"))?;
+    txn.commit().await?;
+    Ok(current)
+}
+
+pub async fn link_skill(
+    db: &DatabaseConnection,
+    fw: &EntityRef,
+    s: &EntityRef,
+) -> AppResult<framework::Model> {
+    let txn = db.begin().await?;
+    let f = get(&txn, fw).await?;
+    let s = skills::get(&txn, s).await?;
+    insert_edge(
+        &txn,
+        "framework_skill",
+        ("framework_id", "skill_id"),
+        (f.id, s.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(f)
+}
+
+pub async fn unlink_skill(
+    db: &DatabaseConnection,
+    fw: &EntityRef,
+    s: &EntityRef,
+) -> AppResult<framework::Model> {
+    let txn = db.begin().await?;
+    let f = get(&txn, fw).await?;
+    let s = skills::get(&txn, s).await?;
+    if s.id == f.language_id {
+        return Err(AppError::Validation(format!(
+            "'{}' is the language of '{}'; change the language instead",
+            s.slug, f.slug
+        )));
+    }
+    if !delete_edge(
+        &txn,
+        "framework_skill",
+        ("framework_id", "skill_id"),
+        (f.id, s.id),
+    )
+    .await?
+    {
+        return Err(AppError::NotFound(format!(
+            "framework '{}' does not use skill '{}'",
+            f.slug, s.slug
+        )));
+    }
+    txn.commit().await?;
+    Ok(f)
+}

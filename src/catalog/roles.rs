@@ -1,0 +1,219 @@
+//! Roles: lookups, lists and curator writes, with the skills and frameworks they require.
+use entity::role;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+
+use crate::{
+    catalog::{
+        clean_opt, clean_text, delete_edge, frameworks,
+        pages::{Filter, Importance, Page, PageArgs},
+        skills, upsert_role_edge, validate_slug, EntityRef,
+    },
+    error::{AppError, AppResult},
+};
+
+pub async fn find(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<Option<role::Model>> {
+    let q = match r {
+        EntityRef::Id(id) => role::Entity::find_by_id(*id),
+        EntityRef::Slug(s) => role::Entity::find().filter(role::Column::Slug.eq(s.as_str())),
+    };
+    Ok(q.one(db).await?)
+}
+
+pub async fn get(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<role::Model> {
+    find(db, r)
+        .await?
+        .ok_or_else(|| AppError::not_found("role", r))
+}
+
+pub async fn list(db: &impl ConnectionTrait, args: &PageArgs) -> AppResult<Page<role::Model>> {
+    crate::catalog::pages::list_page(db, "role", "slug", &Filter::default(), args).await
+}
+
+pub async fn count(db: &impl ConnectionTrait) -> AppResult<u64> {
+    crate::catalog::pages::list_count(db, "role", &Filter::default()).await
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct NewRole {
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub esco_uri: Option<String>,
+    pub onet_soc_code: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RolePatch {
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub esco_uri: Option<Option<String>>,
+    pub onet_soc_code: Option<Option<String>>,
+}
+
+pub async fn create(db: &DatabaseConnection, input: NewRole) -> AppResult<role::Model> {
+    validate_slug(&input.slug)?;
+    let now = chrono::Utc::now();
+    let model = role::ActiveModel {
+        slug: Set(input.slug.clone()),
+        name: Set(clean_text("name", &input.name, 200)?),
+        description: Set(clean_opt(
+            "description",
+            input.description.as_deref(),
+            5000,
+        )?),
+        esco_uri: Set(clean_opt("escoUri", input.esco_uri.as_deref(), 500)?),
+        onet_soc_code: Set(clean_opt(
+            "onetSocCode",
+            input.onet_soc_code.as_deref(),
+            20,
+        )?),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| AppError::from_db(e, &format!("role '{}'", input.slug)))?;
+    Ok(model)
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    r: &EntityRef,
+    patch: RolePatch,
+) -> AppResult<role::Model> {
+    let txn = db.begin().await?;
+    let current = get(&txn, r).await?;
+    let mut am: role::ActiveModel = current.clone().into();
+    if let Some(slug) = patch.slug {
+        validate_slug(&slug)?;
+        am.slug = Set(slug);
+    }
+    if let Some(name) = patch.name {
+        am.name = Set(clean_text("name", &name, 200)?);
+    }
+    if let Some(v) = patch.description {
+        am.description = Set(clean_opt("description", v.as_deref(), 5000)?);
+    }
+    if let Some(v) = patch.esco_uri {
+        am.esco_uri = Set(clean_opt("escoUri", v.as_deref(), 500)?);
+    }
+    if let Some(v) = patch.onet_soc_code {
+        am.onet_soc_code = Set(clean_opt("onetSocCode", v.as_deref(), 20)?);
+    }
+    if !am.is_changed() {
+        return Ok(current);
+    }
+    am.updated_at = Set(chrono::Utc::now());
+    let model = am
+        .update(&txn)
+        .await
+        .map_err(|e| AppError::from_db(e, "a role with that slug"))?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+pub async fn delete(db: &DatabaseConnection, r: &EntityRef) -> AppResult<role::Model> {
+    let txn = db.begin().await?;
+    let current = get(&txn, r).await?;
+    role::Entity::delete_by_id(current.id)
+        .exec(&txn)
+        .await
+        .map_err(|e| AppError::from_db(e, "role"))?;
+    txn.commit().await?;
+    Ok(current)
+}
+
+/// Sets (inserts or updates) the requirement of a skill by a role.
+pub async fn link_skill(
+    db: &DatabaseConnection,
+    role: &EntityRef,
+    skill: &EntityRef,
+    importance: Importance,
+    level: i32,
+) -> AppResult<role::Model> {
+    let txn = db.begin().await?;
+    let r = get(&txn, role).await?;
+    let s = skills::get(&txn, skill).await?;
+    upsert_role_edge(
+        &txn,
+        "role_skill",
+        "skill_id",
+        (r.id, s.id),
+        importance,
+        level,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(r)
+}
+
+pub async fn unlink_skill(
+    db: &DatabaseConnection,
+    role: &EntityRef,
+    skill: &EntityRef,
+) -> AppResult<role::Model> {
+    let txn = db.begin().await?;
+    let r = get(&txn, role).await?;
+    let s = skills::get(&txn, skill).await?;
+    if !delete_edge(&txn, "role_skill", ("role_id", "skill_id"), (r.id, s.id)).await? {
+        return Err(AppError::NotFound(format!(
+            "role '{}' does not require skill '{}'",
+            r.slug, s.slug
+        )));
+    }
+    txn.commit().await?;
+    Ok(r)
+}
+
+pub async fn link_framework(
+    db: &DatabaseConnection,
+    role: &EntityRef,
+    framework: &EntityRef,
+    importance: Importance,
+    level: i32,
+) -> AppResult<role::Model> {
+    let txn = db.begin().await?;
+    let r = get(&txn, role).await?;
+    let f = frameworks::get(&txn, framework).await?;
+    upsert_role_edge(
+        &txn,
+        "role_framework",
+        "framework_id",
+        (r.id, f.id),
+        importance,
+        level,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(r)
+}
+
+pub async fn unlink_framework(
+    db: &DatabaseConnection,
+    role: &EntityRef,
+    framework: &EntityRef,
+) -> AppResult<role::Model> {
+    let txn = db.begin().await?;
+    let r = get(&txn, role).await?;
+    let f = frameworks::get(&txn, framework).await?;
+    if !delete_edge(
+        &txn,
+        "role_framework",
+        ("role_id", "framework_id"),
+        (r.id, f.id),
+    )
+    .await?
+    {
+        return Err(AppError::NotFound(format!(
+            "role '{}' does not use framework '{}'",
+            r.slug, f.slug
+        )));
+    }
+    txn.commit().await?;
+    Ok(r)
+}

@@ -1,0 +1,344 @@
+//! Skills: lookups, lists and curator writes (aliases, hierarchy, prerequisites, related).
+use entity::skill;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+
+use crate::{
+    catalog::{
+        clean_opt, clean_text, delete_edge, graph, insert_edge,
+        pages::{Filter, Page, PageArgs},
+        validate_slug, EntityRef, SKILL_KINDS,
+    },
+    error::{AppError, AppResult},
+};
+
+pub async fn find(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<Option<skill::Model>> {
+    let q = match r {
+        EntityRef::Id(id) => skill::Entity::find_by_id(*id),
+        EntityRef::Slug(s) => skill::Entity::find().filter(skill::Column::Slug.eq(s.as_str())),
+    };
+    Ok(q.one(db).await?)
+}
+
+pub async fn get(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<skill::Model> {
+    find(db, r)
+        .await?
+        .ok_or_else(|| AppError::not_found("skill", r))
+}
+
+/// Filter for the `skills` list.
+#[derive(Clone, Debug, Default)]
+pub struct SkillFilter {
+    pub kind: Option<String>,
+}
+
+impl SkillFilter {
+    fn to_sql(&self) -> AppResult<Filter> {
+        let mut f = Filter::default();
+        if let Some(kind) = &self.kind {
+            validate_kind(kind)?;
+            f = f.and("t.kind = ?", vec![kind.clone().into()]);
+        }
+        Ok(f)
+    }
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &SkillFilter,
+    args: &PageArgs,
+) -> AppResult<Page<skill::Model>> {
+    crate::catalog::pages::list_page(db, "skill", "slug", &filter.to_sql()?, args).await
+}
+
+pub async fn count(db: &impl ConnectionTrait, filter: &SkillFilter) -> AppResult<u64> {
+    crate::catalog::pages::list_count(db, "skill", &filter.to_sql()?).await
+}
+
+fn validate_kind(kind: &str) -> AppResult<()> {
+    if SKILL_KINDS.contains(&kind) {
+        Ok(())
+    } else {
+        Err(AppError::Validation(format!(
+            "unknown skill kind '{kind}' (one of {})",
+            SKILL_KINDS.join(", ")
+        )))
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct NewSkill {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub description: Option<String>,
+    pub esco_uri: Option<String>,
+    pub onet_name: Option<String>,
+    pub aliases: Vec<String>,
+}
+
+/// Fields to change; `None` leaves a field as it is, `Some(None)` clears an optional one.
+#[derive(Clone, Debug, Default)]
+pub struct SkillPatch {
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub description: Option<Option<String>>,
+    pub esco_uri: Option<Option<String>>,
+    pub onet_name: Option<Option<String>>,
+}
+
+pub async fn create(db: &DatabaseConnection, input: NewSkill) -> AppResult<skill::Model> {
+    validate_slug(&input.slug)?;
+    validate_kind(&input.kind)?;
+    let name = clean_text("name", &input.name, 200)?;
+    let description = clean_opt("description", input.description.as_deref(), 5000)?;
+    let esco_uri = clean_opt("escoUri", input.esco_uri.as_deref(), 500)?;
+    let onet_name = clean_opt("onetName", input.onet_name.as_deref(), 200)?;
+    let aliases = input
+        .aliases
+        .iter()
+        .map(|a| clean_text("alias", a, 200))
+        .collect::<AppResult<Vec<_>>>()?;
+    let txn = db.begin().await?;
+    let now = chrono::Utc::now();
+    let model = skill::ActiveModel {
+        slug: Set(input.slug.clone()),
+        name: Set(name),
+        kind: Set(input.kind),
+        description: Set(description),
+        esco_uri: Set(esco_uri),
+        onet_name: Set(onet_name),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| AppError::from_db(e, &format!("skill '{}'", input.slug)))?;
+    for a in aliases {
+        add_alias_in(&txn, model.id, &a).await?;
+    }
+    txn.commit().await?;
+    Ok(model)
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    r: &EntityRef,
+    patch: SkillPatch,
+) -> AppResult<skill::Model> {
+    let txn = db.begin().await?;
+    let current = get(&txn, r).await?;
+    let mut am: skill::ActiveModel = current.clone().into();
+    if let Some(slug) = patch.slug {
+        validate_slug(&slug)?;
+        am.slug = Set(slug);
+    }
+    if let Some(name) = patch.name {
+        am.name = Set(clean_text("name", &name, 200)?);
+    }
+    if let Some(kind) = patch.kind {
+        validate_kind(&kind)?;
+        if kind != "language" && current.kind == "language" {
+            ensure_not_a_language_in_use(&txn, current.id).await?;
+        }
+        am.kind = Set(kind);
+    }
+    if let Some(d) = patch.description {
+        am.description = Set(clean_opt("description", d.as_deref(), 5000)?);
+    }
+    if let Some(v) = patch.esco_uri {
+        am.esco_uri = Set(clean_opt("escoUri", v.as_deref(), 500)?);
+    }
+    if let Some(v) = patch.onet_name {
+        am.onet_name = Set(clean_opt("onetName", v.as_deref(), 200)?);
+    }
+    if !am.is_changed() {
+        return Ok(current);
+    }
+    am.updated_at = Set(chrono::Utc::now());
+    let model = am
+        .update(&txn)
+        .await
+        .map_err(|e| AppError::from_db(e, "a skill with that slug"))?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+async fn ensure_not_a_language_in_use(db: &impl ConnectionTrait, skill_id: i64) -> AppResult<()> {
+    use entity::framework;
+    let users = framework::Entity::find()
+        .filter(framework::Column::LanguageId.eq(skill_id))
+        .all(db)
+        .await?;
+    if users.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = users.into_iter().map(|f| f.slug).collect();
+    Err(AppError::Conflict(format!(
+        "skill is the language of frameworks {}; change their language first",
+        names.join(", ")
+    )))
+}
+
+/// Deletes a skill and its edges; refused while a framework is written in it.
+pub async fn delete(db: &DatabaseConnection, r: &EntityRef) -> AppResult<skill::Model> {
+    let txn = db.begin().await?;
+    let current = get(&txn, r).await?;
+    ensure_not_a_language_in_use(&txn, current.id).await?;
+    skill::Entity::delete_by_id(current.id)
+        .exec(&txn)
+        .await
+        .map_err(|e| AppError::from_db(e, "skill"))?;
+    txn.commit().await?;
+    Ok(current)
+}
+
+/// Adds an alias unless the skill has it; true when added.
+pub(crate) async fn add_alias_in(
+    db: &impl ConnectionTrait,
+    skill_id: i64,
+    alias: &str,
+) -> AppResult<bool> {
+    use crate::db::stmt;
+    let r = db
+        .execute_raw(stmt(
+            db.get_database_backend(),
+            "INSERT INTO skill_alias (skill_id, alias, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            vec![skill_id.into(), alias.into(), chrono::Utc::now().into()],
+        ))
+        .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+pub async fn add_alias(
+    db: &DatabaseConnection,
+    r: &EntityRef,
+    alias: &str,
+) -> AppResult<skill::Model> {
+    let alias = clean_text("alias", alias, 200)?;
+    let txn = db.begin().await?;
+    let s = get(&txn, r).await?;
+    add_alias_in(&txn, s.id, &alias).await?;
+    txn.commit().await?;
+    Ok(s)
+}
+
+pub async fn remove_alias(
+    db: &DatabaseConnection,
+    r: &EntityRef,
+    alias: &str,
+) -> AppResult<skill::Model> {
+    use crate::db::stmt;
+    let txn = db.begin().await?;
+    let s = get(&txn, r).await?;
+    let res = txn
+        .execute_raw(stmt(
+            txn.get_database_backend(),
+            "DELETE FROM skill_alias WHERE skill_id = ? AND alias = ?",
+            vec![s.id.into(), alias.trim().into()],
+        ))
+        .await?;
+    if res.rows_affected() == 0 {
+        return Err(AppError::NotFound(format!(
+            "skill '{}' has no alias '{}'",
+            s.slug,
+            alias.trim()
+        )));
+    }
+    txn.commit().await?;
+    Ok(s)
+}
+
+/// Which skill-to-skill relation a link call is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SkillLink {
+    /// `skill` has `other` as a broader skill.
+    Broader,
+    /// `skill` needs `other` first.
+    Prerequisite,
+    /// symmetric
+    Related,
+}
+
+impl SkillLink {
+    fn table(self) -> (&'static str, &'static str) {
+        match self {
+            SkillLink::Broader => ("skill_broader", "broader_id"),
+            SkillLink::Prerequisite => ("skill_prerequisite", "prerequisite_id"),
+            SkillLink::Related => ("skill_related", "related_id"),
+        }
+    }
+    fn dag(self) -> Option<graph::Dag> {
+        match self {
+            SkillLink::Broader => Some(graph::BROADER),
+            SkillLink::Prerequisite => Some(graph::PREREQUISITES),
+            SkillLink::Related => None,
+        }
+    }
+}
+
+/// Links two skills; refuses self-links and links that would close a cycle.
+pub async fn link(
+    db: &DatabaseConnection,
+    kind: SkillLink,
+    skill: &EntityRef,
+    other: &EntityRef,
+) -> AppResult<(skill::Model, skill::Model)> {
+    let txn = db.begin().await?;
+    let a = get(&txn, skill).await?;
+    let b = get(&txn, other).await?;
+    link_ids(&txn, kind, a.id, b.id).await?;
+    txn.commit().await?;
+    Ok((a, b))
+}
+
+/// Links two skills by id inside the caller's transaction; false when the link was there.
+pub async fn link_ids(
+    db: &impl ConnectionTrait,
+    kind: SkillLink,
+    a: i64,
+    b: i64,
+) -> AppResult<bool> {
+    let (table, col) = kind.table();
+    if let Some(dag) = kind.dag() {
+        graph::lock(db, &dag).await?;
+        graph::check_new_edge(db, &dag, a, b).await?;
+    } else if a == b {
+        return Err(AppError::Validation(
+            "a skill cannot be related to itself".into(),
+        ));
+    }
+    let inserted = insert_edge(db, table, ("skill_id", col), (a, b)).await?;
+    if kind == SkillLink::Related {
+        insert_edge(db, table, ("skill_id", col), (b, a)).await?;
+    }
+    Ok(inserted)
+}
+
+pub async fn unlink(
+    db: &DatabaseConnection,
+    kind: SkillLink,
+    skill: &EntityRef,
+    other: &EntityRef,
+) -> AppResult<(skill::Model, skill::Model)> {
+    let txn = db.begin().await?;
+    let a = get(&txn, skill).await?;
+    let b = get(&txn, other).await?;
+    let (table, col) = kind.table();
+    let removed = delete_edge(&txn, table, ("skill_id", col), (a.id, b.id)).await?;
+    if kind == SkillLink::Related {
+        delete_edge(&txn, table, ("skill_id", col), (b.id, a.id)).await?;
+    }
+    if !removed {
+        return Err(AppError::NotFound(format!(
+            "no such link between '{}' and '{}'",
+            a.slug, b.slug
+        )));
+    }
+    txn.commit().await?;
+    Ok((a, b))
+}

@@ -1,0 +1,145 @@
+//! The command line: `serve`, `migrate`, `seed`, `schema`.
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::{
+    catalog::seed,
+    config::{Config, ConfigLayer, Secret},
+    db,
+    error::{AppError, AppResult},
+    graphql::schema::sdl,
+    http,
+    state::AppState,
+};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "skillgraph",
+    version,
+    about = "GraphQL server over a skills, frameworks and roles knowledge graph"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct GlobalArgs {
+    /// Optional TOML file with any of the settings (lower precedence than env and flags).
+    #[arg(long, env = "SKILLGRAPH_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Database URL: sqlite://FILE?mode=rwc, sqlite::memory:, or postgres://…
+    #[arg(long, env = "SKILLGRAPH_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Largest pool of database connections.
+    #[arg(long, env = "SKILLGRAPH_DB_MAX_CONNECTIONS", global = true)]
+    pub db_max_connections: Option<u32>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve GraphQL over HTTP (migrates, and loads the catalog into an empty database).
+    Serve(ServeArgs),
+    /// Apply pending migrations.
+    Migrate,
+    /// Load (upsert) the curated catalog shipped in the binary.
+    Seed,
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SKILLGRAPH_BIND")]
+    pub bind: Option<std::net::SocketAddr>,
+    /// Bearer token that mutations require; without one every mutation is refused.
+    #[arg(long, env = "SKILLGRAPH_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Deepest query accepted.
+    #[arg(long, env = "SKILLGRAPH_MAX_DEPTH")]
+    pub max_depth: Option<usize>,
+    /// Highest query complexity accepted (connections cost their page size times their nodes).
+    #[arg(long, env = "SKILLGRAPH_MAX_COMPLEXITY")]
+    pub max_complexity: Option<usize>,
+    /// Seconds before a request is answered 408.
+    #[arg(long, env = "SKILLGRAPH_REQUEST_TIMEOUT_SECS")]
+    pub request_timeout_secs: Option<u64>,
+    /// Largest request body in bytes.
+    #[arg(long, env = "SKILLGRAPH_BODY_LIMIT_BYTES")]
+    pub body_limit_bytes: Option<usize>,
+}
+
+impl Cli {
+    /// Defaults, then the file, then env and flags.
+    pub fn config(&self) -> AppResult<Config> {
+        let mut layers = Vec::new();
+        if let Some(path) = &self.global.config {
+            layers.push(ConfigLayer::from_file(path)?);
+        }
+        let mut top = ConfigLayer {
+            database_url: self.global.database_url.clone(),
+            db_max_connections: self.global.db_max_connections,
+            ..Default::default()
+        };
+        if let Command::Serve(s) = &self.command {
+            top.bind = s.bind;
+            top.admin_token = s
+                .admin_token
+                .clone()
+                .filter(|t| !t.is_empty())
+                .map(Secret::new);
+            top.max_depth = s.max_depth;
+            top.max_complexity = s.max_complexity;
+            top.request_timeout_secs = s.request_timeout_secs;
+            top.body_limit_bytes = s.body_limit_bytes;
+        }
+        layers.push(top);
+        Config::build(&layers)
+    }
+}
+
+pub async fn run(cli: Cli) -> AppResult<()> {
+    if let Command::Schema = cli.command {
+        print!("{}", sdl());
+        return Ok(());
+    }
+    let config = cli.config()?;
+    let conn = db::connect(&config.database_url, config.db_max_connections).await?;
+    db::migrate(&conn).await?;
+    match cli.command {
+        Command::Migrate => {
+            tracing::info!("migrations applied");
+        }
+        Command::Seed => {
+            let report = seed::seed_embedded(&conn).await?;
+            println!("catalog: {report}");
+        }
+        Command::Serve(_) => {
+            if seed::is_empty(&conn).await? {
+                let report = seed::seed_embedded(&conn).await?;
+                tracing::info!(%report, "empty database: loaded the curated catalog");
+            }
+            if config.admin_token.is_none() {
+                tracing::warn!(
+                    "no admin token configured (SKILLGRAPH_ADMIN_TOKEN): mutations are refused"
+                );
+            }
+            let bind = config.bind;
+            let app = http::app(AppState::new(conn, config));
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .map_err(|e| AppError::Internal(format!("cannot listen on {bind}: {e}")))?;
+            tracing::info!("listening on http://{bind} (GraphiQL at http://{bind}/graphiql)");
+            axum::serve(listener, app)
+                .with_graceful_shutdown(http::shutdown_signal())
+                .await
+                .map_err(|e| AppError::Internal(format!("server error: {e}")))?;
+        }
+        Command::Schema => {}
+    }
+    Ok(())
+}

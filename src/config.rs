@@ -1,0 +1,149 @@
+//! Typed configuration: defaults, then an optional TOML file, then `SKILLGRAPH_*` environment
+//! variables and command-line flags (clap merges those two), validated at start-up.
+use std::{fmt, net::SocketAddr, path::Path, time::Duration};
+
+use serde::Deserialize;
+
+use crate::error::{AppError, AppResult};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://skillgraph.db?mode=rwc";
+
+/// A secret that never shows up in logs or `Debug` output.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub database_url: String,
+    /// Bearer token required by every mutation; with none, mutations are refused.
+    pub admin_token: Option<Secret>,
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub request_timeout: Duration,
+    pub body_limit_bytes: usize,
+    pub db_max_connections: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
+            database_url: DEFAULT_DATABASE_URL.to_owned(),
+            admin_token: None,
+            max_depth: 16,
+            max_complexity: 50_000,
+            request_timeout: Duration::from_secs(30),
+            body_limit_bytes: 1024 * 1024,
+            db_max_connections: 10,
+        }
+    }
+}
+
+/// Every setting, each optional: one layer of configuration (file, or env + flags).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigLayer {
+    pub bind: Option<SocketAddr>,
+    pub database_url: Option<String>,
+    pub admin_token: Option<Secret>,
+    pub max_depth: Option<usize>,
+    pub max_complexity: Option<usize>,
+    pub request_timeout_secs: Option<u64>,
+    pub body_limit_bytes: Option<usize>,
+    pub db_max_connections: Option<u32>,
+}
+
+impl ConfigLayer {
+    pub fn from_file(path: &Path) -> AppResult<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            AppError::Validation(format!("cannot read config file {}: {e}", path.display()))
+        })?;
+        toml::from_str(&text).map_err(|e| {
+            AppError::Validation(format!("invalid config file {}: {e}", path.display()))
+        })
+    }
+}
+
+impl Config {
+    /// Applies the layers in order (later wins) over the defaults and validates the result.
+    pub fn build(layers: &[ConfigLayer]) -> AppResult<Self> {
+        let mut c = Config::default();
+        for l in layers {
+            if let Some(v) = l.bind {
+                c.bind = v;
+            }
+            if let Some(v) = &l.database_url {
+                c.database_url = v.clone();
+            }
+            if let Some(v) = &l.admin_token {
+                c.admin_token = Some(v.clone());
+            }
+            if let Some(v) = l.max_depth {
+                c.max_depth = v;
+            }
+            if let Some(v) = l.max_complexity {
+                c.max_complexity = v;
+            }
+            if let Some(v) = l.request_timeout_secs {
+                c.request_timeout = Duration::from_secs(v);
+            }
+            if let Some(v) = l.body_limit_bytes {
+                c.body_limit_bytes = v;
+            }
+            if let Some(v) = l.db_max_connections {
+                c.db_max_connections = v;
+            }
+        }
+        c.validate()?;
+        Ok(c)
+    }
+
+    fn validate(&self) -> AppResult<()> {
+        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres"))
+        {
+            return Err(AppError::Validation(
+                "database url must start with sqlite: or postgres://".into(),
+            ));
+        }
+        if self
+            .admin_token
+            .as_ref()
+            .is_some_and(|t| t.expose().len() < 16)
+        {
+            return Err(AppError::Validation(
+                "admin token must be at least 16 characters".into(),
+            ));
+        }
+        if self.max_depth == 0 || self.max_complexity == 0 {
+            return Err(AppError::Validation(
+                "max depth and max complexity must be positive".into(),
+            ));
+        }
+        if self.request_timeout.is_zero()
+            || self.body_limit_bytes == 0
+            || self.db_max_connections == 0
+        {
+            return Err(AppError::Validation(
+                "request timeout, body limit and connection count must be positive".into(),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,83 @@
+//! Database connection, migrations and the few helpers that make one SQL text run on SQLite
+//! and PostgreSQL.
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
+    Value,
+};
+
+/// Opens a pool. In-memory SQLite keeps one connection forever, since the database lives only
+/// as long as a connection does.
+pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.max_connections(max_connections)
+        .connect_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        opts.min_connections(1)
+            .idle_timeout(None::<Duration>)
+            .max_lifetime(None::<Duration>);
+    }
+    let db = Database::connect(opts).await?;
+    if db.get_database_backend() == DbBackend::Sqlite && !url.contains("memory") {
+        // WAL lets readers run while the importer or a curator writes.
+        db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
+    }
+    Ok(db)
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Builds a statement from SQL written with `?` placeholders, numbering them for PostgreSQL.
+/// Only use with SQL text written in this crate: a `?` inside a string literal would be
+/// rewritten too.
+pub fn stmt(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
+    let sql = match backend {
+        DbBackend::Postgres => {
+            let mut out = String::with_capacity(sql.len() + 8);
+            let mut n = 0;
+            for ch in sql.chars() {
+                if ch == '?' {
+                    n += 1;
+                    out.push('$');
+                    out.push_str(&n.to_string());
+                } else {
+                    out.push(ch);
+                }
+            }
+            out
+        }
+        _ => sql.to_owned(),
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// SQL for "column IN (the ids of one bound JSON array)": one parameter whatever the batch
+/// size, so a batch never hits a bind-parameter limit and the statement text stays the same.
+pub fn in_id_list(backend: DbBackend, column: &str) -> String {
+    match backend {
+        DbBackend::Postgres => {
+            format!("{column} IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb))::bigint)")
+        }
+        _ => format!("{column} IN (SELECT value FROM json_each(?))"),
+    }
+}
+
+/// The bound value for [`in_id_list`].
+pub fn id_list_value(ids: &[i64]) -> Value {
+    let mut s = String::with_capacity(ids.len() * 6 + 2);
+    s.push('[');
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&id.to_string());
+    }
+    s.push(']');
+    Value::from(s)
+}

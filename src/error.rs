@@ -1,0 +1,88 @@
+//! The one error type of the service, and how it is shown to GraphQL clients.
+//!
+//! `AppError` deliberately does not implement `Display`: async-graphql converts any `Display`
+//! error into a GraphQL error carrying its message verbatim and no code, so with `Display` a
+//! stray `?` would leak database messages. Without it, the only way into a GraphQL error is
+//! [`AppError::to_graphql`], which adds `extensions.code` and hides internal causes.
+use async_graphql::ErrorExtensions;
+use sea_orm::{DbErr, SqlErr};
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[derive(Debug)]
+pub enum AppError {
+    NotFound(String),
+    Validation(String),
+    Conflict(String),
+    Unauthenticated(String),
+    Db(DbErr),
+    Internal(String),
+}
+
+impl From<DbErr> for AppError {
+    fn from(e: DbErr) -> Self {
+        AppError::Db(e)
+    }
+}
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::Validation(_) => "VALIDATION",
+            AppError::Conflict(_) => "CONFLICT",
+            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
+            AppError::Db(_) | AppError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// The full message, internal causes included: for logs and the command line only.
+    pub fn detail(&self) -> String {
+        match self {
+            AppError::NotFound(m)
+            | AppError::Validation(m)
+            | AppError::Conflict(m)
+            | AppError::Unauthenticated(m) => m.clone(),
+            AppError::Db(e) => format!("database error: {e}"),
+            AppError::Internal(m) => format!("internal error: {m}"),
+        }
+    }
+
+    pub fn not_found(what: &str, key: impl std::fmt::Display) -> Self {
+        AppError::NotFound(format!("{what} {key} not found"))
+    }
+
+    /// Turns constraint violations into the client's mistake they are; anything else stays a
+    /// database error.
+    pub fn from_db(err: DbErr, what: &str) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                AppError::Conflict(format!("{what} already exists"))
+            }
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => AppError::Conflict(format!(
+                "{what} is still referenced or refers to something missing"
+            )),
+            _ => AppError::Db(err),
+        }
+    }
+
+    /// The error as a client sees it: a message and `extensions.code`.
+    pub fn to_graphql(&self) -> async_graphql::Error {
+        let code = self.code();
+        let message = match self {
+            AppError::Db(_) | AppError::Internal(_) => {
+                // The cause goes to the log, never to the client.
+                tracing::error!(error = %self.detail(), "internal error while serving a request");
+                "internal error".to_owned()
+            }
+            other => other.detail(),
+        };
+        async_graphql::Error::new(message).extend_with(|_, e| e.set("code", code))
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        err.to_graphql()
+    }
+}

@@ -1,0 +1,273 @@
+//! DataLoaders, created per request: one per (entity, key) — rows by id, and for every direction
+//! of every relation one for pages of edges and one for edge counts, each batching all parents
+//! of a level into one statement.
+use std::{collections::HashMap, marker::PhantomData, sync::Arc};
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::{framework, role, skill, skill_alias};
+use sea_orm::{DatabaseConnection, FromQueryResult};
+
+use crate::{
+    catalog::pages::{self, specs, EdgeRow, EdgeSpec, Page, PageArgs},
+    error::AppError,
+};
+
+/// Every direction of every relation a connection can follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rel {
+    SkillAliases,
+    SkillBroader,
+    SkillNarrower,
+    SkillPrerequisites,
+    SkillRequiredBy,
+    SkillRelated,
+    SkillFrameworks,
+    SkillRoles,
+    FrameworkSkills,
+    FrameworkRoles,
+    RoleSkills,
+    RoleFrameworks,
+}
+
+impl Rel {
+    pub fn spec(self) -> &'static EdgeSpec {
+        match self {
+            Rel::SkillAliases => &specs::SKILL_ALIASES,
+            Rel::SkillBroader => &specs::SKILL_BROADER,
+            Rel::SkillNarrower => &specs::SKILL_NARROWER,
+            Rel::SkillPrerequisites => &specs::SKILL_PREREQUISITES,
+            Rel::SkillRequiredBy => &specs::SKILL_REQUIRED_BY,
+            Rel::SkillRelated => &specs::SKILL_RELATED,
+            Rel::SkillFrameworks => &specs::SKILL_FRAMEWORKS,
+            Rel::SkillRoles => &specs::SKILL_ROLES,
+            Rel::FrameworkSkills => &specs::FRAMEWORK_SKILLS,
+            Rel::FrameworkRoles => &specs::FRAMEWORK_ROLES,
+            Rel::RoleSkills => &specs::ROLE_SKILLS,
+            Rel::RoleFrameworks => &specs::ROLE_FRAMEWORKS,
+        }
+    }
+
+    const ALL: [Rel; 12] = [
+        Rel::SkillAliases,
+        Rel::SkillBroader,
+        Rel::SkillNarrower,
+        Rel::SkillPrerequisites,
+        Rel::SkillRequiredBy,
+        Rel::SkillRelated,
+        Rel::SkillFrameworks,
+        Rel::SkillRoles,
+        Rel::FrameworkSkills,
+        Rel::FrameworkRoles,
+        Rel::RoleSkills,
+        Rel::RoleFrameworks,
+    ];
+}
+
+/// A page of one parent's edges.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    pub parent: i64,
+    pub args: PageArgs,
+}
+
+pub type LoadError = Arc<AppError>;
+
+/// Pages of edges of one relation, for many parents at once.
+pub struct EdgePageLoader<M> {
+    db: DatabaseConnection,
+    spec: &'static EdgeSpec,
+    _node: PhantomData<fn() -> M>,
+}
+
+impl<M> Loader<PageKey> for EdgePageLoader<M>
+where
+    M: FromQueryResult + Clone + Send + Sync + 'static,
+{
+    type Value = Page<EdgeRow<M>>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[PageKey]) -> Result<HashMap<PageKey, Self::Value>, Self::Error> {
+        // Parents asking for the same page (the usual case) share one statement.
+        let mut groups: HashMap<&PageArgs, Vec<i64>> = HashMap::new();
+        for k in keys {
+            groups.entry(&k.args).or_default().push(k.parent);
+        }
+        let mut out = HashMap::with_capacity(keys.len());
+        for (args, parents) in groups {
+            let mut pages = pages::edge_pages::<M>(&self.db, self.spec, &parents, args)
+                .await
+                .map_err(Arc::new)?;
+            for parent in parents {
+                let page = pages.remove(&parent).unwrap_or_default();
+                out.insert(
+                    PageKey {
+                        parent,
+                        args: args.clone(),
+                    },
+                    page,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Edge counts of one relation, for many parents at once.
+pub struct EdgeCountLoader {
+    db: DatabaseConnection,
+    spec: &'static EdgeSpec,
+}
+
+impl Loader<i64> for EdgeCountLoader {
+    type Value = u64;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, u64>, Self::Error> {
+        let mut counts = pages::edge_counts(&self.db, self.spec, keys)
+            .await
+            .map_err(Arc::new)?;
+        Ok(keys
+            .iter()
+            .map(|k| (*k, counts.remove(k).unwrap_or(0)))
+            .collect())
+    }
+}
+
+/// Rows of one table by id.
+pub struct ByIdLoader<M> {
+    db: DatabaseConnection,
+    table: &'static str,
+    id_of: fn(&M) -> i64,
+}
+
+impl<M> Loader<i64> for ByIdLoader<M>
+where
+    M: FromQueryResult + Clone + Send + Sync + 'static,
+{
+    type Value = M;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, M>, Self::Error> {
+        pages::by_ids(&self.db, self.table, keys, self.id_of)
+            .await
+            .map_err(Arc::new)
+    }
+}
+
+/// A batch holds up to this many keys; ids travel as one bound JSON array, so a large batch is
+/// still one statement.
+const MAX_BATCH: usize = 50_000;
+
+fn loader<T: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>(
+    t: T,
+) -> DataLoader<T> {
+    DataLoader::new(t, tokio::spawn).max_batch_size(MAX_BATCH)
+}
+
+/// All loaders of one request.
+pub struct Loaders {
+    pub skill_by_id: DataLoader<ByIdLoader<skill::Model>>,
+    pub framework_by_id: DataLoader<ByIdLoader<framework::Model>>,
+    pub role_by_id: DataLoader<ByIdLoader<role::Model>>,
+    skill_pages: HashMap<Rel, DataLoader<EdgePageLoader<skill::Model>>>,
+    framework_pages: HashMap<Rel, DataLoader<EdgePageLoader<framework::Model>>>,
+    role_pages: HashMap<Rel, DataLoader<EdgePageLoader<role::Model>>>,
+    alias_pages: HashMap<Rel, DataLoader<EdgePageLoader<skill_alias::Model>>>,
+    counts: HashMap<Rel, DataLoader<EdgeCountLoader>>,
+}
+
+/// Which node type a relation leads to.
+fn node_table(rel: Rel) -> &'static str {
+    match rel.spec().child {
+        Some((table, _)) => table,
+        None => rel.spec().table,
+    }
+}
+
+impl Loaders {
+    pub fn new(db: &DatabaseConnection) -> Self {
+        fn pages_for<M: FromQueryResult + Clone + Send + Sync + 'static>(
+            db: &DatabaseConnection,
+            table: &str,
+        ) -> HashMap<Rel, DataLoader<EdgePageLoader<M>>> {
+            Rel::ALL
+                .iter()
+                .filter(|r| node_table(**r) == table)
+                .map(|r| {
+                    let l = EdgePageLoader {
+                        db: db.clone(),
+                        spec: r.spec(),
+                        _node: PhantomData,
+                    };
+                    (*r, loader(l))
+                })
+                .collect()
+        }
+        Loaders {
+            skill_by_id: loader(ByIdLoader {
+                db: db.clone(),
+                table: "skill",
+                id_of: |m: &skill::Model| m.id,
+            }),
+            framework_by_id: loader(ByIdLoader {
+                db: db.clone(),
+                table: "framework",
+                id_of: |m: &framework::Model| m.id,
+            }),
+            role_by_id: loader(ByIdLoader {
+                db: db.clone(),
+                table: "role",
+                id_of: |m: &role::Model| m.id,
+            }),
+            skill_pages: pages_for(db, "skill"),
+            framework_pages: pages_for(db, "framework"),
+            role_pages: pages_for(db, "role"),
+            alias_pages: pages_for(db, "skill_alias"),
+            counts: Rel::ALL
+                .iter()
+                .map(|r| {
+                    (
+                        *r,
+                        loader(EdgeCountLoader {
+                            db: db.clone(),
+                            spec: r.spec(),
+                        }),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    pub fn counts(&self, rel: Rel) -> Option<&DataLoader<EdgeCountLoader>> {
+        self.counts.get(&rel)
+    }
+}
+
+/// The page loader of a relation, by the type of node it yields.
+pub trait PagesOf<M> {
+    fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<M>>>;
+}
+
+impl PagesOf<skill::Model> for Loaders {
+    fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<skill::Model>>> {
+        self.skill_pages.get(&rel)
+    }
+}
+
+impl PagesOf<framework::Model> for Loaders {
+    fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<framework::Model>>> {
+        self.framework_pages.get(&rel)
+    }
+}
+
+impl PagesOf<role::Model> for Loaders {
+    fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<role::Model>>> {
+        self.role_pages.get(&rel)
+    }
+}
+
+impl PagesOf<skill_alias::Model> for Loaders {
+    fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<skill_alias::Model>>> {
+        self.alias_pages.get(&rel)
+    }
+}

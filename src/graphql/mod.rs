@@ -1,0 +1,8 @@
+//! The GraphQL layer: schema, root objects, types and loaders. Resolvers stay thin and call the
+//! domain services.
+pub mod guard;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod schema;
+pub mod types;

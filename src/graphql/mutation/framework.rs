@@ -1,0 +1,139 @@
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+
+use crate::{
+    catalog::frameworks::{self, FrameworkPatch, NewFramework},
+    graphql::{
+        guard::AdminGuard,
+        mutation::{patch, Deleted},
+        types::{entity_ref, global_id, Framework, FrameworkCategory, NodeType},
+    },
+    state::AppState,
+};
+
+#[derive(InputObject)]
+pub struct CreateFrameworkInput {
+    pub slug: String,
+    pub name: String,
+    /// The language skill: global id or slug.
+    pub language: ID,
+    pub category: FrameworkCategory,
+    pub first_release_year: Option<i32>,
+    pub license: Option<String>,
+    pub homepage: Option<String>,
+    pub description: Option<String>,
+    pub esco_uri: Option<String>,
+    pub onet_name: Option<String>,
+}
+
+/// Leave a field out to keep it; set an optional one to null to clear it.
+#[derive(InputObject)]
+pub struct UpdateFrameworkInput {
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub language: Option<ID>,
+    pub category: Option<FrameworkCategory>,
+    pub first_release_year: MaybeUndefined<i32>,
+    pub license: MaybeUndefined<String>,
+    pub homepage: MaybeUndefined<String>,
+    pub description: MaybeUndefined<String>,
+    pub esco_uri: MaybeUndefined<String>,
+    pub onet_name: MaybeUndefined<String>,
+}
+
+#[derive(Default)]
+pub struct FrameworkMutation;
+
+fn db<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a sea_orm::DatabaseConnection> {
+    Ok(&ctx.data::<AppState>()?.db)
+}
+
+#[Object]
+impl FrameworkMutation {
+    #[graphql(guard = "AdminGuard")]
+    async fn create_framework(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateFrameworkInput,
+    ) -> async_graphql::Result<Framework> {
+        let m = frameworks::create(
+            db(ctx)?,
+            NewFramework {
+                slug: input.slug,
+                name: input.name,
+                language: entity_ref(NodeType::Skill, &input.language)?,
+                category: input.category.as_str().to_owned(),
+                first_release_year: input.first_release_year,
+                license: input.license,
+                homepage: input.homepage,
+                description: input.description,
+                esco_uri: input.esco_uri,
+                onet_name: input.onet_name,
+            },
+        )
+        .await?;
+        Ok(Framework(m))
+    }
+
+    #[graphql(guard = "AdminGuard")]
+    async fn update_framework(
+        &self,
+        ctx: &Context<'_>,
+        framework: ID,
+        input: UpdateFrameworkInput,
+    ) -> async_graphql::Result<Framework> {
+        let p = FrameworkPatch {
+            slug: input.slug,
+            name: input.name,
+            language: input
+                .language
+                .map(|l| entity_ref(NodeType::Skill, &l))
+                .transpose()?,
+            category: input.category.map(|c| c.as_str().to_owned()),
+            first_release_year: patch(input.first_release_year),
+            license: patch(input.license),
+            homepage: patch(input.homepage),
+            description: patch(input.description),
+            esco_uri: patch(input.esco_uri),
+            onet_name: patch(input.onet_name),
+        };
+        let r = entity_ref(NodeType::Framework, &framework)?;
+        Ok(Framework(frameworks::update(db(ctx)?, &r, p).await?))
+    }
+
+    #[graphql(guard = "AdminGuard")]
+    async fn delete_framework(
+        &self,
+        ctx: &Context<'_>,
+        framework: ID,
+    ) -> async_graphql::Result<Deleted> {
+        let m = frameworks::delete(db(ctx)?, &entity_ref(NodeType::Framework, &framework)?).await?;
+        Ok(Deleted {
+            id: global_id(NodeType::Framework, m.id),
+            slug: m.slug,
+        })
+    }
+
+    #[graphql(guard = "AdminGuard")]
+    async fn link_framework_skill(
+        &self,
+        ctx: &Context<'_>,
+        framework: ID,
+        skill: ID,
+    ) -> async_graphql::Result<Framework> {
+        let f = entity_ref(NodeType::Framework, &framework)?;
+        let s = entity_ref(NodeType::Skill, &skill)?;
+        Ok(Framework(frameworks::link_skill(db(ctx)?, &f, &s).await?))
+    }
+
+    #[graphql(guard = "AdminGuard")]
+    async fn unlink_framework_skill(
+        &self,
+        ctx: &Context<'_>,
+        framework: ID,
+        skill: ID,
+    ) -> async_graphql::Result<Framework> {
+        let f = entity_ref(NodeType::Framework, &framework)?;
+        let s = entity_ref(NodeType::Skill, &skill)?;
+        Ok(Framework(frameworks::unlink_skill(db(ctx)?, &f, &s).await?))
+    }
+}

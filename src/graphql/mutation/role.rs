@@ -1,0 +1,146 @@
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+
+use crate::{
+    catalog::roles::{self, NewRole, RolePatch},
+    graphql::{
+        guard::AdminGuard,
+        mutation::{patch, Deleted},
+        types::{entity_ref, global_id, Importance, NodeType, Role},
+    },
+    state::AppState,
+};
+
+#[derive(InputObject)]
+pub struct CreateRoleInput {
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub esco_uri: Option<String>,
+    pub onet_soc_code: Option<String>,
+}
+
+/// Leave a field out to keep it; set an optional one to null to clear it.
+#[derive(InputObject)]
+pub struct UpdateRoleInput {
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub description: MaybeUndefined<String>,
+    pub esco_uri: MaybeUndefined<String>,
+    pub onet_soc_code: MaybeUndefined<String>,
+}
+
+#[derive(Default)]
+pub struct RoleMutation;
+
+fn db<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a sea_orm::DatabaseConnection> {
+    Ok(&ctx.data::<AppState>()?.db)
+}
+
+#[Object]
+impl RoleMutation {
+    #[graphql(guard = "AdminGuard")]
+    async fn create_role(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateRoleInput,
+    ) -> async_graphql::Result<Role> {
+        let m = roles::create(
+            db(ctx)?,
+            NewRole {
+                slug: input.slug,
+                name: input.name,
+                description: input.description,
+                esco_uri: input.esco_uri,
+                onet_soc_code: input.onet_soc_code,
+            },
+        )
+        .await?;
+        Ok(Role(m))
+    }
+
+    #[graphql(guard = "AdminGuard")]
+    async fn update_role(
+        &self,
+        ctx: &Context<'_>,
+        role: ID,
+        input: UpdateRoleInput,
+    ) -> async_graphql::Result<Role> {
+        let p = RolePatch {
+            slug: input.slug,
+            name: input.name,
+            description: patch(input.description),
+            esco_uri: patch(input.esco_uri),
+            onet_soc_code: patch(input.onet_soc_code),
+        };
+        Ok(Role(
+            roles::update(db(ctx)?, &entity_ref(NodeType::Role, &role)?, p).await?,
+        ))
+    }
+
+    #[graphql(guard = "AdminGuard")]
+    async fn delete_role(&self, ctx: &Context<'_>, role: ID) -> async_graphql::Result<Deleted> {
+        let m = roles::delete(db(ctx)?, &entity_ref(NodeType::Role, &role)?).await?;
+        Ok(Deleted {
+            id: global_id(NodeType::Role, m.id),
+            slug: m.slug,
+        })
+    }
+
+    /// Sets how much a role requires a skill (inserted, or updated when already linked).
+    #[graphql(guard = "AdminGuard")]
+    async fn link_role_skill(
+        &self,
+        ctx: &Context<'_>,
+        role: ID,
+        skill: ID,
+        importance: Importance,
+        level: i32,
+    ) -> async_graphql::Result<Role> {
+        let r = entity_ref(NodeType::Role, &role)?;
+        let s = entity_ref(NodeType::Skill, &skill)?;
+        Ok(Role(
+            roles::link_skill(db(ctx)?, &r, &s, importance.into(), level).await?,
+        ))
+    }
+
+    #[graphql(guard = "AdminGuard")]
+    async fn unlink_role_skill(
+        &self,
+        ctx: &Context<'_>,
+        role: ID,
+        skill: ID,
+    ) -> async_graphql::Result<Role> {
+        let r = entity_ref(NodeType::Role, &role)?;
+        let s = entity_ref(NodeType::Skill, &skill)?;
+        Ok(Role(roles::unlink_skill(db(ctx)?, &r, &s).await?))
+    }
+
+    /// Sets how much a role uses a framework (inserted, or updated when already linked).
+    #[graphql(guard = "AdminGuard")]
+    async fn link_role_framework(
+        &self,
+        ctx: &Context<'_>,
+        role: ID,
+        framework: ID,
+        importance: Importance,
+        level: i32,
+    ) -> async_graphql::Result<Role> {
+        let r = entity_ref(NodeType::Role, &role)?;
+        let f = entity_ref(NodeType::Framework, &framework)?;
+        Ok(Role(
+            roles::link_framework(db(ctx)?, &r, &f, importance.into(), level).await?,
+        ))
+    }
+
+    #[graphql(guard = "AdminGuard")]
+    async fn unlink_role_framework(
+        &self,
+        ctx: &Context<'_>,
+        role: ID,
+        framework: ID,
+    ) -> async_graphql::Result<Role> {
+        let r = entity_ref(NodeType::Role, &role)?;
+        let f = entity_ref(NodeType::Framework, &framework)?;
+        Ok(Role(roles::unlink_framework(db(ctx)?, &r, &f).await?))
+    }
+}

@@ -1,0 +1,229 @@
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+
+use crate::{
+    catalog::skills::{self, NewSkill, SkillLink, SkillPatch},
+    graphql::{
+        guard::AdminGuard,
+        mutation::{patch, Deleted},
+        types::{entity_ref, global_id, NodeType, Skill, SkillKind},
+    },
+    state::AppState,
+};
+
+#[derive(InputObject)]
+pub struct CreateSkillInput {
+    pub slug: String,
+    pub name: String,
+    pub kind: SkillKind,
+    pub description: Option<String>,
+    pub esco_uri: Option<String>,
+    pub onet_name: Option<String>,
+    #[graphql(default)]
+    pub aliases: Vec<String>,
+}
+
+/// Leave a field out to keep it; set an optional one to null to clear it.
+#[derive(InputObject)]
+pub struct UpdateSkillInput {
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub kind: Option<SkillKind>,
+    pub description: MaybeUndefined<String>,
+    pub esco_uri: MaybeUndefined<String>,
+    pub onet_name: MaybeUndefined<String>,
+}
+
+#[derive(Default)]
+pub struct SkillMutation;
+
+fn db<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a sea_orm::DatabaseConnection> {
+    Ok(&ctx.data::<AppState>()?.db)
+}
+
+/// Arguments naming skills take a global id or a slug.
+fn sref(s: &ID) -> async_graphql::Result<crate::catalog::EntityRef> {
+    Ok(entity_ref(NodeType::Skill, s)?)
+}
+
+#[Object]
+impl SkillMutation {
+    #[graphql(guard = "AdminGuard")]
+    async fn create_skill(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateSkillInput,
+    ) -> async_graphql::Result<Skill> {
+        let m = skills::create(
+            db(ctx)?,
+            NewSkill {
+                slug: input.slug,
+                name: input.name,
+                kind: input.kind.as_str().to_owned(),
+                description: input.description,
+                esco_uri: input.esco_uri,
+                onet_name: input.onet_name,
+                aliases: input.aliases,
+            },
+        )
+        .await?;
+        Ok(Skill(m))
+    }
+
+    #[graphql(guard = "AdminGuard")]
+    async fn update_skill(
+        &self,
+        ctx: &Context<'_>,
+        skill: ID,
+        input: UpdateSkillInput,
+    ) -> async_graphql::Result<Skill> {
+        let p = SkillPatch {
+            slug: input.slug,
+            name: input.name,
+            kind: input.kind.map(|k| k.as_str().to_owned()),
+            description: patch(input.description),
+            esco_uri: patch(input.esco_uri),
+            onet_name: patch(input.onet_name),
+        };
+        Ok(Skill(skills::update(db(ctx)?, &sref(&skill)?, p).await?))
+    }
+
+    /// Deletes a skill and every link to it; refused while a framework is written in it.
+    #[graphql(guard = "AdminGuard")]
+    async fn delete_skill(&self, ctx: &Context<'_>, skill: ID) -> async_graphql::Result<Deleted> {
+        let m = skills::delete(db(ctx)?, &sref(&skill)?).await?;
+        Ok(Deleted {
+            id: global_id(NodeType::Skill, m.id),
+            slug: m.slug,
+        })
+    }
+
+    #[graphql(guard = "AdminGuard")]
+    async fn add_skill_alias(
+        &self,
+        ctx: &Context<'_>,
+        skill: ID,
+        alias: String,
+    ) -> async_graphql::Result<Skill> {
+        Ok(Skill(
+            skills::add_alias(db(ctx)?, &sref(&skill)?, &alias).await?,
+        ))
+    }
+
+    #[graphql(guard = "AdminGuard")]
+    async fn remove_skill_alias(
+        &self,
+        ctx: &Context<'_>,
+        skill: ID,
+        alias: String,
+    ) -> async_graphql::Result<Skill> {
+        Ok(Skill(
+            skills::remove_alias(db(ctx)?, &sref(&skill)?, &alias).await?,
+        ))
+    }
+
+    /// Makes `broader` a broader skill of `skill`; refused if it would close a cycle.
+    #[graphql(guard = "AdminGuard")]
+    async fn link_broader_skill(
+        &self,
+        ctx: &Context<'_>,
+        skill: ID,
+        broader: ID,
+    ) -> async_graphql::Result<Skill> {
+        let (a, _) = skills::link(
+            db(ctx)?,
+            SkillLink::Broader,
+            &sref(&skill)?,
+            &sref(&broader)?,
+        )
+        .await?;
+        Ok(Skill(a))
+    }
+
+    #[graphql(guard = "AdminGuard")]
+    async fn unlink_broader_skill(
+        &self,
+        ctx: &Context<'_>,
+        skill: ID,
+        broader: ID,
+    ) -> async_graphql::Result<Skill> {
+        let (a, _) = skills::unlink(
+            db(ctx)?,
+            SkillLink::Broader,
+            &sref(&skill)?,
+            &sref(&broader)?,
+        )
+        .await?;
+        Ok(Skill(a))
+    }
+
+    /// Makes `prerequisite` a prerequisite of `skill`; refused with the cycle named if it would
+    /// close one.
+    #[graphql(guard = "AdminGuard")]
+    async fn link_prerequisite(
+        &self,
+        ctx: &Context<'_>,
+        skill: ID,
+        prerequisite: ID,
+    ) -> async_graphql::Result<Skill> {
+        let (a, _) = skills::link(
+            db(ctx)?,
+            SkillLink::Prerequisite,
+            &sref(&skill)?,
+            &sref(&prerequisite)?,
+        )
+        .await?;
+        Ok(Skill(a))
+    }
+
+    #[graphql(guard = "AdminGuard")]
+    async fn unlink_prerequisite(
+        &self,
+        ctx: &Context<'_>,
+        skill: ID,
+        prerequisite: ID,
+    ) -> async_graphql::Result<Skill> {
+        let (a, _) = skills::unlink(
+            db(ctx)?,
+            SkillLink::Prerequisite,
+            &sref(&skill)?,
+            &sref(&prerequisite)?,
+        )
+        .await?;
+        Ok(Skill(a))
+    }
+
+    /// Relates two skills (both ways).
+    #[graphql(guard = "AdminGuard")]
+    async fn link_related_skills(
+        &self,
+        ctx: &Context<'_>,
+        skill: ID,
+        related: ID,
+    ) -> async_graphql::Result<Skill> {
+        let (a, _) = skills::link(
+            db(ctx)?,
+            SkillLink::Related,
+            &sref(&skill)?,
+            &sref(&related)?,
+        )
+        .await?;
+        Ok(Skill(a))
+    }
+
+    #[graphql(guard = "AdminGuard")]
+    async fn unlink_related_skills(
+        &self,
+        ctx: &Context<'_>,
+        skill: ID,
+        related: ID,
+    ) -> async_graphql::Result<Skill> {
+        let (a, _) = skills::unlink(
+            db(ctx)?,
+            SkillLink::Related,
+            &sref(&skill)?,
+            &sref(&related)?,
+        )
+        .await?;
+        Ok(Skill(a))
+    }
+}

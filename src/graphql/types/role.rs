@@ -1,0 +1,113 @@
+//! The `Role` type and its connections.
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+use entity::role;
+
+use crate::graphql::{
+    loaders::Rel,
+    types::{
+        conn_cost,
+        connection::{connection, edge_connection, plain_edge, weighted_edge},
+        framework::Framework,
+        global_id,
+        skill::Skill,
+        NodeType,
+    },
+};
+
+/// A role (occupation), such as Back-End Developer.
+#[derive(Clone, Debug)]
+pub struct Role(pub role::Model);
+
+plain_edge!(RoleEdge, role::Model, Role, slug);
+connection!(
+    RoleConnection,
+    RoleEdge,
+    role::Model,
+    Role,
+    "A page of roles."
+);
+
+weighted_edge!(
+    RoleSkillEdge,
+    entity::skill::Model,
+    Skill,
+    "A skill the role requires, with importance and level."
+);
+connection!(
+    RoleSkillConnection,
+    RoleSkillEdge,
+    entity::skill::Model,
+    Skill,
+    "The skills a role requires."
+);
+
+weighted_edge!(
+    RoleFrameworkEdge,
+    entity::framework::Model,
+    Framework,
+    "A framework the role uses, with importance and level."
+);
+connection!(
+    RoleFrameworkConnection,
+    RoleFrameworkEdge,
+    entity::framework::Model,
+    Framework,
+    "The frameworks a role uses."
+);
+
+#[Object]
+impl Role {
+    /// Global id.
+    async fn id(&self) -> ID {
+        global_id(NodeType::Role, self.0.id)
+    }
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// ESCO occupation URI, when known.
+    async fn esco_uri(&self) -> Option<&str> {
+        self.0.esco_uri.as_deref()
+    }
+    /// O*NET-SOC code, when known.
+    async fn onet_soc_code(&self) -> Option<&str> {
+        self.0.onet_soc_code.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// Skills the role requires; edges carry importance and level.
+    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    async fn skills(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<RoleSkillConnection> {
+        Ok(RoleSkillConnection(
+            edge_connection(ctx, Rel::RoleSkills, self.0.id, first, after).await?,
+        ))
+    }
+    /// Frameworks the role uses; edges carry importance and level.
+    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    async fn frameworks(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<RoleFrameworkConnection> {
+        Ok(RoleFrameworkConnection(
+            edge_connection(ctx, Rel::RoleFrameworks, self.0.id, first, after).await?,
+        ))
+    }
+}

@@ -1,0 +1,207 @@
+//! The `Skill` type and its connections.
+use async_graphql::{Context, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use entity::{skill, skill_alias};
+
+use crate::graphql::{
+    loaders::Rel,
+    types::{
+        conn_cost,
+        connection::{connection, edge_connection, plain_edge, weighted_edge},
+        global_id,
+        role::Role,
+        FrameworkConnection, NodeType, SkillKind,
+    },
+};
+
+/// A skill: a concept, language, database, tool, platform, practice, knowledge or competence.
+#[derive(Clone, Debug)]
+pub struct Skill(pub skill::Model);
+
+/// Another name of a skill.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Alias {
+    pub name: String,
+}
+
+plain_edge!(SkillEdge, skill::Model, Skill, slug);
+connection!(
+    SkillConnection,
+    SkillEdge,
+    skill::Model,
+    Skill,
+    "A page of skills."
+);
+
+/// An alias edge; aliases sort by name.
+#[derive(SimpleObject)]
+pub struct AliasEdge {
+    pub cursor: String,
+    pub node: Alias,
+}
+
+impl crate::graphql::types::connection::EdgeOf<skill_alias::Model> for AliasEdge {
+    fn from_row(row: crate::catalog::pages::EdgeRow<skill_alias::Model>) -> Self {
+        AliasEdge {
+            cursor: crate::graphql::types::connection::encode_cursor(&row.node.alias),
+            node: Alias {
+                name: row.node.alias,
+            },
+        }
+    }
+    fn cursor(&self) -> &str {
+        &self.cursor
+    }
+}
+connection!(
+    AliasConnection,
+    AliasEdge,
+    skill_alias::Model,
+    Alias,
+    "A page of aliases."
+);
+
+weighted_edge!(
+    SkillRoleEdge,
+    entity::role::Model,
+    Role,
+    "A role that requires the skill, with how much."
+);
+connection!(
+    SkillRoleConnection,
+    SkillRoleEdge,
+    entity::role::Model,
+    Role,
+    "The roles requiring a skill."
+);
+
+#[Object]
+impl Skill {
+    /// Global id.
+    async fn id(&self) -> ID {
+        global_id(NodeType::Skill, self.0.id)
+    }
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> Option<SkillKind> {
+        SkillKind::parse(&self.0.kind)
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// ESCO concept URI, when the skill is in ESCO.
+    async fn esco_uri(&self) -> Option<&str> {
+        self.0.esco_uri.as_deref()
+    }
+    /// O*NET technology name, when the skill is in O*NET.
+    async fn onet_name(&self) -> Option<&str> {
+        self.0.onet_name.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// Other names of the skill, by name.
+    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    async fn aliases(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<AliasConnection> {
+        Ok(AliasConnection(
+            edge_connection(ctx, Rel::SkillAliases, self.0.id, first, after).await?,
+        ))
+    }
+    /// Broader skills (a skill may have several).
+    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    async fn broader(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<SkillConnection> {
+        Ok(SkillConnection(
+            edge_connection(ctx, Rel::SkillBroader, self.0.id, first, after).await?,
+        ))
+    }
+    /// Narrower skills.
+    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    async fn narrower(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<SkillConnection> {
+        Ok(SkillConnection(
+            edge_connection(ctx, Rel::SkillNarrower, self.0.id, first, after).await?,
+        ))
+    }
+    /// Skills to learn before this one.
+    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    async fn prerequisites(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<SkillConnection> {
+        Ok(SkillConnection(
+            edge_connection(ctx, Rel::SkillPrerequisites, self.0.id, first, after).await?,
+        ))
+    }
+    /// Skills that have this one as a prerequisite.
+    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    async fn required_by(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<SkillConnection> {
+        Ok(SkillConnection(
+            edge_connection(ctx, Rel::SkillRequiredBy, self.0.id, first, after).await?,
+        ))
+    }
+    /// Related skills.
+    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    async fn related(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<SkillConnection> {
+        Ok(SkillConnection(
+            edge_connection(ctx, Rel::SkillRelated, self.0.id, first, after).await?,
+        ))
+    }
+    /// Frameworks using the skill; for a language, every framework written in it.
+    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    async fn frameworks(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<FrameworkConnection> {
+        Ok(FrameworkConnection(
+            edge_connection(ctx, Rel::SkillFrameworks, self.0.id, first, after).await?,
+        ))
+    }
+    /// Roles requiring the skill; edges carry importance and level.
+    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    async fn roles(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<SkillRoleConnection> {
+        Ok(SkillRoleConnection(
+            edge_connection(ctx, Rel::SkillRoles, self.0.id, first, after).await?,
+        ))
+    }
+}

@@ -1,0 +1,14 @@
+//! skillgraph: a GraphQL server over a job-market and skills knowledge graph.
+//! Arrows point one way: http → graphql → catalog (domain services) → entity.
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod state;
+pub mod telemetry;
+
+pub use http::app;
+pub use state::AppState;

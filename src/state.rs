@@ -1,0 +1,21 @@
+//! What every request can reach: the database pool and the configuration.
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::config::Config;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+        AppState {
+            db,
+            config: Arc::new(config),
+        }
+    }
+}

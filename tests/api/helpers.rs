@@ -1,0 +1,272 @@
+//! The test harness: a fresh database per test, built by the real migrations, on SQLite always
+//! and on PostgreSQL too when `SKILLGRAPH_TEST_POSTGRES_URL` is set; the app driven in-process.
+use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    Arc,
+};
+
+use axum::{body::Body, http::Request, Router};
+use http_body_util::BodyExt;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
+use serde_json::{json, Value};
+use skillgraph::{
+    catalog::seed,
+    config::{Config, ConfigLayer, Secret},
+    db, AppState,
+};
+use tower::ServiceExt;
+
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The engines every test runs on.
+pub fn engines() -> Vec<Engine> {
+    let mut v = vec![Engine::Sqlite];
+    if std::env::var("SKILLGRAPH_TEST_POSTGRES_URL").is_ok_and(|u| !u.is_empty()) {
+        v.push(Engine::Postgres);
+    }
+    v
+}
+
+pub struct TestApp {
+    pub engine: Engine,
+    pub router: Router,
+    pub db: DatabaseConnection,
+
+    statements: Arc<AtomicUsize>,
+    log: Arc<std::sync::Mutex<Vec<String>>>,
+    pg_name: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub struct Response {
+    pub status: u16,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn pg_admin_url() -> String {
+    std::env::var("SKILLGRAPH_TEST_POSTGRES_URL").expect("SKILLGRAPH_TEST_POSTGRES_URL")
+}
+
+/// The URL of another database on the same PostgreSQL server.
+fn pg_url_for(name: &str) -> String {
+    let base = pg_admin_url();
+    let (prefix, rest) = base.split_at(base.find("://").map(|i| i + 3).unwrap_or(0));
+    let (hostpart, query) = match rest.split_once('?') {
+        Some((h, q)) => (h, format!("?{q}")),
+        None => (rest, String::new()),
+    };
+    let host = hostpart.split('/').next().unwrap_or(hostpart);
+    format!("{prefix}{host}/{name}{query}")
+}
+
+impl TestApp {
+    /// A fresh database with the curated catalog loaded.
+    pub async fn spawn(engine: Engine) -> TestApp {
+        let app = Self::empty(engine).await;
+        seed::seed_embedded(&app.db)
+            .await
+            .map_err(|e| e.detail())
+            .expect("seed catalog");
+        app.reset_statements();
+        app
+    }
+
+    /// A fresh, migrated, empty database.
+    pub async fn empty(engine: Engine) -> TestApp {
+        Self::with_config(
+            engine,
+            ConfigLayer {
+                admin_token: Some(Secret::new(ADMIN_TOKEN)),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    pub async fn with_config(engine: Engine, layer: ConfigLayer) -> TestApp {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let (url, dir, pg_name) = match engine {
+            Engine::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+                (url, Some(dir), None)
+            }
+            Engine::Postgres => {
+                let name = format!("sgtest_{}_{n}", std::process::id());
+                let admin = db::connect(&pg_admin_url(), 1)
+                    .await
+                    .expect("connect to PostgreSQL");
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+                    .await
+                    .expect("drop old test database");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                (pg_url_for(&name), None, Some(name))
+            }
+        };
+        let mut layer = layer;
+        layer.database_url = Some(url.clone());
+        let config = Config::build(&[layer])
+            .map_err(|e| e.detail())
+            .expect("config");
+        let mut conn = db::connect(&url, 5).await.expect("connect");
+        db::migrate(&conn).await.expect("migrate");
+        let statements = Arc::new(AtomicUsize::new(0));
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (c, l) = (statements.clone(), log.clone());
+        conn.set_metric_callback(move |info| {
+            c.fetch_add(1, Ordering::SeqCst);
+            if let Ok(mut l) = l.lock() {
+                l.push(info.statement.sql.clone());
+            }
+        });
+        let router = skillgraph::app(AppState::new(conn.clone(), config));
+        TestApp {
+            engine,
+            router,
+            db: conn,
+            statements,
+            log,
+            pg_name,
+            _dir: dir,
+        }
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    pub fn reset_statements(&self) {
+        self.statements.store(0, Ordering::SeqCst);
+        if let Ok(mut l) = self.log.lock() {
+            l.clear();
+        }
+    }
+
+    /// How many SQL statements ran since the last reset, and which.
+    pub fn statements(&self) -> (usize, Vec<String>) {
+        let log = self.log.lock().map(|l| l.clone()).unwrap_or_default();
+        (self.statements.load(Ordering::SeqCst), log)
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Response {
+        let resp = self.router.clone().oneshot(req).await.expect("request");
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let body = resp
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// POSTs a GraphQL request as a client that accepts the GraphQL response type.
+    pub async fn post(&self, query: &str, variables: Value, token: Option<&str>) -> Response {
+        let mut b = Request::post("/graphql")
+            .header("content-type", "application/json")
+            .header("accept", "application/graphql-response+json");
+        if let Some(t) = token {
+            b = b.header("authorization", format!("Bearer {t}"));
+        }
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        self.send(b.body(Body::from(body)).expect("request")).await
+    }
+
+    /// Runs a query that must succeed without errors; returns `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let r = self.post(query, variables, None).await;
+        let v = r.json();
+        assert_eq!(r.status, 200, "[{:?}] status for {query}: {v}", self.engine);
+        assert!(
+            v.get("errors").is_none(),
+            "[{:?}] errors for {query}: {v}",
+            self.engine
+        );
+        v["data"].clone()
+    }
+
+    /// Runs a mutation as the admin; returns the whole response body.
+    pub async fn admin(&self, query: &str, variables: Value) -> Value {
+        self.post(query, variables, Some(ADMIN_TOKEN)).await.json()
+    }
+
+    /// Runs a mutation as the admin that must succeed; returns `data`.
+    pub async fn admin_ok(&self, query: &str, variables: Value) -> Value {
+        let v = self.admin(query, variables).await;
+        assert!(
+            v.get("errors").is_none(),
+            "[{:?}] errors for {query}: {v}",
+            self.engine
+        );
+        v["data"].clone()
+    }
+
+    /// Drops the PostgreSQL test database (SQLite's goes with its temp dir).
+    pub async fn cleanup(self) {
+        let TestApp { db, pg_name, .. } = self;
+        db.close().await.ok();
+        if let Some(name) = pg_name {
+            if let Ok(admin) = db::connect(&pg_admin_url(), 1).await {
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .ok();
+                admin.close().await.ok();
+            }
+        }
+    }
+}
+
+/// The error code of the first error of a response.
+pub fn first_code(v: &Value) -> String {
+    v["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// The slugs of a connection's nodes.
+pub fn slugs(conn: &Value) -> Vec<String> {
+    conn["nodes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|n| n["slug"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,253 @@
+use axum::{body::Body, http::Request};
+use serde_json::json;
+
+use crate::helpers::{engines, TestApp, ADMIN_TOKEN};
+
+fn get(uri: &str, accept: &str) -> Request<Body> {
+    Request::get(uri)
+        .header("accept", accept)
+        .body(Body::empty())
+        .expect("request")
+}
+
+fn post(body: &str, content_type: &str, accept: &str) -> Request<Body> {
+    Request::post("/graphql")
+        .header("content-type", content_type)
+        .header("accept", accept)
+        .body(Body::from(body.to_owned()))
+        .expect("request")
+}
+
+fn enc(s: &str) -> String {
+    serde_urlencoded::to_string([("query", s)]).expect("encode")
+}
+
+#[tokio::test]
+async fn graphql_over_http_follows_the_spec() {
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        const GRJ: &str = "application/graphql-response+json";
+
+        // GET runs queries.
+        let r = app
+            .send(get(
+                &format!("/graphql?{}", enc("{ skill(slug: \"python\") { name } }")),
+                GRJ,
+            ))
+            .await;
+        assert_eq!(r.status, 200);
+        assert_eq!(
+            r.header("content-type"),
+            Some("application/graphql-response+json; charset=utf-8")
+        );
+        assert_eq!(
+            r.json(),
+            json!({ "data": { "skill": { "name": "Python" } } })
+        );
+
+        // application/json is honoured.
+        let r = app
+            .send(post(
+                r#"{"query":"{ role(slug: \"backend-developer\") { slug } }"}"#,
+                "application/json",
+                "application/json",
+            ))
+            .await;
+        assert_eq!(r.status, 200);
+        assert_eq!(
+            r.header("content-type"),
+            Some("application/json; charset=utf-8")
+        );
+        assert_eq!(r.json()["data"]["role"]["slug"], "backend-developer");
+
+        // Mutations are refused over GET, even with the token.
+        let req = Request::get(format!(
+            "/graphql?{}",
+            enc("mutation { deleteSkill(skill: \"python\") { slug } }")
+        ))
+        .header("accept", GRJ)
+        .header("authorization", format!("Bearer {ADMIN_TOKEN}"))
+        .body(Body::empty())
+        .expect("request");
+        let r = app.send(req).await;
+        assert_eq!(r.status, 405);
+        assert_eq!(r.header("allow"), Some("POST"));
+        let still = app
+            .data("{ skill(slug: \"python\") { slug } }", json!({}))
+            .await;
+        assert_eq!(still["skill"]["slug"], "python");
+
+        // Parse and validation failures are 4xx with no data.
+        for (body, code) in [
+            (r#"{"query":"{ skill(slug: "}"#, "GRAPHQL_PARSE_FAILED"),
+            (
+                r#"{"query":"{ skill(slug: \"python\") { nope } }"}"#,
+                "GRAPHQL_VALIDATION_FAILED",
+            ),
+        ] {
+            let r = app.send(post(body, "application/json", GRJ)).await;
+            assert_eq!(r.status, 400, "{body}");
+            let v = r.json();
+            assert!(v.get("data").is_none(), "{v}");
+            assert_eq!(v["errors"][0]["extensions"]["code"], code, "{v}");
+        }
+        let r = app.send(post("{not json", "application/json", GRJ)).await;
+        assert_eq!(r.status, 400);
+        let r = app
+            .send(post(
+                r#"{"query":"{ info { version } }"}"#,
+                "text/plain",
+                GRJ,
+            ))
+            .await;
+        assert_eq!(r.status, 415);
+        let r = app
+            .send(post(
+                r#"{"query":"{ info { version } }"}"#,
+                "application/json",
+                "text/html",
+            ))
+            .await;
+        assert_eq!(r.status, 406);
+        let r = app.send(get("/graphql", GRJ)).await;
+        assert_eq!(r.status, 400);
+        let r = app
+            .send(post(
+                r#"{"query":"{ info { version } }","variables":[1]}"#,
+                "application/json",
+                GRJ,
+            ))
+            .await;
+        assert_eq!(r.status, 400);
+
+        // Field errors are still 200 with data.
+        let r = app.send(post(r#"{"query":"{ skill(slug: \"python\") { name } skills(first: 1000) { totalCount } }"}"#, "application/json", GRJ)).await;
+        assert_eq!(r.status, 200);
+        let v = r.json();
+        assert_eq!(v["data"], serde_json::Value::Null);
+        assert_eq!(v["errors"][0]["extensions"]["code"], "VALIDATION");
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn query_limits_are_enforced() {
+    for engine in engines() {
+        let app = TestApp::with_config(
+            engine,
+            skillgraph::config::ConfigLayer {
+                max_depth: Some(5),
+                max_complexity: Some(500),
+                ..Default::default()
+            },
+        )
+        .await;
+        let deep = "{ roles(first: 1) { nodes { skills(first: 1) { nodes { frameworks(first: 1) { nodes { language { slug } } } } } } } }";
+        let r = app.post(deep, json!({}), None).await;
+        assert_eq!(r.status, 400);
+        assert_eq!(
+            r.json()["errors"][0]["extensions"]["code"],
+            "QUERY_TOO_DEEP"
+        );
+        let wide =
+            "{ skills(first: 100) { nodes { slug name aliases(first: 100) { nodes { name } } } } }";
+        let r = app.post(wide, json!({}), None).await;
+        assert_eq!(r.status, 400);
+        assert_eq!(
+            r.json()["errors"][0]["extensions"]["code"],
+            "QUERY_TOO_COMPLEX"
+        );
+        let ok = app
+            .post("{ skills(first: 10) { nodes { slug } } }", json!({}), None)
+            .await;
+        assert_eq!(ok.status, 200);
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn graphiql_works_offline() {
+    let app = TestApp::empty(crate::helpers::Engine::Sqlite).await;
+    let r = app.send(get("/graphiql", "text/html")).await;
+    assert_eq!(r.status, 200);
+    let html = String::from_utf8(r.body.clone()).expect("utf-8");
+    assert!(html.contains("GraphiQL"));
+    // Nothing is loaded from anywhere but this server.
+    for attr in ["src=\"", "href=\""] {
+        for part in html.split(attr).skip(1) {
+            let url = part.split('"').next().unwrap_or("");
+            assert!(url.starts_with('/'), "external reference {url}");
+            let asset = app.send(get(url, "*/*")).await;
+            assert_eq!(asset.status, 200, "{url}");
+            assert!(asset.body.len() > 1000, "{url}");
+        }
+    }
+    assert!(
+        !html.contains("unpkg") && !html.contains("cdn"),
+        "CDN reference in the page"
+    );
+    let r = app.send(get("/", "text/html")).await;
+    assert_eq!(r.status, 307);
+    assert_eq!(r.header("location"), Some("/graphiql"));
+    let r = app.send(get("/healthz", "application/json")).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json(), json!({ "status": "ok" }));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn compression_body_limit_and_real_listener() {
+    let app = TestApp::with_config(
+        crate::helpers::Engine::Sqlite,
+        skillgraph::config::ConfigLayer {
+            body_limit_bytes: Some(2048),
+            ..Default::default()
+        },
+    )
+    .await;
+    skillgraph::catalog::seed::seed_embedded(&app.db)
+        .await
+        .map_err(|e| e.detail())
+        .expect("seed");
+    let big_query = "{ skills(first: 100) { nodes { slug name description } } }";
+    for (enc, expected) in [("gzip", Some("gzip")), ("br", Some("br")), ("zstd", None)] {
+        let req = Request::post("/graphql")
+            .header("content-type", "application/json")
+            .header("accept-encoding", enc)
+            .body(Body::from(json!({ "query": big_query }).to_string()))
+            .expect("request");
+        let r = app.send(req).await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("content-encoding"), expected, "{enc}");
+    }
+    let huge =
+        json!({ "query": format!("{{ info {{ version }} }} # {}", "x".repeat(5000)) }).to_string();
+    let r = app
+        .send(post(&huge, "application/json", "application/json"))
+        .await;
+    assert_eq!(r.status, 413);
+
+    // A real server on port 0, spoken to over TCP.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = app.router.clone();
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    let client = reqwest::Client::new();
+    let v: serde_json::Value = client
+        .post(format!("http://{addr}/graphql"))
+        .json(&json!({ "query": "{ framework(slug: \"django\") { name language { name } } }" }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        v,
+        json!({ "data": { "framework": { "name": "Django", "language": { "name": "Python" } } } })
+    );
+    server.abort();
+    app.cleanup().await;
+}

@@ -1,0 +1,10 @@
+//! The one integration-test binary: every test runs on SQLite, and on PostgreSQL too when
+//! `SKILLGRAPH_TEST_POSTGRES_URL` is set.
+mod catalog;
+mod helpers;
+mod http;
+mod mutations;
+mod nplus1;
+mod pagination;
+mod relations;
+mod schema;
