@@ -108,7 +108,9 @@ pub async fn run(cli: Cli) -> AppResult<()> {
         return Ok(());
     }
     let config = cli.config()?;
-    let conn = db::connect(&config.database_url, config.db_max_connections).await?;
+    let mut conn = db::connect(&config.database_url, config.db_max_connections).await?;
+    let metrics = std::sync::Arc::new(crate::metrics::Metrics::default());
+    metrics.instrument(&mut conn);
     db::migrate(&conn).await?;
     match cli.command {
         Command::Migrate => {
@@ -129,7 +131,9 @@ pub async fn run(cli: Cli) -> AppResult<()> {
                 );
             }
             let bind = config.bind;
-            let app = http::app(AppState::new(conn, config));
+            let mut state = AppState::new(conn, config);
+            state.metrics = metrics;
+            let app = http::app(state);
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .map_err(|e| AppError::Internal(format!("cannot listen on {bind}: {e}")))?;

@@ -3,12 +3,13 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::config::Config;
+use crate::{config::Config, metrics::Metrics};
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -16,6 +17,7 @@ impl AppState {
         AppState {
             db,
             config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
         }
     }
 }

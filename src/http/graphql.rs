@@ -213,6 +213,10 @@ async fn execute(
     let req = req
         .data(Loaders::new(&s.app.db))
         .data(auth(headers, s.app.config.admin_token.as_ref()));
+    s.app
+        .metrics
+        .graphql_requests
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let resp = s.schema.execute(req).await;
     // Errors before execution (validation, limits, unknown operation) have no path and no data.
     if resp.data == Value::Null

@@ -13,7 +13,10 @@ use axum::{
 };
 use sea_orm::ConnectionTrait;
 use tower_http::{
-    compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer,
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
     trace::TraceLayer,
 };
 
@@ -44,6 +47,7 @@ pub fn app(state: AppState) -> Router {
         .route("/graphiql/assets/{file}", get(graphiql::asset))
         .route("/", get(|| async { Redirect::temporary("/graphiql") }))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
         .with_state(http_state)
         // Only gzip and br: a zstd answer broke a Node 20 client.
         .layer(
@@ -59,7 +63,17 @@ pub fn app(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
+        }))
+        // Outermost: every request gets an id (or keeps the caller's), logged and echoed back.
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
 async fn healthz(State(s): State<HttpState>) -> impl IntoResponse {
@@ -73,6 +87,16 @@ async fn healthz(State(s): State<HttpState>) -> impl IntoResponse {
             )
         }
     }
+}
+
+async fn metrics(State(s): State<HttpState>) -> impl IntoResponse {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        s.app.metrics.render(),
+    )
 }
 
 /// Resolves on SIGINT or SIGTERM.
