@@ -1,14 +1,16 @@
 //! Frameworks: lookups, lists and curator writes. A framework always uses its own language.
 use entity::{framework, skill};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    QueryFilter, Set, TransactionTrait,
 };
 
 use crate::{
     catalog::{
-        clean_opt, clean_text, delete_edge, insert_edge,
-        pages::{Filter, Page, PageArgs},
+        clean_opt, clean_text, delete_edge,
+        filters::{self, FrameworkCond},
+        insert_edge,
+        pages::{self, EdgeRow, Filter, ListSpec, Page, PageArgs},
         skills, validate_slug, EntityRef, FRAMEWORK_CATEGORIES,
     },
     error::{AppError, AppResult},
@@ -30,35 +32,46 @@ pub async fn get(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<framewor
         .ok_or_else(|| AppError::not_found("framework", r))
 }
 
+/// How the `frameworks` list sorts by popularity: the number of roles using a framework.
+pub const LIST: ListSpec = ListSpec {
+    table: "framework",
+    popularity: Some("(SELECT COUNT(*) FROM role_framework p WHERE p.framework_id = t.id)"),
+};
+
+/// Filter for the `frameworks` list: the simple `language` argument and a typed condition.
 #[derive(Clone, Debug, Default)]
 pub struct FrameworkFilter {
     /// Slug of the language skill.
     pub language: Option<String>,
+    pub cond: Option<FrameworkCond>,
 }
 
 impl FrameworkFilter {
-    fn to_sql(&self) -> Filter {
-        let mut f = Filter::default();
+    pub fn compile(&self, backend: DbBackend) -> AppResult<Filter> {
+        let mut f = match &self.cond {
+            Some(c) => filters::framework_filter(backend, c)?,
+            None => Filter::default(),
+        };
         if let Some(lang) = &self.language {
             f = f.and(
                 "t.language_id IN (SELECT s.id FROM skill s WHERE s.slug = ?)",
                 vec![lang.clone().into()],
             );
         }
-        f
+        Ok(f)
     }
 }
 
 pub async fn list(
     db: &impl ConnectionTrait,
-    filter: &FrameworkFilter,
+    filter: &Filter,
     args: &PageArgs,
-) -> AppResult<Page<framework::Model>> {
-    crate::catalog::pages::list_page(db, "framework", "slug", &filter.to_sql(), args).await
+) -> AppResult<Page<EdgeRow<framework::Model>>> {
+    pages::list_page(db, &LIST, filter, args).await
 }
 
-pub async fn count(db: &impl ConnectionTrait, filter: &FrameworkFilter) -> AppResult<u64> {
-    crate::catalog::pages::list_count(db, "framework", &filter.to_sql()).await
+pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> AppResult<u64> {
+    pages::list_count(db, LIST.table, filter).await
 }
 
 #[derive(Clone, Debug)]

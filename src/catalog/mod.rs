@@ -1,5 +1,6 @@
 //! The curated graph of skills, frameworks and roles: reads, curator writes and seeding.
 //! Plain functions over a connection; nothing here knows about GraphQL.
+pub mod filters;
 pub mod frameworks;
 pub mod graph;
 pub mod pages;

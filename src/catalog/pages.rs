@@ -6,24 +6,127 @@ use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Value};
 
 use crate::{
     db::{id_list_value, in_id_list, stmt},
-    error::AppResult,
+    error::{AppError, AppResult},
 };
 
 /// Largest page a client may ask for, and the page size when it does not say.
 pub const MAX_PAGE: u64 = 100;
 pub const DEFAULT_PAGE: u64 = 25;
 
-/// What page to fetch: at most `first` rows whose sort key is greater than `after`.
+/// What a list is ordered by; ties are always broken by id, so the order is total.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SortKey {
+    Slug,
+    Name,
+    /// Creation order (ids grow with creation time).
+    Created,
+    /// How many roles require (skills) or use (frameworks) the item.
+    Popularity,
+}
+
+impl SortKey {
+    fn tag(self) -> &'static str {
+        match self {
+            SortKey::Slug => "s",
+            SortKey::Name => "n",
+            SortKey::Created => "c",
+            SortKey::Popularity => "p",
+        }
+    }
+    fn from_tag(t: &str) -> Option<Self> {
+        Some(match t {
+            "s" => SortKey::Slug,
+            "n" => SortKey::Name,
+            "c" => SortKey::Created,
+            "p" => SortKey::Popularity,
+            _ => return None,
+        })
+    }
+    fn is_text(self) -> bool {
+        matches!(self, SortKey::Slug | SortKey::Name)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Order {
+    pub key: SortKey,
+    pub desc: bool,
+}
+
+impl Default for Order {
+    fn default() -> Self {
+        Order {
+            key: SortKey::Slug,
+            desc: false,
+        }
+    }
+}
+
+/// A position in a list: the sort value of a row and its id.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Cursor {
+    pub key: SortKey,
+    pub text: Option<String>,
+    pub number: Option<i64>,
+    pub id: i64,
+}
+
+impl Cursor {
+    /// `key|id|value`: the key tag lets a cursor from another ordering be refused.
+    pub fn encode(&self) -> String {
+        let value = match (&self.text, self.number) {
+            (Some(t), _) => t.clone(),
+            (None, Some(n)) => n.to_string(),
+            (None, None) => String::new(),
+        };
+        format!("{}|{}|{}", self.key.tag(), self.id, value)
+    }
+
+    pub fn decode(s: &str) -> Option<Cursor> {
+        let mut parts = s.splitn(3, '|');
+        let key = SortKey::from_tag(parts.next()?)?;
+        let id: i64 = parts.next()?.parse().ok()?;
+        let value = parts.next()?;
+        let (text, number) = match key {
+            SortKey::Slug | SortKey::Name => (Some(value.to_owned()), None),
+            SortKey::Popularity => (None, Some(value.parse().ok()?)),
+            SortKey::Created => (None, None),
+        };
+        Some(Cursor {
+            key,
+            text,
+            number,
+            id,
+        })
+    }
+}
+
+/// What page to fetch: `limit` rows after the cursor (forward, first/after) or before it
+/// (backward, last/before), in the given order.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PageArgs {
-    pub first: u64,
-    pub after: Option<String>,
+    pub limit: u64,
+    pub cursor: Option<Cursor>,
+    pub backward: bool,
+    pub order: Order,
+}
+
+impl PageArgs {
+    pub fn first(limit: u64) -> Self {
+        PageArgs {
+            limit,
+            cursor: None,
+            backward: false,
+            order: Order::default(),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub has_next: bool,
+    pub has_previous: bool,
 }
 
 impl<T> Default for Page<T> {
@@ -31,6 +134,29 @@ impl<T> Default for Page<T> {
         Page {
             items: Vec::new(),
             has_next: false,
+            has_previous: false,
+        }
+    }
+}
+
+impl<T> Page<T> {
+    /// Builds a page from `limit + 1` rows fetched in query order.
+    fn from_rows(mut items: Vec<T>, args: &PageArgs) -> Self {
+        let more = items.len() as u64 > args.limit;
+        items.truncate(args.limit as usize);
+        if args.backward {
+            items.reverse();
+            Page {
+                items,
+                has_next: args.cursor.is_some(),
+                has_previous: more,
+            }
+        } else {
+            Page {
+                items,
+                has_next: more,
+                has_previous: args.cursor.is_some(),
+            }
         }
     }
 }
@@ -69,6 +195,7 @@ pub struct EdgeAttrs {
 pub struct EdgeRow<M> {
     pub node: M,
     pub attrs: Option<EdgeAttrs>,
+    pub cursor: Cursor,
 }
 
 /// One direction of one relation: the edge table, the column holding the parent's id, and the
@@ -78,7 +205,7 @@ pub struct EdgeSpec {
     pub table: &'static str,
     pub parent_col: &'static str,
     pub child: Option<(&'static str, &'static str)>,
-    /// Column of the node that orders the page and makes the cursor; unique per parent.
+    /// Text column of the node that orders the page; unique per parent together with the id.
     pub sort_col: &'static str,
     pub attrs: bool,
 }
@@ -91,7 +218,7 @@ fn collate(backend: DbBackend) -> &'static str {
     }
 }
 
-/// A filter on a top-level list, as an SQL condition over the table aliased `t`.
+/// A filter on a top-level list, as SQL conditions over the table aliased `t`.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
     pub conditions: Vec<String>,
@@ -106,37 +233,129 @@ impl Filter {
     }
 }
 
-/// One page of a top-level list ordered by `sort_col`.
+/// How a top-level table computes its sort keys.
+#[derive(Clone, Copy, Debug)]
+pub struct ListSpec {
+    pub table: &'static str,
+    /// SQL counting what makes a row popular, over `t`; None when the list has no popularity.
+    pub popularity: Option<&'static str>,
+}
+
+fn sort_expr(
+    backend: DbBackend,
+    alias: &str,
+    key: SortKey,
+    text_col: &str,
+    popularity: Option<&str>,
+) -> String {
+    let c = collate(backend);
+    match key {
+        SortKey::Slug => format!("{alias}.{text_col}{c}"),
+        SortKey::Name => format!("{alias}.name{c}"),
+        SortKey::Created => format!("{alias}.id"),
+        SortKey::Popularity => popularity
+            .map(str::to_owned)
+            .unwrap_or_else(|| "0".to_owned()),
+    }
+}
+
+/// `ORDER BY` and the keyset condition for a page in one direction.
+fn keyset(
+    sort: &str,
+    alias: &str,
+    args: &PageArgs,
+    values: &mut Vec<Value>,
+) -> AppResult<(String, String)> {
+    let asc = args.order.desc == args.backward;
+    let dir = if asc { "ASC" } else { "DESC" };
+    let order_by = if sort == format!("{alias}.id") {
+        format!("{alias}.id {dir}")
+    } else {
+        format!("{sort} {dir}, {alias}.id {dir}")
+    };
+    let cond = match &args.cursor {
+        None => String::new(),
+        Some(c) => {
+            if c.key != args.order.key {
+                return Err(AppError::Validation(
+                    "cursor belongs to another ordering".into(),
+                ));
+            }
+            let cmp = if asc { ">" } else { "<" };
+            if args.order.key == SortKey::Created {
+                values.push(c.id.into());
+                format!("{alias}.id {cmp} ?")
+            } else {
+                let v: Value = if args.order.key.is_text() {
+                    c.text.clone().unwrap_or_default().into()
+                } else {
+                    c.number.unwrap_or(0).into()
+                };
+                values.push(v);
+                values.push(c.id.into());
+                format!("({sort}, {alias}.id) {cmp} (?, ?)")
+            }
+        }
+    };
+    Ok((order_by, cond))
+}
+
+fn read_cursor(row: &sea_orm::QueryResult, key: SortKey) -> AppResult<Cursor> {
+    let id: i64 = row.try_get("", "sg_id")?;
+    let (text, number) = match key {
+        SortKey::Slug | SortKey::Name => (Some(row.try_get::<String>("", "sg_sort")?), None),
+        SortKey::Popularity => (None, Some(row.try_get::<i64>("", "sg_sort")?)),
+        SortKey::Created => (None, None),
+    };
+    Ok(Cursor {
+        key,
+        text,
+        number,
+        id,
+    })
+}
+
+/// One page of a top-level list.
 pub async fn list_page<M: FromQueryResult>(
     db: &impl ConnectionTrait,
-    table: &str,
-    sort_col: &str,
+    spec: &ListSpec,
     filter: &Filter,
     args: &PageArgs,
-) -> AppResult<Page<M>> {
+) -> AppResult<Page<EdgeRow<M>>> {
     let backend = db.get_database_backend();
-    let c = collate(backend);
+    if args.order.key == SortKey::Popularity && spec.popularity.is_none() {
+        return Err(AppError::Validation(format!(
+            "{} cannot be ordered by popularity",
+            spec.table
+        )));
+    }
     let mut conditions = filter.conditions.clone();
     let mut values = filter.values.clone();
-    if let Some(after) = &args.after {
-        conditions.push(format!("t.{sort_col}{c} > ?"));
-        values.push(after.clone().into());
+    let sort = sort_expr(backend, "t", args.order.key, "slug", spec.popularity);
+    let (order_by, cond) = keyset(&sort, "t", args, &mut values)?;
+    if !cond.is_empty() {
+        conditions.push(cond);
     }
     let where_sql = if conditions.is_empty() {
         String::new()
     } else {
         format!(" WHERE {}", conditions.join(" AND "))
     };
-    values.push(Value::from((args.first + 1) as i64));
-    let sql = format!("SELECT t.* FROM {table} t{where_sql} ORDER BY t.{sort_col}{c} LIMIT ?");
+    values.push(Value::from((args.limit + 1) as i64));
+    let sql = format!(
+        "SELECT t.*, t.id AS sg_id, {sort} AS sg_sort FROM {table} t{where_sql} ORDER BY {order_by} LIMIT ?",
+        table = spec.table
+    );
     let rows = db.query_all_raw(stmt(backend, &sql, values)).await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in &rows {
-        items.push(M::from_query_result(row, "")?);
+        items.push(EdgeRow {
+            node: M::from_query_result(row, "")?,
+            attrs: None,
+            cursor: read_cursor(row, args.order.key)?,
+        });
     }
-    let has_next = items.len() as u64 > args.first;
-    items.truncate(args.first as usize);
-    Ok(Page { items, has_next })
+    Ok(Page::from_rows(items, args))
 }
 
 /// How many rows a top-level list has under a filter.
@@ -158,7 +377,8 @@ pub async fn list_count(db: &impl ConnectionTrait, table: &str, filter: &Filter)
     Ok(n.max(0) as u64)
 }
 
-/// One page of edges for each parent, all parents in one statement.
+/// One page of edges for each parent, all parents in one statement. Nested lists are ordered by
+/// the node's sort column (slug, or an alias's text), then id.
 pub async fn edge_pages<M: FromQueryResult>(
     db: &impl ConnectionTrait,
     spec: &EdgeSpec,
@@ -170,7 +390,6 @@ pub async fn edge_pages<M: FromQueryResult>(
         return Ok(out);
     }
     let backend = db.get_database_backend();
-    let c = collate(backend);
     let (node_alias, join) = match spec.child {
         Some((child_table, child_col)) => (
             "n",
@@ -184,23 +403,27 @@ pub async fn edge_pages<M: FromQueryResult>(
         ""
     };
     let mut values = vec![id_list_value(parents)];
-    let mut cursor_sql = String::new();
-    if let Some(after) = &args.after {
-        cursor_sql = format!(" AND {node_alias}.{}{c} > ?", spec.sort_col);
-        values.push(after.clone().into());
-    }
-    values.push(Value::from((args.first + 1) as i64));
+    let sort = sort_expr(backend, node_alias, SortKey::Slug, spec.sort_col, None);
+    let (order_by, cond) = keyset(&sort, node_alias, args, &mut values)?;
+    let cursor_sql = if cond.is_empty() {
+        String::new()
+    } else {
+        format!(" AND {cond}")
+    };
+    values.push(Value::from((args.limit + 1) as i64));
     let sql = format!(
         "SELECT * FROM (SELECT {node_alias}.*, e.{parent} AS sg_parent{attrs}, \
-         ROW_NUMBER() OVER (PARTITION BY e.{parent} ORDER BY {node_alias}.{sort}{c}) AS sg_rn \
+         {node_alias}.id AS sg_id, {node_alias}.{sort_col} AS sg_sort, \
+         ROW_NUMBER() OVER (PARTITION BY e.{parent} ORDER BY {order_by}) AS sg_rn \
          FROM {table} e{join} WHERE {in_list}{cursor_sql}) w \
          WHERE w.sg_rn <= ? ORDER BY w.sg_parent, w.sg_rn",
         parent = spec.parent_col,
-        sort = spec.sort_col,
+        sort_col = spec.sort_col,
         table = spec.table,
         in_list = in_id_list(backend, &format!("e.{}", spec.parent_col)),
     );
     let rows = db.query_all_raw(stmt(backend, &sql, values)).await?;
+    let mut grouped: HashMap<i64, Vec<EdgeRow<M>>> = HashMap::new();
     for row in &rows {
         let parent: i64 = row.try_get("", "sg_parent")?;
         let attrs = if spec.attrs {
@@ -213,15 +436,14 @@ pub async fn edge_pages<M: FromQueryResult>(
         } else {
             None
         };
-        let page = out.entry(parent).or_default();
-        if page.items.len() as u64 >= args.first {
-            page.has_next = true;
-        } else {
-            page.items.push(EdgeRow {
-                node: M::from_query_result(row, "")?,
-                attrs,
-            });
-        }
+        grouped.entry(parent).or_default().push(EdgeRow {
+            node: M::from_query_result(row, "")?,
+            attrs,
+            cursor: read_cursor(row, SortKey::Slug)?,
+        });
+    }
+    for (parent, rows) in grouped {
+        out.insert(parent, Page::from_rows(rows, args));
     }
     Ok(out)
 }

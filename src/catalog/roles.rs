@@ -1,14 +1,16 @@
 //! Roles: lookups, lists and curator writes, with the skills and frameworks they require.
 use entity::role;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    QueryFilter, Set, TransactionTrait,
 };
 
 use crate::{
     catalog::{
-        clean_opt, clean_text, delete_edge, frameworks,
-        pages::{Filter, Importance, Page, PageArgs},
+        clean_opt, clean_text, delete_edge,
+        filters::{self, RoleCond},
+        frameworks,
+        pages::{self, EdgeRow, Filter, Importance, ListSpec, Page, PageArgs},
         skills, upsert_role_edge, validate_slug, EntityRef,
     },
     error::{AppError, AppResult},
@@ -28,12 +30,37 @@ pub async fn get(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<role::Mo
         .ok_or_else(|| AppError::not_found("role", r))
 }
 
-pub async fn list(db: &impl ConnectionTrait, args: &PageArgs) -> AppResult<Page<role::Model>> {
-    crate::catalog::pages::list_page(db, "role", "slug", &Filter::default(), args).await
+/// Roles have no popularity yet (job postings will give them one).
+pub const LIST: ListSpec = ListSpec {
+    table: "role",
+    popularity: None,
+};
+
+/// Filter for the `roles` list.
+#[derive(Clone, Debug, Default)]
+pub struct RoleFilter {
+    pub cond: Option<RoleCond>,
 }
 
-pub async fn count(db: &impl ConnectionTrait) -> AppResult<u64> {
-    crate::catalog::pages::list_count(db, "role", &Filter::default()).await
+impl RoleFilter {
+    pub fn compile(&self, backend: DbBackend) -> AppResult<Filter> {
+        match &self.cond {
+            Some(c) => filters::role_filter(backend, c),
+            None => Ok(Filter::default()),
+        }
+    }
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+    args: &PageArgs,
+) -> AppResult<Page<EdgeRow<role::Model>>> {
+    pages::list_page(db, &LIST, filter, args).await
+}
+
+pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> AppResult<u64> {
+    pages::list_count(db, LIST.table, filter).await
 }
 
 #[derive(Clone, Debug, Default)]

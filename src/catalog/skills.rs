@@ -1,14 +1,16 @@
 //! Skills: lookups, lists and curator writes (aliases, hierarchy, prerequisites, related).
 use entity::skill;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    QueryFilter, Set, TransactionTrait,
 };
 
 use crate::{
     catalog::{
-        clean_opt, clean_text, delete_edge, graph, insert_edge,
-        pages::{Filter, Page, PageArgs},
+        clean_opt, clean_text, delete_edge,
+        filters::{self, SkillCond},
+        graph, insert_edge,
+        pages::{self, EdgeRow, Filter, ListSpec, Page, PageArgs},
         validate_slug, EntityRef, SKILL_KINDS,
     },
     error::{AppError, AppResult},
@@ -28,15 +30,25 @@ pub async fn get(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<skill::M
         .ok_or_else(|| AppError::not_found("skill", r))
 }
 
-/// Filter for the `skills` list.
+/// How the `skills` list sorts by popularity: the number of roles requiring a skill.
+pub const LIST: ListSpec = ListSpec {
+    table: "skill",
+    popularity: Some("(SELECT COUNT(*) FROM role_skill p WHERE p.skill_id = t.id)"),
+};
+
+/// Filter for the `skills` list: the simple `kind` argument and a typed condition.
 #[derive(Clone, Debug, Default)]
 pub struct SkillFilter {
     pub kind: Option<String>,
+    pub cond: Option<SkillCond>,
 }
 
 impl SkillFilter {
-    fn to_sql(&self) -> AppResult<Filter> {
-        let mut f = Filter::default();
+    pub fn compile(&self, backend: DbBackend) -> AppResult<Filter> {
+        let mut f = match &self.cond {
+            Some(c) => filters::skill_filter(backend, c)?,
+            None => Filter::default(),
+        };
         if let Some(kind) = &self.kind {
             validate_kind(kind)?;
             f = f.and("t.kind = ?", vec![kind.clone().into()]);
@@ -47,14 +59,14 @@ impl SkillFilter {
 
 pub async fn list(
     db: &impl ConnectionTrait,
-    filter: &SkillFilter,
+    filter: &Filter,
     args: &PageArgs,
-) -> AppResult<Page<skill::Model>> {
-    crate::catalog::pages::list_page(db, "skill", "slug", &filter.to_sql()?, args).await
+) -> AppResult<Page<EdgeRow<skill::Model>>> {
+    pages::list_page(db, &LIST, filter, args).await
 }
 
-pub async fn count(db: &impl ConnectionTrait, filter: &SkillFilter) -> AppResult<u64> {
-    crate::catalog::pages::list_count(db, "skill", &filter.to_sql()?).await
+pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> AppResult<u64> {
+    pages::list_count(db, LIST.table, filter).await
 }
 
 fn validate_kind(kind: &str) -> AppResult<()> {

@@ -1,10 +1,11 @@
 use async_graphql::{Context, Object, ID};
 
 use crate::{
-    catalog::frameworks::{self, FrameworkFilter},
+    catalog::frameworks::{self, FrameworkFilter as Filter},
     graphql::types::{
         conn_cost,
-        connection::{page_args, Total},
+        connection::{page_args, PageInput, Total},
+        inputs::{CatalogOrder, FrameworkFilter},
         lookup_ref, Conn, Framework, FrameworkConnection, NodeType,
     },
     state::AppState,
@@ -28,23 +29,44 @@ impl FrameworkQuery {
             .map(Framework))
     }
 
-    /// Frameworks by slug, optionally only those written for one language (its slug).
-    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    /// Frameworks, filtered and ordered (by slug unless `orderBy` says otherwise).
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
     async fn frameworks(
         &self,
         ctx: &Context<'_>,
-        language: Option<String>,
+        #[graphql(desc = "Only frameworks written for this language (its slug).")] language: Option<
+            String,
+        >,
+        filter: Option<FrameworkFilter>,
+        order_by: Option<CatalogOrder>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> async_graphql::Result<FrameworkConnection> {
-        let args = page_args(first, after)?;
-        let filter = FrameworkFilter { language };
-        let page = frameworks::list(&ctx.data::<AppState>()?.db, &filter, &args).await?;
-        Ok(FrameworkConnection(Conn::from_nodes(
-            page.items,
-            page.has_next,
-            &args,
-            Total::Frameworks(filter),
+        let db = &ctx.data::<AppState>()?.db;
+        let args = page_args(
+            PageInput {
+                first,
+                after,
+                last,
+                before,
+            },
+            order_by.into(),
+        )?;
+        let f = Filter {
+            language,
+            cond: filter.map(|f| f.to_cond()).transpose()?,
+        }
+        .compile(db.get_database_backend())?;
+        let page = frameworks::list(db, &f, &args).await?;
+        Ok(FrameworkConnection(Conn::from_page(
+            page,
+            Total::List {
+                table: frameworks::LIST.table,
+                filter: f,
+            },
         )))
     }
 }

@@ -1,10 +1,11 @@
 use async_graphql::{Context, Object, ID};
 
 use crate::{
-    catalog::roles,
+    catalog::roles::{self, RoleFilter as Filter},
     graphql::types::{
         conn_cost,
-        connection::{page_args, Total},
+        connection::{page_args, PageInput, Total},
+        inputs::{RoleFilter, RoleOrder},
         lookup_ref, Conn, NodeType, Role, RoleConnection,
     },
     state::AppState,
@@ -28,21 +29,40 @@ impl RoleQuery {
             .map(Role))
     }
 
-    /// Roles by slug.
-    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    /// Roles, filtered and ordered (by slug unless `orderBy` says otherwise).
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,
+        filter: Option<RoleFilter>,
+        order_by: Option<RoleOrder>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> async_graphql::Result<RoleConnection> {
-        let args = page_args(first, after)?;
-        let page = roles::list(&ctx.data::<AppState>()?.db, &args).await?;
-        Ok(RoleConnection(Conn::from_nodes(
-            page.items,
-            page.has_next,
-            &args,
-            Total::Roles,
+        let db = &ctx.data::<AppState>()?.db;
+        let args = page_args(
+            PageInput {
+                first,
+                after,
+                last,
+                before,
+            },
+            order_by.into(),
+        )?;
+        let f = Filter {
+            cond: filter.map(|f| f.to_cond()).transpose()?,
+        }
+        .compile(db.get_database_backend())?;
+        let page = roles::list(db, &f, &args).await?;
+        Ok(RoleConnection(Conn::from_page(
+            page,
+            Total::List {
+                table: roles::LIST.table,
+                filter: f,
+            },
         )))
     }
 }

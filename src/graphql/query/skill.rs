@@ -1,10 +1,11 @@
 use async_graphql::{Context, Object, ID};
 
 use crate::{
-    catalog::skills::{self, SkillFilter},
+    catalog::skills::{self, SkillFilter as Filter},
     graphql::types::{
         conn_cost,
-        connection::{page_args, Total},
+        connection::{page_args, PageInput, Total},
+        inputs::{CatalogOrder, SkillFilter},
         lookup_ref, Conn, NodeType, Skill, SkillConnection, SkillKind,
     },
     state::AppState,
@@ -28,25 +29,43 @@ impl SkillQuery {
             .map(Skill))
     }
 
-    /// Skills by slug, optionally of one kind.
-    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    /// Skills, filtered and ordered (by slug unless `orderBy` says otherwise).
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only skills of this kind (shorthand for `filter: { kind: [...] }`).")]
         kind: Option<SkillKind>,
+        filter: Option<SkillFilter>,
+        order_by: Option<CatalogOrder>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> async_graphql::Result<SkillConnection> {
-        let args = page_args(first, after)?;
-        let filter = SkillFilter {
+        let db = &ctx.data::<AppState>()?.db;
+        let args = page_args(
+            PageInput {
+                first,
+                after,
+                last,
+                before,
+            },
+            order_by.into(),
+        )?;
+        let f = Filter {
             kind: kind.map(|k| k.as_str().to_owned()),
-        };
-        let page = skills::list(&ctx.data::<AppState>()?.db, &filter, &args).await?;
-        Ok(SkillConnection(Conn::from_nodes(
-            page.items,
-            page.has_next,
-            &args,
-            Total::Skills(filter),
+            cond: filter.map(|f| f.to_cond()).transpose()?,
+        }
+        .compile(db.get_database_backend())?;
+        let page = skills::list(db, &f, &args).await?;
+        Ok(SkillConnection(Conn::from_page(
+            page,
+            Total::List {
+                table: skills::LIST.table,
+                filter: f,
+            },
         )))
     }
 }

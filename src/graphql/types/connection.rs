@@ -5,11 +5,8 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use sea_orm::FromQueryResult;
 
 use crate::{
-    catalog::{
-        frameworks::{self, FrameworkFilter},
-        pages::{EdgeRow, PageArgs, DEFAULT_PAGE, MAX_PAGE},
-        roles,
-        skills::{self, SkillFilter},
+    catalog::pages::{
+        self, Cursor, EdgeRow, Filter, Order, Page, PageArgs, DEFAULT_PAGE, MAX_PAGE,
     },
     error::AppError,
     graphql::loaders::{Loaders, PagesOf, Rel},
@@ -17,39 +14,88 @@ use crate::{
 };
 
 /// The cost of a connection field: its page size times what each node costs.
-pub fn conn_cost(first: Option<i32>, child_complexity: usize) -> usize {
+pub fn conn_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
     let n = first
+        .or(last)
         .map(|f| f.clamp(0, MAX_PAGE as i32) as usize)
         .unwrap_or(DEFAULT_PAGE as usize);
     1 + n.max(1) * child_complexity
 }
 
-pub fn encode_cursor(key: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("k:{key}"))
+/// Opaque to clients: base64url of the sort key and id.
+pub fn encode_cursor(c: &Cursor) -> String {
+    URL_SAFE_NO_PAD.encode(c.encode())
 }
 
-pub fn decode_cursor(cursor: &str) -> Result<String, AppError> {
+pub fn decode_cursor(cursor: &str) -> Result<Cursor, AppError> {
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.strip_prefix("k:").map(str::to_owned))
+        .and_then(|s| Cursor::decode(&s))
         .ok_or_else(|| AppError::Validation(format!("invalid cursor '{cursor}'")))
 }
 
-/// Checks `first` / `after` and turns them into a page request.
-pub fn page_args(first: Option<i32>, after: Option<String>) -> Result<PageArgs, AppError> {
-    let first = match first {
-        None => DEFAULT_PAGE,
-        Some(n) if (0..=MAX_PAGE as i32).contains(&n) => n as u64,
-        Some(n) => {
-            return Err(AppError::Validation(format!(
-                "`first` must be between 0 and {MAX_PAGE}, got {n}"
-            )))
-        }
+/// Relay's pagination arguments, as given.
+#[derive(Clone, Debug, Default)]
+pub struct PageInput {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+fn page_size(name: &str, n: i32) -> Result<u64, AppError> {
+    if (0..=MAX_PAGE as i32).contains(&n) {
+        Ok(n as u64)
+    } else {
+        Err(AppError::Validation(format!(
+            "`{name}` must be between 0 and {MAX_PAGE}, got {n}"
+        )))
+    }
+}
+
+/// Checks `first`/`after` or `last`/`before` and turns them into a page request.
+pub fn page_args(input: PageInput, order: Order) -> Result<PageArgs, AppError> {
+    let PageInput {
+        first,
+        after,
+        last,
+        before,
+    } = input;
+    if first.is_some() && last.is_some() {
+        return Err(AppError::Validation(
+            "give `first` or `last`, not both".into(),
+        ));
+    }
+    if after.is_some() && before.is_some() {
+        return Err(AppError::Validation(
+            "give `after` or `before`, not both".into(),
+        ));
+    }
+    let backward = last.is_some() || (before.is_some() && first.is_none());
+    if backward && after.is_some() {
+        return Err(AppError::Validation(
+            "`last` pages backwards: use it with `before`".into(),
+        ));
+    }
+    if !backward && before.is_some() {
+        return Err(AppError::Validation(
+            "`first` pages forwards: use it with `after`".into(),
+        ));
+    }
+    let limit = match (first, last) {
+        (Some(n), _) => page_size("first", n)?,
+        (None, Some(n)) => page_size("last", n)?,
+        (None, None) => DEFAULT_PAGE,
     };
-    let after = after.as_deref().map(decode_cursor).transpose()?;
-    Ok(PageArgs { first, after })
+    let cursor = after.or(before).as_deref().map(decode_cursor).transpose()?;
+    Ok(PageArgs {
+        limit,
+        cursor,
+        backward,
+        order,
+    })
 }
 
 #[derive(SimpleObject, Clone, Debug)]
@@ -63,18 +109,16 @@ pub struct PageInfo {
 /// Where `totalCount` comes from, computed only when the field is selected.
 #[derive(Clone, Debug)]
 pub enum Total {
-    Skills(SkillFilter),
-    Frameworks(FrameworkFilter),
-    Roles,
+    List { table: &'static str, filter: Filter },
     Edges(Rel, i64),
 }
 
 impl Total {
     pub async fn resolve(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
         let n = match self {
-            Total::Skills(f) => skills::count(&ctx.data::<AppState>()?.db, f).await?,
-            Total::Frameworks(f) => frameworks::count(&ctx.data::<AppState>()?.db, f).await?,
-            Total::Roles => roles::count(&ctx.data::<AppState>()?.db).await?,
+            Total::List { table, filter } => {
+                pages::list_count(&ctx.data::<AppState>()?.db, table, filter).await?
+            }
             Total::Edges(rel, parent) => {
                 let loaders = ctx.data::<Loaders>()?;
                 let loader = loaders
@@ -118,18 +162,14 @@ impl<E> Conn<E> {
         }
     }
 
-    /// A top-level list page.
-    pub fn from_nodes<M>(items: Vec<M>, has_next: bool, args: &PageArgs, total: Total) -> Self
+    pub fn from_page<M>(page: Page<EdgeRow<M>>, total: Total) -> Self
     where
         E: EdgeOf<M>,
     {
         Conn {
-            edges: items
-                .into_iter()
-                .map(|node| E::from_row(EdgeRow { node, attrs: None }))
-                .collect(),
-            has_next,
-            has_previous: args.after.is_some(),
+            edges: page.items.into_iter().map(E::from_row).collect(),
+            has_next: page.has_next,
+            has_previous: page.has_previous,
             total,
         }
     }
@@ -140,15 +180,14 @@ pub async fn edge_connection<M, E>(
     ctx: &Context<'_>,
     rel: Rel,
     parent: i64,
-    first: Option<i32>,
-    after: Option<String>,
+    input: PageInput,
 ) -> async_graphql::Result<Conn<E>>
 where
     M: FromQueryResult + Clone + Send + Sync + 'static,
     Loaders: PagesOf<M>,
     E: EdgeOf<M>,
 {
-    let args = page_args(first, after)?;
+    let args = page_args(input, Order::default())?;
     let loaders = ctx.data::<Loaders>()?;
     let loader = loaders
         .pages(rel)
@@ -161,12 +200,7 @@ where
         .await
         .map_err(|e| e.to_graphql())?
         .unwrap_or_default();
-    Ok(Conn {
-        edges: page.items.into_iter().map(E::from_row).collect(),
-        has_next: page.has_next,
-        has_previous: args.after.is_some(),
-        total: Total::Edges(rel, parent),
-    })
+    Ok(Conn::from_page(page, Total::Edges(rel, parent)))
 }
 
 /// Declares a connection type over an edge type.
@@ -202,7 +236,7 @@ pub(crate) use connection;
 
 /// Declares an edge type with just a node and a cursor.
 macro_rules! plain_edge {
-    ($edge:ident, $model:ty, $node:ident, $key:ident) => {
+    ($edge:ident, $model:ty, $node:ident) => {
         #[derive(async_graphql::SimpleObject)]
         pub struct $edge {
             pub cursor: String,
@@ -212,7 +246,7 @@ macro_rules! plain_edge {
         impl $crate::graphql::types::connection::EdgeOf<$model> for $edge {
             fn from_row(row: $crate::catalog::pages::EdgeRow<$model>) -> Self {
                 $edge {
-                    cursor: $crate::graphql::types::connection::encode_cursor(&row.node.$key),
+                    cursor: $crate::graphql::types::connection::encode_cursor(&row.cursor),
                     node: $node(row.node),
                 }
             }
@@ -245,7 +279,7 @@ macro_rules! weighted_edge {
                     level: 1,
                 });
                 $edge {
-                    cursor: $crate::graphql::types::connection::encode_cursor(&row.node.slug),
+                    cursor: $crate::graphql::types::connection::encode_cursor(&row.cursor),
                     node: $node(row.node),
                     importance: attrs.importance.into(),
                     level: attrs.level,

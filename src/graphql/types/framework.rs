@@ -9,7 +9,7 @@ use crate::{
         loaders::{Loaders, Rel},
         types::{
             conn_cost,
-            connection::{connection, edge_connection, plain_edge, weighted_edge},
+            connection::{connection, edge_connection, plain_edge, weighted_edge, PageInput},
             global_id,
             role::Role,
             skill::{Skill, SkillConnection},
@@ -22,7 +22,7 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct Framework(pub framework::Model);
 
-plain_edge!(FrameworkEdge, framework::Model, Framework, slug);
+plain_edge!(FrameworkEdge, framework::Model, Framework);
 connection!(
     FrameworkConnection,
     FrameworkEdge,
@@ -104,27 +104,53 @@ impl Framework {
         Ok(Skill(m))
     }
     /// Skills the framework uses, its language included.
-    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> async_graphql::Result<SkillConnection> {
         Ok(SkillConnection(
-            edge_connection(ctx, Rel::FrameworkSkills, self.0.id, first, after).await?,
+            edge_connection(
+                ctx,
+                Rel::FrameworkSkills,
+                self.0.id,
+                PageInput {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+            )
+            .await?,
         ))
     }
     /// Roles using the framework; edges carry importance and level.
-    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> async_graphql::Result<FrameworkRoleConnection> {
         Ok(FrameworkRoleConnection(
-            edge_connection(ctx, Rel::FrameworkRoles, self.0.id, first, after).await?,
+            edge_connection(
+                ctx,
+                Rel::FrameworkRoles,
+                self.0.id,
+                PageInput {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+            )
+            .await?,
         ))
     }
 }

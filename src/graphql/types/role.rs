@@ -7,7 +7,7 @@ use crate::graphql::{
     loaders::Rel,
     types::{
         conn_cost,
-        connection::{connection, edge_connection, plain_edge, weighted_edge},
+        connection::{connection, edge_connection, plain_edge, weighted_edge, PageInput},
         framework::Framework,
         global_id,
         skill::Skill,
@@ -19,7 +19,7 @@ use crate::graphql::{
 #[derive(Clone, Debug)]
 pub struct Role(pub role::Model);
 
-plain_edge!(RoleEdge, role::Model, Role, slug);
+plain_edge!(RoleEdge, role::Model, Role);
 connection!(
     RoleConnection,
     RoleEdge,
@@ -87,27 +87,53 @@ impl Role {
     }
 
     /// Skills the role requires; edges carry importance and level.
-    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> async_graphql::Result<RoleSkillConnection> {
         Ok(RoleSkillConnection(
-            edge_connection(ctx, Rel::RoleSkills, self.0.id, first, after).await?,
+            edge_connection(
+                ctx,
+                Rel::RoleSkills,
+                self.0.id,
+                PageInput {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+            )
+            .await?,
         ))
     }
     /// Frameworks the role uses; edges carry importance and level.
-    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
     async fn frameworks(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> async_graphql::Result<RoleFrameworkConnection> {
         Ok(RoleFrameworkConnection(
-            edge_connection(ctx, Rel::RoleFrameworks, self.0.id, first, after).await?,
+            edge_connection(
+                ctx,
+                Rel::RoleFrameworks,
+                self.0.id,
+                PageInput {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+            )
+            .await?,
         ))
     }
 }

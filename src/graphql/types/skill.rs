@@ -7,7 +7,7 @@ use crate::graphql::{
     loaders::Rel,
     types::{
         conn_cost,
-        connection::{connection, edge_connection, plain_edge, weighted_edge},
+        connection::{connection, edge_connection, plain_edge, weighted_edge, PageInput},
         global_id,
         role::Role,
         FrameworkConnection, NodeType, SkillKind,
@@ -24,7 +24,7 @@ pub struct Alias {
     pub name: String,
 }
 
-plain_edge!(SkillEdge, skill::Model, Skill, slug);
+plain_edge!(SkillEdge, skill::Model, Skill);
 connection!(
     SkillConnection,
     SkillEdge,
@@ -43,7 +43,7 @@ pub struct AliasEdge {
 impl crate::graphql::types::connection::EdgeOf<skill_alias::Model> for AliasEdge {
     fn from_row(row: crate::catalog::pages::EdgeRow<skill_alias::Model>) -> Self {
         AliasEdge {
-            cursor: crate::graphql::types::connection::encode_cursor(&row.node.alias),
+            cursor: crate::graphql::types::connection::encode_cursor(&row.cursor),
             node: Alias {
                 name: row.node.alias,
             },
@@ -109,99 +109,203 @@ impl Skill {
     }
 
     /// Other names of the skill, by name.
-    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
     async fn aliases(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> async_graphql::Result<AliasConnection> {
         Ok(AliasConnection(
-            edge_connection(ctx, Rel::SkillAliases, self.0.id, first, after).await?,
+            edge_connection(
+                ctx,
+                Rel::SkillAliases,
+                self.0.id,
+                PageInput {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+            )
+            .await?,
         ))
     }
     /// Broader skills (a skill may have several).
-    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
     async fn broader(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> async_graphql::Result<SkillConnection> {
         Ok(SkillConnection(
-            edge_connection(ctx, Rel::SkillBroader, self.0.id, first, after).await?,
+            edge_connection(
+                ctx,
+                Rel::SkillBroader,
+                self.0.id,
+                PageInput {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+            )
+            .await?,
         ))
     }
     /// Narrower skills.
-    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
     async fn narrower(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> async_graphql::Result<SkillConnection> {
         Ok(SkillConnection(
-            edge_connection(ctx, Rel::SkillNarrower, self.0.id, first, after).await?,
+            edge_connection(
+                ctx,
+                Rel::SkillNarrower,
+                self.0.id,
+                PageInput {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+            )
+            .await?,
         ))
     }
     /// Skills to learn before this one.
-    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
     async fn prerequisites(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> async_graphql::Result<SkillConnection> {
         Ok(SkillConnection(
-            edge_connection(ctx, Rel::SkillPrerequisites, self.0.id, first, after).await?,
+            edge_connection(
+                ctx,
+                Rel::SkillPrerequisites,
+                self.0.id,
+                PageInput {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+            )
+            .await?,
         ))
     }
     /// Skills that have this one as a prerequisite.
-    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
     async fn required_by(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> async_graphql::Result<SkillConnection> {
         Ok(SkillConnection(
-            edge_connection(ctx, Rel::SkillRequiredBy, self.0.id, first, after).await?,
+            edge_connection(
+                ctx,
+                Rel::SkillRequiredBy,
+                self.0.id,
+                PageInput {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+            )
+            .await?,
         ))
     }
     /// Related skills.
-    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
     async fn related(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> async_graphql::Result<SkillConnection> {
         Ok(SkillConnection(
-            edge_connection(ctx, Rel::SkillRelated, self.0.id, first, after).await?,
+            edge_connection(
+                ctx,
+                Rel::SkillRelated,
+                self.0.id,
+                PageInput {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+            )
+            .await?,
         ))
     }
     /// Frameworks using the skill; for a language, every framework written in it.
-    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
     async fn frameworks(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> async_graphql::Result<FrameworkConnection> {
         Ok(FrameworkConnection(
-            edge_connection(ctx, Rel::SkillFrameworks, self.0.id, first, after).await?,
+            edge_connection(
+                ctx,
+                Rel::SkillFrameworks,
+                self.0.id,
+                PageInput {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+            )
+            .await?,
         ))
     }
     /// Roles requiring the skill; edges carry importance and level.
-    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> async_graphql::Result<SkillRoleConnection> {
         Ok(SkillRoleConnection(
-            edge_connection(ctx, Rel::SkillRoles, self.0.id, first, after).await?,
+            edge_connection(
+                ctx,
+                Rel::SkillRoles,
+                self.0.id,
+                PageInput {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+            )
+            .await?,
         ))
     }
 }
