@@ -3,13 +3,15 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{config::Config, metrics::Metrics};
+use crate::{config::Config, metrics::Metrics, search::SearchCache};
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
+    /// This instance's search index (shared by its requests, refreshed from the database).
+    pub search: Arc<SearchCache>,
 }
 
 impl AppState {
@@ -18,6 +20,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
+            search: Arc::new(SearchCache::default()),
         }
     }
 }

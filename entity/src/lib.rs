@@ -1,5 +1,6 @@
 //! SeaORM entities of the skills graph: one module per table, no GraphQL in here.
 pub mod framework;
+pub mod framework_alias;
 pub mod framework_skill;
 pub mod role;
 pub mod role_framework;

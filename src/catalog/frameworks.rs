@@ -86,6 +86,7 @@ pub struct NewFramework {
     pub description: Option<String>,
     pub esco_uri: Option<String>,
     pub onet_name: Option<String>,
+    pub aliases: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -152,6 +153,11 @@ pub async fn create(db: &DatabaseConnection, input: NewFramework) -> AppResult<f
     validate_year(input.first_release_year)?;
     let name = clean_text("name", &input.name, 200)?;
     let homepage = clean_homepage(input.homepage.as_deref())?;
+    let aliases = input
+        .aliases
+        .iter()
+        .map(|a| clean_text("alias", a, 200))
+        .collect::<AppResult<Vec<_>>>()?;
     let txn = db.begin().await?;
     let lang = language(&txn, &input.language).await?;
     let now = chrono::Utc::now();
@@ -184,6 +190,9 @@ pub async fn create(db: &DatabaseConnection, input: NewFramework) -> AppResult<f
         (model.id, lang.id),
     )
     .await?;
+    for a in aliases {
+        add_alias_in(&txn, model.id, &a).await?;
+    }
     txn.commit().await?;
     Ok(model)
 }
@@ -310,6 +319,60 @@ pub async fn unlink_skill(
         return Err(AppError::NotFound(format!(
             "framework '{}' does not use skill '{}'",
             f.slug, s.slug
+        )));
+    }
+    txn.commit().await?;
+    Ok(f)
+}
+
+/// Adds an alias unless the framework has it; true when added.
+pub(crate) async fn add_alias_in(
+    db: &impl ConnectionTrait,
+    framework_id: i64,
+    alias: &str,
+) -> AppResult<bool> {
+    let r = db
+        .execute_raw(crate::db::stmt(
+            db.get_database_backend(),
+            "INSERT INTO framework_alias (framework_id, alias, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            vec![framework_id.into(), alias.into(), chrono::Utc::now().into()],
+        ))
+        .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+pub async fn add_alias(
+    db: &DatabaseConnection,
+    r: &EntityRef,
+    alias: &str,
+) -> AppResult<framework::Model> {
+    let alias = clean_text("alias", alias, 200)?;
+    let txn = db.begin().await?;
+    let f = get(&txn, r).await?;
+    add_alias_in(&txn, f.id, &alias).await?;
+    txn.commit().await?;
+    Ok(f)
+}
+
+pub async fn remove_alias(
+    db: &DatabaseConnection,
+    r: &EntityRef,
+    alias: &str,
+) -> AppResult<framework::Model> {
+    let txn = db.begin().await?;
+    let f = get(&txn, r).await?;
+    let res = txn
+        .execute_raw(crate::db::stmt(
+            txn.get_database_backend(),
+            "DELETE FROM framework_alias WHERE framework_id = ? AND alias = ?",
+            vec![f.id.into(), alias.trim().into()],
+        ))
+        .await?;
+    if res.rows_affected() == 0 {
+        return Err(AppError::NotFound(format!(
+            "framework '{}' has no alias '{}'",
+            f.slug,
+            alias.trim()
         )));
     }
     txn.commit().await?;

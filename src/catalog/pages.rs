@@ -502,6 +502,13 @@ pub async fn by_ids<M: FromQueryResult>(
     Ok(out)
 }
 
+/// An alias of a skill or framework, as nested lists return it.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct AliasRow {
+    pub id: i64,
+    pub alias: String,
+}
+
 pub mod specs {
     //! Every direction of every relation of the graph.
     use super::EdgeSpec;
@@ -509,6 +516,13 @@ pub mod specs {
     pub const SKILL_ALIASES: EdgeSpec = EdgeSpec {
         table: "skill_alias",
         parent_col: "skill_id",
+        child: None,
+        sort_col: "alias",
+        attrs: false,
+    };
+    pub const FRAMEWORK_ALIASES: EdgeSpec = EdgeSpec {
+        table: "framework_alias",
+        parent_col: "framework_id",
         child: None,
         sort_col: "alias",
         attrs: false,

@@ -66,6 +66,8 @@ pub struct FrameworkSpec {
     pub description: Option<String>,
     #[serde(default)]
     pub skills: Vec<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
     pub esco_uri: Option<String>,
     pub onet_name: Option<String>,
 }
@@ -430,6 +432,11 @@ pub async fn load(db: &DatabaseConnection, cat: &Catalog) -> AppResult<SeedRepor
             }
         };
         fw_ids.insert(f.slug.clone(), id);
+        for a in &f.aliases {
+            if crate::catalog::frameworks::add_alias_in(&txn, id, a).await? {
+                rep.links_added += 1;
+            }
+        }
         for s in std::iter::once(&f.language).chain(&f.skills) {
             if insert_edge(
                 &txn,

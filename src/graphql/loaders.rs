@@ -4,11 +4,11 @@
 use std::{collections::HashMap, marker::PhantomData, sync::Arc};
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{framework, role, skill, skill_alias};
+use entity::{framework, role, skill};
 use sea_orm::{DatabaseConnection, FromQueryResult};
 
 use crate::{
-    catalog::pages::{self, specs, EdgeRow, EdgeSpec, Page, PageArgs},
+    catalog::pages::{self, specs, AliasRow, EdgeRow, EdgeSpec, Page, PageArgs},
     error::AppError,
 };
 
@@ -16,6 +16,7 @@ use crate::{
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Rel {
     SkillAliases,
+    FrameworkAliases,
     SkillBroader,
     SkillNarrower,
     SkillPrerequisites,
@@ -33,6 +34,7 @@ impl Rel {
     pub fn spec(self) -> &'static EdgeSpec {
         match self {
             Rel::SkillAliases => &specs::SKILL_ALIASES,
+            Rel::FrameworkAliases => &specs::FRAMEWORK_ALIASES,
             Rel::SkillBroader => &specs::SKILL_BROADER,
             Rel::SkillNarrower => &specs::SKILL_NARROWER,
             Rel::SkillPrerequisites => &specs::SKILL_PREREQUISITES,
@@ -47,8 +49,9 @@ impl Rel {
         }
     }
 
-    const ALL: [Rel; 12] = [
+    const ALL: [Rel; 13] = [
         Rel::SkillAliases,
+        Rel::FrameworkAliases,
         Rel::SkillBroader,
         Rel::SkillNarrower,
         Rel::SkillPrerequisites,
@@ -172,7 +175,7 @@ pub struct Loaders {
     skill_pages: HashMap<Rel, DataLoader<EdgePageLoader<skill::Model>>>,
     framework_pages: HashMap<Rel, DataLoader<EdgePageLoader<framework::Model>>>,
     role_pages: HashMap<Rel, DataLoader<EdgePageLoader<role::Model>>>,
-    alias_pages: HashMap<Rel, DataLoader<EdgePageLoader<skill_alias::Model>>>,
+    alias_pages: HashMap<Rel, DataLoader<EdgePageLoader<AliasRow>>>,
     counts: HashMap<Rel, DataLoader<EdgeCountLoader>>,
 }
 
@@ -192,7 +195,10 @@ impl Loaders {
         ) -> HashMap<Rel, DataLoader<EdgePageLoader<M>>> {
             Rel::ALL
                 .iter()
-                .filter(|r| node_table(**r) == table)
+                .filter(|r| {
+                    node_table(**r) == table
+                        || (table == "alias" && node_table(**r).ends_with("_alias"))
+                })
                 .map(|r| {
                     let l = EdgePageLoader {
                         db: db.clone(),
@@ -222,7 +228,7 @@ impl Loaders {
             skill_pages: pages_for(db, "skill"),
             framework_pages: pages_for(db, "framework"),
             role_pages: pages_for(db, "role"),
-            alias_pages: pages_for(db, "skill_alias"),
+            alias_pages: pages_for(db, "alias"),
             counts: Rel::ALL
                 .iter()
                 .map(|r| {
@@ -266,8 +272,8 @@ impl PagesOf<role::Model> for Loaders {
     }
 }
 
-impl PagesOf<skill_alias::Model> for Loaders {
-    fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<skill_alias::Model>>> {
+impl PagesOf<AliasRow> for Loaders {
+    fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<AliasRow>>> {
         self.alias_pages.get(&rel)
     }
 }

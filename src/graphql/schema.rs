@@ -3,6 +3,7 @@ use async_graphql::{EmptySubscription, Schema};
 
 use crate::{
     config::Config,
+    graphql::cost::CostLimits,
     graphql::{mutation::MutationRoot, query::QueryRoot},
     state::AppState,
 };
@@ -18,8 +19,11 @@ fn builder(
         MutationRoot::default(),
         EmptySubscription,
     )
-    .limit_depth(config.max_depth)
-    .limit_complexity(config.max_complexity)
+    // The limits are enforced by the cost extension, which also reports each request's cost.
+    .extension(CostLimits {
+        max_complexity: config.max_complexity,
+        max_depth: config.max_depth,
+    })
 }
 
 pub fn build_schema(state: AppState) -> AppSchema {

@@ -9,3 +9,4 @@ mod nplus1;
 mod pagination;
 mod relations;
 mod schema;
+mod search;

@@ -23,6 +23,8 @@ pub struct CreateFrameworkInput {
     pub description: Option<String>,
     pub esco_uri: Option<String>,
     pub onet_name: Option<String>,
+    #[graphql(default)]
+    pub aliases: Vec<String>,
 }
 
 /// Leave a field out to keep it; set an optional one to null to clear it.
@@ -68,6 +70,7 @@ impl FrameworkMutation {
                 description: input.description,
                 esco_uri: input.esco_uri,
                 onet_name: input.onet_name,
+                aliases: input.aliases,
             },
         )
         .await?;
@@ -111,6 +114,32 @@ impl FrameworkMutation {
             id: global_id(NodeType::Framework, m.id),
             slug: m.slug,
         })
+    }
+
+    #[graphql(guard = "AdminGuard")]
+    async fn add_framework_alias(
+        &self,
+        ctx: &Context<'_>,
+        framework: ID,
+        alias: String,
+    ) -> async_graphql::Result<Framework> {
+        let f = entity_ref(NodeType::Framework, &framework)?;
+        Ok(Framework(
+            frameworks::add_alias(db(ctx)?, &f, &alias).await?,
+        ))
+    }
+
+    #[graphql(guard = "AdminGuard")]
+    async fn remove_framework_alias(
+        &self,
+        ctx: &Context<'_>,
+        framework: ID,
+        alias: String,
+    ) -> async_graphql::Result<Framework> {
+        let f = entity_ref(NodeType::Framework, &framework)?;
+        Ok(Framework(
+            frameworks::remove_alias(db(ctx)?, &f, &alias).await?,
+        ))
     }
 
     #[graphql(guard = "AdminGuard")]

@@ -1,7 +1,9 @@
 //! Root query fields, one object per domain, merged.
 mod framework;
 mod info;
+mod node;
 mod role;
+mod search;
 mod skill;
 
 use async_graphql::MergedObject;
@@ -12,4 +14,6 @@ pub struct QueryRoot(
     framework::FrameworkQuery,
     role::RoleQuery,
     info::InfoQuery,
+    node::NodeQuery,
+    search::SearchQuery,
 );

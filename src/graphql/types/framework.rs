@@ -12,7 +12,7 @@ use crate::{
             connection::{connection, edge_connection, plain_edge, weighted_edge, PageInput},
             global_id,
             role::Role,
-            skill::{Skill, SkillConnection},
+            skill::{AliasConnection, Skill, SkillConnection},
             FrameworkCategory, NodeType,
         },
     },
@@ -48,7 +48,7 @@ connection!(
 #[Object]
 impl Framework {
     /// Global id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(NodeType::Framework, self.0.id)
     }
     async fn slug(&self) -> &str {
@@ -85,6 +85,32 @@ impl Framework {
     }
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+
+    /// Other names of the framework, by name.
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
+    async fn aliases(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<AliasConnection> {
+        Ok(AliasConnection(
+            edge_connection(
+                ctx,
+                Rel::FrameworkAliases,
+                self.0.id,
+                PageInput {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+            )
+            .await?,
+        ))
     }
 
     /// The language the framework is written for.

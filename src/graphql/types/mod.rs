@@ -22,7 +22,7 @@ pub use skill::Skill;
 pub use skill::SkillConnection;
 
 /// The type names used inside global ids.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NodeType {
     Skill,
     Framework,
@@ -196,4 +196,13 @@ impl FrameworkCategory {
         .into_iter()
         .find(|k| k.as_str() == s)
     }
+}
+
+/// Anything with a global id (Relay's Node interface).
+#[derive(async_graphql::Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque, stable global id."))]
+pub enum Node {
+    Skill(Skill),
+    Framework(Framework),
+    Role(Role),
 }

@@ -59,7 +59,7 @@ connection!(
 #[Object]
 impl Role {
     /// Global id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(NodeType::Role, self.0.id)
     }
     async fn slug(&self) -> &str {

@@ -1,8 +1,9 @@
 //! The `Skill` type and its connections.
 use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
-use entity::{skill, skill_alias};
+use entity::skill;
 
+use crate::catalog::pages::AliasRow;
 use crate::graphql::{
     loaders::Rel,
     types::{
@@ -40,8 +41,8 @@ pub struct AliasEdge {
     pub node: Alias,
 }
 
-impl crate::graphql::types::connection::EdgeOf<skill_alias::Model> for AliasEdge {
-    fn from_row(row: crate::catalog::pages::EdgeRow<skill_alias::Model>) -> Self {
+impl crate::graphql::types::connection::EdgeOf<AliasRow> for AliasEdge {
+    fn from_row(row: crate::catalog::pages::EdgeRow<AliasRow>) -> Self {
         AliasEdge {
             cursor: crate::graphql::types::connection::encode_cursor(&row.cursor),
             node: Alias {
@@ -56,7 +57,7 @@ impl crate::graphql::types::connection::EdgeOf<skill_alias::Model> for AliasEdge
 connection!(
     AliasConnection,
     AliasEdge,
-    skill_alias::Model,
+    AliasRow,
     Alias,
     "A page of aliases."
 );
@@ -78,7 +79,7 @@ connection!(
 #[Object]
 impl Skill {
     /// Global id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(NodeType::Skill, self.0.id)
     }
     async fn slug(&self) -> &str {
