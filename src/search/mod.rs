@@ -19,6 +19,10 @@ pub enum Kind {
     Role,
 }
 
+/// At most this many trigram candidates, and this many prefix matches, are scored per query.
+const MAX_CANDIDATES: usize = 400;
+const MAX_PREFIX: usize = 500;
+
 /// One searchable label: a name or an alias of an entity.
 #[derive(Debug)]
 struct Label {
@@ -45,6 +49,8 @@ pub struct Index {
     version: i64,
     labels: Vec<Label>,
     grams: HashMap<u64, Vec<u32>>,
+    /// Labels by their compact form (no spaces), sorted: exact and prefix matches by binary search.
+    sorted: Vec<(String, u32)>,
     /// Each entity's name, for tie-breaks.
     names: HashMap<(Kind, i64), String>,
 }
@@ -116,10 +122,16 @@ fn score(q_norm: &str, q_compact: &str, q_grams: &[u64], label: &Label, shared: 
         s = 0.6 + 0.2 * (qlen / llen);
     } else if q_compact.chars().count() >= 4 {
         // Typos: the whole label, or one of its words, a small edit away.
-        let whole = similarity(q_compact, &label.compact);
+        let close = |a: &str, b: &str| a.len().abs_diff(b.len()) <= 3;
+        let whole = if close(q_compact, &label.compact) {
+            similarity(q_compact, &label.compact)
+        } else {
+            0.0
+        };
         let word = label
             .words
             .iter()
+            .filter(|w| close(q_norm, w))
             .map(|w| similarity(q_norm, w))
             .fold(0.0, f64::max);
         let tolerance = if qlen >= 8.0 { 0.7 } else { 0.6 };
@@ -175,12 +187,24 @@ impl Index {
                 alias,
             });
         }
+        let mut sorted: Vec<(String, u32)> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.compact.clone(), i as u32))
+            .collect();
+        sorted.sort_unstable();
         Index {
             version,
             labels,
             grams,
+            sorted,
             names,
         }
+    }
+
+    /// An index over given labels (kind, id, text, is_alias), for benchmarks.
+    pub fn build_for_bench(rows: Vec<(Kind, i64, String, bool)>) -> Index {
+        Index::build(0, rows)
     }
 
     pub fn len(&self) -> usize {
@@ -199,16 +223,55 @@ impl Index {
         }
         let q_compact = q_norm.replace(' ', "");
         let q_grams = trigrams(&q_norm);
-        // Candidates: labels sharing at least one trigram, with how many they share.
-        let mut shared: HashMap<u32, usize> = HashMap::new();
-        for g in &q_grams {
-            if let Some(list) = self.grams.get(g) {
-                for &i in list {
-                    *shared.entry(i).or_default() += 1;
+        // Exact and prefix matches: a range of the sorted compact labels.
+        let start = self
+            .sorted
+            .partition_point(|(c, _)| c.as_str() < q_compact.as_str());
+        let mut shared: Vec<(u32, usize)> = self.sorted[start..]
+            .iter()
+            .take_while(|(c, _)| c.starts_with(q_compact.as_str()))
+            .take(MAX_PREFIX)
+            .map(|(_, i)| (*i, q_grams.len()))
+            .collect();
+        // Word prefixes and typos: labels sharing trigrams with the query, counted in a dense
+        // array. Trigrams found in a large share of all labels say little and are skipped
+        // (unless every trigram of the query is that common: then its rarest ones are used).
+        let mut lists: Vec<&Vec<u32>> = q_grams.iter().filter_map(|g| self.grams.get(g)).collect();
+        lists.sort_by_key(|l| l.len());
+        let common = (self.labels.len() / 20).max(2_000);
+        let informative = lists
+            .iter()
+            .filter(|l| l.len() <= common)
+            .count()
+            .max(3.min(lists.len()));
+        lists.truncate(informative);
+        let mut counts = vec![0u16; self.labels.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        for list in &lists {
+            for &i in list.iter() {
+                let c = &mut counts[i as usize];
+                if *c == 0 {
+                    touched.push(i);
                 }
+                *c = c.saturating_add(1);
             }
         }
-        let mut best: HashMap<(Kind, i64), Hit> = HashMap::new();
+        // A match shares a good part of the query's (informative) trigrams; only the
+        // best-sharing candidates are scored, which bounds the work at any scale.
+        let min_shared = (lists.len() * 3).div_ceil(10).max(1) as u16;
+        touched.retain(|&i| counts[i as usize] >= min_shared);
+        if touched.len() > MAX_CANDIDATES {
+            touched.select_nth_unstable_by(MAX_CANDIDATES, |a, b| {
+                counts[*b as usize].cmp(&counts[*a as usize])
+            });
+            touched.truncate(MAX_CANDIDATES);
+        }
+        shared.extend(
+            touched
+                .into_iter()
+                .map(|i| (i, counts[i as usize] as usize)),
+        );
+        let mut best: HashMap<(Kind, i64), (f64, u32)> = HashMap::new();
         for (i, n) in shared {
             let label = &self.labels[i as usize];
             if !kinds.contains(&label.kind) {
@@ -219,23 +282,26 @@ impl Index {
                 continue;
             }
             let key = (label.kind, label.id);
-            let better = best
-                .get(&key)
-                .is_none_or(|h| s > h.score || (s == h.score && !label.alias && h.alias));
+            let better = best.get(&key).is_none_or(|(bs, bi)| {
+                s > *bs || (s == *bs && !label.alias && self.labels[*bi as usize].alias)
+            });
             if better {
-                best.insert(
-                    key,
-                    Hit {
-                        kind: label.kind,
-                        id: label.id,
-                        score: s,
-                        label: label.text.clone(),
-                        alias: label.alias,
-                    },
-                );
+                best.insert(key, (s, i));
             }
         }
-        let mut hits: Vec<Hit> = best.into_values().collect();
+        let mut hits: Vec<Hit> = best
+            .into_values()
+            .map(|(score, i)| {
+                let l = &self.labels[i as usize];
+                Hit {
+                    kind: l.kind,
+                    id: l.id,
+                    score,
+                    label: l.text.clone(),
+                    alias: l.alias,
+                }
+            })
+            .collect();
         let name = |h: &Hit| {
             self.names
                 .get(&(h.kind, h.id))
