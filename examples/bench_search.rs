@@ -28,6 +28,9 @@ fn next(state: &mut u64) -> u64 {
     x.wrapping_mul(0x2545_F491_4F6C_DD1D)
 }
 
+/// How a benchmark query is made from a label.
+type MakeQuery = Box<dyn Fn(&str) -> String>;
+
 fn main() {
     let mut rng = 0x9E37_79B9_7F4A_7C15u64;
     let mut rows = Vec::new();
@@ -74,7 +77,7 @@ fn main() {
         }
         c.into_iter().collect::<String>()
     };
-    let kinds: Vec<(&str, Box<dyn Fn(&str) -> String>)> = vec![
+    let kinds: Vec<(&str, MakeQuery)> = vec![
         ("exact", Box::new(|s: &str| s.to_owned())),
         ("prefix", Box::new(|s: &str| s.chars().take(5).collect())),
         (
