@@ -1,5 +1,5 @@
 //! skillgraph: a GraphQL server over a job-market and skills knowledge graph.
-//! Arrows point one way: http → graphql → catalog (domain services) → entity.
+//! Arrows point one way: http → graphql → catalog, paths (domain services) → entity.
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod paths;
 pub mod state;
 pub mod telemetry;
 

@@ -6,5 +6,6 @@ mod http;
 mod mutations;
 mod nplus1;
 mod pagination;
+mod paths;
 mod relations;
 mod schema;

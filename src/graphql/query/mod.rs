@@ -1,6 +1,7 @@
 //! Root query fields, one object per domain, merged.
 mod framework;
 mod info;
+mod paths;
 mod role;
 mod skill;
 
@@ -11,5 +12,6 @@ pub struct QueryRoot(
     skill::SkillQuery,
     framework::FrameworkQuery,
     role::RoleQuery,
+    paths::PathQuery,
     info::InfoQuery,
 );

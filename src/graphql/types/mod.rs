@@ -1,6 +1,7 @@
 //! GraphQL object types (separate from the entities), global ids, cursors and connections.
 pub mod connection;
 pub mod framework;
+pub mod paths;
 pub mod role;
 pub mod skill;
 
