@@ -1,5 +1,5 @@
 //! skillgraph: a GraphQL server over a job-market and skills knowledge graph.
-//! Arrows point one way: http → graphql → catalog (domain services) → entity.
+//! Arrows point one way: http → graphql → catalog, paths (domain services) → entity.
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -8,6 +8,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
+pub mod paths;
 pub mod search;
 pub mod state;
 pub mod telemetry;

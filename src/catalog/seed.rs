@@ -190,6 +190,10 @@ impl Catalog {
                 }
             }
         }
+        // The same rule the database enforces, checked here to name the cycle in slugs before
+        // anything is written.
+        self.check_acyclic("prerequisite", |s| &s.prerequisites)?;
+        self.check_acyclic("broader", |s| &s.broader)?;
         let mut fws = HashSet::new();
         for f in &self.frameworks {
             validate_slug(&f.slug).map_err(|e| invalid("frameworks.toml", e.detail()))?;
@@ -249,6 +253,40 @@ impl Catalog {
             }
         }
         Ok(())
+    }
+}
+
+impl Catalog {
+    /// Refuses a cycle among the skills' `prerequisites` (or `broader`) lists, naming it.
+    fn check_acyclic(&self, label: &str, links: fn(&SkillSpec) -> &Vec<String>) -> AppResult<()> {
+        let index: HashMap<&str, i64> = self
+            .skills
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.slug.as_str(), i as i64))
+            .collect();
+        let mut adj: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (i, s) in self.skills.iter().enumerate() {
+            for target in links(s) {
+                if let Some(j) = index.get(target.as_str()) {
+                    adj.entry(i as i64).or_default().push(*j);
+                }
+            }
+        }
+        match graph::find_cycle(&adj) {
+            None => Ok(()),
+            Some(cycle) => {
+                let slugs: Vec<&str> = cycle
+                    .iter()
+                    .filter_map(|i| usize::try_from(*i).ok().and_then(|i| self.skills.get(i)))
+                    .map(|s| s.slug.as_str())
+                    .collect();
+                Err(invalid(
+                    "skills.toml",
+                    format!("{label} links form a cycle: {}", slugs.join(" → ")),
+                ))
+            }
+        }
     }
 }
 

@@ -7,6 +7,7 @@ mod listing;
 mod mutations;
 mod nplus1;
 mod pagination;
+mod paths;
 mod relations;
 mod schema;
 mod search;

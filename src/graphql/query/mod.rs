@@ -2,6 +2,7 @@
 mod framework;
 mod info;
 mod node;
+mod paths;
 mod role;
 mod search;
 mod skill;
@@ -13,6 +14,7 @@ pub struct QueryRoot(
     skill::SkillQuery,
     framework::FrameworkQuery,
     role::RoleQuery,
+    paths::PathQuery,
     info::InfoQuery,
     node::NodeQuery,
     search::SearchQuery,

@@ -2,6 +2,7 @@
 pub mod connection;
 pub mod framework;
 pub mod inputs;
+pub mod paths;
 pub mod role;
 pub mod skill;
 

@@ -1,0 +1,313 @@
+//! GraphQL types of learning paths, skill gaps, related skills and skill chains. Built from the
+//! domain results of `crate::paths`; they add no queries of their own (nested relations of the
+//! skills, roles and frameworks they hold go through the request's loaders).
+use async_graphql::{Enum, OneofObject, SimpleObject, ID};
+
+use crate::{
+    graphql::types::{Framework, Importance, Role, Skill},
+    paths::{gap, learning, related, route},
+};
+
+/// What a learning path leads to: a role or a skill (global id or slug), exactly one.
+#[derive(OneofObject)]
+pub enum LearningTarget {
+    Role(ID),
+    Skill(ID),
+}
+
+/// What to learn, in order, to meet a role's requirements or learn a skill.
+#[derive(SimpleObject)]
+pub struct LearningPath {
+    /// The target, when it is a role.
+    pub role: Option<Role>,
+    /// The target, when it is a skill.
+    pub skill: Option<Skill>,
+    /// The steps, each after all of its prerequisites. Known skills, and the prerequisites they
+    /// imply, are left out.
+    pub steps: Vec<LearningStep>,
+    /// The known skills as given.
+    pub known: Vec<Skill>,
+    /// Requirements of the target already met: known, or a prerequisite (transitively) of a
+    /// known skill.
+    pub satisfied: Vec<Skill>,
+}
+
+/// One skill to learn, and why.
+#[derive(SimpleObject)]
+pub struct LearningStep {
+    /// 1-based position in the path.
+    pub position: i32,
+    pub skill: Skill,
+    /// True when the skill is itself a requirement of the target (a skill the role requires,
+    /// or the target skill); false when it is only a prerequisite of one.
+    pub requirement: bool,
+    /// For a role: ESSENTIAL when an essential requirement or a prerequisite of one, else
+    /// OPTIONAL. Null for a skill target.
+    pub importance: Option<Importance>,
+    /// The level the role requires, for a role requirement. Null for a prerequisite that the
+    /// role does not require itself, and for a skill target: prerequisite links carry no level.
+    pub level: Option<i32>,
+    /// Market demand for the skill: today the number of roles requiring it (job postings will
+    /// add to it once imported).
+    pub demand: i32,
+    /// The requirements of the target (other than this skill) that need it, directly or
+    /// through other steps, in path order.
+    pub pulled_in_by: Vec<Skill>,
+    /// The later steps that have this skill as a direct prerequisite, in path order.
+    pub unlocks: Vec<Skill>,
+    /// Why the step is there, in words.
+    pub reason: String,
+}
+
+impl From<learning::LearningPath> for LearningPath {
+    fn from(p: learning::LearningPath) -> Self {
+        LearningPath {
+            role: p.role.map(Role),
+            skill: p.skill.map(Skill),
+            steps: p
+                .steps
+                .into_iter()
+                .map(|s| LearningStep {
+                    position: i32::try_from(s.position).unwrap_or(i32::MAX),
+                    skill: Skill(s.skill),
+                    requirement: s.requirement,
+                    importance: s.importance.map(Into::into),
+                    level: s.level,
+                    demand: clamp(s.demand.score()),
+                    pulled_in_by: s.pulled_in_by.into_iter().map(Skill).collect(),
+                    unlocks: s.unlocks.into_iter().map(Skill).collect(),
+                    reason: s.reason,
+                })
+                .collect(),
+            known: p.known.into_iter().map(Skill).collect(),
+            satisfied: p.satisfied.into_iter().map(Skill).collect(),
+        }
+    }
+}
+
+fn clamp(n: impl TryInto<i32>) -> i32 {
+    n.try_into().unwrap_or(i32::MAX)
+}
+
+/// How far someone is from a role.
+#[derive(SimpleObject)]
+pub struct SkillGap {
+    pub role: Role,
+    pub known: Vec<Skill>,
+    /// Coverage of the role's essential skills.
+    pub essential: Coverage,
+    /// Coverage of the role's optional skills.
+    pub optional: Coverage,
+    /// Essential skills not covered, by demand (highest first), then name.
+    pub missing_essential: Vec<GapSkill>,
+    /// Optional skills not covered, by demand (highest first), then name.
+    pub missing_optional: Vec<GapSkill>,
+    /// The role's frameworks ranked by how much of their skill set (language included) is
+    /// covered: share, then number covered, essential before optional, then name.
+    pub frameworks: Vec<FrameworkFit>,
+}
+
+/// Requirements covered: known, or a prerequisite (transitively) of a known skill.
+#[derive(SimpleObject)]
+pub struct Coverage {
+    pub required: i32,
+    pub covered: i32,
+    pub missing: i32,
+    /// covered / required in percent, one decimal; 100 when nothing is required.
+    pub percent: f64,
+}
+
+/// A requirement of the role that is not covered.
+#[derive(SimpleObject)]
+pub struct GapSkill {
+    pub skill: Skill,
+    /// The level the role requires.
+    pub level: i32,
+    /// Market demand: today the number of roles requiring the skill.
+    pub demand: i32,
+}
+
+/// How well someone's skills fit one of the role's frameworks.
+#[derive(SimpleObject)]
+pub struct FrameworkFit {
+    pub framework: Framework,
+    pub importance: Importance,
+    pub level: i32,
+    /// Size of the framework's skill set, its language included.
+    pub skills: i32,
+    /// How many of them are covered.
+    pub covered: i32,
+    /// covered / skills in percent, one decimal; 100 for a framework with no skills.
+    pub percent: f64,
+    /// The framework's skills not covered, by name.
+    pub missing: Vec<Skill>,
+}
+
+impl From<gap::SkillGap> for SkillGap {
+    fn from(g: gap::SkillGap) -> Self {
+        let coverage = |c: gap::Coverage| Coverage {
+            required: clamp(c.required),
+            covered: clamp(c.covered),
+            missing: clamp(c.required - c.covered),
+            percent: c.percent,
+        };
+        let gaps = |v: Vec<gap::GapSkill>| {
+            v.into_iter()
+                .map(|g| GapSkill {
+                    skill: Skill(g.skill),
+                    level: g.level,
+                    demand: clamp(g.demand.score()),
+                })
+                .collect()
+        };
+        SkillGap {
+            role: Role(g.role),
+            known: g.known.into_iter().map(Skill).collect(),
+            essential: coverage(g.essential),
+            optional: coverage(g.optional),
+            missing_essential: gaps(g.missing_essential),
+            missing_optional: gaps(g.missing_optional),
+            frameworks: g
+                .frameworks
+                .into_iter()
+                .map(|f| FrameworkFit {
+                    framework: Framework(f.framework),
+                    importance: f.importance.into(),
+                    level: f.level,
+                    skills: clamp(f.skills),
+                    covered: clamp(f.covered),
+                    percent: f.percent,
+                    missing: f.missing.into_iter().map(Skill).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A skill related to another, with its score and every signal behind it.
+#[derive(SimpleObject)]
+pub struct RelatedSkill {
+    pub skill: Skill,
+    /// 0.4 × related + 0.2 × sharedBroader + 0.3 × coRequirement + 0.1 × postings, between 0
+    /// and 1 (at most 0.9 until postings are imported).
+    pub score: f64,
+    pub components: RelatednessComponents,
+}
+
+/// The signals of a relatedness score.
+#[derive(SimpleObject)]
+pub struct RelatednessComponents {
+    /// 1 when curators linked the skills as related. Evidence: 1 or 0.
+    pub related: ScoreComponent,
+    /// Jaccard index of their broader skills. Evidence: how many broader skills they share.
+    pub shared_broader: ScoreComponent,
+    /// Jaccard index of the roles requiring them. Evidence: how many roles require both.
+    pub co_requirement: ScoreComponent,
+    /// Co-occurrence in job postings. Postings are not imported yet: always 0.
+    pub postings: ScoreComponent,
+}
+
+/// One signal: its value, its weight in the score and what it is computed from.
+#[derive(SimpleObject)]
+pub struct ScoreComponent {
+    /// Between 0 and 1.
+    pub value: f64,
+    pub weight: f64,
+    /// value × weight: its share of the score.
+    pub contribution: f64,
+    /// The count the value comes from.
+    pub evidence: i32,
+}
+
+impl From<related::Component> for ScoreComponent {
+    fn from(c: related::Component) -> Self {
+        ScoreComponent {
+            value: c.value,
+            weight: c.weight,
+            contribution: c.contribution,
+            evidence: clamp(c.evidence),
+        }
+    }
+}
+
+impl From<related::RelatedSkill> for RelatedSkill {
+    fn from(r: related::RelatedSkill) -> Self {
+        RelatedSkill {
+            skill: Skill(r.skill),
+            score: r.score,
+            components: RelatednessComponents {
+                related: r.components.related.into(),
+                shared_broader: r.components.shared_broader.into(),
+                co_requirement: r.components.co_requirement.into(),
+                postings: r.components.postings.into(),
+            },
+        }
+    }
+}
+
+/// The kind of link a hop of a skill chain follows.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SkillLinkType {
+    Prerequisite,
+    Broader,
+}
+
+/// How the second skill of a hop relates to the first (named like the `Skill` fields).
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SkillRelation {
+    /// `to` is a prerequisite of `from`.
+    Prerequisite,
+    /// `to` has `from` as a prerequisite.
+    RequiredBy,
+    /// `to` is a broader skill of `from`.
+    Broader,
+    /// `to` is a narrower skill of `from`.
+    Narrower,
+}
+
+/// The shortest chain of prerequisite and broader links between two skills.
+#[derive(SimpleObject)]
+pub struct SkillPath {
+    pub from: Skill,
+    pub to: Skill,
+    /// Number of hops (0 when `from` and `to` are the same skill).
+    pub length: i32,
+    pub hops: Vec<SkillPathHop>,
+}
+
+/// One link of a chain.
+#[derive(SimpleObject)]
+pub struct SkillPathHop {
+    pub from: Skill,
+    pub to: Skill,
+    pub link: SkillLinkType,
+    pub relation: SkillRelation,
+}
+
+impl From<route::SkillPath> for SkillPath {
+    fn from(p: route::SkillPath) -> Self {
+        SkillPath {
+            from: Skill(p.from),
+            to: Skill(p.to),
+            length: clamp(p.hops.len()),
+            hops: p
+                .hops
+                .into_iter()
+                .map(|h| SkillPathHop {
+                    from: Skill(h.from),
+                    to: Skill(h.to),
+                    link: match h.link {
+                        route::LinkType::Prerequisite => SkillLinkType::Prerequisite,
+                        route::LinkType::Broader => SkillLinkType::Broader,
+                    },
+                    relation: match h.relation {
+                        route::Relation::Prerequisite => SkillRelation::Prerequisite,
+                        route::Relation::RequiredBy => SkillRelation::RequiredBy,
+                        route::Relation::Broader => SkillRelation::Broader,
+                        route::Relation::Narrower => SkillRelation::Narrower,
+                    },
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! The shortest chain of prerequisite and broader links between two skills.
+//!
+//! A chain runs one way: either each skill builds on the next (has it as a prerequisite or as a
+//! broader skill) from `from` to `to`, or each is built on by the next (the same links walked
+//! backwards). Two skills that only share a prerequisite or a broader skill are not chained —
+//! `relatedSkills` is the place for siblings. Both directions are searched and the shorter
+//! chain wins (the forward one on a tie); among chains of one length, prerequisite links are
+//! followed before broader ones, then skills by slug.
+//!
+//! Only links "upwards" (towards prerequisites and broader skills) from the two skills are
+//! read, with one recursive CTE: that part of the graph is small even when the whole is large.
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use entity::skill;
+use sea_orm::{ConnectionTrait, DbBackend};
+
+use crate::{
+    catalog::EntityRef,
+    db::stmt,
+    error::{AppError, AppResult},
+    paths::{id_in, resolve_skills, rows_by_ids},
+};
+
+/// The two kinds of link a chain follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LinkType {
+    Prerequisite,
+    Broader,
+}
+
+/// How the second skill of a hop relates to the first, named like the `Skill` fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    /// `to` is a prerequisite of `from`.
+    Prerequisite,
+    /// `to` has `from` as a prerequisite.
+    RequiredBy,
+    /// `to` is a broader skill of `from`.
+    Broader,
+    /// `to` is a narrower skill of `from`.
+    Narrower,
+}
+
+#[derive(Clone, Debug)]
+pub struct Hop {
+    pub from: skill::Model,
+    pub to: skill::Model,
+    pub link: LinkType,
+    pub relation: Relation,
+}
+
+#[derive(Clone, Debug)]
+pub struct SkillPath {
+    pub from: skill::Model,
+    pub to: skill::Model,
+    pub hops: Vec<Hop>,
+}
+
+/// An upward link: to `to`, of a type, with `to`'s slug for a stable order.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Up {
+    link: LinkType,
+    slug: String,
+    to: i64,
+}
+
+/// Links upwards from `seeds`, in one statement.
+async fn upward_links(
+    db: &impl ConnectionTrait,
+    seeds: &[i64],
+) -> AppResult<HashMap<i64, Vec<Up>>> {
+    let backend = db.get_database_backend();
+    let (seed, seed_value) = id_in(backend, "s.id", seeds);
+    let sql = match backend {
+        // PostgreSQL allows one reference to the CTE in its recursive part, so both link tables
+        // are read through a LATERAL subquery; LATERAL again for the links of the reached
+        // skills keeps every step an index lookup.
+        DbBackend::Postgres => format!(
+            "WITH RECURSIVE up(id) AS (SELECT s.id FROM skill s WHERE {seed} \
+             UNION SELECT n.id FROM up u CROSS JOIN LATERAL (\
+             SELECT e.prerequisite_id AS id FROM skill_prerequisite e WHERE e.skill_id = u.id \
+             UNION ALL SELECT e.broader_id FROM skill_broader e WHERE e.skill_id = u.id) n) \
+             SELECT u.id AS a, x.b, x.k, x.slug FROM up u CROSS JOIN LATERAL (\
+             SELECT e.prerequisite_id AS b, 0 AS k, \
+             (SELECT s.slug FROM skill s WHERE s.id = e.prerequisite_id) AS slug \
+             FROM skill_prerequisite e WHERE e.skill_id = u.id \
+             UNION ALL SELECT e.broader_id, 1, (SELECT s.slug FROM skill s WHERE s.id = e.broader_id) \
+             FROM skill_broader e WHERE e.skill_id = u.id) x"
+        ),
+        // SQLite allows several recursive SELECTs.
+        _ => format!(
+            "WITH RECURSIVE up(id) AS (SELECT s.id FROM skill s WHERE {seed} \
+             UNION SELECT e.prerequisite_id FROM skill_prerequisite e JOIN up u ON e.skill_id = u.id \
+             UNION SELECT e.broader_id FROM skill_broader e JOIN up u ON e.skill_id = u.id) \
+             SELECT e.skill_id AS a, e.prerequisite_id AS b, 0 AS k, s.slug AS slug \
+             FROM skill_prerequisite e JOIN up u ON e.skill_id = u.id JOIN skill s ON s.id = e.prerequisite_id \
+             UNION ALL \
+             SELECT e.skill_id AS a, e.broader_id AS b, 1 AS k, s.slug AS slug \
+             FROM skill_broader e JOIN up u ON e.skill_id = u.id JOIN skill s ON s.id = e.broader_id"
+        ),
+    };
+    let rows = db
+        .query_all_raw(stmt(backend, &sql, vec![seed_value]))
+        .await?;
+    let mut adj: HashMap<i64, Vec<Up>> = HashMap::new();
+    for r in &rows {
+        let a: i64 = r.try_get("", "a")?;
+        let k: i32 = r.try_get("", "k")?;
+        adj.entry(a).or_default().push(Up {
+            link: if k == 0 {
+                LinkType::Prerequisite
+            } else {
+                LinkType::Broader
+            },
+            slug: r.try_get("", "slug")?,
+            to: r.try_get("", "b")?,
+        });
+    }
+    for v in adj.values_mut() {
+        v.sort();
+    }
+    Ok(adj)
+}
+
+/// Breadth-first search upwards: the links from `start` to `goal`, if any.
+fn search(adj: &HashMap<i64, Vec<Up>>, start: i64, goal: i64) -> Option<Vec<(i64, i64, LinkType)>> {
+    let mut prev: HashMap<i64, (i64, LinkType)> = HashMap::new();
+    let mut seen = HashSet::from([start]);
+    let mut queue = VecDeque::from([start]);
+    while let Some(n) = queue.pop_front() {
+        if n == goal {
+            let mut links = Vec::new();
+            let mut cur = goal;
+            while let Some(&(p, link)) = prev.get(&cur) {
+                links.push((p, cur, link));
+                cur = p;
+            }
+            links.reverse();
+            return Some(links);
+        }
+        for up in adj.get(&n).into_iter().flatten() {
+            if seen.insert(up.to) {
+                prev.insert(up.to, (n, up.link));
+                queue.push_back(up.to);
+            }
+        }
+    }
+    None
+}
+
+/// The shortest chain between two skills, or None when no chain links them. Three statements.
+pub async fn skill_path<C: ConnectionTrait>(
+    db: &C,
+    from: &EntityRef,
+    to: &EntityRef,
+) -> AppResult<Option<SkillPath>> {
+    let found = resolve_skills(db, &[from.clone(), to.clone()]).await?;
+    let (a, b) = match found.as_slice() {
+        [a, b] => (a.clone(), b.clone()),
+        [a] => (a.clone(), a.clone()),
+        _ => return Err(AppError::Internal("skill lookup returned nothing".into())),
+    };
+    if a.id == b.id {
+        return Ok(Some(SkillPath {
+            from: a,
+            to: b,
+            hops: Vec::new(),
+        }));
+    }
+    let adj = upward_links(db, &[a.id, b.id]).await?;
+    let forward = search(&adj, a.id, b.id);
+    let backward = search(&adj, b.id, a.id);
+    // (upper, lower, link) triples along the chain from `from` to `to`, with the relation of
+    // each hop's second skill to its first.
+    let chain: Vec<(i64, i64, LinkType, Relation)> = match (forward, backward) {
+        (Some(f), Some(bw)) if bw.len() < f.len() => reversed(bw),
+        (Some(f), _) => f
+            .into_iter()
+            .map(|(x, y, l)| {
+                let rel = match l {
+                    LinkType::Prerequisite => Relation::Prerequisite,
+                    LinkType::Broader => Relation::Broader,
+                };
+                (x, y, l, rel)
+            })
+            .collect(),
+        (None, Some(bw)) => reversed(bw),
+        (None, None) => return Ok(None),
+    };
+    let mut ids: Vec<i64> = chain.iter().flat_map(|(x, y, _, _)| [*x, *y]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let models: HashMap<i64, skill::Model> =
+        rows_by_ids(db, "skill", &ids, |m: &skill::Model| m.id).await?;
+    let model = |id: i64| -> AppResult<skill::Model> {
+        models
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| AppError::Internal(format!("skill {id} vanished while searching")))
+    };
+    let hops = chain
+        .into_iter()
+        .map(|(x, y, link, relation)| {
+            Ok(Hop {
+                from: model(x)?,
+                to: model(y)?,
+                link,
+                relation,
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(Some(SkillPath {
+        from: a,
+        to: b,
+        hops,
+    }))
+}
+
+/// A chain found from `to` up to `from`, turned round to read from `from` down to `to`.
+fn reversed(links: Vec<(i64, i64, LinkType)>) -> Vec<(i64, i64, LinkType, Relation)> {
+    links
+        .into_iter()
+        .rev()
+        .map(|(lower, upper, l)| {
+            let rel = match l {
+                LinkType::Prerequisite => Relation::RequiredBy,
+                LinkType::Broader => Relation::Narrower,
+            };
+            (upper, lower, l, rel)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn up(link: LinkType, to: i64) -> Up {
+        Up {
+            link,
+            slug: format!("s{to:03}"),
+            to,
+        }
+    }
+
+    #[test]
+    fn searches_upwards_preferring_prerequisites() {
+        let mut adj: HashMap<i64, Vec<Up>> = HashMap::new();
+        adj.insert(
+            1,
+            vec![up(LinkType::Prerequisite, 3), up(LinkType::Broader, 2)],
+        );
+        adj.insert(2, vec![up(LinkType::Broader, 4)]);
+        adj.insert(3, vec![up(LinkType::Prerequisite, 4)]);
+        for v in adj.values_mut() {
+            v.sort();
+        }
+        assert_eq!(
+            search(&adj, 1, 4),
+            Some(vec![
+                (1, 3, LinkType::Prerequisite),
+                (3, 4, LinkType::Prerequisite)
+            ])
+        );
+        assert_eq!(search(&adj, 4, 1), None);
+        assert_eq!(
+            reversed(vec![(2, 4, LinkType::Broader)]),
+            vec![(4, 2, LinkType::Broader, Relation::Narrower)]
+        );
+    }
+}
