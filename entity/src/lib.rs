@@ -2,10 +2,13 @@
 pub mod framework;
 pub mod framework_skill;
 pub mod role;
+pub mod role_alias;
 pub mod role_framework;
+pub mod role_related;
 pub mod role_skill;
 pub mod skill;
 pub mod skill_alias;
 pub mod skill_broader;
 pub mod skill_prerequisite;
 pub mod skill_related;
+pub mod source;

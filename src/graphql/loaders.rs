@@ -4,7 +4,7 @@
 use std::{collections::HashMap, marker::PhantomData, sync::Arc};
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{framework, role, skill, skill_alias};
+use entity::{framework, role, role_alias, skill, skill_alias, source};
 use sea_orm::{DatabaseConnection, FromQueryResult};
 
 use crate::{
@@ -27,6 +27,8 @@ pub enum Rel {
     FrameworkRoles,
     RoleSkills,
     RoleFrameworks,
+    RoleAliases,
+    RoleRelated,
 }
 
 impl Rel {
@@ -44,10 +46,12 @@ impl Rel {
             Rel::FrameworkRoles => &specs::FRAMEWORK_ROLES,
             Rel::RoleSkills => &specs::ROLE_SKILLS,
             Rel::RoleFrameworks => &specs::ROLE_FRAMEWORKS,
+            Rel::RoleAliases => &specs::ROLE_ALIASES,
+            Rel::RoleRelated => &specs::ROLE_RELATED,
         }
     }
 
-    const ALL: [Rel; 12] = [
+    const ALL: [Rel; 14] = [
         Rel::SkillAliases,
         Rel::SkillBroader,
         Rel::SkillNarrower,
@@ -60,6 +64,8 @@ impl Rel {
         Rel::FrameworkRoles,
         Rel::RoleSkills,
         Rel::RoleFrameworks,
+        Rel::RoleAliases,
+        Rel::RoleRelated,
     ];
 }
 
@@ -169,10 +175,13 @@ pub struct Loaders {
     pub skill_by_id: DataLoader<ByIdLoader<skill::Model>>,
     pub framework_by_id: DataLoader<ByIdLoader<framework::Model>>,
     pub role_by_id: DataLoader<ByIdLoader<role::Model>>,
+    /// The imported release a row comes from.
+    pub source_by_id: DataLoader<ByIdLoader<source::Model>>,
     skill_pages: HashMap<Rel, DataLoader<EdgePageLoader<skill::Model>>>,
     framework_pages: HashMap<Rel, DataLoader<EdgePageLoader<framework::Model>>>,
     role_pages: HashMap<Rel, DataLoader<EdgePageLoader<role::Model>>>,
     alias_pages: HashMap<Rel, DataLoader<EdgePageLoader<skill_alias::Model>>>,
+    role_alias_pages: HashMap<Rel, DataLoader<EdgePageLoader<role_alias::Model>>>,
     counts: HashMap<Rel, DataLoader<EdgeCountLoader>>,
 }
 
@@ -219,10 +228,16 @@ impl Loaders {
                 table: "role",
                 id_of: |m: &role::Model| m.id,
             }),
+            source_by_id: loader(ByIdLoader {
+                db: db.clone(),
+                table: "source",
+                id_of: |m: &source::Model| m.id,
+            }),
             skill_pages: pages_for(db, "skill"),
             framework_pages: pages_for(db, "framework"),
             role_pages: pages_for(db, "role"),
             alias_pages: pages_for(db, "skill_alias"),
+            role_alias_pages: pages_for(db, "role_alias"),
             counts: Rel::ALL
                 .iter()
                 .map(|r| {
@@ -269,5 +284,11 @@ impl PagesOf<role::Model> for Loaders {
 impl PagesOf<skill_alias::Model> for Loaders {
     fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<skill_alias::Model>>> {
         self.alias_pages.get(&rel)
+    }
+}
+
+impl PagesOf<role_alias::Model> for Loaders {
+    fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<role_alias::Model>>> {
+        self.role_alias_pages.get(&rel)
     }
 }

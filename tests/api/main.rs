@@ -3,6 +3,7 @@
 mod catalog;
 mod helpers;
 mod http;
+mod import;
 mod mutations;
 mod nplus1;
 mod pagination;

@@ -3,6 +3,7 @@ pub mod connection;
 pub mod framework;
 pub mod role;
 pub mod skill;
+pub mod source;
 
 use async_graphql::{Enum, ID};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
@@ -194,5 +195,30 @@ impl FrameworkCategory {
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
+    }
+}
+
+/// How widely an ESCO skill applies.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReuseLevel {
+    /// Relevant to a broad range of occupations and sectors.
+    Transversal,
+    /// Relevant to occupations across several sectors.
+    CrossSector,
+    /// Specific to one sector, relevant to several of its occupations.
+    SectorSpecific,
+    /// Applied within one occupation.
+    OccupationSpecific,
+}
+
+impl ReuseLevel {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "transversal" => Some(ReuseLevel::Transversal),
+            "cross-sector" => Some(ReuseLevel::CrossSector),
+            "sector-specific" => Some(ReuseLevel::SectorSpecific),
+            "occupation-specific" => Some(ReuseLevel::OccupationSpecific),
+            _ => None,
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! The `Role` type and its connections.
-use async_graphql::{Context, Object, ID};
+use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
-use entity::role;
+use entity::{role, role_alias};
 
 use crate::graphql::{
     loaders::Rel,
@@ -10,7 +10,8 @@ use crate::graphql::{
         connection::{connection, edge_connection, plain_edge, weighted_edge},
         framework::Framework,
         global_id,
-        skill::Skill,
+        skill::{Alias, Skill},
+        source::{self, Source},
         NodeType,
     },
 };
@@ -26,6 +27,34 @@ connection!(
     role::Model,
     Role,
     "A page of roles."
+);
+
+/// An alias edge of a role; aliases sort by name.
+#[derive(SimpleObject)]
+pub struct RoleAliasEdge {
+    pub cursor: String,
+    pub node: Alias,
+}
+
+impl crate::graphql::types::connection::EdgeOf<role_alias::Model> for RoleAliasEdge {
+    fn from_row(row: crate::catalog::pages::EdgeRow<role_alias::Model>) -> Self {
+        RoleAliasEdge {
+            cursor: crate::graphql::types::connection::encode_cursor(&row.node.alias),
+            node: Alias {
+                name: row.node.alias,
+            },
+        }
+    }
+    fn cursor(&self) -> &str {
+        &self.cursor
+    }
+}
+connection!(
+    RoleAliasConnection,
+    RoleAliasEdge,
+    role_alias::Model,
+    Alias,
+    "A page of a role's aliases."
 );
 
 weighted_edge!(
@@ -79,8 +108,41 @@ impl Role {
     async fn onet_soc_code(&self) -> Option<&str> {
         self.0.onet_soc_code.as_deref()
     }
+    /// ISCO-08 unit group code (four digits), from ESCO.
+    async fn isco_code(&self) -> Option<&str> {
+        self.0.isco_code.as_deref()
+    }
+    /// The imported release this role comes from; null for curated roles.
+    async fn source(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Source>> {
+        source::load(ctx, self.0.source_id).await
+    }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+
+    /// Other names of the role (ESCO alternative labels, O*NET reported job titles), by name.
+    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    async fn aliases(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<RoleAliasConnection> {
+        Ok(RoleAliasConnection(
+            edge_connection(ctx, Rel::RoleAliases, self.0.id, first, after).await?,
+        ))
+    }
+    /// Related roles (O*NET related occupations), in the direction the source gives.
+    #[graphql(complexity = "conn_cost(first, child_complexity)")]
+    async fn related(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<RoleConnection> {
+        Ok(RoleConnection(
+            edge_connection(ctx, Rel::RoleRelated, self.0.id, first, after).await?,
+        ))
     }
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
