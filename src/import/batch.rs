@@ -240,16 +240,29 @@ impl<K: Hash + Eq> Batch<K> {
         sql.push_str(&self.on_conflict);
         self.keys.clear();
         self.attempted += rows as u64;
+        let started = std::time::Instant::now();
+        let table = self.spec.table;
+        let done = |affected: u64| {
+            tracing::debug!(
+                table,
+                rows,
+                affected,
+                secs = started.elapsed().as_secs_f64(),
+                "batch insert"
+            );
+        };
         match self.spec.returning {
             Some(ret) => {
                 sql.push_str(" RETURNING ");
                 sql.push_str(ret);
                 let out = db.query_all_raw(stmt(backend, &sql, values)).await?;
+                done(out.len() as u64);
                 self.affected += out.len() as u64;
                 Ok(out)
             }
             None => {
                 let r = db.execute_raw(stmt(backend, &sql, values)).await?;
+                done(r.rows_affected());
                 self.affected += r.rows_affected();
                 Ok(Vec::new())
             }
@@ -371,7 +384,15 @@ impl Updates {
         };
         self.ids.clear();
         self.attempted += rows as u64;
+        let started = std::time::Instant::now();
         let r = db.execute_raw(stmt(backend, &sql, values)).await?;
+        tracing::debug!(
+            table = t,
+            rows,
+            affected = r.rows_affected(),
+            secs = started.elapsed().as_secs_f64(),
+            "batch update"
+        );
         self.affected += r.rows_affected();
         Ok(())
     }

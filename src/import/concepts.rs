@@ -252,7 +252,7 @@ impl ConceptWriter {
         }
         map.met(&c.key, &c.name);
         if let Some(targets) = map.get(&c.key) {
-            for t in targets.to_vec() {
+            for t in targets {
                 let mut labels = Vec::with_capacity(c.aliases.len() + 1);
                 match t.owner {
                     Owner::Family => {

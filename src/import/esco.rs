@@ -23,7 +23,7 @@ use crate::{
             Concept, ConceptWriter, RoleFields, SkillFields, ROLE_BY_ESCO_URI, SKILL_BY_ESCO_URI,
         },
         crosswalk::KeyMap,
-        ensure_source,
+        ensure_source, prepare_transaction,
         read::{clean, field, find, labels, opt, text, Format, SourceFile},
         report::Tracker,
         slug::Slugs,
@@ -153,6 +153,7 @@ pub async fn import(
     let catalog = seed::embedded()?;
     let started = Instant::now();
     let txn = db.begin().await?;
+    prepare_transaction(&txn).await?;
     let (source_id, family_ids) = ensure_source(&txn, &spec).await?;
     let mut cx = Ctx {
         txn: &txn,

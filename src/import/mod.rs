@@ -90,6 +90,39 @@ pub async fn ensure_source(
     Ok((id, family))
 }
 
+/// Prepares the import's transaction on PostgreSQL.
+///
+/// The tables the import reads ids from are locked against writes (readers go on): the maps
+/// natural key → id stay true until commit, whatever curators do meanwhile. Then, when the
+/// import's role may (a superuser), per-row foreign-key triggers are skipped for this
+/// transaction only, as `pg_restore --disable-triggers` does: they cost more than the inserts
+/// themselves (three lookups and row locks per edge), and every id written comes from those
+/// locked tables or from rows inserted in this transaction. SQLite checks its foreign keys as
+/// always (and the tests run on it too).
+pub async fn prepare_transaction(db: &impl ConnectionTrait) -> AppResult<bool> {
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Ok(false);
+    }
+    db.execute_unprepared("LOCK TABLE source, skill, role, framework IN SHARE ROW EXCLUSIVE MODE")
+        .await?;
+    let row = db
+        .query_one_raw(stmt(
+            db.get_database_backend(),
+            "SELECT current_setting('is_superuser') AS su",
+            vec![],
+        ))
+        .await?;
+    let superuser = match row {
+        Some(r) => r.try_get::<String>("", "su")? == "on",
+        None => false,
+    };
+    if superuser {
+        db.execute_unprepared("SET LOCAL session_replication_role = replica")
+            .await?;
+    }
+    Ok(superuser)
+}
+
 /// A release number in a folder name: `esco-v1.1.1` → 1.1.1, `db_29_3_text` → 29.3.
 pub fn version_from_dir(dir: &Path) -> Option<String> {
     let name = dir

@@ -23,7 +23,7 @@ use crate::{
             SKILL_BY_ONET_ELEMENT, SKILL_BY_ONET_NAME,
         },
         crosswalk::{KeyMap, Owner},
-        ensure_source,
+        ensure_source, prepare_transaction,
         read::{clean, field, find, text, Format, SourceFile},
         report::Tracker,
         slug::Slugs,
@@ -144,6 +144,7 @@ pub async fn import(
     let catalog = seed::embedded()?;
     let started = Instant::now();
     let txn = db.begin().await?;
+    prepare_transaction(&txn).await?;
     let (source_id, family_ids) = ensure_source(&txn, &spec).await?;
     let mut cx = Ctx {
         txn: &txn,
