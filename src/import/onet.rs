@@ -14,7 +14,7 @@ use csv::StringRecord;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait, Value};
 
 use crate::{
-    catalog::seed,
+    catalog::{graph, seed},
     error::{AppError, AppResult},
     import::{
         batch::{Batch, Family, Upsert},
@@ -218,6 +218,10 @@ pub async fn import(
             read_ratings(&mut cx, p, kind, &roles, &skills, &mut elements, &mut slugs).await?;
         }
     }
+
+    // Nothing here adds broader or prerequisite links, but the rule holds for every import.
+    graph::check_whole(&txn, &graph::BROADER).await?;
+    graph::check_whole(&txn, &graph::PREREQUISITES).await?;
 
     let Ctx { tracker, .. } = cx;
     let (tables, issues) = tracker.finish(&txn).await?;

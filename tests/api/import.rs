@@ -548,3 +548,59 @@ async fn onet_ratings_are_imported_when_present() {
         app.cleanup().await;
     }
 }
+
+/// The step that makes `role_skill.level` nullable rebuilds the table on SQLite: rows written
+/// before it survive with their levels, and imported edges without a level fit afterwards.
+#[tokio::test]
+async fn the_role_edge_rebuild_keeps_existing_rows() {
+    use migration::MigratorTrait;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+    let db = skillgraph::db::connect(&url, 1).await.expect("connect");
+    migration::Migrator::up(&db, Some(1))
+        .await
+        .expect("first step");
+    for sql in [
+        "INSERT INTO skill (id, slug, name, kind, created_at, updated_at) VALUES (1, 'sql', 'SQL', 'language', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+        "INSERT INTO role (id, slug, name, created_at, updated_at) VALUES (1, 'dba', 'DBA', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+        "INSERT INTO role_skill (role_id, skill_id, importance, level, created_at, updated_at) VALUES (1, 1, 'essential', 4, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+    ] {
+        db.execute_unprepared(sql).await.expect("old row");
+    }
+    migration::Migrator::up(&db, None)
+        .await
+        .expect("later steps");
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "SELECT importance, level, source_id FROM role_skill WHERE role_id = 1 AND skill_id = 1",
+        ))
+        .await
+        .expect("query")
+        .expect("the old edge");
+    assert_eq!(
+        row.try_get::<String>("", "importance").expect("importance"),
+        "essential"
+    );
+    assert_eq!(
+        row.try_get::<Option<i32>>("", "level").expect("level"),
+        Some(4)
+    );
+    assert_eq!(
+        row.try_get::<Option<i64>>("", "source_id").expect("source"),
+        None
+    );
+    db.execute_unprepared("DELETE FROM role_skill")
+        .await
+        .expect("delete");
+    db.execute_unprepared(
+        "INSERT INTO role_skill (role_id, skill_id, importance, created_at, updated_at) VALUES (1, 1, 'optional', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+    )
+    .await
+    .expect("an edge without a level");
+    let bad = db
+        .execute_unprepared("UPDATE role_skill SET level = 9 WHERE role_id = 1")
+        .await;
+    assert!(bad.is_err(), "the level check survives the rebuild");
+    db.close().await.ok();
+}
