@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `seed`, `schema`.
+//! The command line: `serve`, `migrate`, `seed`, `schema`, `import esco|onet DIR`.
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -9,7 +9,7 @@ use crate::{
     db,
     error::{AppError, AppResult},
     graphql::schema::sdl,
-    http,
+    http, import,
     state::AppState,
 };
 
@@ -49,6 +49,35 @@ pub enum Command {
     Seed,
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Import a release of ESCO or O*NET and link it to the catalog (one transaction).
+    Import(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub source: ImportSource,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportSource {
+    /// ESCO CSV release folder (English): skills_en.csv, occupations_en.csv, relation files.
+    Esco(ImportDirArgs),
+    /// O*NET text release folder: Occupation Data.txt, Technology Skills.txt …
+    Onet(ImportDirArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ImportDirArgs {
+    /// The release folder.
+    pub dir: PathBuf,
+    /// Release number (e.g. 1.1.1, 29.3); read from the files or the folder name when absent.
+    #[arg(long)]
+    pub release: Option<String>,
+    /// Also print the crosswalk to the catalog (what was linked, what was not) and the
+    /// references left out.
+    #[arg(long)]
+    pub report: bool,
 }
 
 #[derive(Args, Debug, Default)]
@@ -108,10 +137,9 @@ pub async fn run(cli: Cli) -> AppResult<()> {
         return Ok(());
     }
     let config = cli.config()?;
-    let mut conn = db::connect(&config.database_url, config.db_max_connections).await?;
+    let mut conn = db::connect_migrated(&config.database_url, config.db_max_connections).await?;
     let metrics = std::sync::Arc::new(crate::metrics::Metrics::default());
     metrics.instrument(&mut conn);
-    db::migrate(&conn).await?;
     match cli.command {
         Command::Migrate => {
             tracing::info!("migrations applied");
@@ -142,6 +170,30 @@ pub async fn run(cli: Cli) -> AppResult<()> {
                 .with_graceful_shutdown(http::shutdown_signal())
                 .await
                 .map_err(|e| AppError::Internal(format!("server error: {e}")))?;
+        }
+        Command::Import(args) => {
+            // The crosswalk needs the catalog: load it first into an empty database, as serve would.
+            if seed::is_empty(&conn).await? {
+                let report = seed::seed_embedded(&conn).await?;
+                println!("catalog: {report}");
+            }
+            let (dir, opts_args, is_esco) = match &args.source {
+                ImportSource::Esco(a) => (&a.dir, a, true),
+                ImportSource::Onet(a) => (&a.dir, a, false),
+            };
+            let opts = import::ImportOptions {
+                release: opts_args.release.clone(),
+                progress: true,
+            };
+            let report = if is_esco {
+                import::esco::import(&conn, dir, &opts).await?
+            } else {
+                import::onet::import(&conn, dir, &opts).await?
+            };
+            print!("{}", report.summary());
+            if opts_args.report {
+                print!("{}", report.details());
+            }
         }
         Command::Schema => {}
     }

@@ -33,6 +33,28 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
+/// Opens a pool on a migrated database.
+///
+/// A SQLite connection caches the schema it last read and may prepare a statement against it
+/// after another connection altered a table; SQLite then re-prepares it on the fly with the new
+/// columns, but sqlx keeps the old column list and reads past its end. So on SQLite the
+/// migrations run on a connection of their own, closed before the pool opens. (An in-memory
+/// database lives in its pool: it is migrated there.)
+pub async fn connect_migrated(
+    url: &str,
+    max_connections: u32,
+) -> Result<DatabaseConnection, DbErr> {
+    let memory = url.contains(":memory:") || url.contains("mode=memory");
+    if url.starts_with("sqlite") && !memory {
+        let single = connect(url, 1).await?;
+        migrate(&single).await?;
+        single.close().await?;
+    }
+    let db = connect(url, max_connections).await?;
+    migrate(&db).await?;
+    Ok(db)
+}
+
 /// Builds a statement from SQL written with `?` placeholders, numbering them for PostgreSQL.
 /// Only use with SQL text written in this crate: a `?` inside a string literal would be
 /// rewritten too.

@@ -1,5 +1,6 @@
 //! skillgraph: a GraphQL server over a job-market and skills knowledge graph.
-//! Arrows point one way: http → graphql → catalog, paths (domain services) → entity.
+//! Arrows point one way: http → graphql → catalog, paths (domain services) → entity; the command
+//! line → import → entity.
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -7,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod import;
 pub mod metrics;
 pub mod paths;
 pub mod search;

@@ -12,6 +12,10 @@ pub struct Model {
     pub description: Option<String>,
     pub esco_uri: Option<String>,
     pub onet_soc_code: Option<String>,
+    /// ISCO-08 unit group code (four digits), from ESCO.
+    pub isco_code: Option<String>,
+    /// The imported release the row comes from; none for curated rows.
+    pub source_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,7 +1,7 @@
-//! A framework a role uses, essential or optional, at a level 1–5.
+//! A framework a role uses, essential or optional, at a level 1–5 (none for imported edges).
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "role_framework")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -10,7 +10,16 @@ pub struct Model {
     pub framework_id: i64,
     /// "essential" or "optional"
     pub importance: String,
-    pub level: i32,
+    pub level: Option<i32>,
+    /// O*NET: the technology is frequently listed in employers' job postings.
+    pub hot_technology: Option<bool>,
+    /// O*NET: the technology is in demand by employers.
+    pub in_demand: Option<bool>,
+    /// O*NET importance rating (IM, 1–5).
+    pub onet_importance: Option<f64>,
+    /// O*NET level rating (LV, 0–7).
+    pub onet_level: Option<f64>,
+    pub source_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -13,6 +13,12 @@ pub struct Model {
     pub description: Option<String>,
     pub esco_uri: Option<String>,
     pub onet_name: Option<String>,
+    /// ESCO reuse level: transversal, cross-sector, sector-specific or occupation-specific.
+    pub reuse_level: Option<String>,
+    /// O*NET content-model element id (2.A.1.e), for skills from O*NET's ratings.
+    pub onet_element_id: Option<String>,
+    /// The imported release the row comes from; none for curated rows.
+    pub source_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -8,6 +8,7 @@ pub struct Model {
     pub id: i64,
     pub skill_id: i64,
     pub alias: String,
+    pub source_id: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

@@ -8,6 +8,7 @@ pub struct Model {
     pub skill_id: i64,
     #[sea_orm(primary_key, auto_increment = false)]
     pub broader_id: i64,
+    pub source_id: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

@@ -2,6 +2,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_graph;
+mod m20261123_000002_add_import_sources;
 mod m20261123_000010_add_search_support;
 
 pub struct Migrator;
@@ -11,6 +12,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m20261123_000001_create_graph::Migration),
+            Box::new(m20261123_000002_add_import_sources::Migration),
             Box::new(m20261123_000010_add_search_support::Migration),
         ]
     }

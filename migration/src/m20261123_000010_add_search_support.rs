@@ -35,6 +35,7 @@ const LABEL_TABLES: &[&str] = &[
     "framework",
     "framework_alias",
     "role",
+    "role_alias",
 ];
 
 #[async_trait::async_trait]

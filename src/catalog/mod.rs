@@ -157,12 +157,16 @@ pub(crate) async fn upsert_role_edge(
     validate_level(level)?;
     let now = chrono::Utc::now();
     let backend = db.get_database_backend();
-    // The WHERE keeps a no-op upsert from touching the row (idempotent seeding).
+    // The WHERE keeps a no-op upsert from touching the row (idempotent seeding). A curator's
+    // link takes an imported edge over: it becomes curated (no source), and imports leave its
+    // importance and level alone from then on.
     let sql = format!(
         "INSERT INTO {table} (role_id, {other_col}, importance, level, created_at, updated_at) \
          VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (role_id, {other_col}) DO UPDATE SET \
-         importance = excluded.importance, level = excluded.level, updated_at = excluded.updated_at \
-         WHERE {table}.importance <> excluded.importance OR {table}.level <> excluded.level"
+         importance = excluded.importance, level = excluded.level, source_id = NULL, \
+         updated_at = excluded.updated_at \
+         WHERE {table}.importance <> excluded.importance OR {table}.level IS NULL \
+         OR {table}.level <> excluded.level OR {table}.source_id IS NOT NULL"
     );
     let values: Vec<Value> = vec![
         ids.0.into(),

@@ -185,10 +185,17 @@ impl Importance {
 }
 
 /// What an edge of a role carries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EdgeAttrs {
     pub importance: Importance,
-    pub level: i32,
+    /// None on imported edges: ESCO and O*NET technology lists give no level.
+    pub level: Option<i32>,
+    /// O*NET market signals, on edges O*NET's Technology Skills gave.
+    pub hot_technology: Option<bool>,
+    pub in_demand: Option<bool>,
+    /// O*NET ratings: importance (IM, 1–5) and level (LV, 0–7).
+    pub onet_importance: Option<f64>,
+    pub onet_level: Option<f64>,
 }
 
 #[derive(Clone, Debug)]
@@ -398,7 +405,8 @@ pub async fn edge_pages<M: FromQueryResult>(
         None => ("e", String::new()),
     };
     let attrs = if spec.attrs {
-        ", e.importance AS sg_importance, e.level AS sg_level"
+        ", e.importance AS sg_importance, e.level AS sg_level, e.hot_technology AS sg_hot, \
+         e.in_demand AS sg_in_demand, e.onet_importance AS sg_onet_im, e.onet_level AS sg_onet_lv"
     } else {
         ""
     };
@@ -428,10 +436,13 @@ pub async fn edge_pages<M: FromQueryResult>(
         let parent: i64 = row.try_get("", "sg_parent")?;
         let attrs = if spec.attrs {
             let importance: String = row.try_get("", "sg_importance")?;
-            let level: i32 = row.try_get("", "sg_level")?;
             Some(EdgeAttrs {
                 importance: Importance::parse(&importance).unwrap_or(Importance::Optional),
-                level,
+                level: row.try_get("", "sg_level")?,
+                hot_technology: row.try_get("", "sg_hot")?,
+                in_demand: row.try_get("", "sg_in_demand")?,
+                onet_importance: row.try_get("", "sg_onet_im")?,
+                onet_level: row.try_get("", "sg_onet_lv")?,
             })
         } else {
             None
@@ -596,6 +607,20 @@ pub mod specs {
         child: Some(("role", "role_id")),
         sort_col: "slug",
         attrs: true,
+    };
+    pub const ROLE_ALIASES: EdgeSpec = EdgeSpec {
+        table: "role_alias",
+        parent_col: "role_id",
+        child: None,
+        sort_col: "alias",
+        attrs: false,
+    };
+    pub const ROLE_RELATED: EdgeSpec = EdgeSpec {
+        table: "role_related",
+        parent_col: "role_id",
+        child: Some(("role", "related_id")),
+        sort_col: "slug",
+        attrs: false,
     };
     pub const ROLE_FRAMEWORKS: EdgeSpec = EdgeSpec {
         table: "role_framework",

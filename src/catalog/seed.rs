@@ -326,7 +326,8 @@ pub async fn load(db: &DatabaseConnection, cat: &Catalog) -> AppResult<SeedRepor
                     && m.kind == s.kind
                     && m.description == s.description
                     && m.esco_uri == s.esco_uri
-                    && m.onet_name == s.onet_name;
+                    && m.onet_name == s.onet_name
+                    && m.source_id.is_none();
                 if same {
                     rep.unchanged += 1;
                 } else {
@@ -336,6 +337,8 @@ pub async fn load(db: &DatabaseConnection, cat: &Catalog) -> AppResult<SeedRepor
                     am.description = Set(s.description.clone());
                     am.esco_uri = Set(s.esco_uri.clone());
                     am.onet_name = Set(s.onet_name.clone());
+                    // The catalog takes over a row an import created under its slug.
+                    am.source_id = Set(None);
                     am.updated_at = Set(now);
                     am.update(&txn).await?;
                     rep.updated += 1;
@@ -501,7 +504,8 @@ pub async fn load(db: &DatabaseConnection, cat: &Catalog) -> AppResult<SeedRepor
                 let same = m.name == r.name
                     && m.description == r.description
                     && m.esco_uri == r.esco_uri
-                    && m.onet_soc_code == r.onet_soc_code;
+                    && m.onet_soc_code == r.onet_soc_code
+                    && m.source_id.is_none();
                 if same {
                     rep.unchanged += 1;
                 } else {
@@ -510,6 +514,7 @@ pub async fn load(db: &DatabaseConnection, cat: &Catalog) -> AppResult<SeedRepor
                     am.description = Set(r.description.clone());
                     am.esco_uri = Set(r.esco_uri.clone());
                     am.onet_soc_code = Set(r.onet_soc_code.clone());
+                    am.source_id = Set(None);
                     am.updated_at = Set(now);
                     am.update(&txn).await?;
                     rep.updated += 1;

@@ -4,7 +4,7 @@
 use std::{collections::HashMap, marker::PhantomData, sync::Arc};
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{framework, role, skill};
+use entity::{framework, role, skill, source};
 use sea_orm::{DatabaseConnection, FromQueryResult};
 
 use crate::{
@@ -28,6 +28,8 @@ pub enum Rel {
     FrameworkRoles,
     RoleSkills,
     RoleFrameworks,
+    RoleAliases,
+    RoleRelated,
 }
 
 impl Rel {
@@ -46,10 +48,12 @@ impl Rel {
             Rel::FrameworkRoles => &specs::FRAMEWORK_ROLES,
             Rel::RoleSkills => &specs::ROLE_SKILLS,
             Rel::RoleFrameworks => &specs::ROLE_FRAMEWORKS,
+            Rel::RoleAliases => &specs::ROLE_ALIASES,
+            Rel::RoleRelated => &specs::ROLE_RELATED,
         }
     }
 
-    const ALL: [Rel; 13] = [
+    const ALL: [Rel; 15] = [
         Rel::SkillAliases,
         Rel::FrameworkAliases,
         Rel::SkillBroader,
@@ -63,6 +67,8 @@ impl Rel {
         Rel::FrameworkRoles,
         Rel::RoleSkills,
         Rel::RoleFrameworks,
+        Rel::RoleAliases,
+        Rel::RoleRelated,
     ];
 }
 
@@ -172,6 +178,8 @@ pub struct Loaders {
     pub skill_by_id: DataLoader<ByIdLoader<skill::Model>>,
     pub framework_by_id: DataLoader<ByIdLoader<framework::Model>>,
     pub role_by_id: DataLoader<ByIdLoader<role::Model>>,
+    /// The imported release a row comes from.
+    pub source_by_id: DataLoader<ByIdLoader<source::Model>>,
     skill_pages: HashMap<Rel, DataLoader<EdgePageLoader<skill::Model>>>,
     framework_pages: HashMap<Rel, DataLoader<EdgePageLoader<framework::Model>>>,
     role_pages: HashMap<Rel, DataLoader<EdgePageLoader<role::Model>>>,
@@ -224,6 +232,11 @@ impl Loaders {
                 db: db.clone(),
                 table: "role",
                 id_of: |m: &role::Model| m.id,
+            }),
+            source_by_id: loader(ByIdLoader {
+                db: db.clone(),
+                table: "source",
+                id_of: |m: &source::Model| m.id,
             }),
             skill_pages: pages_for(db, "skill"),
             framework_pages: pages_for(db, "framework"),

@@ -388,6 +388,9 @@ mod tests {
             description: None,
             esco_uri: None,
             onet_name: None,
+            reuse_level: None,
+            onet_element_id: None,
+            source_id: None,
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
         }
@@ -466,6 +469,8 @@ mod tests {
             description: None,
             esco_uri: None,
             onet_soc_code: None,
+            isco_code: None,
+            source_id: None,
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
         };

@@ -342,7 +342,8 @@ async fn load(db: &DatabaseConnection, version: i64) -> AppResult<Index> {
                UNION ALL SELECT 's', skill_id, alias, 1 FROM skill_alias \
                UNION ALL SELECT 'f', id, name, 0 FROM framework \
                UNION ALL SELECT 'f', framework_id, alias, 1 FROM framework_alias \
-               UNION ALL SELECT 'r', id, name, 0 FROM role";
+               UNION ALL SELECT 'r', id, name, 0 FROM role \
+               UNION ALL SELECT 'r', role_id, alias, 1 FROM role_alias";
     let rows = db
         .query_all_raw(stmt(db.get_database_backend(), sql, vec![]))
         .await?;

@@ -136,8 +136,9 @@ impl TestApp {
         let config = Config::build(&[layer])
             .map_err(|e| e.detail())
             .expect("config");
-        let mut conn = db::connect(&url, 5).await.expect("connect");
-        db::migrate(&conn).await.expect("migrate");
+        let mut conn = db::connect_migrated(&url, 5)
+            .await
+            .expect("connect and migrate");
         let statements = Arc::new(AtomicUsize::new(0));
         let log = Arc::new(std::sync::Mutex::new(Vec::new()));
         let (c, l) = (statements.clone(), log.clone());

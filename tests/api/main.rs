@@ -3,6 +3,7 @@
 mod catalog;
 mod helpers;
 mod http;
+mod import;
 mod listing;
 mod mutations;
 mod nplus1;

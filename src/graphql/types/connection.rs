@@ -268,21 +268,39 @@ macro_rules! weighted_edge {
             pub node: $node,
             /// Whether the role needs it (ESSENTIAL) or it is a plus (OPTIONAL).
             pub importance: $crate::graphql::types::Importance,
-            /// Expected proficiency, 1 (basic) to 5 (expert).
-            pub level: i32,
+            /// Expected proficiency, 1 (basic) to 5 (expert); null when the source gives none
+            /// (ESCO, O*NET technology lists).
+            pub level: Option<i32>,
+            /// O*NET: the technology is frequently listed in employers' job postings (a market
+            /// signal); null when O*NET says nothing about this edge.
+            pub hot_technology: Option<bool>,
+            /// O*NET: the technology is in demand by employers (a market signal).
+            pub in_demand: Option<bool>,
+            /// O*NET importance rating (IM, 1–5), from its Skills and Knowledge ratings.
+            pub onet_importance: Option<f64>,
+            /// O*NET level rating (LV, 0–7), from its Skills and Knowledge ratings.
+            pub onet_level: Option<f64>,
         }
 
         impl $crate::graphql::types::connection::EdgeOf<$model> for $edge {
             fn from_row(row: $crate::catalog::pages::EdgeRow<$model>) -> Self {
                 let attrs = row.attrs.unwrap_or($crate::catalog::pages::EdgeAttrs {
                     importance: $crate::catalog::pages::Importance::Optional,
-                    level: 1,
+                    level: None,
+                    hot_technology: None,
+                    in_demand: None,
+                    onet_importance: None,
+                    onet_level: None,
                 });
                 $edge {
                     cursor: $crate::graphql::types::connection::encode_cursor(&row.cursor),
                     node: $node(row.node),
                     importance: attrs.importance.into(),
                     level: attrs.level,
+                    hot_technology: attrs.hot_technology,
+                    in_demand: attrs.in_demand,
+                    onet_importance: attrs.onet_importance,
+                    onet_level: attrs.onet_level,
                 }
             }
             fn cursor(&self) -> &str {

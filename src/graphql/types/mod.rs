@@ -5,6 +5,7 @@ pub mod inputs;
 pub mod paths;
 pub mod role;
 pub mod skill;
+pub mod source;
 
 use async_graphql::{Enum, ID};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
@@ -206,4 +207,29 @@ pub enum Node {
     Skill(Skill),
     Framework(Framework),
     Role(Role),
+}
+
+/// How widely an ESCO skill applies.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReuseLevel {
+    /// Relevant to a broad range of occupations and sectors.
+    Transversal,
+    /// Relevant to occupations across several sectors.
+    CrossSector,
+    /// Specific to one sector, relevant to several of its occupations.
+    SectorSpecific,
+    /// Applied within one occupation.
+    OccupationSpecific,
+}
+
+impl ReuseLevel {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "transversal" => Some(ReuseLevel::Transversal),
+            "cross-sector" => Some(ReuseLevel::CrossSector),
+            "sector-specific" => Some(ReuseLevel::SectorSpecific),
+            "occupation-specific" => Some(ReuseLevel::OccupationSpecific),
+            _ => None,
+        }
+    }
 }

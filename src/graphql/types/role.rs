@@ -10,7 +10,8 @@ use crate::graphql::{
         connection::{connection, edge_connection, plain_edge, weighted_edge, PageInput},
         framework::Framework,
         global_id,
-        skill::Skill,
+        skill::{AliasConnection, Skill},
+        source::{self, Source},
         NodeType,
     },
 };
@@ -79,8 +80,67 @@ impl Role {
     async fn onet_soc_code(&self) -> Option<&str> {
         self.0.onet_soc_code.as_deref()
     }
+    /// ISCO-08 unit group code (four digits), from ESCO.
+    async fn isco_code(&self) -> Option<&str> {
+        self.0.isco_code.as_deref()
+    }
+    /// The imported release this role comes from; null for curated roles.
+    async fn source(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Source>> {
+        source::load(ctx, self.0.source_id).await
+    }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+
+    /// Other names of the role (ESCO alternative labels, O*NET reported job titles), by name.
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
+    async fn aliases(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<AliasConnection> {
+        Ok(AliasConnection(
+            edge_connection(
+                ctx,
+                Rel::RoleAliases,
+                self.0.id,
+                PageInput {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+            )
+            .await?,
+        ))
+    }
+    /// Related roles (O*NET related occupations), in the direction the source gives.
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
+    async fn related(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<RoleConnection> {
+        Ok(RoleConnection(
+            edge_connection(
+                ctx,
+                Rel::RoleRelated,
+                self.0.id,
+                PageInput {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+            )
+            .await?,
+        ))
     }
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at

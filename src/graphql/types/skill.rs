@@ -11,7 +11,8 @@ use crate::graphql::{
         connection::{connection, edge_connection, plain_edge, weighted_edge, PageInput},
         global_id,
         role::Role,
-        FrameworkConnection, NodeType, SkillKind,
+        source::{self, Source},
+        FrameworkConnection, NodeType, ReuseLevel, SkillKind,
     },
 };
 
@@ -101,6 +102,18 @@ impl Skill {
     /// O*NET technology name, when the skill is in O*NET.
     async fn onet_name(&self) -> Option<&str> {
         self.0.onet_name.as_deref()
+    }
+    /// ESCO reuse level, for skills from ESCO.
+    async fn reuse_level(&self) -> Option<ReuseLevel> {
+        self.0.reuse_level.as_deref().and_then(ReuseLevel::parse)
+    }
+    /// O*NET content-model element id (e.g. 2.A.1.e), for skills from O*NET's ratings.
+    async fn onet_element_id(&self) -> Option<&str> {
+        self.0.onet_element_id.as_deref()
+    }
+    /// The imported release this skill comes from; null for curated skills.
+    async fn source(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Source>> {
+        source::load(ctx, self.0.source_id).await
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

@@ -1,0 +1,51 @@
+//! The `Source` type: the imported release a skill or role comes from.
+use async_graphql::{Context, Object};
+use chrono::{DateTime, Utc};
+use entity::source;
+
+use crate::graphql::loaders::Loaders;
+
+/// A release of an external data set (ESCO, O*NET) that rows were imported from.
+#[derive(Clone, Debug)]
+pub struct Source(pub source::Model);
+
+#[Object]
+impl Source {
+    /// "esco" or "onet".
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The release, e.g. "1.1.1" or "29.3".
+    async fn version(&self) -> &str {
+        &self.0.version
+    }
+    /// Where the data set is published.
+    async fn uri(&self) -> &str {
+        &self.0.uri
+    }
+    /// The credit line the data set's licence asks for.
+    async fn attribution(&self) -> &str {
+        &self.0.attribution
+    }
+    /// When this release was first imported.
+    async fn imported_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// The source of a row by its `source_id`, batched with every other row of the request.
+pub async fn load(
+    ctx: &Context<'_>,
+    source_id: Option<i64>,
+) -> async_graphql::Result<Option<Source>> {
+    let Some(id) = source_id else {
+        return Ok(None);
+    };
+    let loaders = ctx.data::<Loaders>()?;
+    Ok(loaders
+        .source_by_id
+        .load_one(id)
+        .await
+        .map_err(|e| e.to_graphql())?
+        .map(Source))
+}

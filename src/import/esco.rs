@@ -1,0 +1,518 @@
+//! ESCO (European Skills, Competences, Qualifications and Occupations), the CSV release in
+//! English: skills and skill groups → skills (with aliases, the broader polyhierarchy and related
+//! skills), occupations → roles (ISCO code, aliases) and the occupation–skill relations →
+//! role_skill (essential / optional, no level).
+//!
+//! Both naming schemes are read: v1.1 names the relation files without a language suffix
+//! (`occupationSkillRelations.csv`), v1.2 with one (`occupationSkillRelations_en.csv`).
+use std::{
+    path::{Path, PathBuf},
+    time::Instant,
+};
+
+use chrono::Utc;
+use csv::StringRecord;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+
+use crate::{
+    catalog::{graph, seed},
+    error::{AppError, AppResult},
+    import::{
+        batch::{Batch, Family, Upsert},
+        concepts::{
+            Concept, ConceptWriter, RoleFields, SkillFields, ROLE_BY_ESCO_URI, SKILL_BY_ESCO_URI,
+        },
+        crosswalk::KeyMap,
+        ensure_source, prepare_transaction,
+        read::{clean, field, find, labels, opt, text, Format, SourceFile},
+        report::Tracker,
+        slug::Slugs,
+        version_from_dir, ImportOptions, ImportReport, SourceSpec,
+    },
+};
+
+pub fn source_spec(version: &str) -> SourceSpec {
+    SourceSpec {
+        name: "esco",
+        label: "ESCO",
+        version: version.to_owned(),
+        uri: "https://esco.ec.europa.eu",
+        attribution: format!(
+            "ESCO classification, v{version}, © European Union, https://esco.ec.europa.eu \
+             (reuse permitted with the source acknowledged, Commission Decision 2011/833/EU)"
+        ),
+    }
+}
+
+/// The files of a release folder.
+struct Files {
+    skills: PathBuf,
+    groups: Option<PathBuf>,
+    occupations: PathBuf,
+    occupation_skills: Option<PathBuf>,
+    skill_skills: Option<PathBuf>,
+    broader: Option<PathBuf>,
+    notes: Vec<String>,
+}
+
+impl Files {
+    fn find(dir: &Path) -> AppResult<Self> {
+        if !dir.is_dir() {
+            return Err(AppError::Validation(format!(
+                "{} is not a folder",
+                dir.display()
+            )));
+        }
+        let required = |name: &str| {
+            find(dir, &[name])
+                .ok_or_else(|| AppError::Validation(format!("{} has no {name}", dir.display())))
+        };
+        let mut notes = Vec::new();
+        let mut suffixed = 0;
+        let mut plain = 0;
+        let mut relation = |base: &str| {
+            let plain_name = format!("{base}.csv");
+            let en_name = format!("{base}_en.csv");
+            if let Some(p) = find(dir, &[&plain_name]) {
+                plain += 1;
+                Some(p)
+            } else if let Some(p) = find(dir, &[&en_name]) {
+                suffixed += 1;
+                Some(p)
+            } else {
+                notes.push(format!("no {plain_name} or {en_name}: skipped"));
+                None
+            }
+        };
+        let occupation_skills = relation("occupationSkillRelations");
+        let skill_skills = relation("skillSkillRelations");
+        let broader = relation("broaderRelationsSkillPillar");
+        let groups = find(dir, &["skillGroups_en.csv"]);
+        if groups.is_none() {
+            notes.push("no skillGroups_en.csv: skipped".to_owned());
+        }
+        if suffixed > 0 || plain > 0 {
+            notes.insert(
+                0,
+                if suffixed > plain {
+                    "relation files named as in ESCO v1.2 (_en suffix)".to_owned()
+                } else {
+                    "relation files named as in ESCO v1.1 (no language suffix)".to_owned()
+                },
+            );
+        }
+        Ok(Files {
+            skills: required("skills_en.csv")?,
+            groups,
+            occupations: required("occupations_en.csv")?,
+            occupation_skills,
+            skill_skills,
+            broader,
+            notes,
+        })
+    }
+}
+
+const TABLES: &[&str] = &[
+    "skill",
+    "skill_alias",
+    "skill_broader",
+    "skill_related",
+    "role",
+    "role_alias",
+    "role_skill",
+];
+
+/// What every reader of this import shares.
+struct Ctx<'a> {
+    txn: &'a DatabaseTransaction,
+    opts: &'a ImportOptions,
+    source_id: i64,
+    family: Family,
+    tracker: Tracker,
+}
+
+/// Imports an ESCO release folder in one transaction.
+pub async fn import(
+    db: &DatabaseConnection,
+    dir: &Path,
+    opts: &ImportOptions,
+) -> AppResult<ImportReport> {
+    let files = Files::find(dir)?;
+    let version = opts
+        .release
+        .clone()
+        .or_else(|| version_from_dir(dir))
+        .ok_or_else(|| {
+            AppError::Validation(format!(
+                "cannot tell the ESCO release from the folder name {}: pass --release (e.g. --release 1.1.1)",
+                dir.display()
+            ))
+        })?;
+    let spec = source_spec(&version);
+    let catalog = seed::embedded()?;
+    let started = Instant::now();
+    let txn = db.begin().await?;
+    prepare_transaction(&txn).await?;
+    let (source_id, family_ids) = ensure_source(&txn, &spec).await?;
+    let mut cx = Ctx {
+        txn: &txn,
+        opts,
+        source_id,
+        family: Family::new(&family_ids, txn.get_database_backend()),
+        tracker: Tracker::start(&txn, TABLES).await?,
+    };
+
+    let mut skills = KeyMap::load(
+        &txn,
+        "catalog skills ↔ ESCO skills (esco_uri)",
+        "skill",
+        "esco_uri",
+        &family_ids,
+        true,
+    )
+    .await?;
+    let mut slugs = Slugs::load(
+        &txn,
+        "skill",
+        catalog.skills.iter().map(|s| s.slug.as_str()),
+    )
+    .await?;
+    let mut writer = ConceptWriter::new(&SKILL_BY_ESCO_URI, source_id, &cx.family);
+    read_skills(&mut cx, &files.skills, &mut writer, &mut skills, &mut slugs).await?;
+    if let Some(path) = &files.groups {
+        read_groups(&mut cx, path, &mut writer, &mut skills, &mut slugs).await?;
+    }
+    writer.finish(&txn, &mut skills, &mut cx.tracker).await?;
+    drop(slugs);
+
+    if let Some(path) = &files.broader {
+        read_skill_pairs(&mut cx, path, &skills, Pairs::Broader).await?;
+    }
+    if let Some(path) = &files.skill_skills {
+        read_skill_pairs(&mut cx, path, &skills, Pairs::Related).await?;
+    }
+
+    let mut roles = KeyMap::load(
+        &txn,
+        "catalog roles ↔ ESCO occupations (esco_uri)",
+        "role",
+        "esco_uri",
+        &family_ids,
+        true,
+    )
+    .await?;
+    let mut role_slugs =
+        Slugs::load(&txn, "role", catalog.roles.iter().map(|r| r.slug.as_str())).await?;
+    read_occupations(&mut cx, &files.occupations, &mut roles, &mut role_slugs).await?;
+    if let Some(path) = &files.occupation_skills {
+        read_occupation_skills(&mut cx, path, &roles, &skills).await?;
+    }
+
+    // Imported hierarchies join the curated ones: a cycle aborts the import, named.
+    graph::check_whole(&txn, &graph::BROADER).await?;
+    graph::check_whole(&txn, &graph::PREREQUISITES).await?;
+
+    let Ctx { tracker, .. } = cx;
+    let (tables, issues) = tracker.finish(&txn).await?;
+    super::bump_graph_version(&txn).await?;
+    txn.commit().await?;
+    Ok(ImportReport {
+        source: format!("{} {}", spec.label, spec.version),
+        notes: files.notes,
+        tables,
+        crosswalk: vec![skills.section(), roles.section()],
+        issues,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn reuse_level(f: &SourceFile, rec: &StringRecord, v: &str) -> AppResult<Option<String>> {
+    match v.trim() {
+        "" => Ok(None),
+        v @ ("transversal" | "cross-sector" | "sector-specific" | "occupation-specific") => {
+            Ok(Some(v.to_owned()))
+        }
+        other => Err(f.invalid(rec, format!("unknown reuseLevel '{other}'"))),
+    }
+}
+
+fn required(f: &SourceFile, rec: &StringRecord, i: usize, what: &str) -> AppResult<String> {
+    let v = clean(field(rec, i));
+    if v.is_empty() {
+        return Err(f.invalid(rec, format!("empty {what}")));
+    }
+    Ok(v)
+}
+
+async fn read_skills(
+    cx: &mut Ctx<'_>,
+    path: &Path,
+    writer: &mut ConceptWriter,
+    map: &mut KeyMap,
+    slugs: &mut Slugs,
+) -> AppResult<()> {
+    let mut f = SourceFile::open(path, Format::Csv, cx.opts.progress)?;
+    let c_uri = f.col("conceptUri")?;
+    let c_type = f.col("skillType")?;
+    let c_reuse = f.col("reuseLevel")?;
+    let c_label = f.col("preferredLabel")?;
+    let c_alt = f.col("altLabels")?;
+    let c_desc = f.col("description")?;
+    let c_def = f.opt_col("definition");
+    let mut rec = StringRecord::new();
+    while f.next(&mut rec)? {
+        let key = required(&f, &rec, c_uri, "conceptUri")?;
+        let name = required(&f, &rec, c_label, "preferredLabel")?;
+        // A handful of ESCO skills (digital competences) have no type: they are competences.
+        let kind = match field(&rec, c_type).trim() {
+            "skill/competence" | "" => "competence",
+            "knowledge" => "knowledge",
+            other => return Err(f.invalid(&rec, format!("unknown skillType '{other}'"))),
+        };
+        let description =
+            text(field(&rec, c_desc)).or_else(|| c_def.and_then(|d| text(field(&rec, d))));
+        let fields = SkillFields {
+            kind,
+            description,
+            esco_uri: Some(key.clone()),
+            onet_name: None,
+            onet_element_id: None,
+            reuse_level: reuse_level(&f, &rec, field(&rec, c_reuse))?,
+        };
+        let c = Concept::skill(key, name, fields, labels(field(&rec, c_alt)), cx.source_id);
+        writer.add(cx.txn, map, slugs, &mut cx.tracker, c).await?;
+    }
+    Ok(())
+}
+
+/// Skill groups are skills of kind "concept" (the upper levels of the skills pillar).
+async fn read_groups(
+    cx: &mut Ctx<'_>,
+    path: &Path,
+    writer: &mut ConceptWriter,
+    map: &mut KeyMap,
+    slugs: &mut Slugs,
+) -> AppResult<()> {
+    let mut f = SourceFile::open(path, Format::Csv, cx.opts.progress)?;
+    let c_uri = f.col("conceptUri")?;
+    let c_label = f.col("preferredLabel")?;
+    let c_alt = f.col("altLabels")?;
+    let c_desc = f.col("description")?;
+    let mut rec = StringRecord::new();
+    while f.next(&mut rec)? {
+        let key = required(&f, &rec, c_uri, "conceptUri")?;
+        let name = required(&f, &rec, c_label, "preferredLabel")?;
+        let fields = SkillFields {
+            kind: "concept",
+            description: text(field(&rec, c_desc)),
+            esco_uri: Some(key.clone()),
+            onet_name: None,
+            onet_element_id: None,
+            reuse_level: None,
+        };
+        let c = Concept::skill(key, name, fields, labels(field(&rec, c_alt)), cx.source_id);
+        writer.add(cx.txn, map, slugs, &mut cx.tracker, c).await?;
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pairs {
+    /// narrower → broader (a polyhierarchy; kept acyclic).
+    Broader,
+    /// symmetric: stored both ways.
+    Related,
+}
+
+async fn read_skill_pairs(
+    cx: &mut Ctx<'_>,
+    path: &Path,
+    skills: &KeyMap,
+    kind: Pairs,
+) -> AppResult<()> {
+    let mut f = SourceFile::open(path, Format::Csv, cx.opts.progress)?;
+    let (table, a_col, b_col): (&'static str, _, _) = match kind {
+        Pairs::Broader => ("skill_broader", f.col("conceptUri")?, f.col("broaderUri")?),
+        Pairs::Related => (
+            "skill_related",
+            f.col("originalSkillUri")?,
+            f.col("relatedSkillUri")?,
+        ),
+    };
+    let cols: &'static [&'static str] = match kind {
+        Pairs::Broader => &["skill_id", "broader_id", "source_id", "created_at"],
+        Pairs::Related => &["skill_id", "related_id", "source_id", "created_at"],
+    };
+    let conflict: &'static [&'static str] = match kind {
+        Pairs::Broader => &["skill_id", "broader_id"],
+        Pairs::Related => &["skill_id", "related_id"],
+    };
+    let mut batch: Batch<(i64, i64)> = Batch::new(
+        Upsert {
+            table,
+            cols,
+            conflict,
+            always: &[],
+            owned: &["source_id"],
+            returning: None,
+        },
+        &cx.family,
+    );
+    let now = Utc::now();
+    let file = f.name().to_owned();
+    let mut rec = StringRecord::new();
+    while f.next(&mut rec)? {
+        let a = required(&f, &rec, a_col, "concept URI")?;
+        let b = required(&f, &rec, b_col, "concept URI")?;
+        let line = f.line();
+        let ways = if kind == Pairs::Related { 2 } else { 1 };
+        cx.tracker.read(table, ways);
+        let (Some(ta), Some(tb)) = (skills.get(&a), skills.get(&b)) else {
+            let missing = if skills.get(&a).is_none() { a } else { b };
+            cx.tracker
+                .issue(format!("{file}: unknown skill or skill group"), || {
+                    format!("line {line}: {missing}")
+                });
+            continue;
+        };
+        for x in ta {
+            for y in tb {
+                if x.id == y.id {
+                    cx.tracker
+                        .issue(format!("{file}: a skill linked to itself"), || {
+                            format!("line {line}: {a}")
+                        });
+                    continue;
+                }
+                let mut pairs = vec![(x.id, y.id)];
+                if kind == Pairs::Related {
+                    pairs.push((y.id, x.id));
+                }
+                for (p, q) in pairs {
+                    let row = vec![p.into(), q.into(), cx.source_id.into(), now.into()];
+                    batch.add(cx.txn, (p, q), row).await?;
+                }
+            }
+        }
+    }
+    batch.flush(cx.txn).await?;
+    cx.tracker.wrote(table, batch.attempted, batch.affected);
+    Ok(())
+}
+
+async fn read_occupations(
+    cx: &mut Ctx<'_>,
+    path: &Path,
+    map: &mut KeyMap,
+    slugs: &mut Slugs,
+) -> AppResult<()> {
+    let mut writer = ConceptWriter::new(&ROLE_BY_ESCO_URI, cx.source_id, &cx.family);
+    let mut f = SourceFile::open(path, Format::Csv, cx.opts.progress)?;
+    let c_uri = f.col("conceptUri")?;
+    let c_isco = f.col("iscoGroup")?;
+    let c_label = f.col("preferredLabel")?;
+    let c_alt = f.col("altLabels")?;
+    let c_desc = f.col("description")?;
+    let c_def = f.opt_col("definition");
+    let mut rec = StringRecord::new();
+    while f.next(&mut rec)? {
+        let key = required(&f, &rec, c_uri, "conceptUri")?;
+        let name = required(&f, &rec, c_label, "preferredLabel")?;
+        let isco = opt(field(&rec, c_isco));
+        if let Some(code) = &isco {
+            if code.len() > 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(f.invalid(&rec, format!("iscoGroup '{code}' is not an ISCO code")));
+            }
+        }
+        let description =
+            text(field(&rec, c_desc)).or_else(|| c_def.and_then(|d| text(field(&rec, d))));
+        let fields = RoleFields {
+            description,
+            esco_uri: Some(key.clone()),
+            onet_soc_code: None,
+            isco_code: isco,
+        };
+        let c = Concept::role(key, name, fields, labels(field(&rec, c_alt)), cx.source_id);
+        writer.add(cx.txn, map, slugs, &mut cx.tracker, c).await?;
+    }
+    writer.finish(cx.txn, map, &mut cx.tracker).await
+}
+
+async fn read_occupation_skills(
+    cx: &mut Ctx<'_>,
+    path: &Path,
+    roles: &KeyMap,
+    skills: &KeyMap,
+) -> AppResult<()> {
+    let mut f = SourceFile::open(path, Format::Csv, cx.opts.progress)?;
+    let c_occ = f.col("occupationUri")?;
+    let c_rel = f.col("relationType")?;
+    let c_skill = f.col("skillUri")?;
+    let mut batch: Batch<(i64, i64)> = Batch::new(
+        Upsert {
+            table: "role_skill",
+            cols: &[
+                "role_id",
+                "skill_id",
+                "importance",
+                "source_id",
+                "created_at",
+                "updated_at",
+            ],
+            conflict: &["role_id", "skill_id"],
+            always: &[],
+            owned: &["importance", "source_id"],
+            returning: None,
+        },
+        &cx.family,
+    );
+    let now = Utc::now();
+    let file = f.name().to_owned();
+    let mut rec = StringRecord::new();
+    while f.next(&mut rec)? {
+        let occ = required(&f, &rec, c_occ, "occupationUri")?;
+        let skill = required(&f, &rec, c_skill, "skillUri")?;
+        let importance = match field(&rec, c_rel).trim() {
+            "essential" => "essential",
+            "optional" => "optional",
+            other => {
+                return Err(f.invalid(
+                    &rec,
+                    format!("relationType must be essential or optional, got '{other}'"),
+                ))
+            }
+        };
+        cx.tracker.read("role_skill", 1);
+        let line = f.line();
+        let Some(rs) = roles.get(&occ) else {
+            cx.tracker.issue(format!("{file}: unknown occupation"), || {
+                format!("line {line}: {occ}")
+            });
+            continue;
+        };
+        let Some(ss) = skills.get(&skill) else {
+            cx.tracker.issue(format!("{file}: unknown skill"), || {
+                format!("line {line}: {skill}")
+            });
+            continue;
+        };
+        for r in rs {
+            for s in ss {
+                let row = vec![
+                    r.id.into(),
+                    s.id.into(),
+                    importance.into(),
+                    cx.source_id.into(),
+                    now.into(),
+                    now.into(),
+                ];
+                batch.add(cx.txn, (r.id, s.id), row).await?;
+            }
+        }
+    }
+    batch.flush(cx.txn).await?;
+    cx.tracker
+        .wrote("role_skill", batch.attempted, batch.affected);
+    Ok(())
+}
