@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `seed`, `schema`.
+//! The command line: `serve`, `migrate`, `seed`, `schema`, `import postings`, `demo-postings`.
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -49,6 +49,32 @@ pub enum Command {
     Seed,
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Import data into the graph.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Generate deterministic synthetic job postings (source `synthetic`).
+    DemoPostings(DemoArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportWhat {
+    /// Job postings: schema.org JobPosting as JSON Lines or a JSON array, or CSV (see README).
+    Postings {
+        file: PathBuf,
+        /// Source name; (source, identifier) identifies a posting. Default: the file name.
+        #[arg(long)]
+        source: Option<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    #[arg(long, default_value_t = 500)]
+    pub count: usize,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
 }
 
 #[derive(Args, Debug, Default)]
@@ -124,6 +150,11 @@ pub async fn run(cli: Cli) -> AppResult<()> {
             if seed::is_empty(&conn).await? {
                 let report = seed::seed_embedded(&conn).await?;
                 tracing::info!(%report, "empty database: loaded the curated catalog");
+                let n = crate::market::demo::generate_and_write(&conn, 500, 42).await?;
+                tracing::info!(
+                    postings = n,
+                    "empty database: loaded a synthetic job market (source `synthetic`)"
+                );
             }
             if config.admin_token.is_none() {
                 tracing::warn!(
@@ -144,6 +175,28 @@ pub async fn run(cli: Cli) -> AppResult<()> {
                 .map_err(|e| AppError::Internal(format!("server error: {e}")))?;
         }
         Command::Schema => {}
+        Command::Import {
+            what: ImportWhat::Postings { file, source },
+        } => {
+            let state = AppState::new(conn, config);
+            let ex = state.extractor.get(&state.db).await?;
+            let report = crate::market::import::import_file(
+                &state.db,
+                &state.feed,
+                &ex,
+                &file,
+                source.as_deref(),
+            )
+            .await?;
+            for (pos, reason) in &report.errors {
+                eprintln!("{}: {pos}: rejected: {reason}", file.display());
+            }
+            println!("postings: {report}");
+        }
+        Command::DemoPostings(args) => {
+            let n = crate::market::demo::generate_and_write(&conn, args.count, args.seed).await?;
+            println!("postings: {n} synthetic postings written (source `synthetic`)");
+        }
     }
     Ok(())
 }

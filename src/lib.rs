@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod market;
 pub mod metrics;
 pub mod search;
 pub mod state;

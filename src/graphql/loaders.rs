@@ -4,12 +4,13 @@
 use std::{collections::HashMap, marker::PhantomData, sync::Arc};
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{framework, role, skill};
+use entity::{company, framework, job_posting, role, skill};
 use sea_orm::{DatabaseConnection, FromQueryResult};
 
 use crate::{
     catalog::pages::{self, specs, AliasRow, EdgeRow, EdgeSpec, Page, PageArgs},
     error::AppError,
+    market::postings::{self, Linked},
 };
 
 /// Every direction of every relation a connection can follow.
@@ -28,6 +29,9 @@ pub enum Rel {
     FrameworkRoles,
     RoleSkills,
     RoleFrameworks,
+    SkillPostings,
+    FrameworkPostings,
+    RolePostings,
 }
 
 impl Rel {
@@ -46,10 +50,13 @@ impl Rel {
             Rel::FrameworkRoles => &specs::FRAMEWORK_ROLES,
             Rel::RoleSkills => &specs::ROLE_SKILLS,
             Rel::RoleFrameworks => &specs::ROLE_FRAMEWORKS,
+            Rel::SkillPostings => &specs::SKILL_POSTINGS,
+            Rel::FrameworkPostings => &specs::FRAMEWORK_POSTINGS,
+            Rel::RolePostings => &specs::ROLE_POSTINGS,
         }
     }
 
-    const ALL: [Rel; 13] = [
+    const ALL: [Rel; 16] = [
         Rel::SkillAliases,
         Rel::FrameworkAliases,
         Rel::SkillBroader,
@@ -63,6 +70,9 @@ impl Rel {
         Rel::FrameworkRoles,
         Rel::RoleSkills,
         Rel::RoleFrameworks,
+        Rel::SkillPostings,
+        Rel::FrameworkPostings,
+        Rel::RolePostings,
     ];
 }
 
@@ -157,6 +167,32 @@ where
     }
 }
 
+/// The skills or frameworks of postings, with whether each is required.
+pub struct PostingLinksLoader<M> {
+    db: DatabaseConnection,
+    _node: PhantomData<fn() -> M>,
+}
+
+impl Loader<i64> for PostingLinksLoader<skill::Model> {
+    type Value = Vec<Linked<skill::Model>>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        postings::skills_of(&self.db, keys).await.map_err(Arc::new)
+    }
+}
+
+impl Loader<i64> for PostingLinksLoader<framework::Model> {
+    type Value = Vec<Linked<framework::Model>>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        postings::frameworks_of(&self.db, keys)
+            .await
+            .map_err(Arc::new)
+    }
+}
+
 /// A batch holds up to this many keys; ids travel as one bound JSON array, so a large batch is
 /// still one statement.
 const MAX_BATCH: usize = 50_000;
@@ -172,6 +208,11 @@ pub struct Loaders {
     pub skill_by_id: DataLoader<ByIdLoader<skill::Model>>,
     pub framework_by_id: DataLoader<ByIdLoader<framework::Model>>,
     pub role_by_id: DataLoader<ByIdLoader<role::Model>>,
+    pub posting_by_id: DataLoader<ByIdLoader<job_posting::Model>>,
+    pub company_by_id: DataLoader<ByIdLoader<company::Model>>,
+    pub posting_skills: DataLoader<PostingLinksLoader<skill::Model>>,
+    pub posting_frameworks: DataLoader<PostingLinksLoader<framework::Model>>,
+    posting_pages: HashMap<Rel, DataLoader<EdgePageLoader<job_posting::Model>>>,
     skill_pages: HashMap<Rel, DataLoader<EdgePageLoader<skill::Model>>>,
     framework_pages: HashMap<Rel, DataLoader<EdgePageLoader<framework::Model>>>,
     role_pages: HashMap<Rel, DataLoader<EdgePageLoader<role::Model>>>,
@@ -225,6 +266,25 @@ impl Loaders {
                 table: "role",
                 id_of: |m: &role::Model| m.id,
             }),
+            posting_by_id: loader(ByIdLoader {
+                db: db.clone(),
+                table: "job_posting",
+                id_of: |m: &job_posting::Model| m.id,
+            }),
+            company_by_id: loader(ByIdLoader {
+                db: db.clone(),
+                table: "company",
+                id_of: |m: &company::Model| m.id,
+            }),
+            posting_skills: loader(PostingLinksLoader {
+                db: db.clone(),
+                _node: PhantomData,
+            }),
+            posting_frameworks: loader(PostingLinksLoader {
+                db: db.clone(),
+                _node: PhantomData,
+            }),
+            posting_pages: pages_for(db, "job_posting"),
             skill_pages: pages_for(db, "skill"),
             framework_pages: pages_for(db, "framework"),
             role_pages: pages_for(db, "role"),
@@ -275,5 +335,11 @@ impl PagesOf<role::Model> for Loaders {
 impl PagesOf<AliasRow> for Loaders {
     fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<AliasRow>>> {
         self.alias_pages.get(&rel)
+    }
+}
+
+impl PagesOf<job_posting::Model> for Loaders {
+    fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<job_posting::Model>>> {
+        self.posting_pages.get(&rel)
     }
 }

@@ -4,6 +4,7 @@ mod catalog;
 mod helpers;
 mod http;
 mod listing;
+mod market;
 mod mutations;
 mod nplus1;
 mod pagination;

@@ -1,6 +1,7 @@
 //! Root query fields, one object per domain, merged.
 mod framework;
 mod info;
+mod market;
 mod node;
 mod role;
 mod search;
@@ -16,4 +17,5 @@ pub struct QueryRoot(
     info::InfoQuery,
     node::NodeQuery,
     search::SearchQuery,
+    market::MarketQuery,
 );

@@ -1,0 +1,1 @@
+//! Analytics over postings (milestone 3).
