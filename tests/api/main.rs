@@ -1,5 +1,6 @@
 //! The one integration-test binary: every test runs on SQLite, and on PostgreSQL too when
 //! `SKILLGRAPH_TEST_POSTGRES_URL` is set.
+mod analytics;
 mod catalog;
 mod helpers;
 mod http;

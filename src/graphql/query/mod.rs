@@ -1,7 +1,8 @@
 //! Root query fields, one object per domain, merged.
+mod analytics;
 mod framework;
 mod info;
-mod market;
+pub(crate) mod market;
 mod node;
 mod role;
 mod search;
@@ -18,4 +19,5 @@ pub struct QueryRoot(
     node::NodeQuery,
     search::SearchQuery,
     market::MarketQuery,
+    analytics::AnalyticsQuery,
 );
