@@ -32,7 +32,7 @@ fn word(rng: &mut Rng) -> String {
 
 fn main() {
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
-    let n_labels = 120_000;
+    let n_labels = 140_000;
     let mut labels: Vec<(Kind, i64, String)> = Vec::with_capacity(n_labels + 16);
     for i in 0..n_labels {
         let words = 1 + rng.below(3);
