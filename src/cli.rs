@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `seed`, `schema`, `import esco|onet DIR`.
+//! The command line: `serve`, `migrate`, `seed`, `schema`, `import esco|onet DIR`,
+//! `import postings FILE`, `demo-postings`.
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -51,6 +52,8 @@ pub enum Command {
     Schema,
     /// Import a release of ESCO or O*NET and link it to the catalog (one transaction).
     Import(ImportArgs),
+    /// Generate deterministic synthetic job postings (source `synthetic`).
+    DemoPostings(DemoArgs),
 }
 
 #[derive(Args, Debug)]
@@ -65,6 +68,13 @@ pub enum ImportSource {
     Esco(ImportDirArgs),
     /// O*NET text release folder: Occupation Data.txt, Technology Skills.txt …
     Onet(ImportDirArgs),
+    /// Job postings: schema.org JobPosting as JSON Lines or a JSON array, or CSV (see README).
+    Postings {
+        file: PathBuf,
+        /// Source name; (source, identifier) identifies a posting. Default: the file name.
+        #[arg(long)]
+        source: Option<String>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -78,6 +88,14 @@ pub struct ImportDirArgs {
     /// references left out.
     #[arg(long)]
     pub report: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    #[arg(long, default_value_t = 500)]
+    pub count: usize,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
 }
 
 #[derive(Args, Debug, Default)]
@@ -152,6 +170,11 @@ pub async fn run(cli: Cli) -> AppResult<()> {
             if seed::is_empty(&conn).await? {
                 let report = seed::seed_embedded(&conn).await?;
                 tracing::info!(%report, "empty database: loaded the curated catalog");
+                let n = crate::market::demo::generate_and_write(&conn, 500, 42).await?;
+                tracing::info!(
+                    postings = n,
+                    "empty database: loaded a synthetic job market (source `synthetic`)"
+                );
             }
             if config.admin_token.is_none() {
                 tracing::warn!(
@@ -171,6 +194,24 @@ pub async fn run(cli: Cli) -> AppResult<()> {
                 .await
                 .map_err(|e| AppError::Internal(format!("server error: {e}")))?;
         }
+        Command::Import(ImportArgs {
+            source: ImportSource::Postings { file, source },
+        }) => {
+            let state = AppState::new(conn, config);
+            let ex = state.extractor.get(&state.db).await?;
+            let report = crate::market::import::import_file(
+                &state.db,
+                &state.feed,
+                &ex,
+                &file,
+                source.as_deref(),
+            )
+            .await?;
+            for (pos, reason) in &report.errors {
+                eprintln!("{}: {pos}: rejected: {reason}", file.display());
+            }
+            println!("postings: {report}");
+        }
         Command::Import(args) => {
             // The crosswalk needs the catalog: load it first into an empty database, as serve would.
             if seed::is_empty(&conn).await? {
@@ -180,6 +221,7 @@ pub async fn run(cli: Cli) -> AppResult<()> {
             let (dir, opts_args, is_esco) = match &args.source {
                 ImportSource::Esco(a) => (&a.dir, a, true),
                 ImportSource::Onet(a) => (&a.dir, a, false),
+                ImportSource::Postings { .. } => return Ok(()),
             };
             let opts = import::ImportOptions {
                 release: opts_args.release.clone(),
@@ -196,6 +238,10 @@ pub async fn run(cli: Cli) -> AppResult<()> {
             }
         }
         Command::Schema => {}
+        Command::DemoPostings(args) => {
+            let n = crate::market::demo::generate_and_write(&conn, args.count, args.seed).await?;
+            println!("postings: {n} synthetic postings written (source `synthetic`)");
+        }
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod import;
+pub mod market;
 pub mod metrics;
 pub mod paths;
 pub mod search;

@@ -3,7 +3,12 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{config::Config, metrics::Metrics, search::SearchCache};
+use crate::{
+    config::Config,
+    market::{extract::ExtractCache, feed::Feed},
+    metrics::Metrics,
+    search::SearchCache,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -12,15 +17,24 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// This instance's search index (shared by its requests, refreshed from the database).
     pub search: Arc<SearchCache>,
+    /// This instance's skill extractor (rebuilt like the search index).
+    pub extractor: Arc<ExtractCache>,
+    /// New postings, for subscriptions.
+    pub feed: Arc<Feed>,
 }
 
 impl AppState {
+    /// On PostgreSQL this starts the instance's LISTEN task, so call it inside a tokio runtime.
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
+        let feed = Arc::new(Feed::new(db.get_database_backend()));
+        feed.listen(&config.database_url);
         AppState {
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             search: Arc::new(SearchCache::default()),
+            extractor: Arc::new(ExtractCache::default()),
+            feed,
         }
     }
 }

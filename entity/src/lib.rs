@@ -1,7 +1,9 @@
 //! SeaORM entities of the skills graph: one module per table, no GraphQL in here.
+pub mod company;
 pub mod framework;
 pub mod framework_alias;
 pub mod framework_skill;
+pub mod job_posting;
 pub mod role;
 pub mod role_alias;
 pub mod role_framework;

@@ -22,6 +22,10 @@ pub enum SortKey {
     Created,
     /// How many roles require (skills) or use (frameworks) the item.
     Popularity,
+    /// A job posting's posted date (ISO text).
+    Posted,
+    /// A job posting's annualised salary midpoint (-1 without a salary).
+    Salary,
 }
 
 impl SortKey {
@@ -31,6 +35,8 @@ impl SortKey {
             SortKey::Name => "n",
             SortKey::Created => "c",
             SortKey::Popularity => "p",
+            SortKey::Posted => "d",
+            SortKey::Salary => "m",
         }
     }
     fn from_tag(t: &str) -> Option<Self> {
@@ -39,11 +45,13 @@ impl SortKey {
             "n" => SortKey::Name,
             "c" => SortKey::Created,
             "p" => SortKey::Popularity,
+            "d" => SortKey::Posted,
+            "m" => SortKey::Salary,
             _ => return None,
         })
     }
     fn is_text(self) -> bool {
-        matches!(self, SortKey::Slug | SortKey::Name)
+        matches!(self, SortKey::Slug | SortKey::Name | SortKey::Posted)
     }
 }
 
@@ -88,8 +96,8 @@ impl Cursor {
         let id: i64 = parts.next()?.parse().ok()?;
         let value = parts.next()?;
         let (text, number) = match key {
-            SortKey::Slug | SortKey::Name => (Some(value.to_owned()), None),
-            SortKey::Popularity => (None, Some(value.parse().ok()?)),
+            SortKey::Slug | SortKey::Name | SortKey::Posted => (Some(value.to_owned()), None),
+            SortKey::Popularity | SortKey::Salary => (None, Some(value.parse().ok()?)),
             SortKey::Created => (None, None),
         };
         Some(Cursor {
@@ -263,6 +271,8 @@ fn sort_expr(
         SortKey::Popularity => popularity
             .map(str::to_owned)
             .unwrap_or_else(|| "0".to_owned()),
+        SortKey::Posted => format!("{alias}.posted_date{c}"),
+        SortKey::Salary => format!("{alias}.salary_sort"),
     }
 }
 
@@ -310,8 +320,10 @@ fn keyset(
 fn read_cursor(row: &sea_orm::QueryResult, key: SortKey) -> AppResult<Cursor> {
     let id: i64 = row.try_get("", "sg_id")?;
     let (text, number) = match key {
-        SortKey::Slug | SortKey::Name => (Some(row.try_get::<String>("", "sg_sort")?), None),
-        SortKey::Popularity => (None, Some(row.try_get::<i64>("", "sg_sort")?)),
+        SortKey::Slug | SortKey::Name | SortKey::Posted => {
+            (Some(row.try_get::<String>("", "sg_sort")?), None)
+        }
+        SortKey::Popularity | SortKey::Salary => (None, Some(row.try_get::<i64>("", "sg_sort")?)),
         SortKey::Created => (None, None),
     };
     Ok(Cursor {
@@ -628,5 +640,28 @@ pub mod specs {
         child: Some(("framework", "framework_id")),
         sort_col: "slug",
         attrs: true,
+    };
+
+    pub const SKILL_POSTINGS: EdgeSpec = EdgeSpec {
+        table: "posting_skill",
+        parent_col: "skill_id",
+        child: Some(("job_posting", "posting_id")),
+        sort_col: "posted_date",
+        attrs: false,
+    };
+    pub const FRAMEWORK_POSTINGS: EdgeSpec = EdgeSpec {
+        table: "posting_framework",
+        parent_col: "framework_id",
+        child: Some(("job_posting", "posting_id")),
+        sort_col: "posted_date",
+        attrs: false,
+    };
+    /// A posting names its role itself: the row is both edge and node.
+    pub const ROLE_POSTINGS: EdgeSpec = EdgeSpec {
+        table: "job_posting",
+        parent_col: "role_id",
+        child: None,
+        sort_col: "posted_date",
+        attrs: false,
     };
 }

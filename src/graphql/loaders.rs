@@ -4,12 +4,13 @@
 use std::{collections::HashMap, marker::PhantomData, sync::Arc};
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{framework, role, skill, source};
+use entity::{company, framework, job_posting, role, skill, source};
 use sea_orm::{DatabaseConnection, FromQueryResult};
 
 use crate::{
     catalog::pages::{self, specs, AliasRow, EdgeRow, EdgeSpec, Page, PageArgs},
     error::AppError,
+    market::postings::{self, Linked},
 };
 
 /// Every direction of every relation a connection can follow.
@@ -30,6 +31,9 @@ pub enum Rel {
     RoleFrameworks,
     RoleAliases,
     RoleRelated,
+    SkillPostings,
+    FrameworkPostings,
+    RolePostings,
 }
 
 impl Rel {
@@ -50,10 +54,13 @@ impl Rel {
             Rel::RoleFrameworks => &specs::ROLE_FRAMEWORKS,
             Rel::RoleAliases => &specs::ROLE_ALIASES,
             Rel::RoleRelated => &specs::ROLE_RELATED,
+            Rel::SkillPostings => &specs::SKILL_POSTINGS,
+            Rel::FrameworkPostings => &specs::FRAMEWORK_POSTINGS,
+            Rel::RolePostings => &specs::ROLE_POSTINGS,
         }
     }
 
-    const ALL: [Rel; 15] = [
+    const ALL: [Rel; 18] = [
         Rel::SkillAliases,
         Rel::FrameworkAliases,
         Rel::SkillBroader,
@@ -69,6 +76,9 @@ impl Rel {
         Rel::RoleFrameworks,
         Rel::RoleAliases,
         Rel::RoleRelated,
+        Rel::SkillPostings,
+        Rel::FrameworkPostings,
+        Rel::RolePostings,
     ];
 }
 
@@ -163,6 +173,32 @@ where
     }
 }
 
+/// The skills or frameworks of postings, with whether each is required.
+pub struct PostingLinksLoader<M> {
+    db: DatabaseConnection,
+    _node: PhantomData<fn() -> M>,
+}
+
+impl Loader<i64> for PostingLinksLoader<skill::Model> {
+    type Value = Vec<Linked<skill::Model>>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        postings::skills_of(&self.db, keys).await.map_err(Arc::new)
+    }
+}
+
+impl Loader<i64> for PostingLinksLoader<framework::Model> {
+    type Value = Vec<Linked<framework::Model>>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        postings::frameworks_of(&self.db, keys)
+            .await
+            .map_err(Arc::new)
+    }
+}
+
 /// A batch holds up to this many keys; ids travel as one bound JSON array, so a large batch is
 /// still one statement.
 const MAX_BATCH: usize = 50_000;
@@ -180,6 +216,11 @@ pub struct Loaders {
     pub role_by_id: DataLoader<ByIdLoader<role::Model>>,
     /// The imported release a row comes from.
     pub source_by_id: DataLoader<ByIdLoader<source::Model>>,
+    pub posting_by_id: DataLoader<ByIdLoader<job_posting::Model>>,
+    pub company_by_id: DataLoader<ByIdLoader<company::Model>>,
+    pub posting_skills: DataLoader<PostingLinksLoader<skill::Model>>,
+    pub posting_frameworks: DataLoader<PostingLinksLoader<framework::Model>>,
+    posting_pages: HashMap<Rel, DataLoader<EdgePageLoader<job_posting::Model>>>,
     skill_pages: HashMap<Rel, DataLoader<EdgePageLoader<skill::Model>>>,
     framework_pages: HashMap<Rel, DataLoader<EdgePageLoader<framework::Model>>>,
     role_pages: HashMap<Rel, DataLoader<EdgePageLoader<role::Model>>>,
@@ -238,6 +279,25 @@ impl Loaders {
                 table: "source",
                 id_of: |m: &source::Model| m.id,
             }),
+            posting_by_id: loader(ByIdLoader {
+                db: db.clone(),
+                table: "job_posting",
+                id_of: |m: &job_posting::Model| m.id,
+            }),
+            company_by_id: loader(ByIdLoader {
+                db: db.clone(),
+                table: "company",
+                id_of: |m: &company::Model| m.id,
+            }),
+            posting_skills: loader(PostingLinksLoader {
+                db: db.clone(),
+                _node: PhantomData,
+            }),
+            posting_frameworks: loader(PostingLinksLoader {
+                db: db.clone(),
+                _node: PhantomData,
+            }),
+            posting_pages: pages_for(db, "job_posting"),
             skill_pages: pages_for(db, "skill"),
             framework_pages: pages_for(db, "framework"),
             role_pages: pages_for(db, "role"),
@@ -288,5 +348,11 @@ impl PagesOf<role::Model> for Loaders {
 impl PagesOf<AliasRow> for Loaders {
     fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<AliasRow>>> {
         self.alias_pages.get(&rel)
+    }
+}
+
+impl PagesOf<job_posting::Model> for Loaders {
+    fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<job_posting::Model>>> {
+        self.posting_pages.get(&rel)
     }
 }

@@ -1,23 +1,23 @@
 //! Building the schema, and its SDL.
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 
 use crate::{
     config::Config,
     graphql::cost::CostLimits,
-    graphql::{mutation::MutationRoot, query::QueryRoot},
+    graphql::{mutation::MutationRoot, query::QueryRoot, subscription::SubscriptionRoot},
     state::AppState,
 };
 
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// The schema with its limits, without data: used for the SDL and wrapped by [`build_schema`].
 fn builder(
     config: &Config,
-) -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+) -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot,
     )
     // The limits are enforced by the cost extension, which also reports each request's cost.
     .extension(CostLimits {

@@ -338,6 +338,25 @@ pub async fn get_graphql(
     execute(s, &headers, media, inc, true).await
 }
 
+/// GraphQL subscriptions over WebSocket (graphql-transport-ws, or the older graphql-ws), each
+/// connection with its own loaders.
+pub async fn subscriptions(
+    State(s): State<HttpState>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+) -> Response {
+    let schema = s.schema.clone();
+    let mut data = async_graphql::Data::default();
+    data.insert(Loaders::new(&s.app.db));
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
+                .with_data(data)
+                .serve()
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

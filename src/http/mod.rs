@@ -43,6 +43,7 @@ pub fn app(state: AppState) -> Router {
             "/graphql",
             get(graphql::get_graphql).post(graphql::post_graphql),
         )
+        .route("/graphql/ws", get(graphql::subscriptions))
         .route("/graphiql", get(graphiql::page))
         .route("/graphiql/assets/{file}", get(graphiql::asset))
         .route("/", get(|| async { Redirect::temporary("/graphiql") }))

@@ -323,7 +323,7 @@ impl Index {
     }
 }
 
-async fn version(db: &impl ConnectionTrait) -> AppResult<i64> {
+pub async fn version(db: &impl ConnectionTrait) -> AppResult<i64> {
     let row = db
         .query_one_raw(stmt(
             db.get_database_backend(),

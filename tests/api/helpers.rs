@@ -37,6 +37,8 @@ pub struct TestApp {
     pub engine: Engine,
     pub router: Router,
     pub db: DatabaseConnection,
+    /// The database's URL (to start another instance over it).
+    pub url: String,
 
     statements: Arc<AtomicUsize>,
     log: Arc<std::sync::Mutex<Vec<String>>>,
@@ -153,6 +155,7 @@ impl TestApp {
             engine,
             router,
             db: conn,
+            url,
             statements,
             log,
             pg_name,
@@ -239,6 +242,8 @@ impl TestApp {
     /// Drops the PostgreSQL test database (SQLite's goes with its temp dir).
     pub async fn cleanup(self) {
         let TestApp { db, pg_name, .. } = self;
+        // Let listener tasks notice their app is gone before the database is dropped.
+        tokio::task::yield_now().await;
         db.close().await.ok();
         if let Some(name) = pg_name {
             if let Ok(admin) = db::connect(&pg_admin_url(), 1).await {

@@ -1,5 +1,6 @@
 //! Curator mutations, one object per domain, merged. Every field is behind [`AdminGuard`].
 mod framework;
+mod market;
 mod role;
 mod skill;
 
@@ -10,6 +11,7 @@ pub struct MutationRoot(
     skill::SkillMutation,
     framework::FrameworkMutation,
     role::RoleMutation,
+    market::MarketMutation,
 );
 
 /// What a delete removed.

@@ -1,6 +1,8 @@
 //! Root query fields, one object per domain, merged.
+mod analytics;
 mod framework;
 mod info;
+pub(crate) mod market;
 mod node;
 mod paths;
 mod role;
@@ -18,4 +20,6 @@ pub struct QueryRoot(
     info::InfoQuery,
     node::NodeQuery,
     search::SearchQuery,
+    market::MarketQuery,
+    analytics::AnalyticsQuery,
 );

@@ -6,7 +6,7 @@ use crate::{
     error::AppError,
     graphql::{
         loaders::Loaders,
-        types::{decode_global_id, Framework, Node, NodeType, Role, Skill},
+        types::{decode_global_id, Framework, JobPosting, Node, NodeType, Role, Skill},
     },
 };
 
@@ -33,10 +33,11 @@ async fn load(
             .map(|(_, id)| *id)
             .collect::<Vec<_>>()
     };
-    let (skills, frameworks, roles) = futures_util::try_join!(
+    let (skills, frameworks, roles, postings) = futures_util::try_join!(
         loaders.skill_by_id.load_many(of(NodeType::Skill)),
         loaders.framework_by_id.load_many(of(NodeType::Framework)),
         loaders.role_by_id.load_many(of(NodeType::Role)),
+        loaders.posting_by_id.load_many(of(NodeType::JobPosting)),
     )
     .map_err(|e| e.to_graphql())?;
     let mut out = HashMap::new();
@@ -55,12 +56,17 @@ async fn load(
             .into_iter()
             .map(|(id, m)| ((NodeType::Role, id), Node::Role(Role(m)))),
     );
+    out.extend(
+        postings
+            .into_iter()
+            .map(|(id, m)| ((NodeType::JobPosting, id), Node::JobPosting(JobPosting(m)))),
+    );
     Ok(out)
 }
 
 #[Object]
 impl NodeQuery {
-    /// Any skill, framework or role by its global id; null when it does not exist.
+    /// Any skill, framework, role or job posting by its global id; null when it does not exist.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
         let key = parse(&id)?;
         Ok(load(ctx, &[key]).await?.remove(&key))
@@ -91,5 +97,6 @@ fn clone_node(n: &Node) -> Node {
         Node::Skill(s) => Node::Skill(s.clone()),
         Node::Framework(f) => Node::Framework(f.clone()),
         Node::Role(r) => Node::Role(r.clone()),
+        Node::JobPosting(p) => Node::JobPosting(p.clone()),
     }
 }

@@ -187,7 +187,24 @@ where
     Loaders: PagesOf<M>,
     E: EdgeOf<M>,
 {
-    let args = page_args(input, Order::default())?;
+    edge_connection_ordered(ctx, rel, parent, input, Order::default()).await
+}
+
+/// A nested connection in a given direction of the relation's sort column (newest postings
+/// first, for instance).
+pub async fn edge_connection_ordered<M, E>(
+    ctx: &Context<'_>,
+    rel: Rel,
+    parent: i64,
+    input: PageInput,
+    order: Order,
+) -> async_graphql::Result<Conn<E>>
+where
+    M: FromQueryResult + Clone + Send + Sync + 'static,
+    Loaders: PagesOf<M>,
+    E: EdgeOf<M>,
+{
+    let args = page_args(input, order)?;
     let loaders = ctx.data::<Loaders>()?;
     let loader = loaders
         .pages(rel)

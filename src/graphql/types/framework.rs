@@ -179,4 +179,28 @@ impl Framework {
             .await?,
         ))
     }
+
+    /// Job postings asking for this framework, newest first.
+    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
+    async fn job_postings(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<crate::graphql::types::posting::JobPostingConnection> {
+        crate::graphql::types::posting::postings_of(
+            ctx,
+            Rel::FrameworkPostings,
+            self.0.id,
+            PageInput {
+                first,
+                after,
+                last,
+                before,
+            },
+        )
+        .await
+    }
 }

@@ -3,6 +3,7 @@ pub mod connection;
 pub mod framework;
 pub mod inputs;
 pub mod paths;
+pub mod posting;
 pub mod role;
 pub mod skill;
 pub mod source;
@@ -18,6 +19,7 @@ use crate::{
 pub use connection::{conn_cost, Conn, PageInfo};
 pub use framework::Framework;
 pub use framework::FrameworkConnection;
+pub use posting::{JobPosting, JobPostingConnection};
 pub use role::Role;
 pub use role::RoleConnection;
 pub use skill::Skill;
@@ -29,6 +31,7 @@ pub enum NodeType {
     Skill,
     Framework,
     Role,
+    JobPosting,
 }
 
 impl NodeType {
@@ -37,6 +40,7 @@ impl NodeType {
             NodeType::Skill => "Skill",
             NodeType::Framework => "Framework",
             NodeType::Role => "Role",
+            NodeType::JobPosting => "JobPosting",
         }
     }
 }
@@ -55,6 +59,7 @@ pub fn decode_global_id(s: &str) -> Option<(NodeType, i64)> {
         "Skill" => NodeType::Skill,
         "Framework" => NodeType::Framework,
         "Role" => NodeType::Role,
+        "JobPosting" => NodeType::JobPosting,
         _ => return None,
     };
     Some((t, id.parse().ok()?))
@@ -201,12 +206,15 @@ impl FrameworkCategory {
 }
 
 /// Anything with a global id (Relay's Node interface).
+// Nodes are short-lived values of one response; boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(async_graphql::Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque, stable global id."))]
 pub enum Node {
     Skill(Skill),
     Framework(Framework),
     Role(Role),
+    JobPosting(JobPosting),
 }
 
 /// How widely an ESCO skill applies.

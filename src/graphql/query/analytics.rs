@@ -1,0 +1,419 @@
+//! `market { … }`: demand, top skills, salaries, co-occurrence and trends, each a bounded number
+//! of GROUP BY statements (see `market::analytics`).
+use std::collections::HashMap;
+
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use chrono::NaiveDate;
+use entity::{framework, skill};
+
+use crate::{
+    catalog::pages::Filter,
+    error::AppError,
+    graphql::{
+        loaders::Loaders,
+        query::market::JobPostingFilter,
+        types::{entity_ref, Framework, NodeType, Skill},
+    },
+    market::{analytics, postings::PostingFilter},
+    state::AppState,
+};
+
+#[derive(Default)]
+pub struct AnalyticsQuery;
+
+#[Object]
+impl AnalyticsQuery {
+    /// Job-market analytics over the postings (every answer lists the sources it counted).
+    async fn market(&self) -> Market {
+        Market
+    }
+}
+
+pub struct Market;
+
+#[derive(InputObject, Clone, Copy)]
+pub struct DateRange {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[derive(SimpleObject)]
+pub struct MonthDemand {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub postings: i32,
+    /// Of all postings in scope that month.
+    pub share: f64,
+}
+
+#[derive(SimpleObject)]
+pub struct Demand {
+    /// Postings over the whole window.
+    pub total: i32,
+    pub months: Vec<MonthDemand>,
+    pub sources: Vec<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct SkillDemand {
+    pub skill: Option<Skill>,
+    pub postings: i32,
+    /// Of which list it as required.
+    pub required: i32,
+    /// Of the postings in scope.
+    pub share: f64,
+}
+
+#[derive(SimpleObject)]
+pub struct FrameworkDemand {
+    pub framework: Option<Framework>,
+    pub postings: i32,
+    pub required: i32,
+    pub share: f64,
+}
+
+#[derive(SimpleObject)]
+pub struct TopSkills {
+    /// Postings in scope.
+    pub postings: i32,
+    pub skills: Vec<SkillDemand>,
+    pub sources: Vec<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct TopFrameworks {
+    pub postings: i32,
+    pub frameworks: Vec<FrameworkDemand>,
+    pub sources: Vec<String>,
+}
+
+/// Annualised salaries of one currency: each posting once, at the midpoint of its range.
+#[derive(SimpleObject)]
+pub struct SalaryDistribution {
+    pub currency: String,
+    pub postings: i32,
+    pub min: f64,
+    pub p25: f64,
+    pub median: f64,
+    pub p75: f64,
+    pub max: f64,
+}
+
+#[derive(SimpleObject)]
+pub struct SalaryReport {
+    pub currencies: Vec<SalaryDistribution>,
+    /// How the percentiles are computed.
+    pub method: String,
+    pub sources: Vec<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct CoOccurringSkill {
+    pub skill: Option<Skill>,
+    /// Postings asking for both skills.
+    pub support: i32,
+    /// Postings asking for this skill.
+    pub postings: i32,
+    /// P(a ∧ b) / (P(a) · P(b)): above 1 when they go together more than chance.
+    pub lift: f64,
+    /// P(this | subject).
+    pub confidence: f64,
+}
+
+#[derive(SimpleObject)]
+pub struct CoOccurrenceReport {
+    /// Postings in scope (N).
+    pub postings: i32,
+    /// Postings in scope asking for the subject skill.
+    pub subject_postings: i32,
+    pub skills: Vec<CoOccurringSkill>,
+    pub sources: Vec<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct TrendingSkill {
+    pub skill: Option<Skill>,
+    pub current: i32,
+    pub previous: i32,
+    /// (current − previous) / previous; null for a skill not asked for in the previous window.
+    pub growth: Option<f64>,
+}
+
+#[derive(SimpleObject)]
+pub struct TrendReport {
+    pub current_postings: i32,
+    pub previous_postings: i32,
+    pub skills: Vec<TrendingSkill>,
+    pub sources: Vec<String>,
+}
+
+fn int(n: u64) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+fn limit(n: i32) -> Result<u64, AppError> {
+    if (1..=100).contains(&n) {
+        Ok(n as u64)
+    } else {
+        Err(AppError::Validation(format!(
+            "`limit` must be between 1 and 100, got {n}"
+        )))
+    }
+}
+
+fn scope(ctx: &Context<'_>, f: Option<JobPostingFilter>) -> async_graphql::Result<Filter> {
+    let db = &ctx.data::<AppState>()?.db;
+    Ok(f.unwrap_or_default()
+        .into_domain()?
+        .compile(db.get_database_backend())?)
+}
+
+fn with_window(mut f: Filter, from: NaiveDate, to: NaiveDate) -> Filter {
+    f = f.and("t.posted_date >= ?", vec![from.to_string().into()]);
+    f.and("t.posted_date <= ?", vec![to.to_string().into()])
+}
+
+async fn skills_by_id(
+    ctx: &Context<'_>,
+    ids: Vec<i64>,
+) -> async_graphql::Result<HashMap<i64, skill::Model>> {
+    ctx.data::<Loaders>()?
+        .skill_by_id
+        .load_many(ids)
+        .await
+        .map_err(|e| e.to_graphql())
+}
+
+async fn frameworks_by_id(
+    ctx: &Context<'_>,
+    ids: Vec<i64>,
+) -> async_graphql::Result<HashMap<i64, framework::Model>> {
+    ctx.data::<Loaders>()?
+        .framework_by_id
+        .load_many(ids)
+        .await
+        .map_err(|e| e.to_graphql())
+}
+
+#[Object]
+impl Market {
+    /// Postings per month over a window for a skill, a framework and/or a role (all given must
+    /// hold), within an optional scope; months without postings count 0.
+    #[allow(clippy::too_many_arguments)]
+    async fn demand(
+        &self,
+        ctx: &Context<'_>,
+        skill: Option<ID>,
+        framework: Option<ID>,
+        role: Option<ID>,
+        window: DateRange,
+        filter: Option<JobPostingFilter>,
+    ) -> async_graphql::Result<Demand> {
+        let db = &ctx.data::<AppState>()?.db;
+        let target = PostingFilter {
+            skills: skill
+                .map(|s| entity_ref(NodeType::Skill, &s))
+                .transpose()?
+                .into_iter()
+                .collect(),
+            frameworks: framework
+                .map(|s| entity_ref(NodeType::Framework, &s))
+                .transpose()?
+                .into_iter()
+                .collect(),
+            role: role.map(|r| entity_ref(NodeType::Role, &r)).transpose()?,
+            ..Default::default()
+        }
+        .compile(db.get_database_backend())?;
+        let scope = scope(ctx, filter)?;
+        let months = analytics::demand(db, &scope, &target, window.from, window.to).await?;
+        let mut all = with_window(scope, window.from, window.to);
+        all.conditions.extend(target.conditions);
+        all.values.extend(target.values);
+        let sources = analytics::sources(db, &all).await?;
+        Ok(Demand {
+            total: int(months.iter().map(|m| m.postings).sum()),
+            months: months
+                .into_iter()
+                .map(|m| MonthDemand {
+                    month: m.month,
+                    postings: int(m.postings),
+                    share: m.share,
+                })
+                .collect(),
+            sources,
+        })
+    }
+
+    /// The skills most asked for in scope (e.g. a role, a country, or remote work).
+    async fn top_skills(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<JobPostingFilter>,
+        #[graphql(default = 10)] limit: i32,
+    ) -> async_graphql::Result<TopSkills> {
+        let db = &ctx.data::<AppState>()?.db;
+        let scope = scope(ctx, filter)?;
+        let (total, rows) = analytics::top(db, &scope, false, self::limit(limit)?).await?;
+        let found = skills_by_id(ctx, rows.iter().map(|r| r.id).collect()).await?;
+        Ok(TopSkills {
+            postings: int(total),
+            skills: rows
+                .into_iter()
+                .map(|r| SkillDemand {
+                    skill: found.get(&r.id).cloned().map(Skill),
+                    postings: int(r.postings),
+                    required: int(r.required),
+                    share: r.share,
+                })
+                .collect(),
+            sources: analytics::sources(db, &scope).await?,
+        })
+    }
+
+    /// The frameworks most asked for in scope.
+    async fn top_frameworks(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<JobPostingFilter>,
+        #[graphql(default = 10)] limit: i32,
+    ) -> async_graphql::Result<TopFrameworks> {
+        let db = &ctx.data::<AppState>()?.db;
+        let scope = scope(ctx, filter)?;
+        let (total, rows) = analytics::top(db, &scope, true, self::limit(limit)?).await?;
+        let found = frameworks_by_id(ctx, rows.iter().map(|r| r.id).collect()).await?;
+        Ok(TopFrameworks {
+            postings: int(total),
+            frameworks: rows
+                .into_iter()
+                .map(|r| FrameworkDemand {
+                    framework: found.get(&r.id).cloned().map(Framework),
+                    postings: int(r.postings),
+                    required: int(r.required),
+                    share: r.share,
+                })
+                .collect(),
+            sources: analytics::sources(db, &scope).await?,
+        })
+    }
+
+    /// Annualised salary distribution per currency in scope (by skill, role, country…).
+    async fn salaries(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<JobPostingFilter>,
+    ) -> async_graphql::Result<SalaryReport> {
+        let db = &ctx.data::<AppState>()?.db;
+        let scope = scope(ctx, filter)?;
+        let stats = analytics::salaries(db, &scope).await?;
+        Ok(SalaryReport {
+            currencies: stats
+                .into_iter()
+                .map(|s| SalaryDistribution {
+                    currency: s.currency,
+                    postings: int(s.postings),
+                    min: s.min,
+                    p25: s.p25,
+                    median: s.median,
+                    p75: s.p75,
+                    max: s.max,
+                })
+                .collect(),
+            method:
+                "annualised (hour×2080, day×260, week×52, month×12) midpoint of each posting's \
+                     range; percentiles by linear interpolation between closest ranks \
+                     (h = (n−1)·p), rounded to cents"
+                    .into(),
+            sources: analytics::sources(db, &scope).await?,
+        })
+    }
+
+    /// Skills asked for together with `skill`, ranked by lift; `minSupport` postings in common.
+    async fn co_occurring_skills(
+        &self,
+        ctx: &Context<'_>,
+        skill: ID,
+        filter: Option<JobPostingFilter>,
+        #[graphql(default = 1)] min_support: i32,
+        #[graphql(default = 10)] limit: i32,
+    ) -> async_graphql::Result<CoOccurrenceReport> {
+        let db = &ctx.data::<AppState>()?.db;
+        let subject = crate::catalog::skills::get(db, &entity_ref(NodeType::Skill, &skill)?)
+            .await?
+            .id;
+        let scope = scope(ctx, filter)?;
+        let (n, n_a, rows) = analytics::co_occurring(
+            db,
+            &scope,
+            subject,
+            min_support.max(1) as u64,
+            self::limit(limit)? as usize,
+        )
+        .await?;
+        let found = skills_by_id(ctx, rows.iter().map(|r| r.id).collect()).await?;
+        Ok(CoOccurrenceReport {
+            postings: int(n),
+            subject_postings: int(n_a),
+            skills: rows
+                .into_iter()
+                .map(|r| CoOccurringSkill {
+                    skill: found.get(&r.id).cloned().map(Skill),
+                    support: int(r.support),
+                    postings: int(r.postings),
+                    lift: r.lift,
+                    confidence: r.confidence,
+                })
+                .collect(),
+            sources: analytics::sources(db, &scope).await?,
+        })
+    }
+
+    /// Skills whose postings grew most from `previous` to `current` (growth = (cur − prev) /
+    /// prev; skills new in `current` rank first), with at least `minPostings` in `current`.
+    async fn trending_skills(
+        &self,
+        ctx: &Context<'_>,
+        current: DateRange,
+        previous: DateRange,
+        filter: Option<JobPostingFilter>,
+        #[graphql(default = 1)] min_postings: i32,
+        #[graphql(default = 10)] limit: i32,
+    ) -> async_graphql::Result<TrendReport> {
+        let db = &ctx.data::<AppState>()?.db;
+        let scope = scope(ctx, filter)?;
+        let (tc, tp, rows) = analytics::trending(
+            db,
+            &scope,
+            (current.from, current.to),
+            (previous.from, previous.to),
+            min_postings.max(1) as u64,
+            self::limit(limit)? as usize,
+        )
+        .await?;
+        let found = skills_by_id(ctx, rows.iter().map(|r| r.id).collect()).await?;
+        let mut either = scope.clone();
+        either = either.and(
+            "((t.posted_date >= ? AND t.posted_date <= ?) OR (t.posted_date >= ? AND t.posted_date <= ?))",
+            vec![
+                current.from.to_string().into(),
+                current.to.to_string().into(),
+                previous.from.to_string().into(),
+                previous.to.to_string().into(),
+            ],
+        );
+        Ok(TrendReport {
+            current_postings: int(tc),
+            previous_postings: int(tp),
+            skills: rows
+                .into_iter()
+                .map(|r| TrendingSkill {
+                    skill: found.get(&r.id).cloned().map(Skill),
+                    current: int(r.current),
+                    previous: int(r.previous),
+                    growth: r.growth,
+                })
+                .collect(),
+            sources: analytics::sources(db, &either).await?,
+        })
+    }
+}

@@ -1,0 +1,285 @@
+//! The `JobPosting` type, its location, salary and the skills and frameworks it asks for.
+use async_graphql::{Context, Enum, Object, SimpleObject, ID};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::job_posting;
+
+use crate::{
+    catalog::pages::{Order, SortKey},
+    error::AppError,
+    graphql::{
+        loaders::{Loaders, Rel},
+        types::{
+            connection::{connection, edge_connection_ordered, plain_edge, Conn, PageInput},
+            global_id, Framework, NodeType, Role, Skill,
+        },
+    },
+    market::postings::{Period, Workplace as DomainWorkplace},
+};
+
+/// A job posting from a source (a job board, an import, or `synthetic` demo data).
+#[derive(Clone, Debug)]
+pub struct JobPosting(pub job_posting::Model);
+
+plain_edge!(JobPostingEdge, job_posting::Model, JobPosting);
+connection!(
+    JobPostingConnection,
+    JobPostingEdge,
+    job_posting::Model,
+    JobPosting,
+    "A page of job postings."
+);
+
+/// Where the work is done.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Workplace {
+    Onsite,
+    Hybrid,
+    Remote,
+}
+
+impl From<Workplace> for DomainWorkplace {
+    fn from(w: Workplace) -> Self {
+        match w {
+            Workplace::Onsite => DomainWorkplace::Onsite,
+            Workplace::Hybrid => DomainWorkplace::Hybrid,
+            Workplace::Remote => DomainWorkplace::Remote,
+        }
+    }
+}
+
+impl From<DomainWorkplace> for Workplace {
+    fn from(w: DomainWorkplace) -> Self {
+        match w {
+            DomainWorkplace::Onsite => Workplace::Onsite,
+            DomainWorkplace::Hybrid => Workplace::Hybrid,
+            DomainWorkplace::Remote => Workplace::Remote,
+        }
+    }
+}
+
+/// What a salary figure is per.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SalaryPeriod {
+    Hour,
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl From<SalaryPeriod> for Period {
+    fn from(p: SalaryPeriod) -> Self {
+        match p {
+            SalaryPeriod::Hour => Period::Hour,
+            SalaryPeriod::Day => Period::Day,
+            SalaryPeriod::Week => Period::Week,
+            SalaryPeriod::Month => Period::Month,
+            SalaryPeriod::Year => Period::Year,
+        }
+    }
+}
+
+impl From<Period> for SalaryPeriod {
+    fn from(p: Period) -> Self {
+        match p {
+            Period::Hour => SalaryPeriod::Hour,
+            Period::Day => SalaryPeriod::Day,
+            Period::Week => SalaryPeriod::Week,
+            Period::Month => SalaryPeriod::Month,
+            Period::Year => SalaryPeriod::Year,
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Location {
+    pub city: Option<String>,
+    pub region: Option<String>,
+    /// ISO 3166 alpha-2.
+    pub country: Option<String>,
+}
+
+/// The advertised pay, as given and annualised (hour × 2080, day × 260, week × 52, month × 12).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Salary {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub currency: String,
+    pub period: SalaryPeriod,
+    pub annual_min: Option<f64>,
+    pub annual_max: Option<f64>,
+}
+
+/// A skill a posting asks for.
+#[derive(SimpleObject)]
+pub struct PostingSkill {
+    pub skill: Skill,
+    /// Required (true) or preferred (false).
+    pub required: bool,
+}
+
+/// A framework a posting asks for.
+#[derive(SimpleObject)]
+pub struct PostingFramework {
+    pub framework: Framework,
+    pub required: bool,
+}
+
+#[Object]
+impl JobPosting {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::JobPosting, self.0.id)
+    }
+    /// Where the posting came from (`synthetic` for generated demo data).
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+    /// The posting's id at its source; unique with `source`.
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let Some(id) = self.0.company_id else {
+            return Ok(None);
+        };
+        let c = ctx
+            .data::<Loaders>()?
+            .company_by_id
+            .load_one(id)
+            .await
+            .map_err(|e| e.to_graphql())?;
+        Ok(c.map(|c| c.name))
+    }
+    async fn location(&self) -> Location {
+        Location {
+            city: self.0.city.clone(),
+            region: self.0.region.clone(),
+            country: self.0.country.clone(),
+        }
+    }
+    async fn workplace(&self) -> Workplace {
+        DomainWorkplace::parse(&self.0.workplace)
+            .unwrap_or(DomainWorkplace::Onsite)
+            .into()
+    }
+    /// FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY, INTERN…, as the source says.
+    async fn employment_type(&self) -> Option<&str> {
+        self.0.employment_type.as_deref()
+    }
+    async fn salary(&self) -> Option<Salary> {
+        let currency = self.0.salary_currency.clone()?;
+        let period = self
+            .0
+            .salary_period
+            .as_deref()
+            .and_then(Period::parse)
+            .unwrap_or(Period::Year);
+        Some(Salary {
+            min: self.0.salary_min,
+            max: self.0.salary_max,
+            currency,
+            period: period.into(),
+            annual_min: self.0.salary_annual_min,
+            annual_max: self.0.salary_annual_max,
+        })
+    }
+    async fn posted_date(&self) -> async_graphql::Result<NaiveDate> {
+        Ok(parse_date(&self.0.posted_date)?)
+    }
+    async fn valid_through(&self) -> async_graphql::Result<Option<NaiveDate>> {
+        Ok(self
+            .0
+            .valid_through
+            .as_deref()
+            .map(parse_date)
+            .transpose()?)
+    }
+    async fn url(&self) -> Option<&str> {
+        self.0.url.as_deref()
+    }
+    /// Plain text (HTML is stripped on ingestion).
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// The role, when the posting names one the catalog knows.
+    async fn role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Role>> {
+        let Some(id) = self.0.role_id else {
+            return Ok(None);
+        };
+        let r = ctx
+            .data::<Loaders>()?
+            .role_by_id
+            .load_one(id)
+            .await
+            .map_err(|e| e.to_graphql())?;
+        Ok(r.map(Role))
+    }
+    /// Skills asked for, required ones first, then by slug.
+    async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PostingSkill>> {
+        let v = ctx
+            .data::<Loaders>()?
+            .posting_skills
+            .load_one(self.0.id)
+            .await
+            .map_err(|e| e.to_graphql())?
+            .unwrap_or_default();
+        Ok(v.into_iter()
+            .map(|l| PostingSkill {
+                skill: Skill(l.node),
+                required: l.required,
+            })
+            .collect())
+    }
+    /// Frameworks asked for, required ones first, then by slug.
+    async fn frameworks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PostingFramework>> {
+        let v = ctx
+            .data::<Loaders>()?
+            .posting_frameworks
+            .load_one(self.0.id)
+            .await
+            .map_err(|e| e.to_graphql())?
+            .unwrap_or_default();
+        Ok(v.into_iter()
+            .map(|l| PostingFramework {
+                framework: Framework(l.node),
+                required: l.required,
+            })
+            .collect())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| AppError::Internal(format!("stored date '{s}' is not ISO")))
+}
+
+/// A parent's postings, newest first (nested lists of Skill, Framework and Role).
+pub async fn postings_of(
+    ctx: &Context<'_>,
+    rel: Rel,
+    parent: i64,
+    input: PageInput,
+) -> async_graphql::Result<JobPostingConnection> {
+    let conn: Conn<JobPostingEdge> = edge_connection_ordered(
+        ctx,
+        rel,
+        parent,
+        input,
+        Order {
+            key: SortKey::Slug,
+            desc: true,
+        },
+    )
+    .await?;
+    Ok(JobPostingConnection(conn))
+}

@@ -1,0 +1,8 @@
+//! The job market: postings (model, writes, lists), ingestion, skill extraction, analytics and
+//! the live feed of new postings. Plain functions over a connection; nothing here knows GraphQL.
+pub mod analytics;
+pub mod demo;
+pub mod extract;
+pub mod feed;
+pub mod import;
+pub mod postings;

@@ -1,0 +1,286 @@
+//! Market analytics over the small fixture (7 postings), with hand-checked numbers:
+//!
+//! | posting | date       | country | workplace | annual salary (mid)  | role    | skills                          |
+//! |---------|------------|---------|-----------|----------------------|---------|---------------------------------|
+//! | J-1     | 2026-09-03 | DE      | onsite    | EUR 60–80k (70,000)  | backend | python, postgresql              |
+//! | J-2     | 2026-10-12 | GB      | remote    | GBP 104–130k (117k)  |         | go, microservices, postgresql   |
+//! | J-5     | 2026-10-20 | DE      | onsite    | EUR 60–72k (66,000)  | backend | java, redis                     |
+//! | A-1     | 2026-10-05 | FR      | onsite    | EUR 50–65k (57,500)  |         | javascript                      |
+//! | A-3     | 2026-10-07 | FR      | remote    | EUR 62.4k (62,400)   |         | python, sql                     |
+//! | C-1     | 2026-10-15 | DE      | hybrid    | EUR 70–90k (80,000)  | backend | python, postgresql, redis       |
+//! | C-3     | 2026-10-17 | US      | remote    | USD 124.8–166.4k     |         | go, postgresql, git             |
+use serde_json::{json, Value};
+
+use crate::{
+    helpers::{engines, TestApp},
+    market::import_all,
+};
+
+fn pairs(list: &Value, node: &str, fields: &[&str]) -> Vec<Value> {
+    list.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| {
+                    let mut v = vec![x[node]["slug"].clone()];
+                    v.extend(fields.iter().map(|f| x[*f].clone()));
+                    Value::Array(v)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn demand_is_monthly_with_shares() {
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        import_all(&app).await;
+        let q = r#"query($s: ID, $r: ID) { market { demand(skill: $s, role: $r, window: { from: "2026-08-01", to: "2026-10-31" }) {
+            total months { month postings share } sources } } }"#;
+        let d = app.data(q, json!({ "s": "python" })).await;
+        assert_eq!(
+            d["market"]["demand"],
+            json!({ "total": 3, "sources": ["fixtures"], "months": [
+                { "month": "2026-08", "postings": 0, "share": 0.0 },
+                { "month": "2026-09", "postings": 1, "share": 1.0 },
+                { "month": "2026-10", "postings": 2, "share": 0.3333 } ] }),
+            "[{engine:?}]"
+        );
+        let d = app
+            .data(q, json!({ "r": "backend-developer", "s": "redis" }))
+            .await;
+        assert_eq!(d["market"]["demand"]["total"], 2);
+        assert_eq!(d["market"]["demand"]["months"][2]["share"], 0.3333);
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn top_skills_by_role_country_and_remote() {
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        import_all(&app).await;
+        let q = r#"query($f: JobPostingFilter, $n: Int!) { market { topSkills(filter: $f, limit: $n) {
+            postings sources skills { skill { slug } postings required share } } } }"#;
+        let d = app.data(q, json!({ "n": 2 })).await;
+        let t = &d["market"]["topSkills"];
+        assert_eq!(t["postings"], 7);
+        assert_eq!(
+            pairs(&t["skills"], "skill", &["postings", "required", "share"]),
+            [
+                json!(["postgresql", 4, 2, 0.5714]),
+                json!(["python", 3, 3, 0.4286])
+            ]
+        );
+        let d = app
+            .data(q, json!({ "n": 10, "f": { "role": "backend-developer" } }))
+            .await;
+        assert_eq!(
+            pairs(
+                &d["market"]["topSkills"]["skills"],
+                "skill",
+                &["postings", "share"]
+            ),
+            [
+                json!(["python", 2, 0.6667]),
+                json!(["postgresql", 2, 0.6667]),
+                json!(["redis", 2, 0.6667]),
+                json!(["java", 1, 0.3333])
+            ]
+        );
+        let d = app
+            .data(q, json!({ "n": 2, "f": { "workplaces": ["REMOTE"] } }))
+            .await;
+        assert_eq!(d["market"]["topSkills"]["postings"], 3);
+        assert_eq!(
+            pairs(&d["market"]["topSkills"]["skills"], "skill", &["postings"]),
+            [json!(["go", 2]), json!(["postgresql", 2])]
+        );
+        let d = app
+            .data(q, json!({ "n": 1, "f": { "countries": ["FR"] } }))
+            .await;
+        assert_eq!(
+            pairs(&d["market"]["topSkills"]["skills"], "skill", &["postings"]),
+            [json!(["python", 1])]
+        );
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn salary_percentiles_are_interpolated_and_annualised() {
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        import_all(&app).await;
+        let q = r#"query($f: JobPostingFilter) { market { salaries(filter: $f) {
+            sources currencies { currency postings min p25 median p75 max } } } }"#;
+        let d = app.data(q, json!({})).await;
+        assert_eq!(
+            d["market"]["salaries"]["currencies"],
+            json!([
+                { "currency": "EUR", "postings": 5, "min": 57500.0, "p25": 62400.0, "median": 66000.0, "p75": 70000.0, "max": 80000.0 },
+                { "currency": "GBP", "postings": 1, "min": 117000.0, "p25": 117000.0, "median": 117000.0, "p75": 117000.0, "max": 117000.0 },
+                { "currency": "USD", "postings": 1, "min": 145600.0, "p25": 145600.0, "median": 145600.0, "p75": 145600.0, "max": 145600.0 }
+            ]),
+            "[{engine:?}]"
+        );
+        let d = app.data(q, json!({ "f": { "skills": ["python"] } })).await;
+        assert_eq!(
+            d["market"]["salaries"]["currencies"],
+            json!([{ "currency": "EUR", "postings": 3, "min": 62400.0, "p25": 66200.0, "median": 70000.0, "p75": 75000.0, "max": 80000.0 }])
+        );
+        let d = app.data(q, json!({ "f": { "countries": ["DE"] } })).await;
+        assert_eq!(
+            d["market"]["salaries"]["currencies"][0],
+            json!({ "currency": "EUR", "postings": 3, "min": 66000.0, "p25": 68000.0, "median": 70000.0, "p75": 75000.0, "max": 80000.0 })
+        );
+        let d = app
+            .data(q, json!({ "f": { "role": "backend-developer" } }))
+            .await;
+        assert_eq!(d["market"]["salaries"]["currencies"][0]["median"], 70000.0);
+        assert_eq!(d["market"]["salaries"]["sources"], json!(["fixtures"]));
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn co_occurrence_is_ranked_by_lift_with_support() {
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        import_all(&app).await;
+        let q = r#"query($m: Int!) { market { coOccurringSkills(skill: "postgresql", minSupport: $m) {
+            postings subjectPostings sources skills { skill { slug } support postings lift confidence } } } }"#;
+        let d = app.data(q, json!({ "m": 1 })).await;
+        let c = &d["market"]["coOccurringSkills"];
+        assert_eq!(
+            (c["postings"].clone(), c["subjectPostings"].clone()),
+            (json!(7), json!(4))
+        );
+        // lift = support · N / (n_a · n_b) with N = 7, n_a = 4.
+        assert_eq!(
+            pairs(
+                &c["skills"],
+                "skill",
+                &["support", "postings", "lift", "confidence"]
+            ),
+            [
+                json!(["go", 2, 2, 1.75, 0.5]),
+                json!(["git", 1, 1, 1.75, 0.25]),
+                json!(["microservices", 1, 1, 1.75, 0.25]),
+                json!(["python", 2, 3, 1.1667, 0.5]),
+                json!(["redis", 1, 2, 0.875, 0.25])
+            ],
+            "[{engine:?}]"
+        );
+        let d = app.data(q, json!({ "m": 2 })).await;
+        assert_eq!(
+            pairs(
+                &d["market"]["coOccurringSkills"]["skills"],
+                "skill",
+                &["lift"]
+            ),
+            [json!(["go", 1.75]), json!(["python", 1.1667])]
+        );
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn trending_compares_two_windows() {
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        import_all(&app).await;
+        let q = r#"query($m: Int!) { market { trendingSkills(
+                current: { from: "2026-10-01", to: "2026-10-31" },
+                previous: { from: "2026-09-01", to: "2026-09-30" }, minPostings: $m) {
+            currentPostings previousPostings sources skills { skill { slug } current previous growth } } } }"#;
+        let d = app.data(q, json!({ "m": 2 })).await;
+        let t = &d["market"]["trendingSkills"];
+        assert_eq!(t["currentPostings"], 6);
+        assert_eq!(t["previousPostings"], 1);
+        assert_eq!(
+            pairs(&t["skills"], "skill", &["current", "previous", "growth"]),
+            [
+                json!(["go", 2, 0, null]),
+                json!(["redis", 2, 0, null]),
+                json!(["postgresql", 3, 1, 2.0]),
+                json!(["python", 2, 1, 1.0])
+            ],
+            "[{engine:?}]"
+        );
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn analytics_take_a_fixed_number_of_statements() {
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        import_all(&app).await;
+        let q = r#"{ market {
+            demand(skill: "python", window: { from: "2025-01-01", to: "2026-12-31" }) { total }
+            topSkills(limit: 100) { skills { skill { slug } } }
+            topFrameworks { frameworks { framework { slug } } }
+            salaries { currencies { median } }
+            coOccurringSkills(skill: "postgresql") { skills { skill { slug } } }
+            trendingSkills(current: { from: "2026-10-01", to: "2026-10-31" }, previous: { from: "2026-09-01", to: "2026-09-30" }) { skills { skill { slug } } } } }"#;
+        app.reset_statements();
+        app.data(q, json!({})).await;
+        let (small, _) = app.statements();
+        // Ten times the postings: the same number of statements.
+        skillgraph::market::demo::generate_and_write(&app.db, 70, 7)
+            .await
+            .map_err(|e| e.detail())
+            .expect("demo");
+        app.reset_statements();
+        let d = app.data(q, json!({})).await;
+        let (large, log) = app.statements();
+        // Per field: its GROUP BY statements, a count, the sources, and the catalog rows it
+        // names (one by-id batch, or a few when fields resolve at different times).
+        assert!(small <= 25, "[{engine:?}] {small}");
+        assert!(large <= 25, "[{engine:?}] {large}: {log:#?}");
+        let per_row = log.iter().filter(|s| s.contains("WHERE t.id = ?")).count();
+        assert_eq!(per_row, 0, "[{engine:?}] per-row statements: {log:#?}");
+        assert!(d["market"]["topSkills"]["skills"]
+            .as_array()
+            .is_some_and(|a| a.len() > 5));
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn demo_postings_are_deterministic_and_marked_synthetic() {
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        let a = skillgraph::market::demo::generate(&app.db, 50, 3)
+            .await
+            .map_err(|e| e.detail())
+            .expect("generate");
+        let b = skillgraph::market::demo::generate(&app.db, 50, 3)
+            .await
+            .map_err(|e| e.detail())
+            .expect("generate");
+        assert_eq!(a, b);
+        let n = skillgraph::market::demo::generate_and_write(&app.db, 50, 3)
+            .await
+            .map_err(|e| e.detail())
+            .expect("write");
+        assert_eq!(n, 50);
+        // Again: upserts, nothing new.
+        skillgraph::market::demo::generate_and_write(&app.db, 50, 3)
+            .await
+            .map_err(|e| e.detail())
+            .expect("write");
+        let d = app
+            .data(
+                r#"{ jobPostings(first: 1) { totalCount nodes { source skills { skill { slug } } } }
+                    market { topSkills { sources skills { skill { slug } } } } }"#,
+                json!({}),
+            )
+            .await;
+        assert_eq!(d["jobPostings"]["totalCount"], 50);
+        assert_eq!(d["jobPostings"]["nodes"][0]["source"], "synthetic");
+        assert_eq!(d["market"]["topSkills"]["sources"], json!(["synthetic"]));
+        app.cleanup().await;
+    }
+}
