@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `seed`, `schema`.
+//! The command line: `serve`, `migrate`, `seed`, `schema` (and `bench` with feature `bench`).
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -49,6 +49,10 @@ pub enum Command {
     Seed,
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Benchmark the server on a generated ESCO-sized graph (SQLite, and PostgreSQL given
+    /// --postgres-url); build with `--release --features bench`.
+    #[cfg(feature = "bench")]
+    Bench(crate::bench::BenchArgs),
 }
 
 #[derive(Args, Debug, Default)]
@@ -107,6 +111,11 @@ pub async fn run(cli: Cli) -> AppResult<()> {
         print!("{}", sdl());
         return Ok(());
     }
+    #[cfg(feature = "bench")]
+    if let Command::Bench(args) = cli.command {
+        // It starts its own servers on its own databases: no config, no connection here.
+        return crate::bench::run(args, cli.global.db_max_connections).await;
+    }
     let config = cli.config()?;
     let mut conn = db::connect(&config.database_url, config.db_max_connections).await?;
     let metrics = std::sync::Arc::new(crate::metrics::Metrics::default());
@@ -144,6 +153,8 @@ pub async fn run(cli: Cli) -> AppResult<()> {
                 .map_err(|e| AppError::Internal(format!("server error: {e}")))?;
         }
         Command::Schema => {}
+        #[cfg(feature = "bench")]
+        Command::Bench(_) => {}
     }
     Ok(())
 }

@@ -1,5 +1,7 @@
 //! skillgraph: a GraphQL server over a job-market and skills knowledge graph.
 //! Arrows point one way: http → graphql → catalog (domain services) → entity.
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod catalog;
 pub mod cli;
 pub mod config;

@@ -2,12 +2,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_graph;
+mod m20261123_000003_add_bytewise_slug_indexes;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_create_graph::Migration)]
+        vec![
+            Box::new(m20261123_000001_create_graph::Migration),
+            Box::new(m20261123_000003_add_bytewise_slug_indexes::Migration),
+        ]
     }
 }

@@ -194,8 +194,14 @@ async fn graphiql_works_offline() {
     assert_eq!(r.json(), json!({ "status": "ok" }));
     let id = r.header("x-request-id").unwrap_or("");
     assert_eq!(id.len(), 36, "a request id is echoed: {id:?}");
-    let mine = Request::get("/healthz").header("x-request-id", "trace-me-42").body(Body::empty()).expect("request");
-    assert_eq!(app.send(mine).await.header("x-request-id"), Some("trace-me-42"));
+    let mine = Request::get("/healthz")
+        .header("x-request-id", "trace-me-42")
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(
+        app.send(mine).await.header("x-request-id"),
+        Some("trace-me-42")
+    );
     let r = app.send(get("/metrics", "text/plain")).await;
     assert_eq!(r.status, 200);
     assert!(String::from_utf8_lossy(&r.body).contains("skillgraph_sql_statements_total"));
