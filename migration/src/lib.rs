@@ -3,6 +3,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_graph;
 mod m20261123_000002_add_import_sources;
+mod m20261123_000003_add_bytewise_slug_indexes;
 mod m20261123_000010_add_search_support;
 mod m20261123_000020_create_market;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_create_graph::Migration),
             Box::new(m20261123_000002_add_import_sources::Migration),
+            Box::new(m20261123_000003_add_bytewise_slug_indexes::Migration),
             Box::new(m20261123_000010_add_search_support::Migration),
             Box::new(m20261123_000020_create_market::Migration),
         ]
