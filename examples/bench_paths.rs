@@ -1,10 +1,13 @@
 //! Benchmark of learningPath, skillGap, relatedSkills and skillPath on an ESCO-sized graph.
 //!
-//! Generates ~14k skills, ~20k broader links, ~20k prerequisite links, 3k roles with 40 skills
-//! each (120k role–skill links, skewed so a few skills are required by ~1,000 roles), 300
+//! Generates ~14k skills in a four-level broader hierarchy (~20k broader links, a polyhierarchy),
+//! ~20k prerequisite links shaped like a curriculum (within a group of skills, plus links to a
+//! few foundation groups), 5k related pairs, 3k roles with 40 skills each (120k role–skill
+//! links, skewed so that the most demanded skills are required by 500–900 roles), 300
 //! frameworks, in a fresh database built by the real migrations; then runs each query many
-//! times through the GraphQL schema (as the HTTP handler does, minus HTTP) and prints p50/p99
-//! latency and SQL statements per call.
+//! times through the GraphQL schema (as the HTTP handler does, minus HTTP) with varied inputs
+//! and prints p50/p99/max latency and SQL statements per call (`--breakdown`: mean time of each
+//! statement; `--plans`: each statement's query plan).
 //!
 //! ```sh
 //! cargo run --release --example bench_paths                       # SQLite (a temp file)
@@ -57,6 +60,9 @@ struct Args {
     /// Also print the mean time of each statement of each query.
     #[arg(long)]
     breakdown: bool,
+    /// Also print the query plan of each statement of the first call of each query.
+    #[arg(long)]
+    plans: bool,
 }
 
 /// xorshift64*: deterministic, dependency-free.
@@ -585,11 +591,15 @@ async fn run(label: &str, url: &str, a: &Args) -> Result<(), Box<dyn std::error:
     );
     let statements = Arc::new(AtomicUsize::new(0));
     let timings: Arc<std::sync::Mutex<Vec<Duration>>> = Arc::default();
-    let (counter, log) = (statements.clone(), timings.clone());
+    let captured: Arc<std::sync::Mutex<Vec<sea_orm::Statement>>> = Arc::default();
+    let (counter, log, sql_log) = (statements.clone(), timings.clone(), captured.clone());
     conn.set_metric_callback(move |info| {
         counter.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut l) = log.lock() {
             l.push(info.elapsed);
+        }
+        if let Ok(mut l) = sql_log.lock() {
+            l.push(info.statement.clone());
         }
     });
     let config = Config::build(&[ConfigLayer {
@@ -618,12 +628,36 @@ async fn run(label: &str, url: &str, a: &Args) -> Result<(), Box<dyn std::error:
             if let Ok(mut l) = timings.lock() {
                 l.clear();
             }
+            if let Ok(mut l) = captured.lock() {
+                l.clear();
+            }
             let t = Instant::now();
             let resp = schema.execute(req).await;
             let el = t.elapsed();
             let n = statements.load(Ordering::Relaxed);
             if !resp.errors.is_empty() {
                 return Err(format!("{name}: {:?}", resp.errors).into());
+            }
+            if a.plans && i == 0 {
+                let stmts: Vec<sea_orm::Statement> =
+                    captured.lock().map(|l| l.clone()).unwrap_or_default();
+                println!("-- plans of {name}");
+                for st in stmts {
+                    let explain = match conn.get_database_backend() {
+                        DbBackend::Postgres => "EXPLAIN (ANALYZE, COSTS OFF) ",
+                        _ => "EXPLAIN QUERY PLAN ",
+                    };
+                    let mut e = st.clone();
+                    e.sql = format!("{explain}{}", st.sql);
+                    println!("{}", st.sql);
+                    for row in conn.query_all_raw(e).await? {
+                        let line: String = match conn.get_database_backend() {
+                            DbBackend::Postgres => row.try_get_by_index(0)?,
+                            _ => row.try_get("", "detail")?,
+                        };
+                        println!("    {line}");
+                    }
+                }
             }
             if i >= 20 {
                 if let Ok(l) = timings.lock() {

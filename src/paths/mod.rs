@@ -24,19 +24,25 @@ use crate::{
 /// The most skills a caller may declare as known in one request.
 pub const MAX_KNOWN: usize = 1000;
 
-/// SQL for "column IN (the strings of one bound JSON array)", the text twin of
-/// [`crate::db::in_id_list`].
-fn in_text_list(backend: DbBackend, column: &str) -> String {
+/// SQL and bound value for "column is one of these strings": the text twin of [`id_in`]. On
+/// PostgreSQL an array literal with every element quoted, so any string is taken literally.
+fn text_in(backend: DbBackend, column: &str, items: &[String]) -> (String, Value) {
     match backend {
         DbBackend::Postgres => {
-            format!("{column} IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))")
+            let quoted: Vec<String> = items
+                .iter()
+                .map(|s| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
+                .collect();
+            (
+                format!("{column} = ANY(CAST(? AS text[]))"),
+                Value::from(format!("{{{}}}", quoted.join(","))),
+            )
         }
-        _ => format!("{column} IN (SELECT value FROM json_each(?))"),
+        _ => (
+            format!("{column} IN (SELECT value FROM json_each(?))"),
+            Value::from(serde_json::Value::from(items.to_vec()).to_string()),
+        ),
     }
-}
-
-fn text_list_value(items: &[String]) -> Value {
-    Value::from(serde_json::Value::from(items.to_vec()).to_string())
 }
 
 /// SQL and bound value for "column is one of these ids", one parameter whatever their number.
@@ -116,16 +122,13 @@ pub async fn resolve_skills(
     }
     let backend = db.get_database_backend();
     let (by_id_sql, ids_value) = id_in(backend, "s.id", &ids);
+    let (by_slug_sql, slugs_value) = text_in(backend, "s.slug", &slugs);
+    // Two arms rather than one OR, so that each uses its index.
     let sql = format!(
-        "SELECT s.* FROM skill s WHERE {by_id_sql} OR {}",
-        in_text_list(backend, "s.slug")
+        "SELECT s.* FROM skill s WHERE {by_id_sql} UNION ALL SELECT s.* FROM skill s WHERE {by_slug_sql}"
     );
     let rows = db
-        .query_all_raw(stmt(
-            backend,
-            &sql,
-            vec![ids_value, text_list_value(&slugs)],
-        ))
+        .query_all_raw(stmt(backend, &sql, vec![ids_value, slugs_value]))
         .await?;
     let mut by_id = HashMap::new();
     let mut by_slug = HashMap::new();

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 
 use entity::skill;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DbBackend};
 
 use crate::{
     catalog::{skills, EntityRef},
@@ -118,14 +118,20 @@ async fn shared_partners(
 ) -> AppResult<Vec<Partner>> {
     let backend = db.get_database_backend();
     let (keep_sql, keep_value) = id_in(backend, "o.skill_id", keep);
+    // The partners of `id`, then every edge to one of them: one index range per partner.
+    // PostgreSQL gets them as an array (it would rather hash-join the whole table).
+    let partners = format!("SELECT a.{partner_col} FROM {table} a WHERE a.skill_id = ?");
+    let of_partners = match backend {
+        DbBackend::Postgres => format!("o.{partner_col} = ANY(ARRAY({partners}))"),
+        _ => format!("o.{partner_col} IN ({partners})"),
+    };
     let sql = format!(
         "SELECT g.other, g.shared, g.kept, \
          (SELECT COUNT(*) FROM {table} x WHERE x.skill_id = g.other) AS total, \
          (SELECT COUNT(*) FROM {table} y WHERE y.skill_id = ?) AS own \
          FROM (SELECT o.skill_id AS other, COUNT(*) AS shared, \
          CASE WHEN {keep_sql} THEN 1 ELSE 0 END AS kept \
-         FROM {table} a JOIN {table} o ON o.{partner_col} = a.{partner_col} \
-         WHERE a.skill_id = ? AND o.skill_id <> a.skill_id GROUP BY o.skill_id \
+         FROM {table} o WHERE {of_partners} AND o.skill_id <> ? GROUP BY o.skill_id \
          ORDER BY kept DESC, shared DESC, other LIMIT ?) g"
     );
     let limit = limit.map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
@@ -133,7 +139,7 @@ async fn shared_partners(
         .query_all_raw(stmt(
             backend,
             &sql,
-            vec![id.into(), keep_value, id.into(), limit.into()],
+            vec![id.into(), keep_value, id.into(), id.into(), limit.into()],
         ))
         .await?;
     let mut out = Vec::with_capacity(rows.len());

@@ -87,16 +87,19 @@ async fn upward_links(
              UNION ALL SELECT e.broader_id, 1, (SELECT s.slug FROM skill s WHERE s.id = e.broader_id) \
              FROM skill_broader e WHERE e.skill_id = u.id) x"
         ),
-        // SQLite allows several recursive SELECTs.
+        // SQLite allows several recursive SELECTs. CROSS JOIN fixes the join order: the few
+        // reached skills drive index lookups (left free, SQLite 3.51 scans every link).
         _ => format!(
             "WITH RECURSIVE up(id) AS (SELECT s.id FROM skill s WHERE {seed} \
-             UNION SELECT e.prerequisite_id FROM skill_prerequisite e JOIN up u ON e.skill_id = u.id \
-             UNION SELECT e.broader_id FROM skill_broader e JOIN up u ON e.skill_id = u.id) \
+             UNION SELECT e.prerequisite_id FROM up u CROSS JOIN skill_prerequisite e ON e.skill_id = u.id \
+             UNION SELECT e.broader_id FROM up u CROSS JOIN skill_broader e ON e.skill_id = u.id) \
              SELECT e.skill_id AS a, e.prerequisite_id AS b, 0 AS k, s.slug AS slug \
-             FROM skill_prerequisite e JOIN up u ON e.skill_id = u.id JOIN skill s ON s.id = e.prerequisite_id \
+             FROM up u CROSS JOIN skill_prerequisite e ON e.skill_id = u.id \
+             CROSS JOIN skill s ON s.id = e.prerequisite_id \
              UNION ALL \
              SELECT e.skill_id AS a, e.broader_id AS b, 1 AS k, s.slug AS slug \
-             FROM skill_broader e JOIN up u ON e.skill_id = u.id JOIN skill s ON s.id = e.broader_id"
+             FROM up u CROSS JOIN skill_broader e ON e.skill_id = u.id \
+             CROSS JOIN skill s ON s.id = e.broader_id"
         ),
     };
     let rows = db

@@ -299,6 +299,21 @@ async fn learning_path_to_a_skill_and_unreachable_targets() {
             .json();
         assert_eq!(first_code(&r), "NOT_FOUND");
         assert_eq!(r["errors"][0]["message"], "skill 'nope' not found");
+        // Any string is looked up literally, quotes, commas and braces included.
+        let odd = r#"a"b,{c}\d'"#;
+        let r = app
+            .post(
+                PATH,
+                json!({ "t": { "role": "dev" }, "k": [odd, "top"] }),
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(first_code(&r), "NOT_FOUND", "[{engine:?}] {r}");
+        assert_eq!(
+            r["errors"][0]["message"],
+            format!("skill '{odd}' not found")
+        );
         let role_id =
             app.data(r#"{ role(slug: "dev") { id } }"#, json!({})).await["role"]["id"].clone();
         let r = app
