@@ -79,27 +79,31 @@ pub fn stmt(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(backend, sql, values)
 }
 
-/// SQL for "column IN (the ids of one bound JSON array)": one parameter whatever the batch
-/// size, so a batch never hits a bind-parameter limit and the statement text stays the same.
+/// SQL for "column is one of these ids" with a single bound value (see [`id_list_value`]), so
+/// a batch never hits a bind-parameter limit and the statement text stays the same. PostgreSQL
+/// gets an array (`= ANY`), whose length its planner sees — a JSON set-returning function would
+/// be guessed at 100 rows and turn index lookups into scans; SQLite reads a JSON array.
 pub fn in_id_list(backend: DbBackend, column: &str) -> String {
     match backend {
-        DbBackend::Postgres => {
-            format!("{column} IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb))::bigint)")
-        }
+        DbBackend::Postgres => format!("{column} = ANY(CAST(? AS bigint[]))"),
         _ => format!("{column} IN (SELECT value FROM json_each(?))"),
     }
 }
 
-/// The bound value for [`in_id_list`].
-pub fn id_list_value(ids: &[i64]) -> Value {
+/// The bound value for [`in_id_list`]: `{1,2,3}` for PostgreSQL, `[1,2,3]` for SQLite.
+pub fn id_list_value(backend: DbBackend, ids: &[i64]) -> Value {
+    let (open, close) = match backend {
+        DbBackend::Postgres => ('{', '}'),
+        _ => ('[', ']'),
+    };
     let mut s = String::with_capacity(ids.len() * 6 + 2);
-    s.push('[');
+    s.push(open);
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
             s.push(',');
         }
         s.push_str(&id.to_string());
     }
-    s.push(']');
+    s.push(close);
     Value::from(s)
 }

@@ -422,7 +422,7 @@ pub async fn edge_pages<M: FromQueryResult>(
     } else {
         ""
     };
-    let mut values = vec![id_list_value(parents)];
+    let mut values = vec![id_list_value(backend, parents)];
     let sort = sort_expr(backend, node_alias, SortKey::Slug, spec.sort_col, None);
     let (order_by, cond) = keyset(&sort, node_alias, args, &mut values)?;
     let cursor_sql = if cond.is_empty() {
@@ -489,7 +489,7 @@ pub async fn edge_counts(
         in_list = in_id_list(backend, &format!("e.{}", spec.parent_col)),
     );
     let rows = db
-        .query_all_raw(stmt(backend, &sql, vec![id_list_value(parents)]))
+        .query_all_raw(stmt(backend, &sql, vec![id_list_value(backend, parents)]))
         .await?;
     for row in &rows {
         let parent: i64 = row.try_get("", "sg_parent")?;
@@ -516,7 +516,7 @@ pub async fn by_ids<M: FromQueryResult>(
         in_id_list(backend, "t.id")
     );
     let rows = db
-        .query_all_raw(stmt(backend, &sql, vec![id_list_value(ids)]))
+        .query_all_raw(stmt(backend, &sql, vec![id_list_value(backend, ids)]))
         .await?;
     for row in &rows {
         let m = M::from_query_result(row, "")?;

@@ -537,7 +537,7 @@ async fn links<M: FromQueryResult>(
         in_id_list(backend, "e.posting_id")
     );
     let rows = db
-        .query_all_raw(stmt(backend, &sql, vec![id_list_value(postings)]))
+        .query_all_raw(stmt(backend, &sql, vec![id_list_value(backend, postings)]))
         .await?;
     for row in &rows {
         let parent: i64 = row.try_get("", "sg_parent")?;

@@ -46,28 +46,8 @@ fn text_in(backend: DbBackend, column: &str, items: &[String]) -> (String, Value
 }
 
 /// SQL and bound value for "column is one of these ids", one parameter whatever their number.
-/// On PostgreSQL an array parameter (`= ANY`), whose length the planner sees: it assumes a JSON
-/// set-returning function yields 100 rows, which on a large graph turns index lookups into
-/// full scans (and pushes plan costs over the JIT threshold). SQLite reads a JSON array.
 pub(crate) fn id_in(backend: DbBackend, column: &str, ids: &[i64]) -> (String, Value) {
-    match backend {
-        DbBackend::Postgres => {
-            let mut list = String::with_capacity(ids.len() * 6 + 2);
-            list.push('{');
-            for (i, id) in ids.iter().enumerate() {
-                if i > 0 {
-                    list.push(',');
-                }
-                list.push_str(&id.to_string());
-            }
-            list.push('}');
-            (
-                format!("{column} = ANY(CAST(? AS bigint[]))"),
-                Value::from(list),
-            )
-        }
-        _ => (in_id_list(backend, column), id_list_value(ids)),
-    }
+    (in_id_list(backend, column), id_list_value(backend, ids))
 }
 
 /// Rows of a table by id, in one statement (no statement for no ids).
