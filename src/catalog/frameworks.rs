@@ -331,14 +331,13 @@ pub(crate) async fn add_alias_in(
     framework_id: i64,
     alias: &str,
 ) -> AppResult<bool> {
-    let r = db
-        .execute_raw(crate::db::stmt(
-            db.get_database_backend(),
-            "INSERT INTO framework_alias (framework_id, alias, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            vec![framework_id.into(), alias.into(), chrono::Utc::now().into()],
-        ))
-        .await?;
-    Ok(r.rows_affected() > 0)
+    crate::catalog::insert_alias(
+        db,
+        &crate::catalog::FRAMEWORK_ALIAS_TABLE,
+        framework_id,
+        alias,
+    )
+    .await
 }
 
 pub async fn add_alias(
@@ -360,21 +359,15 @@ pub async fn remove_alias(
     alias: &str,
 ) -> AppResult<framework::Model> {
     let txn = db.begin().await?;
-    let f = get(&txn, r).await?;
-    let res = txn
-        .execute_raw(crate::db::stmt(
-            txn.get_database_backend(),
-            "DELETE FROM framework_alias WHERE framework_id = ? AND alias = ?",
-            vec![f.id.into(), alias.trim().into()],
-        ))
-        .await?;
-    if res.rows_affected() == 0 {
-        return Err(AppError::NotFound(format!(
-            "framework '{}' has no alias '{}'",
-            f.slug,
-            alias.trim()
-        )));
-    }
+    let x = get(&txn, r).await?;
+    crate::catalog::delete_alias(
+        &txn,
+        &crate::catalog::FRAMEWORK_ALIAS_TABLE,
+        x.id,
+        &x.slug,
+        alias,
+    )
+    .await?;
     txn.commit().await?;
-    Ok(f)
+    Ok(x)
 }

@@ -179,3 +179,72 @@ pub(crate) async fn upsert_role_edge(
     let r = db.execute_raw(stmt(backend, &sql, values)).await?;
     Ok(r.rows_affected() > 0)
 }
+
+/// The alias table of one kind of entity.
+pub(crate) struct AliasTable {
+    pub table: &'static str,
+    pub parent_col: &'static str,
+    /// How the entity is named in errors.
+    pub what: &'static str,
+}
+
+pub(crate) const SKILL_ALIAS_TABLE: AliasTable = AliasTable {
+    table: "skill_alias",
+    parent_col: "skill_id",
+    what: "skill",
+};
+pub(crate) const FRAMEWORK_ALIAS_TABLE: AliasTable = AliasTable {
+    table: "framework_alias",
+    parent_col: "framework_id",
+    what: "framework",
+};
+
+/// Adds an alias unless the entity has it; true when added.
+pub(crate) async fn insert_alias(
+    db: &impl ConnectionTrait,
+    t: &AliasTable,
+    parent: i64,
+    alias: &str,
+) -> AppResult<bool> {
+    let sql = format!(
+        "INSERT INTO {} ({}, alias, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        t.table, t.parent_col
+    );
+    let r = db
+        .execute_raw(stmt(
+            db.get_database_backend(),
+            &sql,
+            vec![parent.into(), alias.into(), chrono::Utc::now().into()],
+        ))
+        .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+/// Removes an alias; NOT_FOUND when the entity (named `slug` in the error) has no such alias.
+pub(crate) async fn delete_alias(
+    db: &impl ConnectionTrait,
+    t: &AliasTable,
+    parent: i64,
+    slug: &str,
+    alias: &str,
+) -> AppResult<()> {
+    let sql = format!(
+        "DELETE FROM {} WHERE {} = ? AND alias = ?",
+        t.table, t.parent_col
+    );
+    let r = db
+        .execute_raw(stmt(
+            db.get_database_backend(),
+            &sql,
+            vec![parent.into(), alias.trim().into()],
+        ))
+        .await?;
+    if r.rows_affected() == 0 {
+        return Err(AppError::NotFound(format!(
+            "{} '{slug}' has no alias '{}'",
+            t.what,
+            alias.trim()
+        )));
+    }
+    Ok(())
+}

@@ -215,15 +215,7 @@ pub(crate) async fn add_alias_in(
     skill_id: i64,
     alias: &str,
 ) -> AppResult<bool> {
-    use crate::db::stmt;
-    let r = db
-        .execute_raw(stmt(
-            db.get_database_backend(),
-            "INSERT INTO skill_alias (skill_id, alias, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            vec![skill_id.into(), alias.into(), chrono::Utc::now().into()],
-        ))
-        .await?;
-    Ok(r.rows_affected() > 0)
+    crate::catalog::insert_alias(db, &crate::catalog::SKILL_ALIAS_TABLE, skill_id, alias).await
 }
 
 pub async fn add_alias(
@@ -244,25 +236,18 @@ pub async fn remove_alias(
     r: &EntityRef,
     alias: &str,
 ) -> AppResult<skill::Model> {
-    use crate::db::stmt;
     let txn = db.begin().await?;
-    let s = get(&txn, r).await?;
-    let res = txn
-        .execute_raw(stmt(
-            txn.get_database_backend(),
-            "DELETE FROM skill_alias WHERE skill_id = ? AND alias = ?",
-            vec![s.id.into(), alias.trim().into()],
-        ))
-        .await?;
-    if res.rows_affected() == 0 {
-        return Err(AppError::NotFound(format!(
-            "skill '{}' has no alias '{}'",
-            s.slug,
-            alias.trim()
-        )));
-    }
+    let x = get(&txn, r).await?;
+    crate::catalog::delete_alias(
+        &txn,
+        &crate::catalog::SKILL_ALIAS_TABLE,
+        x.id,
+        &x.slug,
+        alias,
+    )
+    .await?;
     txn.commit().await?;
-    Ok(s)
+    Ok(x)
 }
 
 /// Which skill-to-skill relation a link call is about.
