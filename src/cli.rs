@@ -203,26 +203,9 @@ pub async fn run(cli: Cli) -> AppResult<()> {
                 .await
                 .map_err(|e| AppError::Internal(format!("server error: {e}")))?;
         }
-        Command::Import(ImportArgs {
-            source: ImportSource::Postings { file, source },
-        }) => {
-            let state = AppState::new(conn, config);
-            let ex = state.extractor.get(&state.db).await?;
-            let report = crate::market::import::import_file(
-                &state.db,
-                &state.feed,
-                &ex,
-                &file,
-                source.as_deref(),
-            )
-            .await?;
-            for (pos, reason) in &report.errors {
-                eprintln!("{}: {pos}: rejected: {reason}", file.display());
-            }
-            println!("postings: {report}");
-        }
         Command::Import(args) => {
-            // The crosswalk needs the catalog: load it first into an empty database, as serve would.
+            // The crosswalk and skill extraction need the catalog: load it first into an empty
+            // database, as serve would.
             if seed::is_empty(&conn).await? {
                 let report = seed::seed_embedded(&conn).await?;
                 println!("catalog: {report}");
@@ -230,7 +213,23 @@ pub async fn run(cli: Cli) -> AppResult<()> {
             let (dir, opts_args, is_esco) = match &args.source {
                 ImportSource::Esco(a) => (&a.dir, a, true),
                 ImportSource::Onet(a) => (&a.dir, a, false),
-                ImportSource::Postings { .. } => return Ok(()),
+                ImportSource::Postings { file, source } => {
+                    let state = AppState::new(conn, config);
+                    let ex = state.extractor.get(&state.db).await?;
+                    let report = crate::market::import::import_file(
+                        &state.db,
+                        &state.feed,
+                        &ex,
+                        file,
+                        source.as_deref(),
+                    )
+                    .await?;
+                    for (pos, reason) in &report.errors {
+                        eprintln!("{}: {pos}: rejected: {reason}", file.display());
+                    }
+                    println!("postings: {report}");
+                    return Ok(());
+                }
             };
             let opts = import::ImportOptions {
                 release: opts_args.release.clone(),
