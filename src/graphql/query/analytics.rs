@@ -1,5 +1,6 @@
 //! `market { … }`: demand, top skills, salaries, co-occurrence and trends, each a bounded number
 //! of GROUP BY statements (see `market::analytics`).
+use crate::graphql::error::ToGraphql;
 use std::collections::HashMap;
 
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};

@@ -1,4 +1,5 @@
 //! Job postings: one by id, the filtered list, and skill extraction from free text.
+use crate::graphql::error::ToGraphql;
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::NaiveDate;
 

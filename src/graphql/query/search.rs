@@ -1,3 +1,4 @@
+use crate::graphql::error::ToGraphql;
 use async_graphql::{Context, Enum, Object, SimpleObject, Union};
 
 use crate::{

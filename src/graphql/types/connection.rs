@@ -1,5 +1,6 @@
 //! Relay connections: one generic shape, made concrete per node type by a macro, with cursors
 //! from each node's sort key and `totalCount` computed only when selected.
+use crate::graphql::error::ToGraphql;
 use async_graphql::{Context, SimpleObject};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use sea_orm::FromQueryResult;

@@ -1,4 +1,5 @@
 //! The `Framework` type and its connections.
+use crate::graphql::error::ToGraphql;
 use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 use entity::framework;
