@@ -193,6 +193,7 @@ pub async fn run(cli: Cli) -> AppResult<()> {
             let bind = config.bind;
             let mut state = AppState::new(conn, config);
             state.metrics = metrics;
+            state.start_feed();
             let app = http::app(state);
             let listener = tokio::net::TcpListener::bind(bind)
                 .await

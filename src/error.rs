@@ -1,10 +1,11 @@
-//! The one error type of the service, and how it is shown to GraphQL clients.
+//! The one error type of the service. It knows nothing of GraphQL: how clients see it is
+//! `crate::graphql::error`'s business.
 //!
 //! `AppError` deliberately does not implement `Display`: async-graphql converts any `Display`
 //! error into a GraphQL error carrying its message verbatim and no code, so with `Display` a
-//! stray `?` would leak database messages. Without it, the only way into a GraphQL error is
-//! [`AppError::to_graphql`], which adds `extensions.code` and hides internal causes.
-use async_graphql::ErrorExtensions;
+//! stray `?` would leak database messages. Without it, the only way into a GraphQL error is the
+//! one `From<AppError>` in `crate::graphql::error`, which adds `extensions.code` and hides
+//! internal causes.
 use sea_orm::{DbErr, SqlErr};
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -36,6 +37,12 @@ impl AppError {
         }
     }
 
+    /// Whether the cause is ours (database, bug) rather than the client's: its message must not
+    /// reach a client.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, AppError::Db(_) | AppError::Internal(_))
+    }
+
     /// The full message, internal causes included: for logs and the command line only.
     pub fn detail(&self) -> String {
         match self {
@@ -64,25 +71,5 @@ impl AppError {
             )),
             _ => AppError::Db(err),
         }
-    }
-
-    /// The error as a client sees it: a message and `extensions.code`.
-    pub fn to_graphql(&self) -> async_graphql::Error {
-        let code = self.code();
-        let message = match self {
-            AppError::Db(_) | AppError::Internal(_) => {
-                // The cause goes to the log, never to the client.
-                tracing::error!(error = %self.detail(), "internal error while serving a request");
-                "internal error".to_owned()
-            }
-            other => other.detail(),
-        };
-        async_graphql::Error::new(message).extend_with(|_, e| e.set("code", code))
-    }
-}
-
-impl From<AppError> for async_graphql::Error {
-    fn from(err: AppError) -> Self {
-        err.to_graphql()
     }
 }

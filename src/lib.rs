@@ -6,7 +6,6 @@ pub mod bench;
 pub mod catalog;
 pub mod cli;
 pub mod config;
-pub mod db;
 pub mod error;
 pub mod graphql;
 pub mod http;
@@ -16,7 +15,10 @@ pub mod metrics;
 pub mod paths;
 pub mod search;
 pub mod state;
+pub mod store;
 pub mod telemetry;
 
 pub use http::app;
 pub use state::AppState;
+/// The old path of [`store::db`], kept so callers of `skillgraph::db::connect` still compile.
+pub use store::db;

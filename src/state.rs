@@ -24,10 +24,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// On PostgreSQL this starts the instance's LISTEN task, so call it inside a tokio runtime.
+    /// Builds the state without side effects; a server calls [`AppState::start_feed`] too.
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
         let feed = Arc::new(Feed::new(db.get_database_backend()));
-        feed.listen(&config.database_url);
         AppState {
             db,
             config: Arc::new(config),
@@ -36,5 +35,11 @@ impl AppState {
             extractor: Arc::new(ExtractCache::default()),
             feed,
         }
+    }
+
+    /// Starts this instance's LISTEN task for new postings (PostgreSQL only; a no-op on SQLite),
+    /// so subscribers hear postings written through any instance. Call it inside a tokio runtime.
+    pub fn start_feed(&self) {
+        self.feed.listen(&self.config.database_url);
     }
 }

@@ -4,9 +4,9 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use sea_orm::{ConnectionTrait, DbBackend, Value};
 
 use crate::{
-    catalog::pages::by_ids,
-    db::stmt,
     error::{AppError, AppResult},
+    store::by_ids,
+    store::stmt,
 };
 
 /// A directed skill-to-skill relation that must stay a DAG.

@@ -3,16 +3,19 @@
 pub mod filters;
 pub mod frameworks;
 pub mod graph;
-pub mod pages;
 pub mod roles;
 pub mod seed;
 pub mod skills;
+pub mod specs;
+
+/// Paging moved to the store; the old path is kept for callers.
+pub use crate::store::pages;
 
 use sea_orm::{ConnectionTrait, Value};
 
 use crate::{
-    db::stmt,
     error::{AppError, AppResult},
+    store::stmt,
 };
 
 /// How a caller names an entity: by id or by slug.

@@ -8,9 +8,15 @@ use entity::{company, framework, job_posting, role, skill, source};
 use sea_orm::{DatabaseConnection, FromQueryResult};
 
 use crate::{
-    catalog::pages::{self, specs, AliasRow, EdgeRow, EdgeSpec, Page, PageArgs},
+    catalog::specs,
     error::AppError,
     market::postings::{self, Linked},
+    market::specs as posting_specs,
+    store::{
+        self,
+        edges::EdgeSpec,
+        pages::{AliasRow, EdgeRow, Page, PageArgs},
+    },
 };
 
 /// Every direction of every relation a connection can follow.
@@ -54,9 +60,9 @@ impl Rel {
             Rel::RoleFrameworks => &specs::ROLE_FRAMEWORKS,
             Rel::RoleAliases => &specs::ROLE_ALIASES,
             Rel::RoleRelated => &specs::ROLE_RELATED,
-            Rel::SkillPostings => &specs::SKILL_POSTINGS,
-            Rel::FrameworkPostings => &specs::FRAMEWORK_POSTINGS,
-            Rel::RolePostings => &specs::ROLE_POSTINGS,
+            Rel::SkillPostings => &posting_specs::SKILL_POSTINGS,
+            Rel::FrameworkPostings => &posting_specs::FRAMEWORK_POSTINGS,
+            Rel::RolePostings => &posting_specs::ROLE_POSTINGS,
         }
     }
 
@@ -113,7 +119,7 @@ where
         }
         let mut out = HashMap::with_capacity(keys.len());
         for (args, parents) in groups {
-            let mut pages = pages::edge_pages::<M>(&self.db, self.spec, &parents, args)
+            let mut pages = store::edges::edge_pages::<M>(&self.db, self.spec, &parents, args)
                 .await
                 .map_err(Arc::new)?;
             for parent in parents {
@@ -142,7 +148,7 @@ impl Loader<i64> for EdgeCountLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, u64>, Self::Error> {
-        let mut counts = pages::edge_counts(&self.db, self.spec, keys)
+        let mut counts = store::edges::edge_counts(&self.db, self.spec, keys)
             .await
             .map_err(Arc::new)?;
         Ok(keys
@@ -167,7 +173,7 @@ where
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, M>, Self::Error> {
-        pages::by_ids(&self.db, self.table, keys, self.id_of)
+        store::by_ids(&self.db, self.table, keys, self.id_of)
             .await
             .map_err(Arc::new)
     }

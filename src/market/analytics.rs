@@ -11,8 +11,8 @@ use sea_orm::{ConnectionTrait, Value};
 
 use crate::{
     catalog::pages::Filter,
-    db::stmt,
     error::{AppError, AppResult},
+    store::stmt,
 };
 
 /// Salary questions read at most this many postings (one bounded statement).

@@ -7,7 +7,7 @@ use std::time::Duration;
 use sea_orm::{ConnectionTrait, DbBackend};
 use tokio::sync::{broadcast, watch};
 
-use crate::{db::stmt, error::AppResult};
+use crate::{error::AppResult, store::stmt};
 
 pub const CHANNEL: &str = "job_posting_added";
 

@@ -6,3 +6,4 @@ pub mod extract;
 pub mod feed;
 pub mod import;
 pub mod postings;
+pub mod specs;

@@ -14,8 +14,8 @@ use crate::{
         pages::{self, EdgeRow, Filter, ListSpec, Page, PageArgs},
         EntityRef,
     },
-    db::{id_list_value, in_id_list, stmt},
     error::{AppError, AppResult},
+    store::{id_list_value, in_id_list, stmt},
 };
 
 pub const LIST: ListSpec = ListSpec {

@@ -51,31 +51,7 @@ pub(crate) fn id_in(backend: DbBackend, column: &str, ids: &[i64]) -> (String, V
 }
 
 /// Rows of a table by id, in one statement (no statement for no ids).
-pub(crate) async fn rows_by_ids<M: FromQueryResult>(
-    db: &impl ConnectionTrait,
-    table: &str,
-    ids: &[i64],
-    id_of: impl Fn(&M) -> i64,
-) -> AppResult<HashMap<i64, M>> {
-    let mut out = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    let backend = db.get_database_backend();
-    let (cond, value) = id_in(backend, "t.id", ids);
-    let rows = db
-        .query_all_raw(stmt(
-            backend,
-            &format!("SELECT t.* FROM {table} t WHERE {cond}"),
-            vec![value],
-        ))
-        .await?;
-    for row in &rows {
-        let m = M::from_query_result(row, "")?;
-        out.insert(id_of(&m), m);
-    }
-    Ok(out)
-}
+pub(crate) use crate::store::by_ids as rows_by_ids;
 
 /// Looks up many skills named by id or slug in one statement, in the order given, without
 /// duplicates. Every ref must exist: the missing ones are named in a NOT_FOUND error.

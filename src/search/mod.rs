@@ -10,7 +10,7 @@ use std::{collections::HashMap, sync::Arc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use tokio::sync::{Mutex, RwLock};
 
-use crate::{db::stmt, error::AppResult};
+use crate::{error::AppResult, store::stmt};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {

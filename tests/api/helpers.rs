@@ -150,7 +150,9 @@ impl TestApp {
                 l.push(info.statement.sql.clone());
             }
         });
-        let router = skillgraph::app(AppState::new(conn.clone(), config));
+        let state = AppState::new(conn.clone(), config);
+        state.start_feed();
+        let router = skillgraph::app(state);
         TestApp {
             engine,
             router,

@@ -1,3 +1,4 @@
+use crate::graphql::ContextExt;
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 
 use crate::{
@@ -7,7 +8,6 @@ use crate::{
         mutation::{patch, Deleted},
         types::{entity_ref, global_id, Framework, FrameworkCategory, NodeType},
     },
-    state::AppState,
 };
 
 #[derive(InputObject)]
@@ -45,10 +45,6 @@ pub struct UpdateFrameworkInput {
 #[derive(Default)]
 pub struct FrameworkMutation;
 
-fn db<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a sea_orm::DatabaseConnection> {
-    Ok(&ctx.data::<AppState>()?.db)
-}
-
 #[Object]
 impl FrameworkMutation {
     #[graphql(guard = "AdminGuard")]
@@ -58,7 +54,7 @@ impl FrameworkMutation {
         input: CreateFrameworkInput,
     ) -> async_graphql::Result<Framework> {
         let m = frameworks::create(
-            db(ctx)?,
+            ctx.db()?,
             NewFramework {
                 slug: input.slug,
                 name: input.name,
@@ -100,7 +96,7 @@ impl FrameworkMutation {
             onet_name: patch(input.onet_name),
         };
         let r = entity_ref(NodeType::Framework, &framework)?;
-        Ok(Framework(frameworks::update(db(ctx)?, &r, p).await?))
+        Ok(Framework(frameworks::update(ctx.db()?, &r, p).await?))
     }
 
     #[graphql(guard = "AdminGuard")]
@@ -109,7 +105,8 @@ impl FrameworkMutation {
         ctx: &Context<'_>,
         framework: ID,
     ) -> async_graphql::Result<Deleted> {
-        let m = frameworks::delete(db(ctx)?, &entity_ref(NodeType::Framework, &framework)?).await?;
+        let m =
+            frameworks::delete(ctx.db()?, &entity_ref(NodeType::Framework, &framework)?).await?;
         Ok(Deleted {
             id: global_id(NodeType::Framework, m.id),
             slug: m.slug,
@@ -125,7 +122,7 @@ impl FrameworkMutation {
     ) -> async_graphql::Result<Framework> {
         let f = entity_ref(NodeType::Framework, &framework)?;
         Ok(Framework(
-            frameworks::add_alias(db(ctx)?, &f, &alias).await?,
+            frameworks::add_alias(ctx.db()?, &f, &alias).await?,
         ))
     }
 
@@ -138,7 +135,7 @@ impl FrameworkMutation {
     ) -> async_graphql::Result<Framework> {
         let f = entity_ref(NodeType::Framework, &framework)?;
         Ok(Framework(
-            frameworks::remove_alias(db(ctx)?, &f, &alias).await?,
+            frameworks::remove_alias(ctx.db()?, &f, &alias).await?,
         ))
     }
 
@@ -151,7 +148,7 @@ impl FrameworkMutation {
     ) -> async_graphql::Result<Framework> {
         let f = entity_ref(NodeType::Framework, &framework)?;
         let s = entity_ref(NodeType::Skill, &skill)?;
-        Ok(Framework(frameworks::link_skill(db(ctx)?, &f, &s).await?))
+        Ok(Framework(frameworks::link_skill(ctx.db()?, &f, &s).await?))
     }
 
     #[graphql(guard = "AdminGuard")]
@@ -163,6 +160,8 @@ impl FrameworkMutation {
     ) -> async_graphql::Result<Framework> {
         let f = entity_ref(NodeType::Framework, &framework)?;
         let s = entity_ref(NodeType::Skill, &skill)?;
-        Ok(Framework(frameworks::unlink_skill(db(ctx)?, &f, &s).await?))
+        Ok(Framework(
+            frameworks::unlink_skill(ctx.db()?, &f, &s).await?,
+        ))
     }
 }

@@ -1,4 +1,5 @@
 //! Writing job postings by hand (imports go through the command line).
+use crate::graphql::ContextExt;
 use async_graphql::{Context, InputObject, Object, ID};
 use chrono::NaiveDate;
 
@@ -13,7 +14,6 @@ use crate::{
         },
     },
     market::postings::{self, NewPosting, Salary},
-    state::AppState,
 };
 
 #[derive(InputObject)]
@@ -72,7 +72,7 @@ impl MarketMutation {
         ctx: &Context<'_>,
         input: CreateJobPostingInput,
     ) -> async_graphql::Result<JobPosting> {
-        let state = ctx.data::<AppState>()?;
+        let state = ctx.state()?;
         let db = &state.db;
         let mut skill_ids = Vec::new();
         for (list, required) in [

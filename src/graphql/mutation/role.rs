@@ -1,3 +1,4 @@
+use crate::graphql::ContextExt;
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 
 use crate::{
@@ -7,7 +8,6 @@ use crate::{
         mutation::{patch, Deleted},
         types::{entity_ref, global_id, Importance, NodeType, Role},
     },
-    state::AppState,
 };
 
 #[derive(InputObject)]
@@ -32,10 +32,6 @@ pub struct UpdateRoleInput {
 #[derive(Default)]
 pub struct RoleMutation;
 
-fn db<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a sea_orm::DatabaseConnection> {
-    Ok(&ctx.data::<AppState>()?.db)
-}
-
 #[Object]
 impl RoleMutation {
     #[graphql(guard = "AdminGuard")]
@@ -45,7 +41,7 @@ impl RoleMutation {
         input: CreateRoleInput,
     ) -> async_graphql::Result<Role> {
         let m = roles::create(
-            db(ctx)?,
+            ctx.db()?,
             NewRole {
                 slug: input.slug,
                 name: input.name,
@@ -73,13 +69,13 @@ impl RoleMutation {
             onet_soc_code: patch(input.onet_soc_code),
         };
         Ok(Role(
-            roles::update(db(ctx)?, &entity_ref(NodeType::Role, &role)?, p).await?,
+            roles::update(ctx.db()?, &entity_ref(NodeType::Role, &role)?, p).await?,
         ))
     }
 
     #[graphql(guard = "AdminGuard")]
     async fn delete_role(&self, ctx: &Context<'_>, role: ID) -> async_graphql::Result<Deleted> {
-        let m = roles::delete(db(ctx)?, &entity_ref(NodeType::Role, &role)?).await?;
+        let m = roles::delete(ctx.db()?, &entity_ref(NodeType::Role, &role)?).await?;
         Ok(Deleted {
             id: global_id(NodeType::Role, m.id),
             slug: m.slug,
@@ -99,7 +95,7 @@ impl RoleMutation {
         let r = entity_ref(NodeType::Role, &role)?;
         let s = entity_ref(NodeType::Skill, &skill)?;
         Ok(Role(
-            roles::link_skill(db(ctx)?, &r, &s, importance.into(), level).await?,
+            roles::link_skill(ctx.db()?, &r, &s, importance.into(), level).await?,
         ))
     }
 
@@ -112,7 +108,7 @@ impl RoleMutation {
     ) -> async_graphql::Result<Role> {
         let r = entity_ref(NodeType::Role, &role)?;
         let s = entity_ref(NodeType::Skill, &skill)?;
-        Ok(Role(roles::unlink_skill(db(ctx)?, &r, &s).await?))
+        Ok(Role(roles::unlink_skill(ctx.db()?, &r, &s).await?))
     }
 
     /// Sets how much a role uses a framework (inserted, or updated when already linked).
@@ -128,7 +124,7 @@ impl RoleMutation {
         let r = entity_ref(NodeType::Role, &role)?;
         let f = entity_ref(NodeType::Framework, &framework)?;
         Ok(Role(
-            roles::link_framework(db(ctx)?, &r, &f, importance.into(), level).await?,
+            roles::link_framework(ctx.db()?, &r, &f, importance.into(), level).await?,
         ))
     }
 
@@ -141,6 +137,6 @@ impl RoleMutation {
     ) -> async_graphql::Result<Role> {
         let r = entity_ref(NodeType::Role, &role)?;
         let f = entity_ref(NodeType::Framework, &framework)?;
-        Ok(Role(roles::unlink_framework(db(ctx)?, &r, &f).await?))
+        Ok(Role(roles::unlink_framework(ctx.db()?, &r, &f).await?))
     }
 }

@@ -1,3 +1,4 @@
+use crate::graphql::ContextExt;
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 
 use crate::{
@@ -7,7 +8,6 @@ use crate::{
         mutation::{patch, Deleted},
         types::{entity_ref, global_id, NodeType, Skill, SkillKind},
     },
-    state::AppState,
 };
 
 #[derive(InputObject)]
@@ -36,13 +36,27 @@ pub struct UpdateSkillInput {
 #[derive(Default)]
 pub struct SkillMutation;
 
-fn db<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a sea_orm::DatabaseConnection> {
-    Ok(&ctx.data::<AppState>()?.db)
-}
-
 /// Arguments naming skills take a global id or a slug.
 fn sref(s: &ID) -> async_graphql::Result<crate::catalog::EntityRef> {
     Ok(entity_ref(NodeType::Skill, s)?)
+}
+
+/// The body of the six link/unlink resolvers: adds (`on`) or removes one edge between two skills.
+async fn relink(
+    ctx: &Context<'_>,
+    link: SkillLink,
+    skill: &ID,
+    other: &ID,
+    on: bool,
+) -> async_graphql::Result<Skill> {
+    let db = ctx.db()?;
+    let (a, b) = (sref(skill)?, sref(other)?);
+    let (m, _) = if on {
+        skills::link(db, link, &a, &b).await?
+    } else {
+        skills::unlink(db, link, &a, &b).await?
+    };
+    Ok(Skill(m))
 }
 
 #[Object]
@@ -54,7 +68,7 @@ impl SkillMutation {
         input: CreateSkillInput,
     ) -> async_graphql::Result<Skill> {
         let m = skills::create(
-            db(ctx)?,
+            ctx.db()?,
             NewSkill {
                 slug: input.slug,
                 name: input.name,
@@ -84,13 +98,13 @@ impl SkillMutation {
             esco_uri: patch(input.esco_uri),
             onet_name: patch(input.onet_name),
         };
-        Ok(Skill(skills::update(db(ctx)?, &sref(&skill)?, p).await?))
+        Ok(Skill(skills::update(ctx.db()?, &sref(&skill)?, p).await?))
     }
 
     /// Deletes a skill and every link to it; refused while a framework is written in it.
     #[graphql(guard = "AdminGuard")]
     async fn delete_skill(&self, ctx: &Context<'_>, skill: ID) -> async_graphql::Result<Deleted> {
-        let m = skills::delete(db(ctx)?, &sref(&skill)?).await?;
+        let m = skills::delete(ctx.db()?, &sref(&skill)?).await?;
         Ok(Deleted {
             id: global_id(NodeType::Skill, m.id),
             slug: m.slug,
@@ -105,7 +119,7 @@ impl SkillMutation {
         alias: String,
     ) -> async_graphql::Result<Skill> {
         Ok(Skill(
-            skills::add_alias(db(ctx)?, &sref(&skill)?, &alias).await?,
+            skills::add_alias(ctx.db()?, &sref(&skill)?, &alias).await?,
         ))
     }
 
@@ -117,7 +131,7 @@ impl SkillMutation {
         alias: String,
     ) -> async_graphql::Result<Skill> {
         Ok(Skill(
-            skills::remove_alias(db(ctx)?, &sref(&skill)?, &alias).await?,
+            skills::remove_alias(ctx.db()?, &sref(&skill)?, &alias).await?,
         ))
     }
 
@@ -129,14 +143,7 @@ impl SkillMutation {
         skill: ID,
         broader: ID,
     ) -> async_graphql::Result<Skill> {
-        let (a, _) = skills::link(
-            db(ctx)?,
-            SkillLink::Broader,
-            &sref(&skill)?,
-            &sref(&broader)?,
-        )
-        .await?;
-        Ok(Skill(a))
+        relink(ctx, SkillLink::Broader, &skill, &broader, true).await
     }
 
     #[graphql(guard = "AdminGuard")]
@@ -146,14 +153,7 @@ impl SkillMutation {
         skill: ID,
         broader: ID,
     ) -> async_graphql::Result<Skill> {
-        let (a, _) = skills::unlink(
-            db(ctx)?,
-            SkillLink::Broader,
-            &sref(&skill)?,
-            &sref(&broader)?,
-        )
-        .await?;
-        Ok(Skill(a))
+        relink(ctx, SkillLink::Broader, &skill, &broader, false).await
     }
 
     /// Makes `prerequisite` a prerequisite of `skill`; refused with the cycle named if it would
@@ -165,14 +165,7 @@ impl SkillMutation {
         skill: ID,
         prerequisite: ID,
     ) -> async_graphql::Result<Skill> {
-        let (a, _) = skills::link(
-            db(ctx)?,
-            SkillLink::Prerequisite,
-            &sref(&skill)?,
-            &sref(&prerequisite)?,
-        )
-        .await?;
-        Ok(Skill(a))
+        relink(ctx, SkillLink::Prerequisite, &skill, &prerequisite, true).await
     }
 
     #[graphql(guard = "AdminGuard")]
@@ -182,14 +175,7 @@ impl SkillMutation {
         skill: ID,
         prerequisite: ID,
     ) -> async_graphql::Result<Skill> {
-        let (a, _) = skills::unlink(
-            db(ctx)?,
-            SkillLink::Prerequisite,
-            &sref(&skill)?,
-            &sref(&prerequisite)?,
-        )
-        .await?;
-        Ok(Skill(a))
+        relink(ctx, SkillLink::Prerequisite, &skill, &prerequisite, false).await
     }
 
     /// Relates two skills (both ways).
@@ -200,14 +186,7 @@ impl SkillMutation {
         skill: ID,
         related: ID,
     ) -> async_graphql::Result<Skill> {
-        let (a, _) = skills::link(
-            db(ctx)?,
-            SkillLink::Related,
-            &sref(&skill)?,
-            &sref(&related)?,
-        )
-        .await?;
-        Ok(Skill(a))
+        relink(ctx, SkillLink::Related, &skill, &related, true).await
     }
 
     #[graphql(guard = "AdminGuard")]
@@ -217,13 +196,6 @@ impl SkillMutation {
         skill: ID,
         related: ID,
     ) -> async_graphql::Result<Skill> {
-        let (a, _) = skills::unlink(
-            db(ctx)?,
-            SkillLink::Related,
-            &sref(&skill)?,
-            &sref(&related)?,
-        )
-        .await?;
-        Ok(Skill(a))
+        relink(ctx, SkillLink::Related, &skill, &related, false).await
     }
 }

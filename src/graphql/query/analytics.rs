@@ -1,8 +1,10 @@
 //! `market { … }`: demand, top skills, salaries, co-occurrence and trends, each a bounded number
 //! of GROUP BY statements (see `market::analytics`).
+use crate::graphql::error::ToGraphql;
+use crate::graphql::ContextExt;
 use std::collections::HashMap;
 
-use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, Object, ID};
 use chrono::NaiveDate;
 use entity::{framework, skill};
 
@@ -11,11 +13,10 @@ use crate::{
     error::AppError,
     graphql::{
         loaders::Loaders,
-        query::market::JobPostingFilter,
+        types::{analytics::*, market::JobPostingFilter},
         types::{entity_ref, Framework, NodeType, Skill},
     },
     market::{analytics, postings::PostingFilter},
-    state::AppState,
 };
 
 #[derive(Default)]
@@ -30,122 +31,6 @@ impl AnalyticsQuery {
 }
 
 pub struct Market;
-
-#[derive(InputObject, Clone, Copy)]
-pub struct DateRange {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-}
-
-#[derive(SimpleObject)]
-pub struct MonthDemand {
-    /// `YYYY-MM`.
-    pub month: String,
-    pub postings: i32,
-    /// Of all postings in scope that month.
-    pub share: f64,
-}
-
-#[derive(SimpleObject)]
-pub struct Demand {
-    /// Postings over the whole window.
-    pub total: i32,
-    pub months: Vec<MonthDemand>,
-    pub sources: Vec<String>,
-}
-
-#[derive(SimpleObject)]
-pub struct SkillDemand {
-    pub skill: Option<Skill>,
-    pub postings: i32,
-    /// Of which list it as required.
-    pub required: i32,
-    /// Of the postings in scope.
-    pub share: f64,
-}
-
-#[derive(SimpleObject)]
-pub struct FrameworkDemand {
-    pub framework: Option<Framework>,
-    pub postings: i32,
-    pub required: i32,
-    pub share: f64,
-}
-
-#[derive(SimpleObject)]
-pub struct TopSkills {
-    /// Postings in scope.
-    pub postings: i32,
-    pub skills: Vec<SkillDemand>,
-    pub sources: Vec<String>,
-}
-
-#[derive(SimpleObject)]
-pub struct TopFrameworks {
-    pub postings: i32,
-    pub frameworks: Vec<FrameworkDemand>,
-    pub sources: Vec<String>,
-}
-
-/// Annualised salaries of one currency: each posting once, at the midpoint of its range.
-#[derive(SimpleObject)]
-pub struct SalaryDistribution {
-    pub currency: String,
-    pub postings: i32,
-    pub min: f64,
-    pub p25: f64,
-    pub median: f64,
-    pub p75: f64,
-    pub max: f64,
-}
-
-#[derive(SimpleObject)]
-pub struct SalaryReport {
-    pub currencies: Vec<SalaryDistribution>,
-    /// How the percentiles are computed.
-    pub method: String,
-    pub sources: Vec<String>,
-}
-
-#[derive(SimpleObject)]
-pub struct CoOccurringSkill {
-    pub skill: Option<Skill>,
-    /// Postings asking for both skills.
-    pub support: i32,
-    /// Postings asking for this skill.
-    pub postings: i32,
-    /// P(a ∧ b) / (P(a) · P(b)): above 1 when they go together more than chance.
-    pub lift: f64,
-    /// P(this | subject).
-    pub confidence: f64,
-}
-
-#[derive(SimpleObject)]
-pub struct CoOccurrenceReport {
-    /// Postings in scope (N).
-    pub postings: i32,
-    /// Postings in scope asking for the subject skill.
-    pub subject_postings: i32,
-    pub skills: Vec<CoOccurringSkill>,
-    pub sources: Vec<String>,
-}
-
-#[derive(SimpleObject)]
-pub struct TrendingSkill {
-    pub skill: Option<Skill>,
-    pub current: i32,
-    pub previous: i32,
-    /// (current − previous) / previous; null for a skill not asked for in the previous window.
-    pub growth: Option<f64>,
-}
-
-#[derive(SimpleObject)]
-pub struct TrendReport {
-    pub current_postings: i32,
-    pub previous_postings: i32,
-    pub skills: Vec<TrendingSkill>,
-    pub sources: Vec<String>,
-}
 
 fn int(n: u64) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
@@ -162,7 +47,7 @@ fn limit(n: i32) -> Result<u64, AppError> {
 }
 
 fn scope(ctx: &Context<'_>, f: Option<JobPostingFilter>) -> async_graphql::Result<Filter> {
-    let db = &ctx.data::<AppState>()?.db;
+    let db = ctx.db()?;
     Ok(f.unwrap_or_default()
         .into_domain()?
         .compile(db.get_database_backend())?)
@@ -209,7 +94,7 @@ impl Market {
         window: DateRange,
         filter: Option<JobPostingFilter>,
     ) -> async_graphql::Result<Demand> {
-        let db = &ctx.data::<AppState>()?.db;
+        let db = ctx.db()?;
         let target = PostingFilter {
             skills: skill
                 .map(|s| entity_ref(NodeType::Skill, &s))
@@ -252,7 +137,7 @@ impl Market {
         filter: Option<JobPostingFilter>,
         #[graphql(default = 10)] limit: i32,
     ) -> async_graphql::Result<TopSkills> {
-        let db = &ctx.data::<AppState>()?.db;
+        let db = ctx.db()?;
         let scope = scope(ctx, filter)?;
         let (total, rows) = analytics::top(db, &scope, false, self::limit(limit)?).await?;
         let found = skills_by_id(ctx, rows.iter().map(|r| r.id).collect()).await?;
@@ -278,7 +163,7 @@ impl Market {
         filter: Option<JobPostingFilter>,
         #[graphql(default = 10)] limit: i32,
     ) -> async_graphql::Result<TopFrameworks> {
-        let db = &ctx.data::<AppState>()?.db;
+        let db = ctx.db()?;
         let scope = scope(ctx, filter)?;
         let (total, rows) = analytics::top(db, &scope, true, self::limit(limit)?).await?;
         let found = frameworks_by_id(ctx, rows.iter().map(|r| r.id).collect()).await?;
@@ -303,7 +188,7 @@ impl Market {
         ctx: &Context<'_>,
         filter: Option<JobPostingFilter>,
     ) -> async_graphql::Result<SalaryReport> {
-        let db = &ctx.data::<AppState>()?.db;
+        let db = ctx.db()?;
         let scope = scope(ctx, filter)?;
         let stats = analytics::salaries(db, &scope).await?;
         Ok(SalaryReport {
@@ -337,7 +222,7 @@ impl Market {
         #[graphql(default = 1)] min_support: i32,
         #[graphql(default = 10)] limit: i32,
     ) -> async_graphql::Result<CoOccurrenceReport> {
-        let db = &ctx.data::<AppState>()?.db;
+        let db = ctx.db()?;
         let subject = crate::catalog::skills::get(db, &entity_ref(NodeType::Skill, &skill)?)
             .await?
             .id;
@@ -379,7 +264,7 @@ impl Market {
         #[graphql(default = 1)] min_postings: i32,
         #[graphql(default = 10)] limit: i32,
     ) -> async_graphql::Result<TrendReport> {
-        let db = &ctx.data::<AppState>()?.db;
+        let db = ctx.db()?;
         let scope = scope(ctx, filter)?;
         let (tc, tp, rows) = analytics::trending(
             db,

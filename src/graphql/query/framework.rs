@@ -1,3 +1,4 @@
+use crate::graphql::ContextExt;
 use async_graphql::{Context, Object, ID};
 
 use crate::{
@@ -8,7 +9,6 @@ use crate::{
         inputs::{CatalogOrder, FrameworkFilter},
         lookup_ref, Conn, Framework, FrameworkConnection, NodeType,
     },
-    state::AppState,
 };
 
 #[derive(Default)]
@@ -24,9 +24,7 @@ impl FrameworkQuery {
         slug: Option<String>,
     ) -> async_graphql::Result<Option<Framework>> {
         let r = lookup_ref(NodeType::Framework, id, slug)?;
-        Ok(frameworks::find(&ctx.data::<AppState>()?.db, &r)
-            .await?
-            .map(Framework))
+        Ok(frameworks::find(ctx.db()?, &r).await?.map(Framework))
     }
 
     /// Frameworks, filtered and ordered (by slug unless `orderBy` says otherwise).
@@ -45,7 +43,7 @@ impl FrameworkQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<FrameworkConnection> {
-        let db = &ctx.data::<AppState>()?.db;
+        let db = ctx.db()?;
         let args = page_args(
             PageInput {
                 first,

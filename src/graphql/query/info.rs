@@ -1,20 +1,8 @@
-use async_graphql::{Context, Enum, Object, SimpleObject};
+use crate::graphql::ContextExt;
+use async_graphql::{Context, Object};
 use sea_orm::DbBackend;
 
-use crate::state::AppState;
-
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// About this server.
-#[derive(SimpleObject)]
-pub struct ServerInfo {
-    pub version: &'static str,
-    pub backend: Backend,
-}
+use crate::graphql::types::info::{Backend, ServerInfo};
 
 #[derive(Default)]
 pub struct InfoQuery;
@@ -23,7 +11,7 @@ pub struct InfoQuery;
 impl InfoQuery {
     /// The server's version and database engine.
     async fn info(&self, ctx: &Context<'_>) -> async_graphql::Result<ServerInfo> {
-        let backend = match ctx.data::<AppState>()?.db.get_database_backend() {
+        let backend = match ctx.state()?.db.get_database_backend() {
             DbBackend::Postgres => Backend::Postgres,
             _ => Backend::Sqlite,
         };

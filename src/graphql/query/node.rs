@@ -1,3 +1,4 @@
+use crate::graphql::error::ToGraphql;
 use std::collections::HashMap;
 
 use async_graphql::{Context, Object, ID};

@@ -1,5 +1,6 @@
 //! Learning paths, skill gaps, related skills and skill chains: thin resolvers over
 //! `crate::paths`.
+use crate::graphql::ContextExt;
 use async_graphql::{Context, Object, ID};
 
 use crate::{
@@ -11,7 +12,6 @@ use crate::{
         NodeType,
     },
     paths::{gap, learning, related, route},
-    state::AppState,
 };
 
 #[derive(Default)]
@@ -47,7 +47,7 @@ impl PathQuery {
             LearningTarget::Skill(id) => learning::Target::Skill(entity_ref(NodeType::Skill, &id)?),
         };
         let known = skill_refs(known)?;
-        let db = &ctx.data::<AppState>()?.db;
+        let db = ctx.db()?;
         Ok(learning::learning_path(db, &target, &known).await?.into())
     }
 
@@ -62,7 +62,7 @@ impl PathQuery {
     ) -> async_graphql::Result<SkillGap> {
         let role = entity_ref(NodeType::Role, &role)?;
         let known = skill_refs(known)?;
-        let db = &ctx.data::<AppState>()?.db;
+        let db = ctx.db()?;
         Ok(gap::skill_gap(db, &role, &known).await?.into())
     }
 
@@ -80,7 +80,7 @@ impl PathQuery {
             None => related::DEFAULT_RELATED,
             Some(n) => usize::try_from(n).unwrap_or(0),
         };
-        let db = &ctx.data::<AppState>()?.db;
+        let db = ctx.db()?;
         let (_, list) = related::related_skills(db, &skill, first).await?;
         Ok(list.into_iter().map(Into::into).collect())
     }
@@ -96,7 +96,7 @@ impl PathQuery {
     ) -> async_graphql::Result<Option<SkillPath>> {
         let from = entity_ref(NodeType::Skill, &from)?;
         let to = entity_ref(NodeType::Skill, &to)?;
-        let db = &ctx.data::<AppState>()?.db;
+        let db = ctx.db()?;
         Ok(route::skill_path(db, &from, &to).await?.map(Into::into))
     }
 }

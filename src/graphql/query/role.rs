@@ -1,3 +1,4 @@
+use crate::graphql::ContextExt;
 use async_graphql::{Context, Object, ID};
 
 use crate::{
@@ -8,7 +9,6 @@ use crate::{
         inputs::{RoleFilter, RoleOrder},
         lookup_ref, Conn, NodeType, Role, RoleConnection,
     },
-    state::AppState,
 };
 
 #[derive(Default)]
@@ -24,9 +24,7 @@ impl RoleQuery {
         slug: Option<String>,
     ) -> async_graphql::Result<Option<Role>> {
         let r = lookup_ref(NodeType::Role, id, slug)?;
-        Ok(roles::find(&ctx.data::<AppState>()?.db, &r)
-            .await?
-            .map(Role))
+        Ok(roles::find(ctx.db()?, &r).await?.map(Role))
     }
 
     /// Roles, filtered and ordered (by slug unless `orderBy` says otherwise).
@@ -42,7 +40,7 @@ impl RoleQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<RoleConnection> {
-        let db = &ctx.data::<AppState>()?.db;
+        let db = ctx.db()?;
         let args = page_args(
             PageInput {
                 first,

@@ -1,46 +1,18 @@
-use async_graphql::{Context, Enum, Object, SimpleObject, Union};
+use crate::graphql::error::ToGraphql;
+use crate::graphql::ContextExt;
+use async_graphql::{Context, Object};
 
 use crate::{
     error::AppError,
     graphql::{
         loaders::Loaders,
-        types::{Framework, Role, Skill},
+        types::{
+            search::{MatchedField, SearchNode, SearchResult, SearchType},
+            Framework, Role, Skill,
+        },
     },
     search::{self, Kind},
-    state::AppState,
 };
-
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SearchType {
-    Skill,
-    Framework,
-    Role,
-}
-
-/// Whether the matched label is the entity's name or one of its aliases.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MatchedField {
-    Name,
-    Alias,
-}
-
-#[derive(Union)]
-pub enum SearchNode {
-    Skill(Skill),
-    Framework(Framework),
-    Role(Role),
-}
-
-/// One ranked search result.
-#[derive(SimpleObject)]
-pub struct SearchResult {
-    /// Relevance in (0, 1]: 1 for an exact name or alias.
-    pub score: f64,
-    /// The name or alias that matched.
-    pub matched_label: String,
-    pub matched_field: MatchedField,
-    pub node: SearchNode,
-}
 
 #[derive(Default)]
 pub struct SearchQuery;
@@ -72,7 +44,7 @@ impl SearchQuery {
                 AppError::Validation("a search query is at most 200 characters".into()).into(),
             );
         }
-        let state = ctx.data::<AppState>()?;
+        let state = ctx.state()?;
         let kinds: Vec<Kind> = match types {
             None => vec![Kind::Skill, Kind::Framework, Kind::Role],
             Some(t) => t

@@ -1,3 +1,4 @@
+use crate::graphql::ContextExt;
 use async_graphql::{Context, Object, ID};
 
 use crate::{
@@ -8,7 +9,6 @@ use crate::{
         inputs::{CatalogOrder, SkillFilter},
         lookup_ref, Conn, NodeType, Skill, SkillConnection, SkillKind,
     },
-    state::AppState,
 };
 
 #[derive(Default)]
@@ -24,9 +24,7 @@ impl SkillQuery {
         slug: Option<String>,
     ) -> async_graphql::Result<Option<Skill>> {
         let r = lookup_ref(NodeType::Skill, id, slug)?;
-        Ok(skills::find(&ctx.data::<AppState>()?.db, &r)
-            .await?
-            .map(Skill))
+        Ok(skills::find(ctx.db()?, &r).await?.map(Skill))
     }
 
     /// Skills, filtered and ordered (by slug unless `orderBy` says otherwise).
@@ -44,7 +42,7 @@ impl SkillQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<SkillConnection> {
-        let db = &ctx.data::<AppState>()?.db;
+        let db = ctx.db()?;
         let args = page_args(
             PageInput {
                 first,

@@ -1,5 +1,7 @@
 //! Relay connections: one generic shape, made concrete per node type by a macro, with cursors
 //! from each node's sort key and `totalCount` computed only when selected.
+use crate::graphql::error::ToGraphql;
+use crate::graphql::ContextExt;
 use async_graphql::{Context, SimpleObject};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use sea_orm::FromQueryResult;
@@ -10,7 +12,6 @@ use crate::{
     },
     error::AppError,
     graphql::loaders::{Loaders, PagesOf, Rel},
-    state::AppState,
 };
 
 /// The cost of a connection field: its page size times what each node costs.
@@ -116,9 +117,7 @@ pub enum Total {
 impl Total {
     pub async fn resolve(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
         let n = match self {
-            Total::List { table, filter } => {
-                pages::list_count(&ctx.data::<AppState>()?.db, table, filter).await?
-            }
+            Total::List { table, filter } => pages::list_count(ctx.db()?, table, filter).await?,
             Total::Edges(rel, parent) => {
                 let loaders = ctx.data::<Loaders>()?;
                 let loader = loaders
@@ -220,11 +219,135 @@ where
     Ok(Conn::from_page(page, Total::Edges(rel, parent)))
 }
 
+/// A GraphQL connection type: a wrapper around a [`Conn`] of its edges.
+pub trait Connection: Sized {
+    type Model: FromQueryResult + Clone + Send + Sync + 'static;
+    type Edge: EdgeOf<Self::Model>;
+    fn wrap(conn: Conn<Self::Edge>) -> Self;
+}
+
+/// The resolver of every nested connection field: the parent's page of a relation, in the
+/// relation's order.
+pub async fn nested<C>(
+    ctx: &Context<'_>,
+    rel: Rel,
+    parent: i64,
+    input: PageInput,
+) -> async_graphql::Result<C>
+where
+    C: Connection,
+    Loaders: PagesOf<C::Model>,
+{
+    Ok(C::wrap(edge_connection(ctx, rel, parent, input).await?))
+}
+
+/// Declares a GraphQL object whose `impl` mixes ordinary resolvers with nested connection
+/// fields, each written as one line:
+///
+/// ```ignore
+/// object_with_connections! {
+///     #[Object]
+///     impl Skill [first, after, last, before; "conn_cost(first, last, child_complexity)"] {
+///         async fn slug(&self) -> &str { &self.0.slug }
+///         /// Broader skills.
+///         connection broader -> SkillConnection = nested(Rel::SkillBroader);
+///     }
+/// }
+/// ```
+///
+/// Each connection field gets the four Relay arguments, the page-size complexity and a body
+/// calling the given loader function with `(ctx, rel, self.0.id, PageInput)`. The argument names
+/// and the complexity expression come from the caller, so that async-graphql's complexity
+/// closure sees the arguments (macro hygiene would hide them otherwise). Fields keep their declaration order, which is the order in `schema.graphql`.
+macro_rules! object_with_connections {
+    (
+        $hash:tt $object:tt
+        impl $ty:ident [$first:ident, $after:ident, $last:ident, $before:ident; $cost:literal] {
+            $($items:tt)*
+        }
+    ) => {
+        $crate::graphql::types::connection::object_with_connections!(
+            @munch [$hash $object] $ty [$first, $after, $last, $before; $cost] [] $($items)*
+        );
+    };
+    // The attribute is passed on as the caller's tokens: async-graphql resolves its complexity
+    // closure's parameters at the attribute's call site.
+    (@munch [$hash:tt $object:tt] $ty:ident $args:tt [$($out:tt)*]) => {
+        $hash $object
+        impl $ty {
+            $($out)*
+        }
+    };
+    (
+        @munch $object:tt $ty:ident [$first:ident, $after:ident, $last:ident, $before:ident; $cost:literal]
+        [$($out:tt)*]
+        $(#[doc = $doc:literal])*
+        connection $name:ident -> $conn:ty = $load:ident($rel:expr);
+        $($rest:tt)*
+    ) => {
+        $crate::graphql::types::connection::object_with_connections!(
+            @munch $object $ty [$first, $after, $last, $before; $cost]
+            [
+                $($out)*
+                $(#[doc = $doc])*
+                #[graphql(complexity = $cost)]
+                async fn $name(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    $first: Option<i32>,
+                    $after: Option<String>,
+                    $last: Option<i32>,
+                    $before: Option<String>,
+                ) -> async_graphql::Result<$conn> {
+                    $load(
+                        ctx,
+                        $rel,
+                        self.0.id,
+                        $crate::graphql::types::connection::PageInput {
+                            first: $first,
+                            after: $after,
+                            last: $last,
+                            before: $before,
+                        },
+                    )
+                    .await
+                }
+            ]
+            $($rest)*
+        );
+    };
+    (
+        @munch $object:tt $ty:ident $args:tt [$($out:tt)*]
+        $(#[$meta:meta])*
+        $vis:vis async fn $name:ident $params:tt -> $ret:ty $body:block
+        $($rest:tt)*
+    ) => {
+        $crate::graphql::types::connection::object_with_connections!(
+            @munch $object $ty $args
+            [
+                $($out)*
+                $(#[$meta])*
+                $vis async fn $name $params -> $ret $body
+            ]
+            $($rest)*
+        );
+    };
+}
+pub(crate) use object_with_connections;
+
 /// Declares a connection type over an edge type.
 macro_rules! connection {
     ($conn:ident, $edge:ty, $model:ty, $node:ty, $doc:literal) => {
         #[doc = $doc]
         pub struct $conn(pub $crate::graphql::types::connection::Conn<$edge>);
+
+        impl $crate::graphql::types::connection::Connection for $conn {
+            type Model = $model;
+            type Edge = $edge;
+            fn wrap(conn: $crate::graphql::types::connection::Conn<$edge>) -> Self {
+                $conn(conn)
+            }
+        }
 
         #[async_graphql::Object]
         impl $conn {

@@ -1,4 +1,5 @@
 //! The `Framework` type and its connections.
+use crate::graphql::error::ToGraphql;
 use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 use entity::framework;
@@ -9,8 +10,9 @@ use crate::{
         loaders::{Loaders, Rel},
         types::{
             conn_cost,
-            connection::{connection, edge_connection, plain_edge, weighted_edge, PageInput},
+            connection::{connection, nested, object_with_connections, plain_edge, weighted_edge},
             global_id,
+            posting::{postings_of, JobPostingConnection},
             role::Role,
             skill::{AliasConnection, Skill, SkillConnection},
             FrameworkCategory, NodeType,
@@ -45,8 +47,9 @@ connection!(
     "The roles using a framework."
 );
 
-#[Object]
-impl Framework {
+object_with_connections! {
+    #[Object]
+    impl Framework [first, after, last, before; "conn_cost(first, last, child_complexity)"] {
     /// Global id.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Framework, self.0.id)
@@ -88,30 +91,7 @@ impl Framework {
     }
 
     /// Other names of the framework, by name.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn aliases(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<AliasConnection> {
-        Ok(AliasConnection(
-            edge_connection(
-                ctx,
-                Rel::FrameworkAliases,
-                self.0.id,
-                PageInput {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-            )
-            .await?,
-        ))
-    }
+    connection aliases -> AliasConnection = nested(Rel::FrameworkAliases);
 
     /// The language the framework is written for.
     async fn language(&self, ctx: &Context<'_>) -> async_graphql::Result<Skill> {
@@ -130,77 +110,11 @@ impl Framework {
         Ok(Skill(m))
     }
     /// Skills the framework uses, its language included.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn skills(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<SkillConnection> {
-        Ok(SkillConnection(
-            edge_connection(
-                ctx,
-                Rel::FrameworkSkills,
-                self.0.id,
-                PageInput {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-            )
-            .await?,
-        ))
-    }
+    connection skills -> SkillConnection = nested(Rel::FrameworkSkills);
     /// Roles using the framework; edges carry importance and level.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn roles(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<FrameworkRoleConnection> {
-        Ok(FrameworkRoleConnection(
-            edge_connection(
-                ctx,
-                Rel::FrameworkRoles,
-                self.0.id,
-                PageInput {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-            )
-            .await?,
-        ))
-    }
+    connection roles -> FrameworkRoleConnection = nested(Rel::FrameworkRoles);
 
     /// Job postings asking for this framework, newest first.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn job_postings(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<crate::graphql::types::posting::JobPostingConnection> {
-        crate::graphql::types::posting::postings_of(
-            ctx,
-            Rel::FrameworkPostings,
-            self.0.id,
-            PageInput {
-                first,
-                after,
-                last,
-                before,
-            },
-        )
-        .await
+    connection job_postings -> JobPostingConnection = postings_of(Rel::FrameworkPostings);
     }
 }

@@ -1,10 +1,14 @@
 //! GraphQL object types (separate from the entities), global ids, cursors and connections.
+pub mod analytics;
 pub mod connection;
 pub mod framework;
+pub mod info;
 pub mod inputs;
+pub mod market;
 pub mod paths;
 pub mod posting;
 pub mod role;
+pub mod search;
 pub mod skill;
 pub mod source;
 

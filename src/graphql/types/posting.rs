@@ -1,4 +1,5 @@
 //! The `JobPosting` type, its location, salary and the skills and frameworks it asks for.
+use crate::graphql::error::ToGraphql;
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::job_posting;

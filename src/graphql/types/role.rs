@@ -7,9 +7,10 @@ use crate::graphql::{
     loaders::Rel,
     types::{
         conn_cost,
-        connection::{connection, edge_connection, plain_edge, weighted_edge, PageInput},
+        connection::{connection, nested, object_with_connections, plain_edge, weighted_edge},
         framework::Framework,
         global_id,
+        posting::{postings_of, JobPostingConnection},
         skill::{AliasConnection, Skill},
         source::{self, Source},
         NodeType,
@@ -57,8 +58,9 @@ connection!(
     "The frameworks a role uses."
 );
 
-#[Object]
-impl Role {
+object_with_connections! {
+    #[Object]
+    impl Role [first, after, last, before; "conn_cost(first, last, child_complexity)"] {
     /// Global id.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Role, self.0.id)
@@ -93,131 +95,19 @@ impl Role {
     }
 
     /// Other names of the role (ESCO alternative labels, O*NET reported job titles), by name.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn aliases(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<AliasConnection> {
-        Ok(AliasConnection(
-            edge_connection(
-                ctx,
-                Rel::RoleAliases,
-                self.0.id,
-                PageInput {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-            )
-            .await?,
-        ))
-    }
+    connection aliases -> AliasConnection = nested(Rel::RoleAliases);
     /// Related roles (O*NET related occupations), in the direction the source gives.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn related(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<RoleConnection> {
-        Ok(RoleConnection(
-            edge_connection(
-                ctx,
-                Rel::RoleRelated,
-                self.0.id,
-                PageInput {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-            )
-            .await?,
-        ))
-    }
+    connection related -> RoleConnection = nested(Rel::RoleRelated);
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
 
     /// Skills the role requires; edges carry importance and level.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn skills(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<RoleSkillConnection> {
-        Ok(RoleSkillConnection(
-            edge_connection(
-                ctx,
-                Rel::RoleSkills,
-                self.0.id,
-                PageInput {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-            )
-            .await?,
-        ))
-    }
+    connection skills -> RoleSkillConnection = nested(Rel::RoleSkills);
     /// Frameworks the role uses; edges carry importance and level.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn frameworks(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<RoleFrameworkConnection> {
-        Ok(RoleFrameworkConnection(
-            edge_connection(
-                ctx,
-                Rel::RoleFrameworks,
-                self.0.id,
-                PageInput {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-            )
-            .await?,
-        ))
-    }
+    connection frameworks -> RoleFrameworkConnection = nested(Rel::RoleFrameworks);
 
     /// Job postings asking for this role, newest first.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn job_postings(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<crate::graphql::types::posting::JobPostingConnection> {
-        crate::graphql::types::posting::postings_of(
-            ctx,
-            Rel::RolePostings,
-            self.0.id,
-            PageInput {
-                first,
-                after,
-                last,
-                before,
-            },
-        )
-        .await
+    connection job_postings -> JobPostingConnection = postings_of(Rel::RolePostings);
     }
 }

@@ -8,8 +8,9 @@ use crate::graphql::{
     loaders::Rel,
     types::{
         conn_cost,
-        connection::{connection, edge_connection, plain_edge, weighted_edge, PageInput},
+        connection::{connection, nested, object_with_connections, plain_edge, weighted_edge},
         global_id,
+        posting::{postings_of, JobPostingConnection},
         role::Role,
         source::{self, Source},
         FrameworkConnection, NodeType, ReuseLevel, SkillKind,
@@ -77,8 +78,9 @@ connection!(
     "The roles requiring a skill."
 );
 
-#[Object]
-impl Skill {
+object_with_connections! {
+    #[Object]
+    impl Skill [first, after, last, before; "conn_cost(first, last, child_complexity)"] {
     /// Global id.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Skill, self.0.id)
@@ -123,227 +125,23 @@ impl Skill {
     }
 
     /// Other names of the skill, by name.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn aliases(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<AliasConnection> {
-        Ok(AliasConnection(
-            edge_connection(
-                ctx,
-                Rel::SkillAliases,
-                self.0.id,
-                PageInput {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-            )
-            .await?,
-        ))
-    }
+    connection aliases -> AliasConnection = nested(Rel::SkillAliases);
     /// Broader skills (a skill may have several).
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn broader(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<SkillConnection> {
-        Ok(SkillConnection(
-            edge_connection(
-                ctx,
-                Rel::SkillBroader,
-                self.0.id,
-                PageInput {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-            )
-            .await?,
-        ))
-    }
+    connection broader -> SkillConnection = nested(Rel::SkillBroader);
     /// Narrower skills.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn narrower(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<SkillConnection> {
-        Ok(SkillConnection(
-            edge_connection(
-                ctx,
-                Rel::SkillNarrower,
-                self.0.id,
-                PageInput {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-            )
-            .await?,
-        ))
-    }
+    connection narrower -> SkillConnection = nested(Rel::SkillNarrower);
     /// Skills to learn before this one.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn prerequisites(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<SkillConnection> {
-        Ok(SkillConnection(
-            edge_connection(
-                ctx,
-                Rel::SkillPrerequisites,
-                self.0.id,
-                PageInput {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-            )
-            .await?,
-        ))
-    }
+    connection prerequisites -> SkillConnection = nested(Rel::SkillPrerequisites);
     /// Skills that have this one as a prerequisite.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn required_by(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<SkillConnection> {
-        Ok(SkillConnection(
-            edge_connection(
-                ctx,
-                Rel::SkillRequiredBy,
-                self.0.id,
-                PageInput {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-            )
-            .await?,
-        ))
-    }
+    connection required_by -> SkillConnection = nested(Rel::SkillRequiredBy);
     /// Related skills.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn related(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<SkillConnection> {
-        Ok(SkillConnection(
-            edge_connection(
-                ctx,
-                Rel::SkillRelated,
-                self.0.id,
-                PageInput {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-            )
-            .await?,
-        ))
-    }
+    connection related -> SkillConnection = nested(Rel::SkillRelated);
     /// Frameworks using the skill; for a language, every framework written in it.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn frameworks(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<FrameworkConnection> {
-        Ok(FrameworkConnection(
-            edge_connection(
-                ctx,
-                Rel::SkillFrameworks,
-                self.0.id,
-                PageInput {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-            )
-            .await?,
-        ))
-    }
+    connection frameworks -> FrameworkConnection = nested(Rel::SkillFrameworks);
     /// Roles requiring the skill; edges carry importance and level.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn roles(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<SkillRoleConnection> {
-        Ok(SkillRoleConnection(
-            edge_connection(
-                ctx,
-                Rel::SkillRoles,
-                self.0.id,
-                PageInput {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-            )
-            .await?,
-        ))
-    }
+    connection roles -> SkillRoleConnection = nested(Rel::SkillRoles);
 
     /// Job postings asking for this skill, newest first.
-    #[graphql(complexity = "conn_cost(first, last, child_complexity)")]
-    async fn job_postings(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<crate::graphql::types::posting::JobPostingConnection> {
-        crate::graphql::types::posting::postings_of(
-            ctx,
-            Rel::SkillPostings,
-            self.0.id,
-            PageInput {
-                first,
-                after,
-                last,
-                before,
-            },
-        )
-        .await
+    connection job_postings -> JobPostingConnection = postings_of(Rel::SkillPostings);
     }
 }

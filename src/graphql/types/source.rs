@@ -1,4 +1,5 @@
 //! The `Source` type: the imported release a skill or role comes from.
+use crate::graphql::error::ToGraphql;
 use async_graphql::{Context, Object};
 use chrono::{DateTime, Utc};
 use entity::source;

@@ -1,0 +1,41 @@
+//! The storage layer, the only place SQL text lives: connections and migrations ([`db`]), the
+//! helpers that make one SQL text run on SQLite and PostgreSQL, keyset pages over top-level lists
+//! ([`pages`]), batched pages of edges ([`edges`]) and rows by id ([`by_ids`]). Domains describe
+//! what they list (tables, edge specs, filters); this layer turns that into statements.
+use std::collections::HashMap;
+
+use sea_orm::{ConnectionTrait, FromQueryResult};
+
+use crate::error::AppResult;
+
+pub mod db;
+pub mod edges;
+pub mod pages;
+
+pub use db::{connect, connect_migrated, id_list_value, in_id_list, migrate, stmt};
+
+/// Rows of a table by id, for a batch of ids, in one statement.
+pub async fn by_ids<M: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    table: &str,
+    ids: &[i64],
+    id_of: impl Fn(&M) -> i64,
+) -> AppResult<HashMap<i64, M>> {
+    let mut out = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let backend = db.get_database_backend();
+    let sql = format!(
+        "SELECT t.* FROM {table} t WHERE {}",
+        in_id_list(backend, "t.id")
+    );
+    let rows = db
+        .query_all_raw(stmt(backend, &sql, vec![id_list_value(backend, ids)]))
+        .await?;
+    for row in &rows {
+        let m = M::from_query_result(row, "")?;
+        out.insert(id_of(&m), m);
+    }
+    Ok(out)
+}
