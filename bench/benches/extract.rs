@@ -10,8 +10,18 @@ mod common;
 const LABELS: usize = 140_000;
 /// Names that need care: punctuation, one letter, a short word that is also English.
 const TRICKY: &[&str] = &[
-    "C++", "C#", ".NET", "Node.js", "Go", "golang", "R", "Java", "Python", "PostgreSQL",
-    "Spring Boot", "ROR",
+    "C++",
+    "C#",
+    ".NET",
+    "Node.js",
+    "Go",
+    "golang",
+    "R",
+    "Java",
+    "Python",
+    "PostgreSQL",
+    "Spring Boot",
+    "ROR",
 ];
 
 struct Fixture {
@@ -34,8 +44,26 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
         Err(e) => panic!("the extractor does not build: {e:?}"),
     };
     let filler = [
-        "we", "are", "looking", "for", "an", "engineer", "with", "experience", "in", "and", "or",
-        "to", "go", "build", "services", "team", "remote", "the", "of", "spring",
+        "we",
+        "are",
+        "looking",
+        "for",
+        "an",
+        "engineer",
+        "with",
+        "experience",
+        "in",
+        "and",
+        "or",
+        "to",
+        "go",
+        "build",
+        "services",
+        "team",
+        "remote",
+        "the",
+        "of",
+        "spring",
     ];
     let mut text = String::with_capacity(1 << 20);
     while text.len() < 1 << 20 {
@@ -62,21 +90,19 @@ fn main() {
 fn extract_64k_chunks(bencher: Bencher) {
     let f = &*FIXTURE;
     assert!(!f.extractor.extract(&f.text).is_empty());
-    bencher
-        .counter(BytesCount::of_str(&f.text))
-        .bench(|| {
-            let mut found = 0;
-            let mut start = 0;
-            while start < f.text.len() {
-                let mut end = (start + 64 * 1024).min(f.text.len());
-                while !f.text.is_char_boundary(end) {
-                    end += 1;
-                }
-                found += f.extractor.extract(black_box(&f.text[start..end])).len();
-                start = end;
+    bencher.counter(BytesCount::of_str(&f.text)).bench(|| {
+        let mut found = 0;
+        let mut start = 0;
+        while start < f.text.len() {
+            let mut end = (start + 64 * 1024).min(f.text.len());
+            while !f.text.is_char_boundary(end) {
+                end += 1;
             }
-            found
-        });
+            found += f.extractor.extract(black_box(&f.text[start..end])).len();
+            start = end;
+        }
+        found
+    });
 }
 
 /// Building the automaton over every label.

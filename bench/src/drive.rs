@@ -240,8 +240,16 @@ mod tests {
             elapsed: Duration::from_secs(2),
             latency_us: h,
         };
-        assert!((o.quantile_ms(0.5) - 50.0).abs() < 0.1, "{}", o.quantile_ms(0.5));
-        assert!((o.quantile_ms(0.99) - 99.0).abs() < 0.1, "{}", o.quantile_ms(0.99));
+        assert!(
+            (o.quantile_ms(0.5) - 50.0).abs() < 0.1,
+            "{}",
+            o.quantile_ms(0.5)
+        );
+        assert!(
+            (o.quantile_ms(0.99) - 99.0).abs() < 0.1,
+            "{}",
+            o.quantile_ms(0.99)
+        );
         assert_eq!(o.per_second(), 50.0);
     }
 }

@@ -66,6 +66,10 @@ struct Args {
     /// Keep the work directory and the PostgreSQL database afterwards.
     #[arg(long)]
     keep: bool,
+    /// Bench the databases a `--keep` run left (in `--work-dir`, and `skillgraph_bench`)
+    /// without importing again, and keep them; e.g. to profile one scenario.
+    #[arg(long)]
+    no_import: bool,
     /// Also write the results as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -81,6 +85,9 @@ impl Args {
         }
         if !(0.0..=60.0).contains(&self.warmup) {
             bail!("--warmup must be between 0 and 60 seconds");
+        }
+        if self.no_import && !self.skip_sqlite && self.work_dir.is_none() {
+            bail!("--no-import needs the --work-dir of a --keep run (or --skip-sqlite)");
         }
         if self.skip_sqlite && self.postgres_url.is_none() {
             bail!("--skip-sqlite needs --postgres-url");
@@ -296,15 +303,21 @@ async fn bench_engine(
     work: &Path,
 ) -> Result<EngineReport> {
     let log = work.join(format!("{}.log", target.engine.to_lowercase()));
-    let (esco, onet) = (data.0.to_string_lossy(), data.1.to_string_lossy());
+    let esco = data.0.to_string_lossy().into_owned();
+    let onet = data.1.to_string_lossy().into_owned();
     let mut steps = Vec::new();
     // The curated catalog, both releases, then ESCO again: a re-import that changes nothing.
-    for (name, step) in [
-        ("seed", vec!["seed"]),
-        ("import esco", vec!["import", "esco", &esco]),
-        ("import onet", vec!["import", "onet", &onet]),
-        ("re-import esco", vec!["import", "esco", &esco]),
-    ] {
+    let steps_wanted = if args.no_import {
+        Vec::new()
+    } else {
+        vec![
+            ("seed", vec!["seed"]),
+            ("import esco", vec!["import", "esco", esco.as_str()]),
+            ("import onet", vec!["import", "onet", onet.as_str()]),
+            ("re-import esco", vec!["import", "esco", esco.as_str()]),
+        ]
+    };
+    for (name, step) in steps_wanted {
         let took = bin.run(&target.url, &step, &log).await?;
         eprintln!("[{}] {name} in {:.1} s", target.engine, took.as_secs_f64());
         steps.push((name, took.as_secs_f64()));
@@ -369,14 +382,15 @@ async fn run(args: Args) -> Result<bool> {
             true,
         ),
     };
-    std::fs::create_dir_all(&work)
-        .with_context(|| format!("cannot create {}", work.display()))?;
+    std::fs::create_dir_all(&work).with_context(|| format!("cannot create {}", work.display()))?;
 
     let mut targets = Vec::new();
     if !args.skip_sqlite {
         let file = work.join("bench.sqlite");
-        for suffix in ["", "-wal", "-shm"] {
-            std::fs::remove_file(format!("{}{suffix}", file.display())).ok();
+        if !args.no_import {
+            for suffix in ["", "-wal", "-shm"] {
+                std::fs::remove_file(format!("{}{suffix}", file.display())).ok();
+            }
         }
         targets.push(Target {
             engine: "SQLite",
@@ -385,7 +399,9 @@ async fn run(args: Args) -> Result<bool> {
         });
     }
     if let Some(admin) = &args.postgres_url {
-        recreate_pg_database(admin).await?;
+        if !args.no_import {
+            recreate_pg_database(admin).await?;
+        }
         targets.push(Target {
             engine: "PostgreSQL",
             url: pg_url_for(admin, PG_DATABASE),
@@ -412,7 +428,8 @@ async fn run(args: Args) -> Result<bool> {
             }
         }
     }
-    if let (Some(admin), false) = (&args.postgres_url, args.keep) {
+    let keep = args.keep || args.no_import;
+    if let (Some(admin), false) = (&args.postgres_url, keep) {
         if let Err(e) = pg_admin(
             admin,
             format!("DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)"),
@@ -442,7 +459,7 @@ async fn run(args: Args) -> Result<bool> {
         std::fs::write(path, serde_json::to_string_pretty(&reports)?)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    if failure.is_some() || args.keep {
+    if failure.is_some() || keep {
         eprintln!("work directory kept: {}", work.display());
     } else if made_work {
         std::fs::remove_dir_all(&work).ok();
@@ -500,7 +517,10 @@ mod tests {
     fn missing_data_is_refused_with_a_clear_message() {
         let e = releases(Path::new("/nonexistent/shared/data")).map(|_| ());
         let msg = format!("{:#}", e.err().map(|e| e.to_string()).unwrap_or_default());
-        assert!(msg.contains("no real data") && msg.contains("esco-v1.1.1"), "{msg}");
+        assert!(
+            msg.contains("no real data") && msg.contains("esco-v1.1.1"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -149,7 +149,10 @@ mod tests {
         let t = table(std::slice::from_ref(&e));
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines.len(), 5, "{t}");
-        assert!(lines[2].contains("1234.6") && lines[2].contains("| 2.00 |"), "{t}");
+        assert!(
+            lines[2].contains("1234.6") && lines[2].contains("| 2.00 |"),
+            "{t}"
+        );
         assert!(lines[3].contains("| 10/10 |"), "{t}");
         assert!(lines[4].contains("skipped"), "{t}");
         assert!(notes(&[e]).contains("LP on SQLite: INTERNAL"));

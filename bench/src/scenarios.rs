@@ -27,9 +27,7 @@ pub const ALL: &[(&str, &str)] = &[
 ];
 
 pub fn label(key: &str) -> &'static str {
-    ALL.iter()
-        .find(|(k, _)| *k == key)
-        .map_or("?", |(_, l)| *l)
+    ALL.iter().find(|(k, _)| *k == key).map_or("?", |(_, l)| *l)
 }
 
 /// A request body.
@@ -38,7 +36,12 @@ pub fn body(query: &str, variables: Value) -> String {
 }
 
 /// Sends one GraphQL request and returns `data`, failing on any error.
-pub async fn query(client: &reqwest::Client, url: &str, q: &str, variables: Value) -> Result<Value> {
+pub async fn query(
+    client: &reqwest::Client,
+    url: &str,
+    q: &str,
+    variables: Value,
+) -> Result<Value> {
     let resp = client
         .post(url)
         .header("content-type", "application/json")
@@ -128,13 +131,13 @@ fn each(key: &'static str, q: &'static str, var: &str, values: &[String]) -> Sce
 pub fn plan(pools: &Pools, wanted: &[String]) -> Vec<Scenario> {
     ALL.iter()
         .filter(|(k, _)| wanted.is_empty() || wanted.iter().any(|w| w == k))
-        .map(|(key, _)| {
+        .map(|&(key, _)| {
             let fixed = |q: &'static str| Scenario {
                 key,
                 query: q,
                 bodies: vec![body(q, json!({}))],
             };
-            match *key {
+            match key {
                 "q1" => fixed(Q1_NESTED),
                 "q2" => fixed(Q2_LIST),
                 "q3" => each(key, Q3_LOOKUP, "slug", &pools.role_slugs),
@@ -170,9 +173,16 @@ mod tests {
         };
         let all = plan(&pools, &[]);
         let keys: Vec<_> = all.iter().map(|s| s.key).collect();
-        assert_eq!(keys, ["q1", "q2", "q3", "rsf", "learning-path", "related-skills"]);
+        assert_eq!(
+            keys,
+            ["q1", "q2", "q3", "rsf", "learning-path", "related-skills"]
+        );
         assert_eq!(all[2].bodies.len(), 3);
-        assert!(all[2].bodies[1].contains(r#""slug":"b""#), "{}", all[2].bodies[1]);
+        assert!(
+            all[2].bodies[1].contains(r#""slug":"b""#),
+            "{}",
+            all[2].bodies[1]
+        );
         assert_eq!(all[4].bodies.len(), 2);
         assert!(all[5].bodies.is_empty());
         let some = plan(&pools, &["q2".into()]);
@@ -182,7 +192,8 @@ mod tests {
 
     #[test]
     fn named_objects_are_counted() {
-        let v = json!({"roles":{"nodes":[{"name":"a","skills":{"edges":[{"node":{"name":"b"}}]}}]}});
+        let v =
+            json!({"roles":{"nodes":[{"name":"a","skills":{"edges":[{"node":{"name":"b"}}]}}]}});
         assert_eq!(count_named(&v), 2);
     }
 }
