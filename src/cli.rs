@@ -1,5 +1,5 @@
 //! The command line: `serve`, `migrate`, `seed`, `schema`, `import esco|onet DIR`,
-//! `import postings FILE`, `demo-postings` (and `bench` with feature `bench`).
+//! `import postings FILE`, `demo-postings`.
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -54,10 +54,6 @@ pub enum Command {
     Import(ImportArgs),
     /// Generate deterministic synthetic job postings (source `synthetic`).
     DemoPostings(DemoArgs),
-    /// Benchmark the server on a generated ESCO-sized graph (SQLite, and PostgreSQL given
-    /// --postgres-url); build with `--release --features bench`.
-    #[cfg(feature = "bench")]
-    Bench(crate::bench::BenchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -158,11 +154,6 @@ pub async fn run(cli: Cli) -> AppResult<()> {
         print!("{}", sdl());
         return Ok(());
     }
-    #[cfg(feature = "bench")]
-    if let Command::Bench(args) = cli.command {
-        // It starts its own servers on its own databases: no config, no connection here.
-        return crate::bench::run(args, cli.global.db_max_connections).await;
-    }
     let config = cli.config()?;
     let mut conn = db::connect_migrated(&config.database_url, config.db_max_connections).await?;
     let metrics = std::sync::Arc::new(crate::metrics::Metrics::default());
@@ -251,8 +242,6 @@ pub async fn run(cli: Cli) -> AppResult<()> {
             let n = crate::market::demo::generate_and_write(&conn, args.count, args.seed).await?;
             println!("postings: {n} synthetic postings written (source `synthetic`)");
         }
-        #[cfg(feature = "bench")]
-        Command::Bench(_) => {}
     }
     Ok(())
 }

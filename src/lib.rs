@@ -1,8 +1,6 @@
 //! skillgraph: a GraphQL server over a job-market and skills knowledge graph.
 //! Arrows point one way: http → graphql → catalog, paths (domain services) → entity; the command
 //! line → import → entity.
-#[cfg(feature = "bench")]
-pub mod bench;
 pub mod catalog;
 pub mod cli;
 pub mod config;

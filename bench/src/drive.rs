@@ -1,38 +1,36 @@
 //! The load generator: a fixed number of keep-alive connections, each sending one request after
-//! another until the time or the request budget runs out; every answer is checked for errors.
+//! another until the time is up; every answer is checked for GraphQL errors. Latencies go into
+//! one HDR histogram per connection, merged at the end.
 use std::{
-    sync::{
-        atomic::{AtomicI64, Ordering},
-        Arc,
-    },
+    sync::Arc,
     time::{Duration, Instant},
 };
 
-use axum::body::Bytes;
+use hdrhistogram::Histogram;
 use serde::{de::IgnoredAny, Deserialize};
 
-use crate::bench::graph::Rng;
-
-/// How long, and how hard, to drive one scenario.
+/// How long and how hard to drive one scenario.
 #[derive(Clone, Copy, Debug)]
 pub struct Load {
     pub connections: usize,
     pub duration: Duration,
-    /// Total requests over all connections; `None`: until `duration` is up.
-    pub requests: Option<u64>,
     pub seed: u64,
 }
 
 /// What one run measured.
-#[derive(Debug, Default)]
 pub struct Outcome {
     pub requests: u64,
     pub errors: u64,
     pub first_error: Option<String>,
     pub bytes: u64,
     pub elapsed: Duration,
-    /// Latencies in microseconds, sorted.
-    pub latencies_us: Vec<u32>,
+    /// Latencies in microseconds.
+    pub latency_us: Histogram<u64>,
+}
+
+/// Latencies from 1 µs to 10 min, 3 significant digits.
+fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 600_000_000, 3).expect("constant, valid bounds")
 }
 
 impl Outcome {
@@ -42,12 +40,10 @@ impl Outcome {
 
     /// The latency at quantile `q` (0..=1), in milliseconds.
     pub fn quantile_ms(&self, q: f64) -> f64 {
-        let n = self.latencies_us.len();
-        if n == 0 {
+        if self.latency_us.is_empty() {
             return 0.0;
         }
-        let rank = ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
-        self.latencies_us[rank] as f64 / 1000.0
+        self.latency_us.value_at_quantile(q) as f64 / 1000.0
     }
 }
 
@@ -63,24 +59,37 @@ struct Envelope {
 struct ErrorMessage {
     #[serde(default)]
     message: String,
+    #[serde(default)]
+    extensions: Option<Extensions>,
+}
+
+#[derive(Deserialize)]
+struct Extensions {
+    #[serde(default)]
+    code: Option<String>,
 }
 
 /// Why an answer does not count as a success, if it does not.
-pub fn check(status: reqwest::StatusCode, body: &[u8]) -> Result<(), String> {
+pub fn check(status: u16, body: &[u8]) -> Result<(), String> {
     let env: Envelope = serde_json::from_slice(body).map_err(|e| {
         format!(
             "HTTP {status}, body is not GraphQL JSON ({e}): {}",
             String::from_utf8_lossy(&body[..body.len().min(200)])
         )
     })?;
-    if let Some(errors) = env.errors.filter(|e| !e.is_empty()) {
-        let first = errors
-            .first()
-            .map(|e| e.message.as_str())
-            .unwrap_or_default();
-        return Err(format!("HTTP {status}, {} error(s): {first}", errors.len()));
+    if let Some(first) = env.errors.as_ref().and_then(|e| e.first()) {
+        let code = first
+            .extensions
+            .as_ref()
+            .and_then(|x| x.code.as_deref())
+            .unwrap_or("-");
+        return Err(format!(
+            "HTTP {status}, {} error(s), first {code}: {}",
+            env.errors.as_ref().map_or(0, Vec::len),
+            first.message
+        ));
     }
-    if !status.is_success() {
+    if !(200..300).contains(&status) {
         return Err(format!("HTTP {status}"));
     }
     if env.data.is_none() {
@@ -90,7 +99,7 @@ pub fn check(status: reqwest::StatusCode, body: &[u8]) -> Result<(), String> {
 }
 
 struct Worker {
-    latencies_us: Vec<u32>,
+    latency_us: Histogram<u64>,
     requests: u64,
     errors: u64,
     first_error: Option<String>,
@@ -100,25 +109,19 @@ struct Worker {
 async fn worker(
     client: reqwest::Client,
     url: Arc<str>,
-    bodies: Arc<[Bytes]>,
+    bodies: Arc<[String]>,
     deadline: Instant,
-    budget: Option<Arc<AtomicI64>>,
-    mut rng: Rng,
+    mut rng: fastrand::Rng,
 ) -> Worker {
     let mut w = Worker {
-        latencies_us: Vec::with_capacity(4096),
+        latency_us: histogram(),
         requests: 0,
         errors: 0,
         first_error: None,
         bytes: 0,
     };
     while Instant::now() < deadline {
-        if let Some(b) = &budget {
-            if b.fetch_sub(1, Ordering::Relaxed) <= 0 {
-                break;
-            }
-        }
-        let body = bodies[rng.below(bodies.len())].clone();
+        let body = bodies[rng.usize(..bodies.len())].clone();
         let started = Instant::now();
         let sent = client
             .post(&*url)
@@ -129,15 +132,14 @@ async fn worker(
             .await;
         let answer = match sent {
             Ok(resp) => {
-                let status = resp.status();
+                let status = resp.status().as_u16();
                 resp.bytes().await.map(|b| (status, b))
             }
             Err(e) => Err(e),
         };
-        let took = started.elapsed();
+        let took = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
         w.requests += 1;
-        w.latencies_us
-            .push(u32::try_from(took.as_micros()).unwrap_or(u32::MAX));
+        w.latency_us.saturating_record(took.max(1));
         let verdict = match answer {
             Ok((status, bytes)) => {
                 w.bytes += bytes.len() as u64;
@@ -158,33 +160,39 @@ async fn worker(
 }
 
 /// Drives `url` with `bodies` (one picked at random per request) under `load`.
-pub async fn drive(client: &reqwest::Client, url: &str, bodies: &[Bytes], load: Load) -> Outcome {
-    let bodies: Arc<[Bytes]> = bodies.into();
+pub async fn drive(client: &reqwest::Client, url: &str, bodies: &[String], load: Load) -> Outcome {
+    let bodies: Arc<[String]> = bodies.into();
     let url: Arc<str> = url.into();
-    let budget = load
-        .requests
-        .map(|n| Arc::new(AtomicI64::new(i64::try_from(n).unwrap_or(i64::MAX))));
     let started = Instant::now();
     let deadline = started + load.duration;
-    let mut tasks = Vec::with_capacity(load.connections);
-    for i in 0..load.connections {
-        tasks.push(tokio::spawn(worker(
-            client.clone(),
-            url.clone(),
-            bodies.clone(),
-            deadline,
-            budget.clone(),
-            Rng::new(load.seed ^ (i as u64).wrapping_mul(0x9E37_79B9)),
-        )));
-    }
-    let mut out = Outcome::default();
+    let mut seeds = fastrand::Rng::with_seed(load.seed);
+    let tasks: Vec<_> = (0..load.connections)
+        .map(|_| {
+            tokio::spawn(worker(
+                client.clone(),
+                url.clone(),
+                bodies.clone(),
+                deadline,
+                fastrand::Rng::with_seed(seeds.u64(..)),
+            ))
+        })
+        .collect();
+    let mut out = Outcome {
+        requests: 0,
+        errors: 0,
+        first_error: None,
+        bytes: 0,
+        elapsed: Duration::ZERO,
+        latency_us: histogram(),
+    };
     for t in tasks {
         match t.await {
             Ok(w) => {
                 out.requests += w.requests;
                 out.errors += w.errors;
                 out.bytes += w.bytes;
-                out.latencies_us.extend(w.latencies_us);
+                // Same bounds on both sides: adding cannot fail.
+                out.latency_us.add(&w.latency_us).ok();
                 if out.first_error.is_none() {
                     out.first_error = w.first_error;
                 }
@@ -197,7 +205,6 @@ pub async fn drive(client: &reqwest::Client, url: &str, bodies: &[Bytes], load: 
         }
     }
     out.elapsed = started.elapsed();
-    out.latencies_us.sort_unstable();
     out
 }
 
@@ -207,24 +214,42 @@ mod tests {
 
     #[test]
     fn errors_and_missing_data_fail_the_check() {
-        let ok = reqwest::StatusCode::OK;
-        assert!(check(ok, br#"{"data":{"roles":null}}"#).is_ok());
-        assert!(check(ok, br#"{"data":null,"errors":[{"message":"boom"}]}"#)
-            .is_err_and(|e| e.contains("boom")));
-        assert!(check(ok, br#"{"data":{"a":1},"errors":[{"message":"partial"}]}"#).is_err());
-        assert!(check(ok, br#"{"data":null}"#).is_err());
-        assert!(check(reqwest::StatusCode::BAD_REQUEST, br#"{"errors":[]}"#).is_err());
-        assert!(check(ok, b"<html>").is_err());
+        assert!(check(200, br#"{"data":{"roles":null}}"#).is_ok());
+        let e = check(
+            200,
+            br#"{"data":null,"errors":[{"message":"boom","extensions":{"code":"INTERNAL"}}]}"#,
+        );
+        assert!(e.is_err_and(|e| e.contains("boom") && e.contains("INTERNAL")));
+        assert!(check(200, br#"{"data":{"a":1},"errors":[{"message":"partial"}]}"#).is_err());
+        assert!(check(200, br#"{"data":null}"#).is_err());
+        assert!(check(400, br#"{"errors":[]}"#).is_err());
+        assert!(check(200, b"<html>").is_err());
     }
 
     #[test]
-    fn quantiles_pick_the_nearest_rank() {
+    fn quantiles_come_from_the_histogram() {
+        let mut h = histogram();
+        for i in 1..=100u64 {
+            h.record(i * 1000).ok();
+        }
         let o = Outcome {
-            latencies_us: (1..=100).map(|i| i * 1000).collect(),
-            ..Default::default()
+            requests: 100,
+            errors: 0,
+            first_error: None,
+            bytes: 0,
+            elapsed: Duration::from_secs(2),
+            latency_us: h,
         };
-        assert_eq!(o.quantile_ms(0.5), 50.0);
-        assert_eq!(o.quantile_ms(0.99), 99.0);
-        assert_eq!(o.quantile_ms(1.0), 100.0);
+        assert!(
+            (o.quantile_ms(0.5) - 50.0).abs() < 0.1,
+            "{}",
+            o.quantile_ms(0.5)
+        );
+        assert!(
+            (o.quantile_ms(0.99) - 99.0).abs() < 0.1,
+            "{}",
+            o.quantile_ms(0.99)
+        );
+        assert_eq!(o.per_second(), 50.0);
     }
 }

@@ -1,0 +1,199 @@
+//! The GraphQL requests the bench drives, and the real ids and slugs they rotate over, read
+//! from the server itself after the import.
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
+
+/// Q1, the nested query of the performance issue: 50 roles × 20 skills × 5 broader skills.
+pub const Q1_NESTED: &str = "{ roles(first: 50) { nodes { name skills(first: 20) { edges { importance node { name broader(first: 5) { nodes { name } } } } } } } }";
+/// Q2, a list of 20 skills with their (long) descriptions.
+pub const Q2_LIST: &str = "{ skills(first: 20) { nodes { name description } } }";
+/// Q3, one role by slug (the bench rotates over every role's slug).
+pub const Q3_LOOKUP: &str = "query Role($slug: String!) { role(slug: $slug) { name } }";
+/// Roles → skills → frameworks: 20 × 20 × 5.
+pub const ROLES_SKILLS_FRAMEWORKS: &str = "{ roles(first: 20) { nodes { name skills(first: 20) { nodes { name frameworks(first: 5) { nodes { name } } } } } } }";
+/// A learning path to a role (rotating over roles).
+pub const LEARNING_PATH: &str = "query Path($role: ID!) { learningPath(target: { role: $role }) { steps { position requirement skill { name } } } }";
+/// Related skills of one of the most demanded skills (rotating over them).
+pub const RELATED_SKILLS: &str = "query Related($skill: ID!) { relatedSkills(skill: $skill, first: 10) { score skill { name } } }";
+
+/// Every scenario, in the order they run: (key, label).
+pub const ALL: &[(&str, &str)] = &[
+    ("q1", "Q1 nested roles×skills×broader 50×20×5"),
+    ("q2", "Q2 skills(first: 20) name description"),
+    ("q3", "Q3 role(slug:) name, every role"),
+    ("rsf", "roles→skills→frameworks 20×20×5"),
+    ("learning-path", "learningPath(target: role)"),
+    ("related-skills", "relatedSkills, 50 most demanded skills"),
+];
+
+pub fn label(key: &str) -> &'static str {
+    ALL.iter().find(|(k, _)| *k == key).map_or("?", |(_, l)| *l)
+}
+
+/// A request body.
+pub fn body(query: &str, variables: Value) -> String {
+    json!({ "query": query, "variables": variables }).to_string()
+}
+
+/// Sends one GraphQL request and returns `data`, failing on any error.
+pub async fn query(
+    client: &reqwest::Client,
+    url: &str,
+    q: &str,
+    variables: Value,
+) -> Result<Value> {
+    let resp = client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("accept", "application/graphql-response+json")
+        .body(body(q, variables))
+        .send()
+        .await
+        .context("POST /graphql")?;
+    let status = resp.status();
+    let bytes = resp.bytes().await.context("POST /graphql")?;
+    let v: Value = serde_json::from_slice(&bytes)
+        .with_context(|| format!("POST /graphql ({status}): not JSON"))?;
+    if let Some(errors) = v.get("errors") {
+        bail!("answered {status} with errors: {errors}");
+    }
+    Ok(v["data"].clone())
+}
+
+/// Real ids and slugs to rotate over.
+pub struct Pools {
+    pub role_ids: Vec<String>,
+    pub role_slugs: Vec<String>,
+    pub top_skill_ids: Vec<String>,
+}
+
+/// Walks every role, 100 at a time, and reads the 50 skills most roles require.
+pub async fn pools(client: &reqwest::Client, url: &str) -> Result<Pools> {
+    let mut p = Pools {
+        role_ids: Vec::new(),
+        role_slugs: Vec::new(),
+        top_skill_ids: Vec::new(),
+    };
+    let mut after: Option<String> = None;
+    loop {
+        let data = query(
+            client,
+            url,
+            "query($after: String) { roles(first: 100, after: $after) { nodes { id slug } pageInfo { endCursor hasNextPage } } }",
+            json!({ "after": after }),
+        )
+        .await?;
+        let page = &data["roles"];
+        for n in page["nodes"].as_array().into_iter().flatten() {
+            if let (Some(id), Some(slug)) = (n["id"].as_str(), n["slug"].as_str()) {
+                p.role_ids.push(id.to_owned());
+                p.role_slugs.push(slug.to_owned());
+            }
+        }
+        after = page["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+        if after.is_none() || page["pageInfo"]["hasNextPage"] != json!(true) {
+            break;
+        }
+    }
+    let data = query(
+        client,
+        url,
+        "{ skills(first: 50, orderBy: { field: POPULARITY, direction: DESC }) { nodes { id } } }",
+        json!({}),
+    )
+    .await?;
+    p.top_skill_ids = data["skills"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n["id"].as_str().map(str::to_owned))
+        .collect();
+    Ok(p)
+}
+
+/// A scenario ready to drive: one of its bodies is picked at random per request.
+pub struct Scenario {
+    pub key: &'static str,
+    pub query: &'static str,
+    pub bodies: Vec<String>,
+}
+
+fn each(key: &'static str, q: &'static str, var: &str, values: &[String]) -> Scenario {
+    Scenario {
+        key,
+        query: q,
+        bodies: values.iter().map(|v| body(q, json!({ var: v }))).collect(),
+    }
+}
+
+/// The scenarios wanted (all when `wanted` is empty); one with no values to rotate over has
+/// no bodies and is reported as skipped.
+pub fn plan(pools: &Pools, wanted: &[String]) -> Vec<Scenario> {
+    ALL.iter()
+        .filter(|(k, _)| wanted.is_empty() || wanted.iter().any(|w| w == k))
+        .map(|&(key, _)| {
+            let fixed = |q: &'static str| Scenario {
+                key,
+                query: q,
+                bodies: vec![body(q, json!({}))],
+            };
+            match key {
+                "q1" => fixed(Q1_NESTED),
+                "q2" => fixed(Q2_LIST),
+                "q3" => each(key, Q3_LOOKUP, "slug", &pools.role_slugs),
+                "rsf" => fixed(ROLES_SKILLS_FRAMEWORKS),
+                "learning-path" => each(key, LEARNING_PATH, "role", &pools.role_ids),
+                _ => each(key, RELATED_SKILLS, "skill", &pools.top_skill_ids),
+            }
+        })
+        .collect()
+}
+
+/// How many named objects an answer holds (objects with a `name`).
+pub fn count_named(v: &Value) -> usize {
+    match v {
+        Value::Object(m) => {
+            usize::from(m.contains_key("name")) + m.values().map(count_named).sum::<usize>()
+        }
+        Value::Array(a) => a.iter().map(count_named).sum(),
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plans_rotate_over_real_values_and_keep_the_order() {
+        let pools = Pools {
+            role_ids: vec!["r1".into(), "r2".into()],
+            role_slugs: vec!["a".into(), "b".into(), "c".into()],
+            top_skill_ids: vec![],
+        };
+        let all = plan(&pools, &[]);
+        let keys: Vec<_> = all.iter().map(|s| s.key).collect();
+        assert_eq!(
+            keys,
+            ["q1", "q2", "q3", "rsf", "learning-path", "related-skills"]
+        );
+        assert_eq!(all[2].bodies.len(), 3);
+        assert!(
+            all[2].bodies[1].contains(r#""slug":"b""#),
+            "{}",
+            all[2].bodies[1]
+        );
+        assert_eq!(all[4].bodies.len(), 2);
+        assert!(all[5].bodies.is_empty());
+        let some = plan(&pools, &["q2".into()]);
+        assert_eq!(some.len(), 1);
+        assert_eq!(some[0].query, Q2_LIST);
+    }
+
+    #[test]
+    fn named_objects_are_counted() {
+        let v =
+            json!({"roles":{"nodes":[{"name":"a","skills":{"edges":[{"node":{"name":"b"}}]}}]}});
+        assert_eq!(count_named(&v), 2);
+    }
+}
