@@ -64,10 +64,11 @@ fn search(bencher: Bencher, kind: &str) {
     if kind == "exact" || kind == "miss" {
         assert_eq!(hits.is_empty(), kind == "miss", "{kind}");
     }
-    let mut i = 0;
+    // Inputs rotate over the names; divan may call the generator from several threads.
+    let next = std::sync::atomic::AtomicUsize::new(0);
     bencher
         .with_inputs(|| {
-            i = (i + 7) % f.names.len();
+            let i = next.fetch_add(7, std::sync::atomic::Ordering::Relaxed) % f.names.len();
             make(kind, &f.names[i])
         })
         .bench_refs(|q| f.index.search(black_box(q), &ALL, 10).len());
