@@ -48,8 +48,8 @@ pub struct Coverage {
 #[derive(Clone, Debug)]
 pub struct GapSkill {
     pub skill: skill::Model,
-    /// The level the role asks for.
-    pub level: i32,
+    /// The level the role asks for; None on imported edges, which give none.
+    pub level: Option<i32>,
     pub demand: Demand,
 }
 
@@ -58,7 +58,8 @@ pub struct GapSkill {
 pub struct FrameworkFit {
     pub framework: framework::Model,
     pub importance: Importance,
-    pub level: i32,
+    /// None on imported edges.
+    pub level: Option<i32>,
     pub skills: usize,
     pub covered: usize,
     pub percent: f64,
@@ -68,7 +69,7 @@ pub struct FrameworkFit {
 
 struct RoleFramework {
     importance: Importance,
-    level: i32,
+    level: Option<i32>,
     skills: Vec<i64>,
 }
 
@@ -90,7 +91,7 @@ async fn role_frameworks(
     for r in &rows {
         let fw: i64 = r.try_get("", "framework_id")?;
         let importance: String = r.try_get("", "importance")?;
-        let level: i32 = r.try_get("", "level")?;
+        let level: Option<i32> = r.try_get("", "level")?;
         let skill: Option<i64> = r.try_get("", "skill_id")?;
         let e = out.entry(fw).or_insert_with(|| RoleFramework {
             importance: Importance::parse(&importance).unwrap_or(Importance::Optional),
@@ -156,7 +157,7 @@ pub async fn skill_gap<C: ConnectionTrait>(
         }
         let gap = GapSkill {
             skill: model(r.skill)?,
-            level: r.level.unwrap_or(1),
+            level: r.level,
             demand: demand.get(&r.skill).copied().unwrap_or_default(),
         };
         if essential_req {

@@ -200,7 +200,8 @@ pub async fn role_requirements(
         out.push(Requirement {
             skill: r.try_get("", "skill_id")?,
             importance: Some(Importance::parse(&importance).unwrap_or(Importance::Optional)),
-            level: Some(r.try_get("", "level")?),
+            // Imported edges (ESCO, O*NET technology lists) carry no level.
+            level: r.try_get::<Option<i32>>("", "level")?,
         });
     }
     Ok(out)

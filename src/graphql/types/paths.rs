@@ -121,8 +121,8 @@ pub struct Coverage {
 #[derive(SimpleObject)]
 pub struct GapSkill {
     pub skill: Skill,
-    /// The level the role requires.
-    pub level: i32,
+    /// The level the role requires; null on imported edges (ESCO and O*NET give none).
+    pub level: Option<i32>,
     /// Market demand: today the number of roles requiring the skill.
     pub demand: i32,
 }
@@ -132,7 +132,8 @@ pub struct GapSkill {
 pub struct FrameworkFit {
     pub framework: Framework,
     pub importance: Importance,
-    pub level: i32,
+    /// The level the role requires; null on imported edges.
+    pub level: Option<i32>,
     /// Size of the framework's skill set, its language included.
     pub skills: i32,
     /// How many of them are covered.
