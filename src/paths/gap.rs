@@ -19,6 +19,7 @@ use crate::{
         adjacency, closure,
         demand::{demand, Demand},
         percent, prerequisite_edges_from, resolve_skills, role_requirements, rows_by_ids,
+        settle_choices,
     },
 };
 
@@ -110,14 +111,14 @@ pub async fn skill_gap<C: ConnectionTrait>(
     known: &[EntityRef],
 ) -> AppResult<SkillGap> {
     let role = roles::get(db, role_ref).await?;
-    let reqs = role_requirements(db, role.id).await?;
+    let all_reqs = role_requirements(db, role.id).await?;
     let fws = role_frameworks(db, role.id).await?;
     let known = resolve_skills(db, known).await?;
     let known_ids: Vec<i64> = known.iter().map(|m| m.id).collect();
     let adj = adjacency(&prerequisite_edges_from(db, &known_ids).await?);
     let covered = closure(&adj, known_ids.iter().copied(), &HashSet::new());
 
-    let req_ids: Vec<i64> = reqs.iter().map(|r| r.skill).collect();
+    let req_ids: Vec<i64> = all_reqs.list.iter().map(|r| r.skill).collect();
     let demand = demand(db, &req_ids).await?;
     let mut missing_ids: Vec<i64> = req_ids
         .iter()
@@ -132,6 +133,8 @@ pub async fn skill_gap<C: ConnectionTrait>(
     let fw_ids: Vec<i64> = fws.keys().copied().collect();
     let fw_models: HashMap<i64, framework::Model> =
         rows_by_ids(db, "framework", &fw_ids, |m: &framework::Model| m.id).await?;
+    // A choice group counts once: what is known of it, else its most demanded option.
+    let (reqs, _) = settle_choices(&all_reqs, &covered, &demand, &skills);
     let model = |id: i64| -> AppResult<skill::Model> {
         skills
             .get(&id)

@@ -11,6 +11,7 @@ mod mutations;
 mod nplus1;
 mod pagination;
 mod paths;
+mod paths_choices;
 mod paths_imported;
 mod relations;
 mod schema;
