@@ -14,6 +14,7 @@ mod pagination;
 mod paths;
 mod paths_choices;
 mod paths_imported;
+mod paths_market;
 mod relations;
 mod schema;
 mod search;

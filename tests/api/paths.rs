@@ -590,7 +590,7 @@ async fn related_skills_stay_exact_when_hundreds_are_co_required() {
         );
         assert_eq!(
             app.statements().0,
-            6,
+            7,
             "[{engine:?}] the exact second pass ran"
         );
         app.cleanup().await;
@@ -819,7 +819,7 @@ const BOUNDED: &[(&str, usize, &str)] = &[
     ),
     (
         "{ relatedSkills(skill: \"s-00015\", first: 20) { skill { slug } score } }",
-        5,
+        6,
         "related",
     ),
     (
