@@ -83,6 +83,7 @@ async fn check(app: &TestApp, label: &str) {
         dbs[0].1
     );
     let before = s.len();
+    eprintln!("[{engine:?} {label}] back-end path for a Python developer: {before} steps");
 
     // Nobody known: exactly one server-side language, the most demanded, with its reason.
     let d = app.data(PATH, json!({ "known": [] })).await;
