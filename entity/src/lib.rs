@@ -9,6 +9,7 @@ pub mod role_alias;
 pub mod role_framework;
 pub mod role_related;
 pub mod role_skill;
+pub mod role_skill_choice;
 pub mod skill;
 pub mod skill_alias;
 pub mod skill_broader;

@@ -98,6 +98,9 @@ pub struct RoleSkillSpec {
     pub skill: String,
     pub importance: String,
     pub level: i32,
+    /// A named "one of" group: the role needs one of the skills sharing it.
+    #[serde(default)]
+    pub choice: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -241,6 +244,12 @@ impl Catalog {
                     ));
                 }
                 edge_attrs(&r.slug, &e.importance, e.level)?;
+                if e.choice.as_deref().is_some_and(|c| c.trim().is_empty()) {
+                    return Err(invalid(
+                        "roles.toml",
+                        format!("role {}: empty choice group on {}", r.slug, e.skill),
+                    ));
+                }
             }
             for e in &r.frameworks {
                 if !fws.contains(e.framework.as_str()) {
@@ -553,6 +562,15 @@ pub async fn load(db: &DatabaseConnection, cat: &Catalog) -> AppResult<SeedRepor
                 rep.links_added += 1;
             }
         }
+        let mut choices = Vec::new();
+        for e in &r.skills {
+            if let Some(g) = &e.choice {
+                choices.push((sid(&e.skill)?, g.trim().to_owned()));
+            }
+        }
+        if sync_choices(&txn, id, choices).await? {
+            rep.links_added += 1;
+        }
         for e in &r.frameworks {
             let imp = edge_attrs(&r.slug, &e.importance, e.level)?;
             let fid = fw_ids.get(&e.framework).copied().ok_or_else(|| {
@@ -574,6 +592,43 @@ pub async fn load(db: &DatabaseConnection, cat: &Catalog) -> AppResult<SeedRepor
     }
     txn.commit().await?;
     Ok(rep)
+}
+
+/// Makes a role's choice groups those of the catalog; true when something changed. Nothing is
+/// written when they already are (a second seed changes nothing).
+async fn sync_choices(
+    db: &impl sea_orm::ConnectionTrait,
+    role_id: i64,
+    mut want: Vec<(i64, String)>,
+) -> AppResult<bool> {
+    use entity::role_skill_choice as choice;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    want.sort();
+    let mut have: Vec<(i64, String)> = choice::Entity::find()
+        .filter(choice::Column::RoleId.eq(role_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.skill_id, m.choice_group))
+        .collect();
+    have.sort();
+    if have == want {
+        return Ok(false);
+    }
+    choice::Entity::delete_many()
+        .filter(choice::Column::RoleId.eq(role_id))
+        .exec(db)
+        .await?;
+    if !want.is_empty() {
+        choice::Entity::insert_many(want.into_iter().map(|(skill_id, g)| choice::ActiveModel {
+            role_id: Set(role_id),
+            skill_id: Set(skill_id),
+            choice_group: Set(g),
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(true)
 }
 
 /// Used by the seeding of an empty database and by `skillgraph seed`.

@@ -17,11 +17,26 @@
 //! - `Spring` (alone; `Spring Boot` and `Spring Framework` are labels of their own) counts as the
 //!   Spring framework only with a capital S and either a next word such as Boot, Framework, MVC,
 //!   Cloud, Security, Data, Batch or WebFlux, or `Java` or `Kotlin` within 60 characters.
+//! - Short labels (up to four letters: `lb`, `ml`, `pg`, `rest`, `acid`; not `k8s`) count only in capitals or as the catalog spells its *name* (`Vue`, `pandas`), never
+//!   next to a number (`50 lb`, `5 ML`, `pg 3`); `ES` before "module(s)" is not Elasticsearch.
+//!   A few two-letter aliases that are common abbreviations elsewhere (`RN` registered nurse,
+//!   `PD`, `NP`, `DI`…) never count.
+//! - Names that are ordinary words (Express, Rust, Swift, Phoenix, Flask, Spark, Rails, React,
+//!   Angular…) count only capitalised (or as the catalog spells them), not right before a US
+//!   state code (`Phoenix, AZ`), and only in a technical context: another unambiguous mention or a
+//!   technical word (developer, framework, stack, API…) within 120 characters; at the start of a
+//!   sentence only with such a cue in the same sentence.
+//! - Generic nouns that are aliases (testing, monitoring, logging, containers, architecture,
+//!   networking, transactions, cloud…) need that technical context too, in any case.
+//! - Group labels of ESCO (`skills`, `knowledge`, `services`, `environment`…) and `security`
+//!   never count.
+//! - When the longest label at a position is refused (`shell scripts`: no `shell script` at a
+//!   word boundary), the longest shorter label starting there that is accepted counts instead.
 //!
 //! Spans are in characters (not bytes) of the text; `end` is exclusive.
 use std::{collections::HashMap, sync::Arc};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use tokio::sync::{Mutex, RwLock};
 
@@ -59,12 +74,216 @@ enum Rule {
     Spring,
 }
 
+/// How much a label says on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    /// A name nobody uses for anything else (PostgreSQL, Kubernetes, C++).
+    Strong,
+    /// A name that is also an ordinary word (Express, Rust, Swift): capitalised, in context.
+    Name,
+    /// A generic noun used as an alias (testing, monitoring): in context.
+    Generic,
+}
+
 struct Pattern {
     targets: Vec<(Kind, i64)>,
     rule: Rule,
+    class: Class,
     /// Spellings accepted by [`Rule::ShortCase`].
     spellings: Vec<String>,
+    /// The catalog name's spellings among them (a short or ordinary label spelled so counts).
+    names: Vec<String>,
 }
+
+/// ESCO group labels and words too vague to name a skill: never matched.
+const NEVER: &[&str] = &[
+    "skills",
+    "skill",
+    "knowledge",
+    "services",
+    "service",
+    "environment",
+    "environments",
+    "competence",
+    "competences",
+    "security",
+    "attitudes",
+    "values",
+    "tools",
+    "technology",
+    "technologies",
+];
+
+/// Short aliases that are common abbreviations outside software.
+const NEVER_SHORT: &[&str] = &[
+    "rn", "pd", "np", "di", "dl", "sh", "rb", "kt", "gh", "ws", "os",
+];
+
+/// Names of skills and frameworks that are also ordinary English words.
+const NAME_WORDS: &[&str] = &[
+    "express",
+    "rust",
+    "swift",
+    "phoenix",
+    "flask",
+    "spark",
+    "rails",
+    "jest",
+    "gin",
+    "sinatra",
+    "elixir",
+    "ruby",
+    "shell",
+    "rabbit",
+    "elastic",
+    "mongo",
+    "torch",
+    "sequel",
+    "nest",
+    "react",
+    "angular",
+    "hibernate",
+    "airflow",
+    "pandas",
+    "prometheus",
+    "tomcat",
+    "kafka",
+    "cassandra",
+    "jenkins",
+    "terminal",
+    "kanban",
+    "scrum",
+    "agile",
+    "svelte",
+    "next",
+    "ember",
+    "solid",
+    "dart",
+    "julia",
+    "chef",
+    "puppet",
+    "unity",
+    "micronaut",
+    "quarkus",
+    "symfony",
+    "laravel",
+];
+
+/// Names that are also places or common words whatever the text: they need one of these words
+/// within 60 characters.
+const NEAR: &[(&str, &[&str])] = &[(
+    "phoenix",
+    &["elixir", "liveview", "ecto", "erlang", "framework"],
+)];
+
+/// A list item holding nothing but the label (`- Go`).
+fn alone_on_line(text: &str, start: usize, end: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let before = text[line_start..start].trim();
+    let after = text[end..line_end].trim();
+    after.is_empty() && before.chars().all(|c| matches!(c, '-' | '*' | '•'))
+}
+
+/// Generic nouns among the aliases: they name a skill only in a technical text.
+const GENERIC_WORDS: &[&str] = &[
+    "architecture",
+    "networking",
+    "containers",
+    "logging",
+    "monitoring",
+    "metrics",
+    "tracing",
+    "telemetry",
+    "transactions",
+    "orchestration",
+    "migrations",
+    "scaling",
+    "testing",
+    "messaging",
+    "cache",
+    "caching",
+    "encryption",
+    "hashing",
+    "profiling",
+    "indexing",
+    "indexes",
+    "normalization",
+    "cloud",
+    "database",
+    "databases",
+    "apis",
+    "web services",
+    "backend",
+    "frontend",
+    "debugging",
+    "statistics",
+    "stats",
+    "algorithms",
+    "concurrency",
+    "scalability",
+    "authentication",
+    "authorization",
+    "access control",
+    "cryptography",
+    "serverless",
+    "big data",
+    "incident response",
+    "on-call",
+    "postmortems",
+    "peer review",
+    "data modeling",
+    "responsive design",
+    "monolith",
+    "orchestration",
+    "performance testing",
+    "stress testing",
+    "data analysis",
+    "data analytics",
+    "quality assurance",
+    "operating systems",
+    "linux containers",
+];
+
+/// Words that make a text technical enough for the ambiguous labels above.
+const TECH_CUES: &[&str] = &[
+    "developer",
+    "developers",
+    "development",
+    "engineer",
+    "engineers",
+    "engineering",
+    "programming",
+    "programmer",
+    "language",
+    "languages",
+    "framework",
+    "frameworks",
+    "library",
+    "libraries",
+    "stack",
+    "code",
+    "coding",
+    "software",
+    "back-end",
+    "front-end",
+    "backend",
+    "frontend",
+    "api",
+    "apis",
+    "ios",
+    "android",
+    "devops",
+    "microservices",
+    "it",
+    "sre",
+    "deployments",
+    "deploy",
+    "pipelines",
+    "repository",
+    "open-source",
+    "open source",
+];
 
 pub struct Extractor {
     version: i64,
@@ -82,11 +301,89 @@ fn rule_for(lower: &str) -> Rule {
         "r" => Rule::R,
         "ror" => Rule::Ror,
         "spring" => Rule::Spring,
-        _ if lower.chars().count() <= 2 && lower.chars().all(char::is_alphabetic) => {
+        _ if lower.chars().count() <= 4 && lower.chars().all(char::is_alphabetic) => {
             Rule::ShortCase
         }
         _ => Rule::Plain,
     }
+}
+
+fn class_for(lower: &str) -> Class {
+    if NAME_WORDS.contains(&lower) {
+        Class::Name
+    } else if GENERIC_WORDS.contains(&lower) {
+        Class::Generic
+    } else {
+        Class::Strong
+    }
+}
+
+/// The word before byte `start`, lowercased.
+fn prev_word(text: &str, start: usize) -> String {
+    let before = text[..start].trim_end_matches([' ', '\t']);
+    let mut w: Vec<char> = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '.')
+        .flat_map(char::to_lowercase)
+        .collect();
+    w.reverse();
+    w.into_iter().collect()
+}
+
+fn is_number(w: &str) -> bool {
+    w.chars().any(|c| c.is_ascii_digit()) && w.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// `, AZ` or `, Arizona`-like: a place name, not a technology.
+fn before_state_code(text: &str, end: usize) -> bool {
+    let rest = &text[end..];
+    let Some(rest) = rest.strip_prefix(", ") else {
+        return false;
+    };
+    let code: String = rest.chars().take(3).collect();
+    let mut cs = code.chars();
+    matches!((cs.next(), cs.next(), cs.next()), (Some(a), Some(b), c)
+        if a.is_ascii_uppercase() && b.is_ascii_uppercase() && c.is_none_or(|c| !c.is_alphanumeric()))
+}
+
+/// Byte range of the sentence around `start..end` (up to `.`, `!`, `?` or a line end).
+fn sentence(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let lo = text[..start]
+        .rfind(['.', '!', '?', '\n'])
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let hi = text[end..]
+        .find(['!', '?', '\n'])
+        .map(|i| end + i)
+        .unwrap_or(text.len());
+    let hi = text[end..hi].find(". ").map(|i| end + i).unwrap_or(hi);
+    (lo, hi)
+}
+
+/// Whether `lo..hi` holds one of the technical cue words.
+fn has_cue(text: &str, lo: usize, hi: usize) -> bool {
+    let w = text[lo..hi].to_ascii_lowercase();
+    TECH_CUES.iter().any(|x| {
+        w.match_indices(x).any(|(i, _)| {
+            let before = w[..i].chars().next_back().is_none_or(|c| !is_word(c));
+            let after = w[i + x.len()..].chars().next().is_none_or(|c| !is_word(c));
+            before && after
+        })
+    })
+}
+
+/// A byte window of about `n` characters each side, on character boundaries.
+fn window(text: &str, start: usize, end: usize, n: usize) -> (usize, usize) {
+    let mut lo = start.saturating_sub(n);
+    while !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    let mut hi = (end + n).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi += 1;
+    }
+    (lo, hi)
 }
 
 /// The next word after byte `end`, lowercased (a lone `,` or `/` counts as a word).
@@ -178,18 +475,28 @@ impl Extractor {
                 continue;
             }
             let lower = text.to_lowercase();
+            if NEVER.contains(&lower.as_str()) || NEVER_SHORT.contains(&lower.as_str()) {
+                continue;
+            }
             let i = *by_text.entry(lower.clone()).or_insert_with(|| {
                 texts.push(lower.clone());
                 patterns.push(Pattern {
                     targets: Vec::new(),
                     rule: rule_for(&lower),
+                    class: class_for(&lower),
                     spellings: Vec::new(),
+                    names: Vec::new(),
                 });
                 patterns.len() - 1
             });
             let p = &mut patterns[i];
             if !p.targets.contains(&(kind, id)) {
                 p.targets.push((kind, id));
+            }
+            // A spelling with a capital is deliberate (a name: Vue, Go, PHP); lower-case ones
+            // are aliases typed for lookups.
+            if text.chars().any(char::is_uppercase) && !p.names.contains(&text) {
+                p.names.push(text.clone());
             }
             if !p.spellings.contains(&text) {
                 p.spellings.push(text);
@@ -201,6 +508,7 @@ impl Extractor {
             Some(
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::LeftmostLongest)
+                    .start_kind(StartKind::Both)
                     .ascii_case_insensitive(true)
                     .build(&texts)
                     .map_err(|e| AppError::Internal(format!("cannot build the extractor: {e}")))?,
@@ -228,20 +536,16 @@ impl Extractor {
         if before.is_some_and(is_word) || after.is_some_and(is_word) {
             return false;
         }
-        match p.rule {
+        let rule_ok = match p.rule {
             Rule::Plain => true,
-            Rule::ShortCase => {
-                p.spellings.iter().any(|s| s == found) || found.chars().all(|c| c.is_uppercase())
-            }
+            Rule::ShortCase => self.short_ok(p, text, start, end),
             Rule::Go => {
-                if found != "Go" && found != "GO" {
-                    return false;
-                }
                 let next = next_word(text, end);
-                if next == "to" {
-                    return false;
-                }
-                !sentence_start(text, start) || GO_CONTEXT.contains(&next.as_str())
+                (found == "Go" || found == "GO")
+                    && next != "to"
+                    && (!sentence_start(text, start)
+                        || GO_CONTEXT.contains(&next.as_str())
+                        || alone_on_line(text, start, end))
             }
             Rule::R => {
                 found == "R" && after != Some('&') && after != Some('\'') && before != Some('&')
@@ -252,7 +556,101 @@ impl Extractor {
                     && (SPRING_NEXT.contains(&next_word(text, end).as_str())
                         || window_has(text, start, end, &["java", "kotlin"]))
             }
+        };
+        if !rule_ok {
+            return false;
         }
+        if let Some((_, near)) = NEAR.iter().find(|(l, _)| found.eq_ignore_ascii_case(l)) {
+            if !window_has(text, start, end, near) {
+                return false;
+            }
+        }
+        if p.class == Class::Name {
+            let capital = found.chars().next().is_some_and(char::is_uppercase);
+            if !(capital || p.spellings.iter().any(|s| s == found)) {
+                return false;
+            }
+            if before_state_code(text, end) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The short-label rule: capitals or the name's spelling, never next to a number (units),
+    /// lower case only as an item of a list (`python, sql, docker`).
+    fn short_ok(&self, p: &Pattern, text: &str, start: usize, end: usize) -> bool {
+        let found = &text[start..end];
+        if p.names.iter().any(|s| s == found) {
+            return true;
+        }
+        let lower = found.to_lowercase();
+        if lower == "es" && matches!(next_word(text, end).as_str(), "module" | "modules") {
+            return false;
+        }
+        if is_number(&prev_word(text, start)) || is_number(&next_word(text, end)) {
+            return false;
+        }
+        if found
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+        {
+            return true;
+        }
+        // Three or four letters capitalised (`Node`, `Vue`) inside a sentence.
+        let mut cs = found.chars();
+        if found.chars().count() >= 3
+            && cs.next().is_some_and(char::is_uppercase)
+            && cs.all(char::is_lowercase)
+            && !sentence_start(text, start)
+        {
+            return true;
+        }
+        let prev = text[..start]
+            .trim_end_matches([' ', '\t'])
+            .chars()
+            .next_back();
+        let next = text[end..].trim_start_matches([' ', '\t']).chars().next();
+        let item_start = prev.is_some_and(|c| matches!(c, ',' | ';' | '/' | '|' | '('));
+        let item_end = next.is_some_and(|c| matches!(c, ',' | ';' | '/' | '|' | ')'));
+        let edge_before = prev.is_none_or(|c| c == '\n');
+        let edge_after = next.is_none_or(|c| c == '\n' || c == '\r');
+        (item_start && (item_end || edge_after)) || (edge_before && item_end)
+    }
+
+    /// Every accepted match, left to right, not overlapping: the longest label at each position,
+    /// else the longest shorter one starting there that is accepted.
+    fn matches(&self, ac: &AhoCorasick, text: &str) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while pos < text.len() {
+            let Some(m) = ac.find(Input::new(text).range(pos..)) else {
+                break;
+            };
+            let (start, mut end, mut pat) = (m.start(), m.end(), m.pattern().as_usize());
+            let mut ok = self.accepts(&self.patterns[pat], text, start, end);
+            while !ok && end > start + 1 {
+                let shorter = ac.find(
+                    Input::new(text)
+                        .range(start..end - 1)
+                        .anchored(Anchored::Yes),
+                );
+                let Some(s) = shorter else {
+                    break;
+                };
+                end = s.end();
+                pat = s.pattern().as_usize();
+                ok = self.accepts(&self.patterns[pat], text, start, end);
+            }
+            if ok {
+                out.push((start, end, pat));
+                pos = end;
+            } else {
+                pos = start + text[start..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        out
     }
 
     /// Every mention in the text, left to right.
@@ -261,23 +659,43 @@ impl Extractor {
         let Some(ac) = &self.ac else {
             return out;
         };
+        let found = self.matches(ac, text);
+        // Ambiguous labels need a technical context: an unambiguous mention or a cue word near
+        // them (in the same sentence when they open a sentence of prose).
+        let strong: Vec<(usize, usize)> = found
+            .iter()
+            .filter(|(_, _, p)| self.patterns[*p].class == Class::Strong)
+            .map(|(s, e, _)| (*s, *e))
+            .collect();
+        let in_context = |start: usize, end: usize| {
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line = text[line_start..].split('\n').next().unwrap_or("");
+            let item = line.trim_start().starts_with(['-', '*', '•'])
+                || line.split_whitespace().count() <= 4;
+            let (lo, hi) = if sentence_start(text, start) && !item {
+                sentence(text, start, end)
+            } else {
+                window(text, start, end, 120)
+            };
+            has_cue(text, lo, hi) || strong.iter().any(|(s, e)| *s >= lo && *e <= hi)
+        };
         // Byte offsets to character offsets, counted incrementally.
         let (mut byte_pos, mut char_pos) = (0usize, 0usize);
-        for m in ac.find_iter(text) {
-            let p = &self.patterns[m.pattern().as_usize()];
-            if !self.accepts(p, text, m.start(), m.end()) {
+        for (start, end, pat) in found {
+            let p = &self.patterns[pat];
+            if p.class != Class::Strong && !in_context(start, end) {
                 continue;
             }
-            char_pos += text[byte_pos..m.start()].chars().count();
-            let len = text[m.start()..m.end()].chars().count();
-            byte_pos = m.start();
+            char_pos += text[byte_pos..start].chars().count();
+            let len = text[start..end].chars().count();
+            byte_pos = start;
             for (kind, id) in &p.targets {
                 out.push(Mention {
                     kind: *kind,
                     id: *id,
                     start: char_pos,
                     end: char_pos + len,
-                    text: text[m.start()..m.end()].to_owned(),
+                    text: text[start..end].to_owned(),
                 });
             }
         }
@@ -454,6 +872,69 @@ mod tests {
         assert_eq!(m.len(), 2);
         assert_eq!((m[0].start, m[0].end, m[0].text.as_str()), (10, 13, "C++"));
         assert_eq!((m[1].start, m[1].end, m[1].text.as_str()), (18, 20, "Go"));
+    }
+
+    fn ex2() -> Extractor {
+        let s = |id: i64, t: &str| (Kind::Skill, id, t.to_owned());
+        let f = |id: i64, t: &str| (Kind::Framework, id, t.to_owned());
+        Extractor::build(
+            1,
+            vec![
+                s(1, "Docker"),
+                s(2, "Docker Compose"),
+                s(3, "Load Balancing"),
+                s(3, "lb"),
+                s(4, "Machine Learning"),
+                s(4, "ml"),
+                s(5, "Rust"),
+                s(6, "Swift"),
+                f(7, "Express"),
+                f(8, "Phoenix"),
+                s(9, "Elixir"),
+                s(10, "skills"),
+                s(11, "Knowledge"),
+                s(12, "PostgreSQL"),
+                s(12, "pg"),
+                s(13, "Software Testing"),
+                s(13, "testing"),
+                s(14, ".NET"),
+                s(15, "SQL"),
+            ],
+            None,
+        )
+        .expect("build")
+    }
+
+    fn ids2(text: &str) -> Vec<i64> {
+        ex2().extract(text).into_iter().map(|m| m.id).collect()
+    }
+
+    #[test]
+    fn a_refused_longer_label_falls_back_to_a_shorter_one() {
+        assert_eq!(ids2("Docker Composer files"), vec![1]);
+        assert_eq!(ids2("Docker Compose files"), vec![2]);
+    }
+
+    #[test]
+    fn short_labels_need_capitals_and_no_numbers() {
+        assert!(ids2("lift 50 lb boxes, give 5 ml doses, see pg 3").is_empty());
+        assert!(ids2("5 ML of saline").is_empty());
+        assert_eq!(ids2("ML and LB work"), vec![4, 3]);
+        assert_eq!(ids2("Skills: docker, sql, pg"), vec![1, 15, 12]);
+        assert_eq!(ids2("We run .NET 8 and SQL"), vec![14, 15]);
+    }
+
+    #[test]
+    fn ordinary_words_need_case_and_context() {
+        assert!(ids2("Please express your interest. We remove rust.").is_empty());
+        assert!(ids2("Swift delivery is our promise.").is_empty());
+        assert!(ids2("Our Phoenix office, and Phoenix, AZ.").is_empty());
+        assert_eq!(ids2("Services in Rust and Docker"), vec![5, 1]);
+        assert_eq!(ids2("An Elixir developer for our Phoenix app"), vec![9, 8]);
+        assert_eq!(ids2("APIs with Express on Node"), vec![7]);
+        assert!(ids2("Manual testing of the lawn mowers.").is_empty());
+        assert_eq!(ids2("Automated testing with Docker"), vec![13, 1]);
+        assert!(ids2("Skills and knowledge required").is_empty());
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::{
         adjacency, closure,
         demand::{demand, Demand},
         percent, prerequisite_edges_from, resolve_skills, role_requirements, rows_by_ids,
+        settle_choices,
     },
 };
 
@@ -48,8 +49,8 @@ pub struct Coverage {
 #[derive(Clone, Debug)]
 pub struct GapSkill {
     pub skill: skill::Model,
-    /// The level the role asks for.
-    pub level: i32,
+    /// The level the role asks for; None on imported edges, which give none.
+    pub level: Option<i32>,
     pub demand: Demand,
 }
 
@@ -58,7 +59,8 @@ pub struct GapSkill {
 pub struct FrameworkFit {
     pub framework: framework::Model,
     pub importance: Importance,
-    pub level: i32,
+    /// None on imported edges.
+    pub level: Option<i32>,
     pub skills: usize,
     pub covered: usize,
     pub percent: f64,
@@ -68,7 +70,7 @@ pub struct FrameworkFit {
 
 struct RoleFramework {
     importance: Importance,
-    level: i32,
+    level: Option<i32>,
     skills: Vec<i64>,
 }
 
@@ -90,7 +92,7 @@ async fn role_frameworks(
     for r in &rows {
         let fw: i64 = r.try_get("", "framework_id")?;
         let importance: String = r.try_get("", "importance")?;
-        let level: i32 = r.try_get("", "level")?;
+        let level: Option<i32> = r.try_get("", "level")?;
         let skill: Option<i64> = r.try_get("", "skill_id")?;
         let e = out.entry(fw).or_insert_with(|| RoleFramework {
             importance: Importance::parse(&importance).unwrap_or(Importance::Optional),
@@ -109,14 +111,14 @@ pub async fn skill_gap<C: ConnectionTrait>(
     known: &[EntityRef],
 ) -> AppResult<SkillGap> {
     let role = roles::get(db, role_ref).await?;
-    let reqs = role_requirements(db, role.id).await?;
+    let all_reqs = role_requirements(db, role.id).await?;
     let fws = role_frameworks(db, role.id).await?;
     let known = resolve_skills(db, known).await?;
     let known_ids: Vec<i64> = known.iter().map(|m| m.id).collect();
     let adj = adjacency(&prerequisite_edges_from(db, &known_ids).await?);
     let covered = closure(&adj, known_ids.iter().copied(), &HashSet::new());
 
-    let req_ids: Vec<i64> = reqs.iter().map(|r| r.skill).collect();
+    let req_ids: Vec<i64> = all_reqs.list.iter().map(|r| r.skill).collect();
     let demand = demand(db, &req_ids).await?;
     let mut missing_ids: Vec<i64> = req_ids
         .iter()
@@ -131,6 +133,8 @@ pub async fn skill_gap<C: ConnectionTrait>(
     let fw_ids: Vec<i64> = fws.keys().copied().collect();
     let fw_models: HashMap<i64, framework::Model> =
         rows_by_ids(db, "framework", &fw_ids, |m: &framework::Model| m.id).await?;
+    // A choice group counts once: what is known of it, else its most demanded option.
+    let (reqs, _) = settle_choices(&all_reqs, &covered, &demand, &skills);
     let model = |id: i64| -> AppResult<skill::Model> {
         skills
             .get(&id)
@@ -156,7 +160,7 @@ pub async fn skill_gap<C: ConnectionTrait>(
         }
         let gap = GapSkill {
             skill: model(r.skill)?,
-            level: r.level.unwrap_or(1),
+            level: r.level,
             demand: demand.get(&r.skill).copied().unwrap_or_default(),
         };
         if essential_req {

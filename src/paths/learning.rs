@@ -27,7 +27,7 @@ use crate::{
         adjacency, closure,
         demand::{demand, Demand},
         name_list, prerequisite_edges_from, resolve_skills, role_requirements, rows_by_ids,
-        Requirement,
+        settle_choices, ChoiceNote, Requirement, RoleRequirements,
     },
 };
 
@@ -227,7 +227,7 @@ pub async fn learning_path<C: ConnectionTrait>(
     target: &Target,
     known: &[EntityRef],
 ) -> AppResult<LearningPath> {
-    let (role, skill, reqs) = match target {
+    let (role, skill, all_reqs) = match target {
         Target::Role(r) => {
             let role = roles::get(db, r).await?;
             let reqs = role_requirements(db, role.id).await?;
@@ -235,29 +235,38 @@ pub async fn learning_path<C: ConnectionTrait>(
         }
         Target::Skill(r) => {
             let s = skills::get(db, r).await?;
-            let reqs = vec![Requirement {
-                skill: s.id,
-                importance: None,
-                level: None,
-            }];
+            let reqs = RoleRequirements {
+                list: vec![Requirement {
+                    skill: s.id,
+                    importance: None,
+                    level: None,
+                    choice: None,
+                }],
+                groups: Vec::new(),
+            };
             (None, Some(s), reqs)
         }
     };
     let known = resolve_skills(db, known).await?;
     let known_ids: Vec<i64> = known.iter().map(|m| m.id).collect();
-    let mut seeds: Vec<i64> = reqs.iter().map(|r| r.skill).collect();
+    let mut seeds: Vec<i64> = all_reqs.list.iter().map(|r| r.skill).collect();
     seeds.extend(&known_ids);
     let adj = adjacency(&prerequisite_edges_from(db, &seeds).await?);
-    let needs = needs(&reqs, &known_ids, &adj);
+    // What every requirement would need; the choice groups are settled on it (demand and
+    // names of their options), then the needs are worked out again for what is kept.
+    let all_needs = needs(&all_reqs.list, &known_ids, &adj);
 
-    let mut ids: Vec<i64> = needs.needed.iter().copied().collect();
-    ids.extend(&needs.satisfied);
+    let mut ids: Vec<i64> = all_needs.needed.iter().copied().collect();
+    ids.extend(&all_needs.satisfied);
     ids.sort_unstable();
     let models: HashMap<i64, skill::Model> =
         rows_by_ids(db, "skill", &ids, |m: &skill::Model| m.id).await?;
-    let mut needed: Vec<i64> = needs.needed.iter().copied().collect();
+    let mut needed: Vec<i64> = all_needs.needed.iter().copied().collect();
     needed.sort_unstable();
     let demand = demand(db, &needed).await?;
+    let implied = closure(&adj, known_ids.iter().copied(), &HashSet::new());
+    let (reqs, choices) = settle_choices(&all_reqs, &implied, &demand, &models);
+    let needs = needs(&reqs, &known_ids, &adj);
     let planned = order(
         &reqs,
         &needs,
@@ -288,7 +297,10 @@ pub async fn learning_path<C: ConnectionTrait>(
             .iter()
             .map(|id| model(*id))
             .collect::<AppResult<Vec<_>>>()?;
-        let reason = explain(role.as_ref(), req, &pulled_in_by, &unlocks);
+        let mut reason = explain(role.as_ref(), req, &pulled_in_by, &unlocks);
+        if let Some(note) = choices.get(&p.skill) {
+            reason.push_str(&explain_choice(note, &models));
+        }
         steps.push(Step {
             position: i + 1,
             skill: model(p.skill)?,
@@ -320,6 +332,24 @@ pub async fn learning_path<C: ConnectionTrait>(
         known,
         satisfied,
     })
+}
+
+/// "; one server-side language is enough: the most demanded of Python, Java, Go (any other
+/// will do)".
+fn explain_choice(note: &ChoiceNote, models: &HashMap<i64, skill::Model>) -> String {
+    let names: Vec<&str> = note
+        .others
+        .iter()
+        .filter_map(|id| models.get(id).map(|m| m.name.as_str()))
+        .collect();
+    if names.is_empty() {
+        return format!("; the one {} it asks for", note.group);
+    }
+    format!(
+        "; one {} is enough: picked as the most demanded, before {} (any of them will do)",
+        note.group,
+        name_list(&names)
+    )
 }
 
 /// "Essential for Back-End Developer at level 4; prerequisite of ORM, Django (needed for …)".
@@ -376,6 +406,7 @@ mod tests {
             skill,
             importance,
             level: Some(3),
+            choice: None,
         }
     }
 
@@ -478,6 +509,7 @@ mod tests {
             skill: 5,
             importance: Some(Importance::Essential),
             level: Some(4),
+            choice: None,
         };
         assert_eq!(
             explain(Some(&role), Some(&r), &[], &[]),

@@ -155,31 +155,127 @@ pub struct Requirement {
     pub skill: i64,
     pub importance: Option<Importance>,
     pub level: Option<i32>,
+    /// The requirement's choice group, an index into [`RoleRequirements::groups`]: one of the
+    /// group's skills is enough.
+    pub choice: Option<usize>,
 }
 
-/// The skills a role requires, by skill id, in one statement.
+/// A role's requirements and the names of its choice groups.
+#[derive(Clone, Debug, Default)]
+pub struct RoleRequirements {
+    pub list: Vec<Requirement>,
+    pub groups: Vec<String>,
+}
+
+/// The skills a role requires, by skill id, with their choice groups, in one statement.
 pub async fn role_requirements(
     db: &impl ConnectionTrait,
     role_id: i64,
-) -> AppResult<Vec<Requirement>> {
+) -> AppResult<RoleRequirements> {
     let backend = db.get_database_backend();
     let rows = db
         .query_all_raw(stmt(
             backend,
-            "SELECT skill_id, importance, level FROM role_skill WHERE role_id = ? ORDER BY skill_id",
+            "SELECT rs.skill_id, rs.importance, rs.level, c.choice_group FROM role_skill rs \
+             LEFT JOIN role_skill_choice c ON c.role_id = rs.role_id AND c.skill_id = rs.skill_id \
+             WHERE rs.role_id = ? ORDER BY rs.skill_id",
             vec![role_id.into()],
         ))
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
+    let mut out = RoleRequirements::default();
     for r in &rows {
         let importance: String = r.try_get("", "importance")?;
-        out.push(Requirement {
+        let group: Option<String> = r.try_get("", "choice_group")?;
+        let choice = match group {
+            None => None,
+            Some(g) => Some(match out.groups.iter().position(|x| *x == g) {
+                Some(i) => i,
+                None => {
+                    out.groups.push(g);
+                    out.groups.len() - 1
+                }
+            }),
+        };
+        out.list.push(Requirement {
             skill: r.try_get("", "skill_id")?,
             importance: Some(Importance::parse(&importance).unwrap_or(Importance::Optional)),
-            level: Some(r.try_get("", "level")?),
+            // Imported edges (ESCO, O*NET technology lists) carry no level.
+            level: r.try_get::<Option<i32>>("", "level")?,
+            choice,
         });
     }
     Ok(out)
+}
+
+/// How a choice group was settled, for the requirement kept from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChoiceNote {
+    /// The group's name ("server-side language").
+    pub group: String,
+    /// True when the kept skill is known (or implied); false when it was picked as the most
+    /// demanded option.
+    pub known: bool,
+    /// The group's other options, by demand then name.
+    pub others: Vec<i64>,
+}
+
+/// Settles the choice groups: from each group keep what is already known (or implied by what is
+/// known); when none is, keep the most demanded option (then by name, then slug). Requirements
+/// outside groups are kept as they are. Returns the kept requirements, in their order, and a
+/// note per kept group member.
+pub fn settle_choices(
+    reqs: &RoleRequirements,
+    implied: &HashSet<i64>,
+    demand: &HashMap<i64, demand::Demand>,
+    skills: &HashMap<i64, skill::Model>,
+) -> (Vec<Requirement>, HashMap<i64, ChoiceNote>) {
+    let rank = |id: i64| {
+        let d = demand.get(&id).map(demand::Demand::score).unwrap_or(0);
+        let (name, slug) = skills
+            .get(&id)
+            .map(|m| (m.name.clone(), m.slug.clone()))
+            .unwrap_or_default();
+        (std::cmp::Reverse(d), name, slug, id)
+    };
+    let mut keep: HashSet<i64> = HashSet::new();
+    let mut notes = HashMap::new();
+    for (g, name) in reqs.groups.iter().enumerate() {
+        let mut members: Vec<i64> = reqs
+            .list
+            .iter()
+            .filter(|r| r.choice == Some(g))
+            .map(|r| r.skill)
+            .collect();
+        members.sort_by_key(|id| rank(*id));
+        let known: Vec<i64> = members
+            .iter()
+            .copied()
+            .filter(|m| implied.contains(m))
+            .collect();
+        let (kept, is_known) = if known.is_empty() {
+            (members.first().copied().into_iter().collect(), false)
+        } else {
+            (known, true)
+        };
+        for &k in &kept {
+            keep.insert(k);
+            notes.insert(
+                k,
+                ChoiceNote {
+                    group: name.clone(),
+                    known: is_known,
+                    others: members.iter().copied().filter(|m| *m != k).collect(),
+                },
+            );
+        }
+    }
+    let list = reqs
+        .list
+        .iter()
+        .copied()
+        .filter(|r| r.choice.is_none() || keep.contains(&r.skill))
+        .collect();
+    (list, notes)
 }
 
 /// Adjacency lists (skill → its prerequisites) from an edge list, each list sorted.

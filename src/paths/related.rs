@@ -4,8 +4,10 @@
 //! - related is 1 when curators linked the two skills as related, else 0;
 //! - shared broader is the Jaccard index of their broader skills (|A ∩ B| / |A ∪ B|);
 //! - co-requirement is the Jaccard index of the roles requiring them;
-//! - postings is their co-occurrence in job postings. Postings are not imported yet: it is 0.
-//!   The weights are not renormalised meanwhile, so scores keep their meaning when it arrives.
+//! - postings is the Jaccard index of the job postings asking for them (co-occurrence).
+//!
+//! The curated signal counts a direct prerequisite link (either way) like a curated related
+//! link: Docker is related to Kubernetes because Kubernetes builds on it.
 //!
 //! Candidates are the skills with at least one non-zero signal; ties go by name, then slug.
 //! A popular skill is co-required with thousands of others: see [`related_skills`] for how
@@ -87,6 +89,8 @@ fn jaccard(shared: i64, a: i64, b: i64) -> f64 {
 #[derive(Clone, Copy, Debug, Default)]
 struct Signals {
     related: bool,
+    co_postings: i64,
+    postings_total: i64,
     shared_broader: i64,
     broader_total: i64,
     co_roles: i64,
@@ -165,6 +169,7 @@ fn score_all(
     signals: &HashMap<i64, Signals>,
     own_broader: i64,
     own_roles: i64,
+    own_postings: i64,
 ) -> Vec<(i64, f64, Components)> {
     let mut scored: Vec<(i64, f64, Components)> = signals
         .iter()
@@ -185,7 +190,11 @@ fn score_all(
                     WEIGHT_CO_REQUIREMENT,
                     s.co_roles,
                 ),
-                postings: Component::new(0.0, WEIGHT_POSTINGS, 0),
+                postings: Component::new(
+                    jaccard(s.co_postings, own_postings, s.postings_total),
+                    WEIGHT_POSTINGS,
+                    s.co_postings,
+                ),
             };
             let score = round4(
                 c.related.contribution
@@ -200,7 +209,7 @@ fn score_all(
     scored
 }
 
-/// The `first` skills most related to a skill, best first. Five statements, six when the
+/// The `first` skills most related to a skill, best first. Six statements, seven or eight when the
 /// shortcut below cannot prove its answer exact.
 ///
 /// A popular skill is co-required with thousands of others. Only the curated and sibling
@@ -224,8 +233,10 @@ pub async fn related_skills<C: ConnectionTrait>(
     let rows = db
         .query_all_raw(stmt(
             db.get_database_backend(),
-            "SELECT related_id FROM skill_related WHERE skill_id = ?",
-            vec![me.id.into()],
+            "SELECT related_id FROM skill_related WHERE skill_id = ? \
+             UNION SELECT prerequisite_id FROM skill_prerequisite WHERE skill_id = ? \
+             UNION SELECT skill_id FROM skill_prerequisite WHERE prerequisite_id = ?",
+            vec![me.id.into(), me.id.into(), me.id.into()],
         ))
         .await?;
     for r in &rows {
@@ -244,6 +255,17 @@ pub async fn related_skills<C: ConnectionTrait>(
     let limit = keep.len() + CO_REQUIRED_CANDIDATES;
     let mut co = shared_partners(db, "role_skill", "role_id", me.id, &keep, Some(limit)).await?;
     let mut own_roles = co.first().map_or(0, |p| p.own);
+    let mut posted =
+        shared_partners(db, "posting_skill", "posting_id", me.id, &keep, Some(limit)).await?;
+    let mut own_postings = posted.first().map_or(0, |p| p.own);
+    fn apply_postings(signals: &mut HashMap<i64, Signals>, co: &[Partner]) {
+        for p in co {
+            let s = signals.entry(p.other).or_default();
+            s.co_postings = p.shared;
+            s.postings_total = p.total;
+        }
+    }
+    apply_postings(&mut signals, &posted);
     fn apply(signals: &mut HashMap<i64, Signals>, co: &[Partner]) {
         for p in co {
             let s = signals.entry(p.other).or_default();
@@ -252,21 +274,42 @@ pub async fn related_skills<C: ConnectionTrait>(
         }
     }
     apply(&mut signals, &co);
-    let mut scored = score_all(&signals, own_broader, own_roles);
-    if co.len() >= limit {
-        let s_min = co
-            .iter()
+    let mut scored = score_all(&signals, own_broader, own_roles, own_postings);
+    // A skill left out of a truncated list shares at most its smallest count: its score is at
+    // most the sum of those bounds. When the page's last score does not beat it, every
+    // co-required and co-posted skill is scored.
+    let min_shared = |list: &[Partner]| {
+        list.iter()
             .filter(|p| !p.kept)
             .map(|p| p.shared)
             .min()
-            .unwrap_or(0);
-        let bound = WEIGHT_CO_REQUIREMENT * jaccard(s_min, own_roles, s_min);
+            .unwrap_or(0)
+    };
+    let truncated_roles = co.len() >= limit;
+    let truncated_postings = posted.len() >= limit;
+    if truncated_roles || truncated_postings {
+        let s_min = if truncated_roles { min_shared(&co) } else { 0 };
+        let p_min = if truncated_postings {
+            min_shared(&posted)
+        } else {
+            0
+        };
+        let bound = WEIGHT_CO_REQUIREMENT * jaccard(s_min, own_roles, s_min)
+            + WEIGHT_POSTINGS * jaccard(p_min, own_postings, p_min);
         let last = scored.get(first - 1).map_or(f64::NEG_INFINITY, |c| c.1);
         if last <= bound {
-            co = shared_partners(db, "role_skill", "role_id", me.id, &keep, None).await?;
-            own_roles = co.first().map_or(own_roles, |p| p.own);
-            apply(&mut signals, &co);
-            scored = score_all(&signals, own_broader, own_roles);
+            if truncated_roles {
+                co = shared_partners(db, "role_skill", "role_id", me.id, &keep, None).await?;
+                own_roles = co.first().map_or(own_roles, |p| p.own);
+                apply(&mut signals, &co);
+            }
+            if truncated_postings {
+                posted =
+                    shared_partners(db, "posting_skill", "posting_id", me.id, &keep, None).await?;
+                own_postings = posted.first().map_or(own_postings, |p| p.own);
+                apply_postings(&mut signals, &posted);
+            }
+            scored = score_all(&signals, own_broader, own_roles, own_postings);
         }
     }
     signals.remove(&me.id);

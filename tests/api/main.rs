@@ -2,6 +2,7 @@
 //! `SKILLGRAPH_TEST_POSTGRES_URL` is set.
 mod analytics;
 mod catalog;
+mod extract_labelled;
 mod helpers;
 mod http;
 mod import;
@@ -11,6 +12,9 @@ mod mutations;
 mod nplus1;
 mod pagination;
 mod paths;
+mod paths_choices;
+mod paths_imported;
+mod paths_market;
 mod relations;
 mod schema;
 mod search;

@@ -47,8 +47,8 @@ pub struct LearningStep {
     /// The level the role requires, for a role requirement. Null for a prerequisite that the
     /// role does not require itself, and for a skill target: prerequisite links carry no level.
     pub level: Option<i32>,
-    /// Market demand for the skill: today the number of roles requiring it (job postings will
-    /// add to it once imported).
+    /// Market demand for the skill: the number of roles requiring it plus the number of job
+    /// postings asking for it.
     pub demand: i32,
     /// The requirements of the target (other than this skill) that need it, directly or
     /// through other steps, in path order.
@@ -121,9 +121,9 @@ pub struct Coverage {
 #[derive(SimpleObject)]
 pub struct GapSkill {
     pub skill: Skill,
-    /// The level the role requires.
-    pub level: i32,
-    /// Market demand: today the number of roles requiring the skill.
+    /// The level the role requires; null on imported edges (ESCO and O*NET give none).
+    pub level: Option<i32>,
+    /// Market demand: roles requiring the skill plus job postings asking for it.
     pub demand: i32,
 }
 
@@ -132,7 +132,8 @@ pub struct GapSkill {
 pub struct FrameworkFit {
     pub framework: Framework,
     pub importance: Importance,
-    pub level: i32,
+    /// The level the role requires; null on imported edges.
+    pub level: Option<i32>,
     /// Size of the framework's skill set, its language included.
     pub skills: i32,
     /// How many of them are covered.
@@ -189,7 +190,7 @@ impl From<gap::SkillGap> for SkillGap {
 pub struct RelatedSkill {
     pub skill: Skill,
     /// 0.4 × related + 0.2 × sharedBroader + 0.3 × coRequirement + 0.1 × postings, between 0
-    /// and 1 (at most 0.9 until postings are imported).
+    /// and 1.
     pub score: f64,
     pub components: RelatednessComponents,
 }
@@ -197,13 +198,15 @@ pub struct RelatedSkill {
 /// The signals of a relatedness score.
 #[derive(SimpleObject)]
 pub struct RelatednessComponents {
-    /// 1 when curators linked the skills as related. Evidence: 1 or 0.
+    /// 1 when curators linked the skills as related or one is a direct prerequisite of the
+    /// other. Evidence: 1 or 0.
     pub related: ScoreComponent,
     /// Jaccard index of their broader skills. Evidence: how many broader skills they share.
     pub shared_broader: ScoreComponent,
     /// Jaccard index of the roles requiring them. Evidence: how many roles require both.
     pub co_requirement: ScoreComponent,
-    /// Co-occurrence in job postings. Postings are not imported yet: always 0.
+    /// Jaccard index of the job postings asking for them. Evidence: how many postings ask for
+    /// both.
     pub postings: ScoreComponent,
 }
 
