@@ -14,6 +14,7 @@ pub mod esco;
 pub mod onet;
 pub mod read;
 pub mod report;
+pub mod session;
 pub mod slug;
 
 use std::path::Path;

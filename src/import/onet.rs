@@ -6,26 +6,24 @@
 use std::{
     collections::HashSet,
     path::{Path, PathBuf},
-    time::Instant,
 };
 
 use chrono::Utc;
 use csv::StringRecord;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait, Value};
+use sea_orm::{DatabaseConnection, Value};
 
 use crate::{
-    catalog::{graph, seed},
+    catalog::seed,
     error::{AppError, AppResult},
     import::{
-        batch::{Batch, Family, Upsert},
+        batch::{Batch, Upsert},
         concepts::{
             Concept, ConceptWriter, RoleFields, SkillFields, ROLE_BY_ONET_SOC,
             SKILL_BY_ONET_ELEMENT, SKILL_BY_ONET_NAME,
         },
-        crosswalk::{KeyMap, Owner},
-        ensure_source, prepare_transaction,
+        crosswalk::{write_equivalents, KeyMap, Link, Owner},
         read::{clean, field, find, text, Format, SourceFile},
-        report::Tracker,
+        session::Session,
         slug::Slugs,
         version_from_dir, ImportOptions, ImportReport, SourceSpec,
     },
@@ -50,6 +48,7 @@ const TABLES: &[&str] = &[
     "skill_alias",
     "role",
     "role_alias",
+    "role_equivalent",
     "role_related",
     "role_skill",
     "role_framework",
@@ -114,14 +113,6 @@ fn version_from_readme(dir: &Path) -> Option<String> {
         .map(str::to_owned)
 }
 
-struct Ctx<'a> {
-    txn: &'a DatabaseTransaction,
-    opts: &'a ImportOptions,
-    source_id: i64,
-    family: Family,
-    tracker: Tracker,
-}
-
 /// Imports an O*NET release folder in one transaction.
 pub async fn import(
     db: &DatabaseConnection,
@@ -140,33 +131,26 @@ pub async fn import(
                 dir.display()
             ))
         })?;
-    let spec = source_spec(&version);
     let catalog = seed::embedded()?;
-    let started = Instant::now();
-    let txn = db.begin().await?;
-    prepare_transaction(&txn).await?;
-    let (source_id, family_ids) = ensure_source(&txn, &spec).await?;
-    let mut cx = Ctx {
-        txn: &txn,
-        opts,
-        source_id,
-        family: Family::new(&family_ids, txn.get_database_backend()),
-        tracker: Tracker::start(&txn, TABLES).await?,
-    };
+    let notes = files.notes.clone();
+    let mut cx = Session::begin(db, source_spec(&version), opts, TABLES, notes).await?;
+    let family_ids = cx.family_ids.clone();
 
     let mut roles = KeyMap::load(
-        &txn,
+        &cx.txn,
         "catalog roles ↔ O*NET occupations (onet_soc_code)",
         "role",
         "onet_soc_code",
         &family_ids,
         true,
+        Link::Equivalent,
     )
     .await?;
     let mut role_slugs =
-        Slugs::load(&txn, "role", catalog.roles.iter().map(|r| r.slug.as_str())).await?;
+        Slugs::load(&cx.txn, "role", catalog.roles.iter().map(|r| r.slug.as_str())).await?;
     read_occupations(&mut cx, &files.occupations, &mut roles, &mut role_slugs).await?;
     drop(role_slugs);
+    write_equivalents(&mut cx, &roles, "onet_soc_code").await?;
     if let Some(p) = &files.titles {
         read_titles(&mut cx, p, &roles).await?;
     }
@@ -175,25 +159,27 @@ pub async fn import(
     }
 
     let mut skills = KeyMap::load(
-        &txn,
+        &cx.txn,
         "catalog skills ↔ O*NET technologies (onet_name)",
         "skill",
         "onet_name",
         &family_ids,
         true,
+        Link::Merge,
     )
     .await?;
     let mut frameworks = KeyMap::load(
-        &txn,
+        &cx.txn,
         "catalog frameworks ↔ O*NET technologies (onet_name)",
         "framework",
         "onet_name",
         &family_ids,
         false,
+        Link::Merge,
     )
     .await?;
     let mut slugs = Slugs::load(
-        &txn,
+        &cx.txn,
         "skill",
         catalog.skills.iter().map(|s| s.slug.as_str()),
     )
@@ -202,12 +188,13 @@ pub async fn import(
         read_technology(&mut cx, p, &roles, &mut skills, &mut frameworks, &mut slugs).await?;
     }
     let mut elements = KeyMap::load(
-        &txn,
+        &cx.txn,
         "catalog skills ↔ O*NET skills and knowledge (onet_element_id)",
         "skill",
         "onet_element_id",
         &family_ids,
         true,
+        Link::Merge,
     )
     .await?;
     for (path, kind) in [
@@ -219,22 +206,8 @@ pub async fn import(
         }
     }
 
-    // Nothing here adds broader or prerequisite links, but the rule holds for every import.
-    graph::check_whole(&txn, &graph::BROADER).await?;
-    graph::check_whole(&txn, &graph::PREREQUISITES).await?;
-
-    let Ctx { tracker, .. } = cx;
-    let (tables, issues) = tracker.finish(&txn).await?;
-    super::bump_graph_version(&txn).await?;
-    txn.commit().await?;
-    Ok(ImportReport {
-        source: format!("{} {}", spec.label, spec.version),
-        notes: files.notes,
-        tables,
-        crosswalk: vec![roles.section(), skills.section(), frameworks.section()],
-        issues,
-        elapsed: started.elapsed(),
-    })
+    cx.commit(vec![roles.section(), skills.section(), frameworks.section()])
+        .await
 }
 
 /// An O*NET-SOC code: `15-1252.00`.
@@ -270,7 +243,7 @@ fn flag(f: &SourceFile, rec: &StringRecord, i: usize, what: &str) -> AppResult<b
 }
 
 async fn read_occupations(
-    cx: &mut Ctx<'_>,
+    cx: &mut Session<'_>,
     path: &Path,
     map: &mut KeyMap,
     slugs: &mut Slugs,
@@ -291,12 +264,12 @@ async fn read_occupations(
             isco_code: None,
         };
         let c = Concept::role(code, title, fields, Vec::new(), cx.source_id);
-        writer.add(cx.txn, map, slugs, &mut cx.tracker, c).await?;
+        writer.add(&cx.txn, map, slugs, &mut cx.tracker, c).await?;
     }
-    writer.finish(cx.txn, map, &mut cx.tracker).await
+    writer.finish(&cx.txn, map, &mut cx.tracker).await
 }
 
-async fn read_titles(cx: &mut Ctx<'_>, path: &Path, roles: &KeyMap) -> AppResult<()> {
+async fn read_titles(cx: &mut Session<'_>, path: &Path, roles: &KeyMap) -> AppResult<()> {
     let mut f = SourceFile::open(path, Format::Tsv, cx.opts.progress)?;
     let c_code = f.col("O*NET-SOC Code")?;
     let c_title = f.col("Reported Job Title")?;
@@ -339,16 +312,16 @@ async fn read_titles(cx: &mut Ctx<'_>, path: &Path, roles: &KeyMap) -> AppResult
                 cx.source_id.into(),
                 now.into(),
             ];
-            batch.add(cx.txn, (t.id, title.clone()), row).await?;
+            batch.add(&cx.txn, (t.id, title.clone()), row).await?;
         }
     }
-    batch.flush(cx.txn).await?;
+    batch.flush(&cx.txn).await?;
     cx.tracker
         .wrote("role_alias", batch.attempted, batch.affected);
     Ok(())
 }
 
-async fn read_related(cx: &mut Ctx<'_>, path: &Path, roles: &KeyMap) -> AppResult<()> {
+async fn read_related(cx: &mut Session<'_>, path: &Path, roles: &KeyMap) -> AppResult<()> {
     let mut f = SourceFile::open(path, Format::Tsv, cx.opts.progress)?;
     let c_code = f.col("O*NET-SOC Code")?;
     let c_related = f.col("Related O*NET-SOC Code")?;
@@ -386,11 +359,11 @@ async fn read_related(cx: &mut Ctx<'_>, path: &Path, roles: &KeyMap) -> AppResul
                     continue;
                 }
                 let row = vec![x.id.into(), y.id.into(), cx.source_id.into(), now.into()];
-                batch.add(cx.txn, (x.id, y.id), row).await?;
+                batch.add(&cx.txn, (x.id, y.id), row).await?;
             }
         }
     }
-    batch.flush(cx.txn).await?;
+    batch.flush(&cx.txn).await?;
     cx.tracker
         .wrote("role_related", batch.attempted, batch.affected);
     Ok(())
@@ -445,7 +418,7 @@ fn tech_edge_spec(table: &'static str) -> Upsert {
 /// Technology Skills: each example technology is a framework of the catalog (matched by
 /// onet_name), else a skill matched by onet_name, else a new skill of kind "tool".
 async fn read_technology(
-    cx: &mut Ctx<'_>,
+    cx: &mut Session<'_>,
     path: &Path,
     roles: &KeyMap,
     skills: &mut KeyMap,
@@ -492,7 +465,7 @@ async fn read_technology(
                 let c =
                     Concept::skill(name.clone(), name.clone(), fields, Vec::new(), cx.source_id);
                 writer
-                    .add(cx.txn, skills, slugs, &mut cx.tracker, c)
+                    .add(&cx.txn, skills, slugs, &mut cx.tracker, c)
                     .await?;
             }
             chunk.push(TechRow {
@@ -505,7 +478,7 @@ async fn read_technology(
         }
         if chunk.len() >= CHUNK || (!more && !chunk.is_empty()) {
             // Every technology of the chunk has an id once the writer is flushed.
-            writer.flush(cx.txn, skills, &mut cx.tracker).await?;
+            writer.flush(&cx.txn, skills, &mut cx.tracker).await?;
             for row in chunk.drain(..) {
                 let (table, targets) = match frameworks.get(&row.name) {
                     Some(fw) => ("role_framework", fw),
@@ -545,7 +518,7 @@ async fn read_technology(
                         } else {
                             &mut to_skills
                         };
-                        batch.add(cx.txn, (r.id, t.id), values).await?;
+                        batch.add(&cx.txn, (r.id, t.id), values).await?;
                     }
                 }
             }
@@ -554,9 +527,9 @@ async fn read_technology(
             break;
         }
     }
-    writer.finish(cx.txn, skills, &mut cx.tracker).await?;
-    to_skills.flush(cx.txn).await?;
-    to_frameworks.flush(cx.txn).await?;
+    writer.finish(&cx.txn, skills, &mut cx.tracker).await?;
+    to_skills.flush(&cx.txn).await?;
+    to_frameworks.flush(&cx.txn).await?;
     cx.tracker
         .wrote("role_skill", to_skills.attempted, to_skills.affected);
     cx.tracker.wrote(
@@ -599,7 +572,7 @@ fn level_of(lv: f64) -> i32 {
 /// a curated skill whose onet_name is the element's name, else a skill keyed by element id
 /// (kind "competence" for skills, "knowledge" for knowledge).
 async fn read_ratings(
-    cx: &mut Ctx<'_>,
+    cx: &mut Session<'_>,
     path: &Path,
     kind: &'static str,
     roles: &KeyMap,
@@ -696,7 +669,7 @@ async fn read_ratings(
                     cx.source_id,
                 );
                 writer
-                    .add(cx.txn, elements, slugs, &mut cx.tracker, c)
+                    .add(&cx.txn, elements, slugs, &mut cx.tracker, c)
                     .await?;
             }
             chunk.push(Rating {
@@ -708,7 +681,7 @@ async fn read_ratings(
             });
         }
         if chunk.len() >= CHUNK || (!more && !chunk.is_empty()) {
-            writer.flush(cx.txn, elements, &mut cx.tracker).await?;
+            writer.flush(&cx.txn, elements, &mut cx.tracker).await?;
             for r in chunk.drain(..) {
                 let targets: Vec<i64> = match by_name.get(&r.element) {
                     Some(ts) => ts
@@ -748,7 +721,7 @@ async fn read_ratings(
                                     now.into(),
                                     now.into(),
                                 ];
-                                im.add(cx.txn, (role.id, skill), row).await?;
+                                im.add(&cx.txn, (role.id, skill), row).await?;
                             }
                             Scale::Level => {
                                 let row: Vec<Value> = vec![
@@ -761,7 +734,7 @@ async fn read_ratings(
                                     now.into(),
                                     now.into(),
                                 ];
-                                lv.add(cx.txn, (role.id, skill), row).await?;
+                                lv.add(&cx.txn, (role.id, skill), row).await?;
                             }
                         }
                     }
@@ -772,9 +745,9 @@ async fn read_ratings(
             break;
         }
     }
-    writer.finish(cx.txn, elements, &mut cx.tracker).await?;
-    im.flush(cx.txn).await?;
-    lv.flush(cx.txn).await?;
+    writer.finish(&cx.txn, elements, &mut cx.tracker).await?;
+    im.flush(&cx.txn).await?;
+    lv.flush(&cx.txn).await?;
     cx.tracker.wrote(
         "role_skill",
         im.attempted + lv.attempted,
