@@ -138,6 +138,11 @@ impl KeyMap {
         });
     }
 
+    /// Links `key` to a row found by another rule (the normalised crosswalk).
+    pub fn link(&mut self, key: String, target: Target) {
+        self.map.entry(key).or_default().push(target);
+    }
+
     /// Notes that the import met `key` (labelled `label` in the source).
     pub fn met(&mut self, key: &str, label: &str) {
         if self.curated.contains_key(key) && !self.matched.contains_key(key) {

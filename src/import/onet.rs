@@ -16,15 +16,16 @@ use crate::{
     catalog::seed,
     error::{AppError, AppResult},
     import::{
-        batch::{Batch, Upsert},
+        batch::{Batch, UpdateMode, Updates, Upsert},
         concepts::{
             Concept, ConceptWriter, RoleFields, SkillFields, ROLE_BY_ONET_SOC,
             SKILL_BY_ONET_ELEMENT, SKILL_BY_ONET_NAME,
         },
-        crosswalk::{write_equivalents, KeyMap, Link, Owner},
+        crosswalk::{write_equivalents, KeyMap, Link, Owner, Target},
         read::{clean, field, find, text, Format, SourceFile},
         session::Session,
         slug::Slugs,
+        techlink::{HotReport, LabelIndex, Node, Resolution},
         version_from_dir, ImportOptions, ImportReport, SourceSpec,
     },
 };
@@ -46,6 +47,7 @@ pub fn source_spec(version: &str) -> SourceSpec {
 const TABLES: &[&str] = &[
     "skill",
     "skill_alias",
+    "skill_broader",
     "role",
     "role_alias",
     "role_equivalent",
@@ -438,6 +440,14 @@ async fn read_technology(
         Batch::new(tech_edge_spec("role_framework"), &cx.family);
     // Technologies already written in this run: each is described once, by its first row.
     let mut seen: HashSet<String> = HashSet::new();
+    let index = LabelIndex::load(&cx.txn).await?;
+    let mut hot_seen: HashSet<String> = HashSet::new();
+    let mut hot_report = HotReport::default();
+    let hot_report_ref = &mut hot_report;
+    // Skills the crosswalk found the same as a technology get its O*NET name when they have none.
+    let mut onet_names = Updates::new("skill", &["onet_name"], UpdateMode::Fill, &cx.family);
+    // Technologies placed under an ESCO skill (alternative-label matches).
+    let mut narrower: Vec<(String, i64)> = Vec::new();
     let now = Utc::now();
     let mut chunk: Vec<TechRow> = Vec::with_capacity(CHUNK);
     let mut rec = StringRecord::new();
@@ -451,6 +461,51 @@ async fn read_technology(
                 Some(i) => Some(flag(&f, &rec, i, "In Demand")?),
                 None => None,
             };
+            if hot && hot_seen.insert(name.clone()) {
+                let r = index.resolve(&name);
+                hot_report_ref.add(&name, index.describe(&name, &r));
+            }
+            if frameworks.get(&name).is_none()
+                && skills.get(&name).is_none()
+                && !seen.contains(&name)
+            {
+                // Not keyed yet: the normalised crosswalk decides.
+                match index.resolve(&name) {
+                    Resolution::Same {
+                        node: Node::Framework(id),
+                        ..
+                    } => frameworks.link(
+                        name.clone(),
+                        Target {
+                            id,
+                            owner: Owner::Curated,
+                            name: index.name(Node::Framework(id)).map(str::to_owned),
+                        },
+                    ),
+                    Resolution::Same {
+                        node: node @ Node::Skill(id),
+                        ..
+                    } => {
+                        skills.link(
+                            name.clone(),
+                            Target {
+                                id,
+                                owner: if index.is_curated(node) {
+                                    Owner::Curated
+                                } else {
+                                    Owner::Other
+                                },
+                                name: index.name(node).map(str::to_owned),
+                            },
+                        );
+                        onet_names
+                            .add(&cx.txn, id, vec![name.clone().into()])
+                            .await?;
+                    }
+                    Resolution::Narrower { skill, .. } => narrower.push((name.clone(), skill)),
+                    _ => {}
+                }
+            }
             if frameworks.get(&name).is_some() {
                 frameworks.met(&name, &name);
             } else if seen.insert(name.clone()) {
@@ -528,6 +583,32 @@ async fn read_technology(
         }
     }
     writer.finish(&cx.txn, skills, &mut cx.tracker).await?;
+    onet_names.flush(&cx.txn).await?;
+    let mut broader: Batch<(i64, i64)> = Batch::new(
+        Upsert {
+            table: "skill_broader",
+            cols: &["skill_id", "broader_id", "source_id", "created_at"],
+            conflict: &["skill_id", "broader_id"],
+            always: &[],
+            owned: &["source_id"],
+            returning: None,
+        },
+        &cx.family,
+    );
+    cx.tracker.read("skill_broader", narrower.len() as u64);
+    for (name, esco) in narrower {
+        for t in skills.get(&name).unwrap_or_default() {
+            if t.owner == Owner::Family && t.id != esco {
+                let row = vec![t.id.into(), esco.into(), cx.source_id.into(), now.into()];
+                broader.add(&cx.txn, (t.id, esco), row).await?;
+            }
+        }
+    }
+    broader.flush(&cx.txn).await?;
+    cx.tracker
+        .wrote("skill_broader", broader.attempted, broader.affected);
+    cx.hot_technologies = Some((hot_report.linked(), hot_report.total()));
+    cx.extra.push(hot_report.render());
     to_skills.flush(&cx.txn).await?;
     to_frameworks.flush(&cx.txn).await?;
     cx.tracker

@@ -130,6 +130,8 @@ pub struct ImportReport {
     pub crosswalk: Vec<CrosswalkSection>,
     /// Further report sections, already formatted (the Hot Technology crosswalk).
     pub extra: Vec<String>,
+    /// O*NET Hot Technologies linked to a catalog or ESCO skill, and their number (O*NET).
+    pub hot_technologies: Option<(usize, usize)>,
     pub issues: Vec<(String, Issue)>,
     pub elapsed: Duration,
 }

@@ -28,6 +28,8 @@ pub struct Session<'a> {
     pub notes: Vec<String>,
     /// Extra sections of the report (crosswalk details an importer computes itself).
     pub extra: Vec<String>,
+    /// O*NET Hot Technologies linked to a catalog or ESCO skill, and their number.
+    pub hot_technologies: Option<(usize, usize)>,
     started: Instant,
 }
 
@@ -56,6 +58,7 @@ impl<'a> Session<'a> {
             tracker,
             notes,
             extra: Vec::new(),
+            hot_technologies: None,
             started,
         })
     }
@@ -68,6 +71,7 @@ impl<'a> Session<'a> {
             tracker,
             notes,
             extra,
+            hot_technologies,
             started,
             ..
         } = self;
@@ -83,6 +87,7 @@ impl<'a> Session<'a> {
             tables,
             crosswalk,
             extra,
+            hot_technologies,
             issues,
             elapsed: started.elapsed(),
         })

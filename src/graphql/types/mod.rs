@@ -1,5 +1,6 @@
 //! GraphQL object types (separate from the entities), global ids, cursors and connections.
 pub mod connection;
+pub mod evidence;
 pub mod framework;
 pub mod inputs;
 pub mod paths;
