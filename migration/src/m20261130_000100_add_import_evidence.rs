@@ -48,7 +48,10 @@ enum Source {
     Id,
 }
 
-fn fk(from: (impl IntoIden, impl IntoIden), to: (impl IntoIden, impl IntoIden)) -> ForeignKeyCreateStatement {
+fn fk(
+    from: (impl IntoIden, impl IntoIden),
+    to: (impl IntoIden, impl IntoIden),
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(from.0, from.1)
         .to(to.0, to.1)
@@ -92,7 +95,10 @@ impl MigrationTrait for Migration {
                         (RoleEquivalent::Table, RoleEquivalent::EquivalentId),
                         (Role::Table, Role::Id),
                     ))
-                    .foreign_key(&mut source_fk(RoleEquivalent::Table, RoleEquivalent::SourceId))
+                    .foreign_key(&mut source_fk(
+                        RoleEquivalent::Table,
+                        RoleEquivalent::SourceId,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -114,7 +120,11 @@ impl MigrationTrait for Migration {
                     .col(string(SkillLabel::Label))
                     .col(big_integer_null(SkillLabel::SourceId))
                     .col(timestamp_with_time_zone(SkillLabel::CreatedAt))
-                    .primary_key(Index::create().col(SkillLabel::SkillId).col(SkillLabel::Label))
+                    .primary_key(
+                        Index::create()
+                            .col(SkillLabel::SkillId)
+                            .col(SkillLabel::Label),
+                    )
                     .foreign_key(&mut fk(
                         (SkillLabel::Table, SkillLabel::SkillId),
                         (Skill::Table, Skill::Id),
@@ -184,8 +194,10 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         match manager.get_database_backend() {
             sea_orm::DatabaseBackend::Postgres => {
-                db.execute_unprepared("DROP TRIGGER IF EXISTS sg_version_skill_label ON skill_label")
-                    .await?;
+                db.execute_unprepared(
+                    "DROP TRIGGER IF EXISTS sg_version_skill_label ON skill_label",
+                )
+                .await?;
             }
             _ => {
                 for op in ["INSERT", "UPDATE", "DELETE"] {

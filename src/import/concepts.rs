@@ -342,7 +342,9 @@ impl ConceptWriter {
         labels: Vec<String>,
     ) -> AppResult<()> {
         let (Some(table), Some(batch)) = (self.spec.label_table, self.labels.as_mut()) else {
-            return self.add_aliases(db, tracker, id, own_name_lower, labels).await;
+            return self
+                .add_aliases(db, tracker, id, own_name_lower, labels)
+                .await;
         };
         for a in labels {
             if a.to_lowercase() == own_name_lower {

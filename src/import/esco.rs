@@ -184,8 +184,12 @@ pub async fn import(
         Link::Equivalent,
     )
     .await?;
-    let mut role_slugs =
-        Slugs::load(&cx.txn, "role", catalog.roles.iter().map(|r| r.slug.as_str())).await?;
+    let mut role_slugs = Slugs::load(
+        &cx.txn,
+        "role",
+        catalog.roles.iter().map(|r| r.slug.as_str()),
+    )
+    .await?;
     read_occupations(&mut cx, &files.occupations, &mut roles, &mut role_slugs).await?;
     write_equivalents(&mut cx, &roles, "esco_uri").await?;
     if let Some(path) = &files.occupation_skills {

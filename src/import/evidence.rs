@@ -83,11 +83,14 @@ pub async fn for_roles(
     for r in &rows {
         let link = EqRow::from_query_result(r, "")?;
         let role = role::Model::from_query_result(r, "")?;
-        out.entry(link.curated_id).or_default().equivalents.push(Equivalent {
-            role,
-            via: link.via,
-            source_id: link.link_source_id,
-        });
+        out.entry(link.curated_id)
+            .or_default()
+            .equivalents
+            .push(Equivalent {
+                role,
+                via: link.via,
+                source_id: link.link_source_id,
+            });
     }
     let sql = format!(
         "SELECT e.role_id AS role_id, rs.skill_id AS skill_id, \
@@ -106,14 +109,17 @@ pub async fn for_roles(
         .await?;
     for r in &rows {
         let row = EvRow::from_query_result(r, "")?;
-        out.entry(row.role_id).or_default().skills.push(SkillEvidence {
-            skill_id: row.skill_id,
-            required: row.required != 0,
-            occupations: row.occupations,
-            essential_in: row.essential_in,
-            hot_technology: row.hot != 0,
-            in_demand: row.in_demand != 0,
-        });
+        out.entry(row.role_id)
+            .or_default()
+            .skills
+            .push(SkillEvidence {
+                skill_id: row.skill_id,
+                required: row.required != 0,
+                occupations: row.occupations,
+                essential_in: row.essential_in,
+                hot_technology: row.hot != 0,
+                in_demand: row.in_demand != 0,
+            });
     }
     for ev in out.values_mut() {
         ev.skills.sort_by(|a, b| {

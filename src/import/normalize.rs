@@ -282,7 +282,10 @@ mod tests {
         assert!(keys("Amazon Web Services AWS software").contains(&"aws".to_owned()));
         let vba = keys("Microsoft Visual Basic for Applications VBA");
         assert!(vba.contains(&"vba".to_owned()), "{vba:?}");
-        assert!(vba.contains(&"visual basic for applications".to_owned()), "{vba:?}");
+        assert!(
+            vba.contains(&"visual basic for applications".to_owned()),
+            "{vba:?}"
+        );
         // A short name in capitals is not an acronym of anything: it stays itself.
         assert_eq!(keys("SAS"), ["sas"]);
         assert_eq!(keys("R"), ["r"]);

@@ -48,6 +48,7 @@ const TABLES: &[&str] = &[
     "skill",
     "skill_alias",
     "skill_broader",
+    "skill_label",
     "role",
     "role_alias",
     "role_equivalent",
@@ -148,8 +149,12 @@ pub async fn import(
         Link::Equivalent,
     )
     .await?;
-    let mut role_slugs =
-        Slugs::load(&cx.txn, "role", catalog.roles.iter().map(|r| r.slug.as_str())).await?;
+    let mut role_slugs = Slugs::load(
+        &cx.txn,
+        "role",
+        catalog.roles.iter().map(|r| r.slug.as_str()),
+    )
+    .await?;
     read_occupations(&mut cx, &files.occupations, &mut roles, &mut role_slugs).await?;
     drop(role_slugs);
     write_equivalents(&mut cx, &roles, "onet_soc_code").await?;
@@ -208,8 +213,12 @@ pub async fn import(
         }
     }
 
-    cx.commit(vec![roles.section(), skills.section(), frameworks.section()])
-        .await
+    cx.commit(vec![
+        roles.section(),
+        skills.section(),
+        frameworks.section(),
+    ])
+    .await
 }
 
 /// An O*NET-SOC code: `15-1252.00`.

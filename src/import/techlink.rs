@@ -45,23 +45,10 @@ struct Info {
 /// How one technology name resolved.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Resolution {
-    Same {
-        node: Node,
-        key: String,
-        rule: Rule,
-    },
-    Narrower {
-        skill: i64,
-        key: String,
-        rule: Rule,
-    },
-    Ambiguous {
-        key: String,
-        slugs: Vec<String>,
-    },
-    Unmatched {
-        keys: Vec<String>,
-    },
+    Same { node: Node, key: String, rule: Rule },
+    Narrower { skill: i64, key: String, rule: Rule },
+    Ambiguous { key: String, slugs: Vec<String> },
+    Unmatched { keys: Vec<String> },
 }
 
 /// Every precise label and ESCO alternative label, by normalised key.
@@ -105,7 +92,11 @@ impl LabelIndex {
             idx.add_precise(&name, node);
         }
         let rows = db
-            .query_all_raw(stmt(backend, "SELECT id, slug, name FROM framework", vec![]))
+            .query_all_raw(stmt(
+                backend,
+                "SELECT id, slug, name FROM framework",
+                vec![],
+            ))
             .await?;
         for r in &rows {
             let node = Node::Framework(r.try_get("", "id")?);
@@ -123,7 +114,10 @@ impl LabelIndex {
         }
         for (sql, skill) in [
             ("SELECT skill_id AS id, alias FROM skill_alias", true),
-            ("SELECT framework_id AS id, alias FROM framework_alias", false),
+            (
+                "SELECT framework_id AS id, alias FROM framework_alias",
+                false,
+            ),
         ] {
             for r in &db.query_all_raw(stmt(backend, sql, vec![])).await? {
                 let id: i64 = r.try_get("", "id")?;

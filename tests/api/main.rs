@@ -5,6 +5,7 @@ mod catalog;
 mod helpers;
 mod http;
 mod import;
+mod import_evidence;
 mod listing;
 mod market;
 mod mutations;

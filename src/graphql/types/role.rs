@@ -206,7 +206,12 @@ impl Role {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<RoleEquivalence>> {
         let ev = evidence::load(ctx, self.0.id).await?;
-        Ok(ev.equivalents.iter().cloned().map(RoleEquivalence).collect())
+        Ok(ev
+            .equivalents
+            .iter()
+            .cloned()
+            .map(RoleEquivalence)
+            .collect())
     }
 
     /// What the equivalent occupations require, skill by skill: how many require it (most
