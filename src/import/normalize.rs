@@ -146,13 +146,15 @@ fn strip_suffix(n: &str) -> Option<&str> {
 }
 
 /// "Structured query language SQL" → ("SQL", "Structured query language"): a last word in
-/// capitals (2–6 letters or digits) after at least two words whose initials it begins with.
+/// capitals (2–6 letters or digits, starting with a letter) after at least two words that hold
+/// its letters in order.
 fn acronym(name: &str) -> Option<(&str, &str)> {
     let name = name.trim();
     let (head, last) = name.rsplit_once(' ')?;
     let letters = last.chars().filter(|c| c.is_ascii_alphabetic()).count();
     if !(2..=6).contains(&last.len())
-        || letters < 2
+        || letters < 1
+        || !last.starts_with(|c: char| c.is_ascii_alphabetic())
         || !last
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
