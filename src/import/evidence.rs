@@ -94,11 +94,11 @@ pub async fn for_roles(
     }
     let sql = format!(
         "SELECT e.role_id AS role_id, rs.skill_id AS skill_id, \
-         MAX(CASE WHEN cur.skill_id IS NULL THEN 0 ELSE 1 END) AS required, \
-         COUNT(DISTINCT e.equivalent_id) AS occupations, \
-         COUNT(DISTINCT CASE WHEN rs.importance = 'essential' THEN e.equivalent_id END) AS essential_in, \
-         MAX(CASE WHEN rs.hot_technology THEN 1 ELSE 0 END) AS hot, \
-         MAX(CASE WHEN rs.in_demand THEN 1 ELSE 0 END) AS in_demand \
+         CAST(MAX(CASE WHEN cur.skill_id IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS required, \
+         CAST(COUNT(DISTINCT e.equivalent_id) AS BIGINT) AS occupations, \
+         CAST(COUNT(DISTINCT CASE WHEN rs.importance = 'essential' THEN e.equivalent_id END) AS BIGINT) AS essential_in, \
+         CAST(MAX(CASE WHEN rs.hot_technology THEN 1 ELSE 0 END) AS BIGINT) AS hot, \
+         CAST(MAX(CASE WHEN rs.in_demand THEN 1 ELSE 0 END) AS BIGINT) AS in_demand \
          FROM role_equivalent e JOIN role_skill rs ON rs.role_id = e.equivalent_id \
          LEFT JOIN role_skill cur ON cur.role_id = e.role_id AND cur.skill_id = rs.skill_id \
          WHERE {} GROUP BY e.role_id, rs.skill_id",
