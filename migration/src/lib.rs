@@ -6,6 +6,7 @@ mod m20261123_000002_add_import_sources;
 mod m20261123_000003_add_bytewise_slug_indexes;
 mod m20261123_000010_add_search_support;
 mod m20261123_000020_create_market;
+mod m20261130_000100_add_import_evidence;
 mod m20261130_000200_create_role_skill_choice;
 
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_add_bytewise_slug_indexes::Migration),
             Box::new(m20261123_000010_add_search_support::Migration),
             Box::new(m20261123_000020_create_market::Migration),
+            Box::new(m20261130_000100_add_import_evidence::Migration),
             Box::new(m20261130_000200_create_role_skill_choice::Migration),
         ]
     }

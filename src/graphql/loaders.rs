@@ -226,6 +226,8 @@ pub struct Loaders {
     pub company_by_id: DataLoader<ByIdLoader<company::Model>>,
     pub posting_skills: DataLoader<PostingLinksLoader<skill::Model>>,
     pub posting_frameworks: DataLoader<PostingLinksLoader<framework::Model>>,
+    /// Equivalent occupations and their evidence, by curated role.
+    pub role_evidence: DataLoader<crate::graphql::types::evidence::RoleEvidenceLoader>,
     posting_pages: HashMap<Rel, DataLoader<EdgePageLoader<job_posting::Model>>>,
     skill_pages: HashMap<Rel, DataLoader<EdgePageLoader<skill::Model>>>,
     framework_pages: HashMap<Rel, DataLoader<EdgePageLoader<framework::Model>>>,
@@ -302,6 +304,9 @@ impl Loaders {
             posting_frameworks: loader(PostingLinksLoader {
                 db: db.clone(),
                 _node: PhantomData,
+            }),
+            role_evidence: loader(crate::graphql::types::evidence::RoleEvidenceLoader {
+                db: db.clone(),
             }),
             posting_pages: pages_for(db, "job_posting"),
             skill_pages: pages_for(db, "skill"),

@@ -30,6 +30,9 @@ pub struct ConceptSpec {
     pub alias_table: &'static str,
     pub alias_cols: &'static [&'static str],
     pub alias_conflict: &'static [&'static str],
+    /// Where a source's alternative labels go when they are not precise names (`skill_label`:
+    /// kept for search, never used by the crosswalk or extraction); none: with the aliases.
+    pub label_table: Option<&'static str>,
 }
 
 const SKILL_INSERT: &[&str] = &[
@@ -48,6 +51,7 @@ const SKILL_INSERT: &[&str] = &[
 const SKILL_REPLACE: &[&str] = &["name", "kind", "description", "reuse_level", "source_id"];
 const SKILL_FILL: &[&str] = &["description", "reuse_level"];
 const SKILL_ALIAS: &[&str] = &["skill_id", "alias", "source_id", "created_at"];
+const SKILL_LABEL: &[&str] = &["skill_id", "label", "source_id", "created_at"];
 
 const ROLE_INSERT: &[&str] = &[
     "slug",
@@ -75,6 +79,7 @@ macro_rules! skill_spec {
             alias_table: "skill_alias",
             alias_cols: SKILL_ALIAS,
             alias_conflict: &["skill_id", "alias"],
+            label_table: Some("skill_label"),
         };
     };
 }
@@ -89,6 +94,7 @@ macro_rules! role_spec {
             alias_table: "role_alias",
             alias_cols: ROLE_ALIAS,
             alias_conflict: &["role_id", "alias"],
+            label_table: None,
         };
     };
 }
@@ -197,6 +203,8 @@ pub struct ConceptWriter {
     replace: Updates,
     fill: Updates,
     aliases: Batch<(i64, String)>,
+    /// Imprecise labels, when the spec keeps them apart.
+    labels: Option<Batch<(i64, String)>>,
     /// Names and aliases of rows waiting for their id.
     pending: HashMap<String, (String, Vec<String>)>,
 }
@@ -231,6 +239,19 @@ impl ConceptWriter {
                 },
                 family,
             ),
+            labels: spec.label_table.map(|table| {
+                Batch::new(
+                    Upsert {
+                        table,
+                        cols: SKILL_LABEL,
+                        conflict: &["skill_id", "label"],
+                        always: &[],
+                        owned: &["source_id"],
+                        returning: None,
+                    },
+                    family,
+                )
+            }),
             pending: HashMap::new(),
         }
     }
@@ -253,20 +274,20 @@ impl ConceptWriter {
         map.met(&c.key, &c.name);
         if let Some(targets) = map.get(&c.key) {
             for t in targets {
-                let mut labels = Vec::with_capacity(c.aliases.len() + 1);
+                let own_name = t.name.as_deref().unwrap_or(&c.name).to_lowercase();
                 match t.owner {
                     Owner::Family => {
                         self.replace.add(db, t.id, c.replace.clone()).await?;
                     }
                     Owner::Curated | Owner::Other => {
                         self.fill.add(db, t.id, c.fill.clone()).await?;
-                        // The source's own name becomes another name of the linked row.
-                        labels.push(c.name.clone());
+                        // The source's own (preferred) name is a precise name of the linked
+                        // row; its alternative labels are not.
+                        self.add_aliases(db, tracker, t.id, &own_name, vec![c.name.clone()])
+                            .await?;
                     }
                 }
-                labels.extend(c.aliases.iter().cloned());
-                let own_name = t.name.as_deref().unwrap_or(&c.name).to_lowercase();
-                self.add_aliases(db, tracker, t.id, &own_name, labels)
+                self.add_labels(db, tracker, t.id, &own_name, c.aliases.clone())
                     .await?;
             }
             return Ok(());
@@ -311,6 +332,36 @@ impl ConceptWriter {
         Ok(())
     }
 
+    /// A source's alternative labels: apart from the aliases when the spec says so.
+    async fn add_labels(
+        &mut self,
+        db: &impl ConnectionTrait,
+        tracker: &mut Tracker,
+        id: i64,
+        own_name_lower: &str,
+        labels: Vec<String>,
+    ) -> AppResult<()> {
+        let (Some(table), Some(batch)) = (self.spec.label_table, self.labels.as_mut()) else {
+            return self
+                .add_aliases(db, tracker, id, own_name_lower, labels)
+                .await;
+        };
+        for a in labels {
+            if a.to_lowercase() == own_name_lower {
+                continue;
+            }
+            tracker.read(table, 1);
+            let row = vec![
+                id.into(),
+                a.clone().into(),
+                self.source_id.into(),
+                self.now.into(),
+            ];
+            batch.add(db, (id, a), row).await?;
+        }
+        Ok(())
+    }
+
     async fn flush_inserts(
         &mut self,
         db: &impl ConnectionTrait,
@@ -322,7 +373,7 @@ impl ConceptWriter {
             let id: i64 = r.try_get("", "id")?;
             let key: String = r.try_get("", "k")?;
             if let Some((name, aliases)) = self.pending.remove(&key) {
-                self.add_aliases(db, tracker, id, &name.to_lowercase(), aliases)
+                self.add_labels(db, tracker, id, &name.to_lowercase(), aliases)
                     .await?;
             }
             map.insert_new(key, id);
@@ -341,6 +392,9 @@ impl ConceptWriter {
         self.replace.flush(db).await?;
         self.fill.flush(db).await?;
         self.aliases.flush(db).await?;
+        if let Some(b) = self.labels.as_mut() {
+            b.flush(db).await?;
+        }
         Ok(())
     }
 
@@ -362,6 +416,9 @@ impl ConceptWriter {
             self.aliases.attempted,
             self.aliases.affected,
         );
+        if let (Some(table), Some(b)) = (self.spec.label_table, &self.labels) {
+            tracker.wrote(table, b.attempted, b.affected);
+        }
         Ok(())
     }
 }

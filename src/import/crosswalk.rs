@@ -8,11 +8,23 @@
 //! the row: curated rows and other sources' rows keep slug, name, kind and description and are
 //! only enriched (aliases, relations, empty fields filled); rows a release of the same source
 //! wrote are updated in place.
+//!
+//! Roles are the exception ([`Link::Equivalent`]): an imported occupation never writes into a
+//! curated role. It stays its own role, and a `role_equivalent` edge (with the key it shares and
+//! its source) links the curated role to it; its requirements are evidence for the curated
+//! role's requirements, never new requirements of it.
 use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::ConnectionTrait;
 
-use crate::{db::stmt, error::AppResult};
+use crate::{
+    db::stmt,
+    error::AppResult,
+    import::{
+        batch::{Batch, Upsert},
+        session::Session,
+    },
+};
 
 /// Who wrote a row, as an import sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +45,15 @@ pub struct Target {
     pub name: Option<String>,
 }
 
+/// How a key held by a curated row links the imported concept to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    /// The concept is the curated row (skills): it enriches it.
+    Merge,
+    /// The concept stays its own row, linked to the curated one (roles).
+    Equivalent,
+}
+
 /// Natural key → the rows holding it, plus what the report needs about curated rows.
 pub struct KeyMap {
     /// How the report names this crosswalk, e.g. "catalog skills ↔ ESCO skills (esco_uri)".
@@ -42,6 +63,8 @@ pub struct KeyMap {
     curated: BTreeMap<String, Vec<String>>,
     /// Curated keys met in this import → the external label.
     matched: BTreeMap<String, String>,
+    /// Curated rows holding a key, by key (only with [`Link::Equivalent`]).
+    curated_ids: HashMap<String, Vec<i64>>,
 }
 
 impl KeyMap {
@@ -53,6 +76,7 @@ impl KeyMap {
         key_col: &str,
         family: &[i64],
         has_source: bool,
+        link: Link,
     ) -> AppResult<Self> {
         let source = if has_source { "source_id" } else { "NULL" };
         let sql = format!(
@@ -69,6 +93,7 @@ impl KeyMap {
             map: HashMap::with_capacity(rows.len()),
             curated: BTreeMap::new(),
             matched: BTreeMap::new(),
+            curated_ids: HashMap::new(),
         };
         for r in &rows {
             let id: i64 = r.try_get("", "id")?;
@@ -87,6 +112,10 @@ impl KeyMap {
                     .entry(key.clone())
                     .or_default()
                     .push(slug.unwrap_or_default());
+                if link == Link::Equivalent {
+                    km.curated_ids.entry(key).or_default().push(id);
+                    continue;
+                }
             }
             km.map
                 .entry(key)
@@ -109,11 +138,34 @@ impl KeyMap {
         });
     }
 
+    /// Links `key` to a row found by another rule (the normalised crosswalk).
+    pub fn link(&mut self, key: String, target: Target) {
+        self.map.entry(key).or_default().push(target);
+    }
+
     /// Notes that the import met `key` (labelled `label` in the source).
     pub fn met(&mut self, key: &str, label: &str) {
         if self.curated.contains_key(key) && !self.matched.contains_key(key) {
             self.matched.insert(key.to_owned(), label.to_owned());
         }
+    }
+
+    /// (curated role, imported role) pairs sharing a key met in this import
+    /// ([`Link::Equivalent`] only).
+    pub fn equivalents(&self) -> Vec<(i64, i64)> {
+        let mut out = Vec::new();
+        for (key, curated) in &self.curated_ids {
+            if !self.matched.contains_key(key) {
+                continue;
+            }
+            for t in self.map.get(key).map(Vec::as_slice).unwrap_or_default() {
+                if t.owner == Owner::Family {
+                    out.extend(curated.iter().map(|&c| (c, t.id)));
+                }
+            }
+        }
+        out.sort_unstable();
+        out
     }
 
     /// What was linked and what was not, for the report.
@@ -142,4 +194,41 @@ pub struct CrosswalkSection {
     pub title: String,
     pub linked: Vec<String>,
     pub unlinked: Vec<String>,
+}
+
+/// Writes the `role_equivalent` edges of the occupations met: curated role → imported role,
+/// with the key they share (`via`) and the source.
+pub async fn write_equivalents(
+    s: &mut Session<'_>,
+    roles: &KeyMap,
+    via: &'static str,
+) -> AppResult<()> {
+    let mut batch: Batch<(i64, i64)> = Batch::new(
+        Upsert {
+            table: "role_equivalent",
+            cols: &["role_id", "equivalent_id", "via", "source_id", "created_at"],
+            conflict: &["role_id", "equivalent_id"],
+            always: &[],
+            owned: &["via", "source_id"],
+            returning: None,
+        },
+        &s.family,
+    );
+    let now = chrono::Utc::now();
+    let pairs = roles.equivalents();
+    s.tracker.read("role_equivalent", pairs.len() as u64);
+    for (curated, imported) in pairs {
+        let row = vec![
+            curated.into(),
+            imported.into(),
+            via.into(),
+            s.source_id.into(),
+            now.into(),
+        ];
+        batch.add(&s.txn, (curated, imported), row).await?;
+    }
+    batch.flush(&s.txn).await?;
+    s.tracker
+        .wrote("role_equivalent", batch.attempted, batch.affected);
+    Ok(())
 }

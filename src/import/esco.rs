@@ -5,27 +5,23 @@
 //!
 //! Both naming schemes are read: v1.1 names the relation files without a language suffix
 //! (`occupationSkillRelations.csv`), v1.2 with one (`occupationSkillRelations_en.csv`).
-use std::{
-    path::{Path, PathBuf},
-    time::Instant,
-};
+use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use csv::StringRecord;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::{
-    catalog::{graph, seed},
+    catalog::seed,
     error::{AppError, AppResult},
     import::{
-        batch::{Batch, Family, Upsert},
+        batch::{Batch, Upsert},
         concepts::{
             Concept, ConceptWriter, RoleFields, SkillFields, ROLE_BY_ESCO_URI, SKILL_BY_ESCO_URI,
         },
-        crosswalk::KeyMap,
-        ensure_source, prepare_transaction,
+        crosswalk::{write_equivalents, KeyMap, Link},
         read::{clean, field, find, labels, opt, text, Format, SourceFile},
-        report::Tracker,
+        session::Session,
         slug::Slugs,
         version_from_dir, ImportOptions, ImportReport, SourceSpec,
     },
@@ -116,21 +112,14 @@ impl Files {
 const TABLES: &[&str] = &[
     "skill",
     "skill_alias",
+    "skill_label",
     "skill_broader",
     "skill_related",
     "role",
     "role_alias",
+    "role_equivalent",
     "role_skill",
 ];
-
-/// What every reader of this import shares.
-struct Ctx<'a> {
-    txn: &'a DatabaseTransaction,
-    opts: &'a ImportOptions,
-    source_id: i64,
-    family: Family,
-    tracker: Tracker,
-}
 
 /// Imports an ESCO release folder in one transaction.
 pub async fn import(
@@ -149,41 +138,33 @@ pub async fn import(
                 dir.display()
             ))
         })?;
-    let spec = source_spec(&version);
     let catalog = seed::embedded()?;
-    let started = Instant::now();
-    let txn = db.begin().await?;
-    prepare_transaction(&txn).await?;
-    let (source_id, family_ids) = ensure_source(&txn, &spec).await?;
-    let mut cx = Ctx {
-        txn: &txn,
-        opts,
-        source_id,
-        family: Family::new(&family_ids, txn.get_database_backend()),
-        tracker: Tracker::start(&txn, TABLES).await?,
-    };
+    let notes = files.notes.clone();
+    let mut cx = Session::begin(db, source_spec(&version), opts, TABLES, notes).await?;
+    let family_ids = cx.family_ids.clone();
 
     let mut skills = KeyMap::load(
-        &txn,
+        &cx.txn,
         "catalog skills ↔ ESCO skills (esco_uri)",
         "skill",
         "esco_uri",
         &family_ids,
         true,
+        Link::Merge,
     )
     .await?;
     let mut slugs = Slugs::load(
-        &txn,
+        &cx.txn,
         "skill",
         catalog.skills.iter().map(|s| s.slug.as_str()),
     )
     .await?;
-    let mut writer = ConceptWriter::new(&SKILL_BY_ESCO_URI, source_id, &cx.family);
+    let mut writer = ConceptWriter::new(&SKILL_BY_ESCO_URI, cx.source_id, &cx.family);
     read_skills(&mut cx, &files.skills, &mut writer, &mut skills, &mut slugs).await?;
     if let Some(path) = &files.groups {
         read_groups(&mut cx, path, &mut writer, &mut skills, &mut slugs).await?;
     }
-    writer.finish(&txn, &mut skills, &mut cx.tracker).await?;
+    writer.finish(&cx.txn, &mut skills, &mut cx.tracker).await?;
     drop(slugs);
 
     if let Some(path) = &files.broader {
@@ -194,37 +175,28 @@ pub async fn import(
     }
 
     let mut roles = KeyMap::load(
-        &txn,
+        &cx.txn,
         "catalog roles ↔ ESCO occupations (esco_uri)",
         "role",
         "esco_uri",
         &family_ids,
         true,
+        Link::Equivalent,
     )
     .await?;
-    let mut role_slugs =
-        Slugs::load(&txn, "role", catalog.roles.iter().map(|r| r.slug.as_str())).await?;
+    let mut role_slugs = Slugs::load(
+        &cx.txn,
+        "role",
+        catalog.roles.iter().map(|r| r.slug.as_str()),
+    )
+    .await?;
     read_occupations(&mut cx, &files.occupations, &mut roles, &mut role_slugs).await?;
+    write_equivalents(&mut cx, &roles, "esco_uri").await?;
     if let Some(path) = &files.occupation_skills {
         read_occupation_skills(&mut cx, path, &roles, &skills).await?;
     }
 
-    // Imported hierarchies join the curated ones: a cycle aborts the import, named.
-    graph::check_whole(&txn, &graph::BROADER).await?;
-    graph::check_whole(&txn, &graph::PREREQUISITES).await?;
-
-    let Ctx { tracker, .. } = cx;
-    let (tables, issues) = tracker.finish(&txn).await?;
-    super::bump_graph_version(&txn).await?;
-    txn.commit().await?;
-    Ok(ImportReport {
-        source: format!("{} {}", spec.label, spec.version),
-        notes: files.notes,
-        tables,
-        crosswalk: vec![skills.section(), roles.section()],
-        issues,
-        elapsed: started.elapsed(),
-    })
+    cx.commit(vec![skills.section(), roles.section()]).await
 }
 
 fn reuse_level(f: &SourceFile, rec: &StringRecord, v: &str) -> AppResult<Option<String>> {
@@ -246,7 +218,7 @@ fn required(f: &SourceFile, rec: &StringRecord, i: usize, what: &str) -> AppResu
 }
 
 async fn read_skills(
-    cx: &mut Ctx<'_>,
+    cx: &mut Session<'_>,
     path: &Path,
     writer: &mut ConceptWriter,
     map: &mut KeyMap,
@@ -281,14 +253,14 @@ async fn read_skills(
             reuse_level: reuse_level(&f, &rec, field(&rec, c_reuse))?,
         };
         let c = Concept::skill(key, name, fields, labels(field(&rec, c_alt)), cx.source_id);
-        writer.add(cx.txn, map, slugs, &mut cx.tracker, c).await?;
+        writer.add(&cx.txn, map, slugs, &mut cx.tracker, c).await?;
     }
     Ok(())
 }
 
 /// Skill groups are skills of kind "concept" (the upper levels of the skills pillar).
 async fn read_groups(
-    cx: &mut Ctx<'_>,
+    cx: &mut Session<'_>,
     path: &Path,
     writer: &mut ConceptWriter,
     map: &mut KeyMap,
@@ -312,7 +284,7 @@ async fn read_groups(
             reuse_level: None,
         };
         let c = Concept::skill(key, name, fields, labels(field(&rec, c_alt)), cx.source_id);
-        writer.add(cx.txn, map, slugs, &mut cx.tracker, c).await?;
+        writer.add(&cx.txn, map, slugs, &mut cx.tracker, c).await?;
     }
     Ok(())
 }
@@ -326,7 +298,7 @@ enum Pairs {
 }
 
 async fn read_skill_pairs(
-    cx: &mut Ctx<'_>,
+    cx: &mut Session<'_>,
     path: &Path,
     skills: &KeyMap,
     kind: Pairs,
@@ -391,18 +363,18 @@ async fn read_skill_pairs(
                 }
                 for (p, q) in pairs {
                     let row = vec![p.into(), q.into(), cx.source_id.into(), now.into()];
-                    batch.add(cx.txn, (p, q), row).await?;
+                    batch.add(&cx.txn, (p, q), row).await?;
                 }
             }
         }
     }
-    batch.flush(cx.txn).await?;
+    batch.flush(&cx.txn).await?;
     cx.tracker.wrote(table, batch.attempted, batch.affected);
     Ok(())
 }
 
 async fn read_occupations(
-    cx: &mut Ctx<'_>,
+    cx: &mut Session<'_>,
     path: &Path,
     map: &mut KeyMap,
     slugs: &mut Slugs,
@@ -434,13 +406,13 @@ async fn read_occupations(
             isco_code: isco,
         };
         let c = Concept::role(key, name, fields, labels(field(&rec, c_alt)), cx.source_id);
-        writer.add(cx.txn, map, slugs, &mut cx.tracker, c).await?;
+        writer.add(&cx.txn, map, slugs, &mut cx.tracker, c).await?;
     }
-    writer.finish(cx.txn, map, &mut cx.tracker).await
+    writer.finish(&cx.txn, map, &mut cx.tracker).await
 }
 
 async fn read_occupation_skills(
-    cx: &mut Ctx<'_>,
+    cx: &mut Session<'_>,
     path: &Path,
     roles: &KeyMap,
     skills: &KeyMap,
@@ -507,11 +479,11 @@ async fn read_occupation_skills(
                     now.into(),
                     now.into(),
                 ];
-                batch.add(cx.txn, (r.id, s.id), row).await?;
+                batch.add(&cx.txn, (r.id, s.id), row).await?;
             }
         }
     }
-    batch.flush(cx.txn).await?;
+    batch.flush(&cx.txn).await?;
     cx.tracker
         .wrote("role_skill", batch.attempted, batch.affected);
     Ok(())

@@ -11,10 +11,14 @@ pub mod batch;
 pub mod concepts;
 pub mod crosswalk;
 pub mod esco;
+pub mod evidence;
+pub mod normalize;
 pub mod onet;
 pub mod read;
 pub mod report;
+pub mod session;
 pub mod slug;
+pub mod techlink;
 
 use std::path::Path;
 

@@ -6,27 +6,26 @@
 use std::{
     collections::HashSet,
     path::{Path, PathBuf},
-    time::Instant,
 };
 
 use chrono::Utc;
 use csv::StringRecord;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait, Value};
+use sea_orm::{DatabaseConnection, Value};
 
 use crate::{
-    catalog::{graph, seed},
+    catalog::seed,
     error::{AppError, AppResult},
     import::{
-        batch::{Batch, Family, Upsert},
+        batch::{Batch, UpdateMode, Updates, Upsert},
         concepts::{
             Concept, ConceptWriter, RoleFields, SkillFields, ROLE_BY_ONET_SOC,
             SKILL_BY_ONET_ELEMENT, SKILL_BY_ONET_NAME,
         },
-        crosswalk::{KeyMap, Owner},
-        ensure_source, prepare_transaction,
+        crosswalk::{write_equivalents, KeyMap, Link, Owner, Target},
         read::{clean, field, find, text, Format, SourceFile},
-        report::Tracker,
+        session::Session,
         slug::Slugs,
+        techlink::{HotReport, LabelIndex, Node, Resolution},
         version_from_dir, ImportOptions, ImportReport, SourceSpec,
     },
 };
@@ -48,8 +47,11 @@ pub fn source_spec(version: &str) -> SourceSpec {
 const TABLES: &[&str] = &[
     "skill",
     "skill_alias",
+    "skill_broader",
+    "skill_label",
     "role",
     "role_alias",
+    "role_equivalent",
     "role_related",
     "role_skill",
     "role_framework",
@@ -114,14 +116,6 @@ fn version_from_readme(dir: &Path) -> Option<String> {
         .map(str::to_owned)
 }
 
-struct Ctx<'a> {
-    txn: &'a DatabaseTransaction,
-    opts: &'a ImportOptions,
-    source_id: i64,
-    family: Family,
-    tracker: Tracker,
-}
-
 /// Imports an O*NET release folder in one transaction.
 pub async fn import(
     db: &DatabaseConnection,
@@ -140,33 +134,30 @@ pub async fn import(
                 dir.display()
             ))
         })?;
-    let spec = source_spec(&version);
     let catalog = seed::embedded()?;
-    let started = Instant::now();
-    let txn = db.begin().await?;
-    prepare_transaction(&txn).await?;
-    let (source_id, family_ids) = ensure_source(&txn, &spec).await?;
-    let mut cx = Ctx {
-        txn: &txn,
-        opts,
-        source_id,
-        family: Family::new(&family_ids, txn.get_database_backend()),
-        tracker: Tracker::start(&txn, TABLES).await?,
-    };
+    let notes = files.notes.clone();
+    let mut cx = Session::begin(db, source_spec(&version), opts, TABLES, notes).await?;
+    let family_ids = cx.family_ids.clone();
 
     let mut roles = KeyMap::load(
-        &txn,
+        &cx.txn,
         "catalog roles ↔ O*NET occupations (onet_soc_code)",
         "role",
         "onet_soc_code",
         &family_ids,
         true,
+        Link::Equivalent,
     )
     .await?;
-    let mut role_slugs =
-        Slugs::load(&txn, "role", catalog.roles.iter().map(|r| r.slug.as_str())).await?;
+    let mut role_slugs = Slugs::load(
+        &cx.txn,
+        "role",
+        catalog.roles.iter().map(|r| r.slug.as_str()),
+    )
+    .await?;
     read_occupations(&mut cx, &files.occupations, &mut roles, &mut role_slugs).await?;
     drop(role_slugs);
+    write_equivalents(&mut cx, &roles, "onet_soc_code").await?;
     if let Some(p) = &files.titles {
         read_titles(&mut cx, p, &roles).await?;
     }
@@ -175,25 +166,27 @@ pub async fn import(
     }
 
     let mut skills = KeyMap::load(
-        &txn,
+        &cx.txn,
         "catalog skills ↔ O*NET technologies (onet_name)",
         "skill",
         "onet_name",
         &family_ids,
         true,
+        Link::Merge,
     )
     .await?;
     let mut frameworks = KeyMap::load(
-        &txn,
+        &cx.txn,
         "catalog frameworks ↔ O*NET technologies (onet_name)",
         "framework",
         "onet_name",
         &family_ids,
         false,
+        Link::Merge,
     )
     .await?;
     let mut slugs = Slugs::load(
-        &txn,
+        &cx.txn,
         "skill",
         catalog.skills.iter().map(|s| s.slug.as_str()),
     )
@@ -202,12 +195,13 @@ pub async fn import(
         read_technology(&mut cx, p, &roles, &mut skills, &mut frameworks, &mut slugs).await?;
     }
     let mut elements = KeyMap::load(
-        &txn,
+        &cx.txn,
         "catalog skills ↔ O*NET skills and knowledge (onet_element_id)",
         "skill",
         "onet_element_id",
         &family_ids,
         true,
+        Link::Merge,
     )
     .await?;
     for (path, kind) in [
@@ -219,22 +213,12 @@ pub async fn import(
         }
     }
 
-    // Nothing here adds broader or prerequisite links, but the rule holds for every import.
-    graph::check_whole(&txn, &graph::BROADER).await?;
-    graph::check_whole(&txn, &graph::PREREQUISITES).await?;
-
-    let Ctx { tracker, .. } = cx;
-    let (tables, issues) = tracker.finish(&txn).await?;
-    super::bump_graph_version(&txn).await?;
-    txn.commit().await?;
-    Ok(ImportReport {
-        source: format!("{} {}", spec.label, spec.version),
-        notes: files.notes,
-        tables,
-        crosswalk: vec![roles.section(), skills.section(), frameworks.section()],
-        issues,
-        elapsed: started.elapsed(),
-    })
+    cx.commit(vec![
+        roles.section(),
+        skills.section(),
+        frameworks.section(),
+    ])
+    .await
 }
 
 /// An O*NET-SOC code: `15-1252.00`.
@@ -270,7 +254,7 @@ fn flag(f: &SourceFile, rec: &StringRecord, i: usize, what: &str) -> AppResult<b
 }
 
 async fn read_occupations(
-    cx: &mut Ctx<'_>,
+    cx: &mut Session<'_>,
     path: &Path,
     map: &mut KeyMap,
     slugs: &mut Slugs,
@@ -291,12 +275,12 @@ async fn read_occupations(
             isco_code: None,
         };
         let c = Concept::role(code, title, fields, Vec::new(), cx.source_id);
-        writer.add(cx.txn, map, slugs, &mut cx.tracker, c).await?;
+        writer.add(&cx.txn, map, slugs, &mut cx.tracker, c).await?;
     }
-    writer.finish(cx.txn, map, &mut cx.tracker).await
+    writer.finish(&cx.txn, map, &mut cx.tracker).await
 }
 
-async fn read_titles(cx: &mut Ctx<'_>, path: &Path, roles: &KeyMap) -> AppResult<()> {
+async fn read_titles(cx: &mut Session<'_>, path: &Path, roles: &KeyMap) -> AppResult<()> {
     let mut f = SourceFile::open(path, Format::Tsv, cx.opts.progress)?;
     let c_code = f.col("O*NET-SOC Code")?;
     let c_title = f.col("Reported Job Title")?;
@@ -339,16 +323,16 @@ async fn read_titles(cx: &mut Ctx<'_>, path: &Path, roles: &KeyMap) -> AppResult
                 cx.source_id.into(),
                 now.into(),
             ];
-            batch.add(cx.txn, (t.id, title.clone()), row).await?;
+            batch.add(&cx.txn, (t.id, title.clone()), row).await?;
         }
     }
-    batch.flush(cx.txn).await?;
+    batch.flush(&cx.txn).await?;
     cx.tracker
         .wrote("role_alias", batch.attempted, batch.affected);
     Ok(())
 }
 
-async fn read_related(cx: &mut Ctx<'_>, path: &Path, roles: &KeyMap) -> AppResult<()> {
+async fn read_related(cx: &mut Session<'_>, path: &Path, roles: &KeyMap) -> AppResult<()> {
     let mut f = SourceFile::open(path, Format::Tsv, cx.opts.progress)?;
     let c_code = f.col("O*NET-SOC Code")?;
     let c_related = f.col("Related O*NET-SOC Code")?;
@@ -386,11 +370,11 @@ async fn read_related(cx: &mut Ctx<'_>, path: &Path, roles: &KeyMap) -> AppResul
                     continue;
                 }
                 let row = vec![x.id.into(), y.id.into(), cx.source_id.into(), now.into()];
-                batch.add(cx.txn, (x.id, y.id), row).await?;
+                batch.add(&cx.txn, (x.id, y.id), row).await?;
             }
         }
     }
-    batch.flush(cx.txn).await?;
+    batch.flush(&cx.txn).await?;
     cx.tracker
         .wrote("role_related", batch.attempted, batch.affected);
     Ok(())
@@ -445,7 +429,7 @@ fn tech_edge_spec(table: &'static str) -> Upsert {
 /// Technology Skills: each example technology is a framework of the catalog (matched by
 /// onet_name), else a skill matched by onet_name, else a new skill of kind "tool".
 async fn read_technology(
-    cx: &mut Ctx<'_>,
+    cx: &mut Session<'_>,
     path: &Path,
     roles: &KeyMap,
     skills: &mut KeyMap,
@@ -465,6 +449,14 @@ async fn read_technology(
         Batch::new(tech_edge_spec("role_framework"), &cx.family);
     // Technologies already written in this run: each is described once, by its first row.
     let mut seen: HashSet<String> = HashSet::new();
+    let index = LabelIndex::load(&cx.txn).await?;
+    let mut hot_seen: HashSet<String> = HashSet::new();
+    let mut hot_report = HotReport::default();
+    let hot_report_ref = &mut hot_report;
+    // Skills the crosswalk found the same as a technology get its O*NET name when they have none.
+    let mut onet_names = Updates::new("skill", &["onet_name"], UpdateMode::Fill, &cx.family);
+    // Technologies placed under an ESCO skill (alternative-label matches).
+    let mut narrower: Vec<(String, i64)> = Vec::new();
     let now = Utc::now();
     let mut chunk: Vec<TechRow> = Vec::with_capacity(CHUNK);
     let mut rec = StringRecord::new();
@@ -478,6 +470,51 @@ async fn read_technology(
                 Some(i) => Some(flag(&f, &rec, i, "In Demand")?),
                 None => None,
             };
+            if hot && hot_seen.insert(name.clone()) {
+                let r = index.resolve(&name);
+                hot_report_ref.add(&name, index.describe(&name, &r));
+            }
+            if frameworks.get(&name).is_none()
+                && skills.get(&name).is_none()
+                && !seen.contains(&name)
+            {
+                // Not keyed yet: the normalised crosswalk decides.
+                match index.resolve(&name) {
+                    Resolution::Same {
+                        node: Node::Framework(id),
+                        ..
+                    } => frameworks.link(
+                        name.clone(),
+                        Target {
+                            id,
+                            owner: Owner::Curated,
+                            name: index.name(Node::Framework(id)).map(str::to_owned),
+                        },
+                    ),
+                    Resolution::Same {
+                        node: node @ Node::Skill(id),
+                        ..
+                    } => {
+                        skills.link(
+                            name.clone(),
+                            Target {
+                                id,
+                                owner: if index.is_curated(node) {
+                                    Owner::Curated
+                                } else {
+                                    Owner::Other
+                                },
+                                name: index.name(node).map(str::to_owned),
+                            },
+                        );
+                        onet_names
+                            .add(&cx.txn, id, vec![name.clone().into()])
+                            .await?;
+                    }
+                    Resolution::Narrower { skill, .. } => narrower.push((name.clone(), skill)),
+                    _ => {}
+                }
+            }
             if frameworks.get(&name).is_some() {
                 frameworks.met(&name, &name);
             } else if seen.insert(name.clone()) {
@@ -492,7 +529,7 @@ async fn read_technology(
                 let c =
                     Concept::skill(name.clone(), name.clone(), fields, Vec::new(), cx.source_id);
                 writer
-                    .add(cx.txn, skills, slugs, &mut cx.tracker, c)
+                    .add(&cx.txn, skills, slugs, &mut cx.tracker, c)
                     .await?;
             }
             chunk.push(TechRow {
@@ -505,7 +542,7 @@ async fn read_technology(
         }
         if chunk.len() >= CHUNK || (!more && !chunk.is_empty()) {
             // Every technology of the chunk has an id once the writer is flushed.
-            writer.flush(cx.txn, skills, &mut cx.tracker).await?;
+            writer.flush(&cx.txn, skills, &mut cx.tracker).await?;
             for row in chunk.drain(..) {
                 let (table, targets) = match frameworks.get(&row.name) {
                     Some(fw) => ("role_framework", fw),
@@ -545,7 +582,7 @@ async fn read_technology(
                         } else {
                             &mut to_skills
                         };
-                        batch.add(cx.txn, (r.id, t.id), values).await?;
+                        batch.add(&cx.txn, (r.id, t.id), values).await?;
                     }
                 }
             }
@@ -554,9 +591,35 @@ async fn read_technology(
             break;
         }
     }
-    writer.finish(cx.txn, skills, &mut cx.tracker).await?;
-    to_skills.flush(cx.txn).await?;
-    to_frameworks.flush(cx.txn).await?;
+    writer.finish(&cx.txn, skills, &mut cx.tracker).await?;
+    onet_names.flush(&cx.txn).await?;
+    let mut broader: Batch<(i64, i64)> = Batch::new(
+        Upsert {
+            table: "skill_broader",
+            cols: &["skill_id", "broader_id", "source_id", "created_at"],
+            conflict: &["skill_id", "broader_id"],
+            always: &[],
+            owned: &["source_id"],
+            returning: None,
+        },
+        &cx.family,
+    );
+    cx.tracker.read("skill_broader", narrower.len() as u64);
+    for (name, esco) in narrower {
+        for t in skills.get(&name).unwrap_or_default() {
+            if t.owner == Owner::Family && t.id != esco {
+                let row = vec![t.id.into(), esco.into(), cx.source_id.into(), now.into()];
+                broader.add(&cx.txn, (t.id, esco), row).await?;
+            }
+        }
+    }
+    broader.flush(&cx.txn).await?;
+    cx.tracker
+        .wrote("skill_broader", broader.attempted, broader.affected);
+    cx.hot_technologies = Some((hot_report.linked(), hot_report.total()));
+    cx.extra.push(hot_report.render());
+    to_skills.flush(&cx.txn).await?;
+    to_frameworks.flush(&cx.txn).await?;
     cx.tracker
         .wrote("role_skill", to_skills.attempted, to_skills.affected);
     cx.tracker.wrote(
@@ -599,7 +662,7 @@ fn level_of(lv: f64) -> i32 {
 /// a curated skill whose onet_name is the element's name, else a skill keyed by element id
 /// (kind "competence" for skills, "knowledge" for knowledge).
 async fn read_ratings(
-    cx: &mut Ctx<'_>,
+    cx: &mut Session<'_>,
     path: &Path,
     kind: &'static str,
     roles: &KeyMap,
@@ -696,7 +759,7 @@ async fn read_ratings(
                     cx.source_id,
                 );
                 writer
-                    .add(cx.txn, elements, slugs, &mut cx.tracker, c)
+                    .add(&cx.txn, elements, slugs, &mut cx.tracker, c)
                     .await?;
             }
             chunk.push(Rating {
@@ -708,7 +771,7 @@ async fn read_ratings(
             });
         }
         if chunk.len() >= CHUNK || (!more && !chunk.is_empty()) {
-            writer.flush(cx.txn, elements, &mut cx.tracker).await?;
+            writer.flush(&cx.txn, elements, &mut cx.tracker).await?;
             for r in chunk.drain(..) {
                 let targets: Vec<i64> = match by_name.get(&r.element) {
                     Some(ts) => ts
@@ -748,7 +811,7 @@ async fn read_ratings(
                                     now.into(),
                                     now.into(),
                                 ];
-                                im.add(cx.txn, (role.id, skill), row).await?;
+                                im.add(&cx.txn, (role.id, skill), row).await?;
                             }
                             Scale::Level => {
                                 let row: Vec<Value> = vec![
@@ -761,7 +824,7 @@ async fn read_ratings(
                                     now.into(),
                                     now.into(),
                                 ];
-                                lv.add(cx.txn, (role.id, skill), row).await?;
+                                lv.add(&cx.txn, (role.id, skill), row).await?;
                             }
                         }
                     }
@@ -772,9 +835,9 @@ async fn read_ratings(
             break;
         }
     }
-    writer.finish(cx.txn, elements, &mut cx.tracker).await?;
-    im.flush(cx.txn).await?;
-    lv.flush(cx.txn).await?;
+    writer.finish(&cx.txn, elements, &mut cx.tracker).await?;
+    im.flush(&cx.txn).await?;
+    lv.flush(&cx.txn).await?;
     cx.tracker.wrote(
         "role_skill",
         im.attempted + lv.attempted,

@@ -128,6 +128,10 @@ pub struct ImportReport {
     pub notes: Vec<String>,
     pub tables: Vec<(String, TableStats)>,
     pub crosswalk: Vec<CrosswalkSection>,
+    /// Further report sections, already formatted (the Hot Technology crosswalk).
+    pub extra: Vec<String>,
+    /// O*NET Hot Technologies linked to a catalog or ESCO skill, and their number (O*NET).
+    pub hot_technologies: Option<(usize, usize)>,
     pub issues: Vec<(String, Issue)>,
     pub elapsed: Duration,
 }
@@ -206,6 +210,10 @@ impl ImportReport {
             for l in &c.unlinked {
                 s.push_str(&format!("  not linked  {l}\n"));
             }
+        }
+        for e in &self.extra {
+            s.push('\n');
+            s.push_str(e);
         }
         if !self.issues.is_empty() {
             s.push_str("\nleft out:\n");

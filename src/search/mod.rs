@@ -340,6 +340,8 @@ pub async fn version(db: &impl ConnectionTrait) -> AppResult<i64> {
 async fn load(db: &DatabaseConnection, version: i64) -> AppResult<Index> {
     let sql = "SELECT 's' AS k, id AS eid, name AS label, 0 AS alias FROM skill \
                UNION ALL SELECT 's', skill_id, alias, 1 FROM skill_alias \
+               UNION ALL SELECT 's', l.skill_id, l.label, 1 FROM skill_label l \
+               JOIN skill s ON s.id = l.skill_id AND s.source_id IS NOT NULL \
                UNION ALL SELECT 'f', id, name, 0 FROM framework \
                UNION ALL SELECT 'f', framework_id, alias, 1 FROM framework_alias \
                UNION ALL SELECT 'r', id, name, 0 FROM role \

@@ -46,8 +46,10 @@ const TABLES: &[&str] = &[
     "role",
     "role_alias",
     "role_related",
+    "role_equivalent",
     "role_skill",
     "role_framework",
+    "skill_label",
 ];
 
 /// Rows per table, and the latest update time of the tables with one: an import that
@@ -119,8 +121,10 @@ async fn esco_reads_both_naming_schemes_and_line_ends() {
             "{}",
             ra.summary()
         );
-        // 4 occupations, 2 of them catalog roles (their ISCO code filled in).
-        assert_eq!(ra.table("role"), stats(4, 2, 2, 0, 0), "{}", ra.summary());
+        // 4 occupations, each a role of its own; 2 of them correspond to catalog roles, linked
+        // by role_equivalent (the catalog roles are not rewritten).
+        assert_eq!(ra.table("role"), stats(4, 4, 0, 0, 0), "{}", ra.summary());
+        assert_eq!(ra.table("role_equivalent"), stats(2, 2, 0, 0, 0));
         assert_eq!(ra.table("role_skill").read, 44);
         assert_eq!(ra.table("skill_broader").read, 29);
         assert_eq!(ra.table("skill_related").read, 6);
@@ -133,25 +137,20 @@ async fn esco_reads_both_naming_schemes_and_line_ends() {
         let (sa, sb) = (snapshot(&a).await, snapshot(&b).await);
         assert_eq!(sa.counts, sb.counts, "[{engine:?}]");
 
-        // Aliases come from the newline-separated altLabels field.
+        // Labels come from the newline-separated altLabels field: kept with their source for
+        // search, not as precise aliases.
         let d = a
             .data(
-                r#"{ skill(slug: "integrated-development-environment-software") { name kind reuseLevel escoUri aliases(first: 50) { nodes { name } } } }"#,
+                r#"{ skill(slug: "integrated-development-environment-software") { name kind reuseLevel escoUri aliases(first: 50) { nodes { name } } } search(query: "NetBeans", types: [SKILL]) { matchedLabel node { ... on Skill { slug } } } }"#,
                 json!({}),
             )
             .await;
-        let aliases: Vec<&str> = d["skill"]["aliases"]["nodes"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|n| n["name"].as_str()).collect())
-            .unwrap_or_default();
         assert_eq!(d["skill"]["kind"], "KNOWLEDGE");
-        assert!(
-            aliases.contains(&"NetBeans") && aliases.contains(&"Code::Blocks"),
-            "{d}"
-        );
-        assert!(
-            !aliases.contains(&"integrated development environment software"),
-            "{d}"
+        assert_eq!(d["skill"]["aliases"]["nodes"], json!([]), "{d}");
+        assert_eq!(d["search"][0]["matchedLabel"], "NetBeans", "{d}");
+        assert_eq!(
+            d["search"][0]["node"]["slug"],
+            "integrated-development-environment-software"
         );
         a.cleanup().await;
         b.cleanup().await;
@@ -372,14 +371,17 @@ async fn the_catalog_reaches_imported_occupations() {
             (json!(true), json!(false))
         );
         assert_eq!(e["level"], Value::Null);
-        // The curated edge keeps its level, and gains the flags of the O*NET occupation merged
-        // into backend-developer (15-1252.00).
+        // The curated edge keeps its level and nothing of O*NET's: the flags are on the edge of
+        // O*NET's own 15-1252.00 occupation.
         let e = edge(fw_roles, "backend-developer");
         assert_eq!(
             (e["level"].clone(), e["hotTechnology"].clone()),
-            (json!(3), json!(true))
+            (json!(3), Value::Null)
         );
         assert_eq!(e["node"]["source"], Value::Null);
+        let e = edge(fw_roles, "software-developers");
+        assert_eq!(e["node"]["onetSocCode"], "15-1252.00");
+        assert_eq!(e["hotTechnology"], json!(true));
 
         // Through its language, Python: ESCO occupations that need Python (no level) …
         let py = &d["framework"]["language"];
@@ -399,8 +401,10 @@ async fn the_catalog_reaches_imported_occupations() {
             (e["hotTechnology"].clone(), e["inDemand"].clone()),
             (json!(true), json!(true))
         );
-        // … and the catalog's own roles, now with ESCO's ISCO code.
+        // … and the catalog's own roles, unchanged (ESCO's ISCO code is on ESCO's occupation).
         let e = edge(&py["roles"], "backend-developer");
+        assert_eq!(e["node"]["iscoCode"], Value::Null);
+        let e = edge(&py["roles"], "software-developer");
         assert_eq!(e["node"]["iscoCode"], "2512");
         // ESCO's and O*NET's names became aliases of the catalog skill.
         let aliases: Vec<&str> = py["aliases"]["nodes"]
@@ -412,22 +416,53 @@ async fn the_catalog_reaches_imported_occupations() {
             "{aliases:?}"
         );
 
-        // The catalog role merged with ESCO's "software developer" and O*NET's 15-1252.00.
+        // The catalog role is linked to ESCO's "software developer" and O*NET's 15-1252.00,
+        // which keep their own aliases and related occupations.
         let d = app
             .data(
-                r#"{ role(slug: "backend-developer") { iscoCode source { name } aliases(first: 100) { totalCount nodes { name } } related(first: 20) { nodes { slug } } } }"#,
+                r#"{ role(slug: "backend-developer") { iscoCode source { name } aliases(first: 100) { totalCount } equivalentRoles { via source { name } role { slug aliases(first: 100) { nodes { name } } related(first: 20) { nodes { slug } } } } } }"#,
                 json!({}),
             )
             .await;
         let role = &d["role"];
-        let names: Vec<&str> = role["aliases"]["nodes"]
+        assert_eq!(role["source"], Value::Null);
+        assert_eq!(role["aliases"]["totalCount"], 0, "{role}");
+        let eq = role["equivalentRoles"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let links: Vec<(String, String, String)> = eq
+            .iter()
+            .map(|e| {
+                (
+                    e["role"]["slug"].as_str().unwrap_or("").to_owned(),
+                    e["via"].as_str().unwrap_or("").to_owned(),
+                    e["source"]["name"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            links,
+            [
+                (
+                    "software-developer".into(),
+                    "esco_uri".into(),
+                    "esco".into()
+                ),
+                (
+                    "software-developers".into(),
+                    "onet_soc_code".into(),
+                    "onet".into()
+                ),
+            ],
+            "{role}"
+        );
+        let names: Vec<&str> = eq[1]["role"]["aliases"]["nodes"]
             .as_array()
             .map(|a| a.iter().filter_map(|n| n["name"].as_str()).collect())
             .unwrap_or_default();
-        assert!(names.contains(&"software developer"), "{names:?}");
-        assert!(names.contains(&"Software Developers"), "{names:?}");
-        assert_eq!(role["source"], Value::Null);
-        let related = slugs(&role["related"]);
+        assert!(!names.is_empty(), "{role}");
+        let related = slugs(&eq[1]["role"]["related"]);
         assert!(
             related.contains(&"computer-systems-analysts".to_owned()),
             "{related:?}"
@@ -469,8 +504,8 @@ async fn sources_and_market_flags_show_in_graphql() {
         assert!(s["source"]["attribution"]
             .as_str()
             .is_some_and(|a| a.contains("O*NET 29.3 Database") && a.contains("CC BY 4.0")));
-        // 15-1211.00, 15-1252.00 (merged into two catalog roles) and 15-1254.00 (two as well).
-        assert_eq!(s["roles"]["totalCount"], 5, "{s}");
+        // 15-1211.00, 15-1252.00 and 15-1254.00: O*NET's own roles, never the catalog's.
+        assert_eq!(s["roles"]["totalCount"], 3, "{s}");
         let e = edge(&s["roles"], "computer-systems-analysts");
         assert_eq!(e["importance"], "OPTIONAL");
         assert_eq!(

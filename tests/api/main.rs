@@ -6,6 +6,7 @@ mod extract_labelled;
 mod helpers;
 mod http;
 mod import;
+mod import_evidence;
 mod listing;
 mod market;
 mod mutations;

@@ -1,6 +1,7 @@
 //! GraphQL object types (separate from the entities), global ids, cursors and connections.
 pub mod analytics;
 pub mod connection;
+pub mod evidence;
 pub mod framework;
 pub mod info;
 pub mod inputs;

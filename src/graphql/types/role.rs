@@ -8,6 +8,7 @@ use crate::graphql::{
     types::{
         conn_cost,
         connection::{connection, nested, object_with_connections, plain_edge, weighted_edge},
+        evidence::{self, RequirementEvidence, RoleEquivalence},
         framework::Framework,
         global_id,
         posting::{postings_of, JobPostingConnection},
@@ -106,6 +107,51 @@ object_with_connections! {
     connection skills -> RoleSkillConnection = nested(Rel::RoleSkills);
     /// Frameworks the role uses; edges carry importance and level.
     connection frameworks -> RoleFrameworkConnection = nested(Rel::RoleFrameworks);
+
+    /// Imported occupations that correspond to this curated role (same ESCO URI or O*NET-SOC
+    /// code). They stay roles of their own: their requirements are evidence for this role's
+    /// (see `requirementEvidence`), never requirements of it. Empty for imported roles.
+    async fn equivalent_roles(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<RoleEquivalence>> {
+        let ev = evidence::load(ctx, self.0.id).await?;
+        Ok(ev
+            .equivalents
+            .iter()
+            .cloned()
+            .map(RoleEquivalence)
+            .collect())
+    }
+
+    /// What the equivalent occupations require, skill by skill: how many require it (most
+    /// first), how many as essential, O*NET's Hot Technology / In Demand flags, and whether
+    /// this role itself requires it. `requiredOnly` keeps the skills this role requires (the
+    /// evidence on its own requirements). At most `first` (1–100, default 25).
+    #[graphql(complexity = "first.unwrap_or(25).clamp(1, 100) as usize * child_complexity")]
+    async fn requirement_evidence(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        #[graphql(default = false)] required_only: bool,
+    ) -> async_graphql::Result<Vec<RequirementEvidence>> {
+        let n = first.unwrap_or(25);
+        if !(1..=100).contains(&n) {
+            return Err(crate::error::AppError::Validation(format!(
+                "first must be between 1 and 100, got {n}"
+            ))
+            .to_graphql());
+        }
+        let ev = evidence::load(ctx, self.0.id).await?;
+        Ok(ev
+            .skills
+            .iter()
+            .filter(|s| !required_only || s.required)
+            .take(n as usize)
+            .cloned()
+            .map(RequirementEvidence)
+            .collect())
+    }
 
     /// Job postings asking for this role, newest first.
     connection job_postings -> JobPostingConnection = postings_of(Rel::RolePostings);

@@ -1,0 +1,108 @@
+//! What imported occupations say about a curated role: its equivalent occupations and, per
+//! skill, the evidence they give (`Role.equivalentRoles`, `Role.requirementEvidence`).
+use std::{collections::HashMap, sync::Arc};
+
+use async_graphql::{dataloader::Loader, Context, Object};
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    error::AppError,
+    graphql::{
+        loaders::{LoadError, Loaders},
+        types::{
+            role::Role,
+            skill::Skill,
+            source::{self, Source},
+        },
+    },
+    import::evidence::{self, Equivalent, RoleEvidence, SkillEvidence},
+};
+
+/// Evidence of roles by id: two statements per batch.
+pub struct RoleEvidenceLoader {
+    pub db: DatabaseConnection,
+}
+
+impl Loader<i64> for RoleEvidenceLoader {
+    type Value = Arc<RoleEvidence>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        Ok(evidence::for_roles(&self.db, keys)
+            .await
+            .map_err(Arc::new)?
+            .into_iter()
+            .map(|(k, v)| (k, Arc::new(v)))
+            .collect())
+    }
+}
+
+pub async fn load(ctx: &Context<'_>, role_id: i64) -> async_graphql::Result<Arc<RoleEvidence>> {
+    let loaders = ctx.data::<Loaders>()?;
+    Ok(loaders
+        .role_evidence
+        .load_one(role_id)
+        .await
+        .map_err(|e| e.to_graphql())?
+        .unwrap_or_default())
+}
+
+/// An imported occupation that corresponds to a curated role (same ESCO URI or O*NET-SOC code).
+pub struct RoleEquivalence(pub Equivalent);
+
+#[Object]
+impl RoleEquivalence {
+    /// The imported occupation, a role of its own.
+    async fn role(&self) -> Role {
+        Role(self.0.role.clone())
+    }
+    /// The key both share: `esco_uri` or `onet_soc_code`.
+    async fn via(&self) -> &str {
+        &self.0.via
+    }
+    /// The release that made the link.
+    async fn source(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Source>> {
+        source::load(ctx, self.0.source_id).await
+    }
+}
+
+/// What a curated role's equivalent occupations say about one skill. Evidence, not a
+/// requirement: `required` tells whether the curated role itself requires the skill.
+pub struct RequirementEvidence(pub SkillEvidence);
+
+#[Object]
+impl RequirementEvidence {
+    async fn skill(&self, ctx: &Context<'_>) -> async_graphql::Result<Skill> {
+        let loaders = ctx.data::<Loaders>()?;
+        loaders
+            .skill_by_id
+            .load_one(self.0.skill_id)
+            .await
+            .map_err(|e| e.to_graphql())?
+            .map(Skill)
+            .ok_or_else(|| {
+                AppError::NotFound(format!("skill {} of the evidence", self.0.skill_id))
+                    .to_graphql()
+            })
+    }
+    /// The curated role itself requires this skill.
+    async fn required(&self) -> bool {
+        self.0.required
+    }
+    /// How many equivalent occupations require the skill.
+    async fn occupations(&self) -> i64 {
+        self.0.occupations
+    }
+    /// How many of them as essential.
+    async fn essential_in(&self) -> i64 {
+        self.0.essential_in
+    }
+    /// O*NET flags it a Hot Technology for one of them.
+    async fn hot_technology(&self) -> bool {
+        self.0.hot_technology
+    }
+    /// O*NET flags it In Demand for one of them.
+    async fn in_demand(&self) -> bool {
+        self.0.in_demand
+    }
+}
