@@ -12,7 +12,7 @@ use std::{
 
 use chrono::Utc;
 use csv::StringRecord;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 
 use crate::{
     catalog::{graph, seed},
@@ -152,7 +152,7 @@ pub async fn import(
     let spec = source_spec(&version);
     let catalog = seed::embedded()?;
     let started = Instant::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     prepare_transaction(&txn).await?;
     let (source_id, family_ids) = ensure_source(&txn, &spec).await?;
     let mut cx = Ctx {

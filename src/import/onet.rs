@@ -11,7 +11,7 @@ use std::{
 
 use chrono::Utc;
 use csv::StringRecord;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, Value};
 
 use crate::{
     catalog::{graph, seed},
@@ -143,7 +143,7 @@ pub async fn import(
     let spec = source_spec(&version);
     let catalog = seed::embedded()?;
     let started = Instant::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     prepare_transaction(&txn).await?;
     let (source_id, family_ids) = ensure_source(&txn, &spec).await?;
     let mut cx = Ctx {

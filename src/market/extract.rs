@@ -341,7 +341,10 @@ async fn load(db: &DatabaseConnection, version: i64) -> AppResult<Extractor> {
         .await?
         .map(|r| r.try_get::<i64>("", "id"))
         .transpose()?;
-    Extractor::build(version, labels, spring)
+    // The automaton build is CPU work (4.3 s cold at ESCO scale): off the async workers.
+    tokio::task::spawn_blocking(move || Extractor::build(version, labels, spring))
+        .await
+        .map_err(|e| AppError::Internal(format!("extractor build failed: {e}")))?
 }
 
 /// This instance's extractor, rebuilt when the graph version moves (as the search index is).
@@ -349,25 +352,38 @@ async fn load(db: &DatabaseConnection, version: i64) -> AppResult<Extractor> {
 pub struct ExtractCache {
     current: RwLock<Option<Arc<Extractor>>>,
     rebuild: Mutex<()>,
+    rebuilds: std::sync::atomic::AtomicU64,
 }
 
 impl ExtractCache {
+    /// The extractor as of the graph version; during a rebuild others keep the previous one.
     pub async fn get(&self, db: &DatabaseConnection) -> AppResult<Arc<Extractor>> {
         let v = crate::search::version(db).await?;
-        if let Some(x) = self.current.read().await.as_ref() {
-            if x.version == v {
-                return Ok(Arc::clone(x));
-            }
-        }
-        let _guard = self.rebuild.lock().await;
+        let stale = match self.current.read().await.as_ref() {
+            Some(x) if x.version == v => return Ok(Arc::clone(x)),
+            Some(x) => Some(Arc::clone(x)),
+            None => None,
+        };
+        let _guard = match (self.rebuild.try_lock(), stale) {
+            (Ok(g), _) => g,
+            (Err(_), Some(old)) => return Ok(old),
+            (Err(_), None) => self.rebuild.lock().await,
+        };
         if let Some(x) = self.current.read().await.as_ref() {
             if x.version == v {
                 return Ok(Arc::clone(x));
             }
         }
         let x = Arc::new(load(db, v).await?);
+        self.rebuilds
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         *self.current.write().await = Some(Arc::clone(&x));
         Ok(x)
+    }
+
+    /// How many times the extractor was built.
+    pub fn rebuilds(&self) -> u64 {
+        self.rebuilds.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 

@@ -5,7 +5,7 @@
 use std::{collections::HashMap, path::Path};
 
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::Value as Json;
 
 use crate::{
@@ -586,7 +586,7 @@ pub async fn import_file(
 
 /// Writes many postings in one transaction (the demo generator), without notifications.
 pub async fn write_batch(db: &DatabaseConnection, batch: Vec<NewPosting>) -> AppResult<usize> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut n = 0;
     for p in batch {
         let p = postings::validate(p)?;
