@@ -2,6 +2,7 @@
 //! `SKILLGRAPH_TEST_POSTGRES_URL` is set.
 mod analytics;
 mod catalog;
+mod hardening;
 mod helpers;
 mod http;
 mod import;
