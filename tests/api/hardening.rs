@@ -139,12 +139,32 @@ async fn expensive_fields_are_priced_by_their_work() {
             .filter_map(|m| m["text"].as_str())
             .collect();
         assert!(labels.contains(&"Python"), "[{engine:?}] {labels:?}");
-        // Computed answers: 45 relatedSkills (fine before at 2 each) cost 13,500 + their trees.
+        // Computed answers: relatedSkills cost 2 each before (2,000 aliases on ESCO: 11.8 s);
+        // now 300 each, reported, and at most 50 top-level fields.
         let r = app
             .post(
                 &aliased(
                     45,
                     "relatedSkills(skill: \"python\", first: 100) { skill { slug } }",
+                ),
+                json!({}),
+                None,
+            )
+            .await;
+        let v = r.json();
+        assert_eq!(r.status, 200, "[{engine:?}] {}", v["errors"]);
+        assert!(
+            v["extensions"]["cost"]["requested"]
+                .as_u64()
+                .is_some_and(|c| c >= 45 * 300),
+            "[{engine:?}] {}",
+            v["extensions"]
+        );
+        let r = app
+            .post(
+                &aliased(
+                    51,
+                    "relatedSkills(skill: \"python\", first: 1) { skill { slug } }",
                 ),
                 json!({}),
                 None,
