@@ -607,3 +607,168 @@ async fn metrics_cover_operations_errors_pool_and_caches() {
         app.cleanup().await;
     }
 }
+
+mod ws {
+    //! The WebSocket endpoint under the HTTP limits.
+    use std::time::Duration;
+
+    use futures_util::{SinkExt, StreamExt};
+    use serde_json::{json, Value};
+    use skillgraph::config::{ConfigLayer, Secret};
+    use tokio_tungstenite::tungstenite::{
+        client::IntoClientRequest, http::HeaderValue, protocol::frame::coding::CloseCode, Message,
+    };
+
+    use crate::helpers::{engines, TestApp, ADMIN_TOKEN};
+
+    type Ws = tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >;
+
+    async fn connect(app: &TestApp) -> Ws {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let router = app.router.clone();
+        tokio::spawn(async move {
+            axum::serve(listener, router).await.ok();
+        });
+        let mut req = format!("ws://{addr}/graphql/ws")
+            .into_client_request()
+            .expect("request");
+        req.headers_mut().insert(
+            "sec-websocket-protocol",
+            HeaderValue::from_static("graphql-transport-ws"),
+        );
+        tokio_tungstenite::connect_async(req)
+            .await
+            .expect("connect")
+            .0
+    }
+
+    /// The next frame that is not a ping: a text message as JSON, or the close code.
+    async fn next(ws: &mut Ws) -> Result<Value, Option<u16>> {
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(5), ws.next())
+                .await
+                .expect("a frame within 5 s");
+            match msg {
+                Some(Ok(Message::Text(t))) => {
+                    return Ok(serde_json::from_str(t.as_str()).expect("JSON"))
+                }
+                Some(Ok(Message::Close(frame))) => return Err(frame.map(|f| u16::from(f.code))),
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return Err(None),
+            }
+        }
+    }
+
+    async fn app(engine: crate::helpers::Engine) -> TestApp {
+        let app = TestApp::with_config(
+            engine,
+            ConfigLayer {
+                admin_token: Some(Secret::new(ADMIN_TOKEN)),
+                body_limit_bytes: Some(20_000),
+                ws_init_timeout_secs: Some(1),
+                ..Default::default()
+            },
+        )
+        .await;
+        skillgraph::catalog::seed::seed_embedded(&app.db)
+            .await
+            .map_err(|e| e.detail())
+            .expect("seed");
+        app
+    }
+
+    async fn send(ws: &mut Ws, v: Value) {
+        ws.send(Message::text(v.to_string())).await.expect("send");
+    }
+
+    #[tokio::test]
+    async fn a_socket_without_connection_init_is_closed_with_4408() {
+        for engine in engines() {
+            let app = app(engine).await;
+            let mut ws = connect(&app).await;
+            // It stayed open forever before.
+            assert_eq!(next(&mut ws).await, Err(Some(4408)), "[{engine:?}]");
+            app.cleanup().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn subscribe_before_init_is_closed_with_4401() {
+        for engine in engines() {
+            let app = app(engine).await;
+            let mut ws = connect(&app).await;
+            send(
+                &mut ws,
+                json!({ "id": "1", "type": "subscribe", "payload": { "query": "{ info { version } }" } }),
+            )
+            .await;
+            // 1011 before.
+            assert_eq!(next(&mut ws).await, Err(Some(4401)), "[{engine:?}]");
+            assert_ne!(CloseCode::from(4401), CloseCode::Error);
+            app.cleanup().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn websocket_requests_get_the_http_limits() {
+        for engine in engines() {
+            let app = app(engine).await;
+            let mut ws = connect(&app).await;
+            send(&mut ws, json!({ "type": "connection_init", "payload": {} })).await;
+            assert_eq!(next(&mut ws).await.expect("ack")["type"], "connection_ack");
+            // A query still runs, with its answer.
+            send(
+                &mut ws,
+                json!({ "id": "q", "type": "subscribe", "payload": { "query": "{ skill(slug: \"python\") { name } }" } }),
+            )
+            .await;
+            let m = next(&mut ws).await.expect("next");
+            assert_eq!(
+                m["payload"]["data"]["skill"]["name"], "Python",
+                "[{engine:?}] {m}"
+            );
+            // The fragment bomb is refused by the budget, as over HTTP.
+            send(
+                &mut ws,
+                json!({ "id": "b", "type": "subscribe", "payload": { "query": super::fragment_bomb(10, 9) } }),
+            )
+            .await;
+            let m = loop {
+                let m = next(&mut ws).await.expect("an answer");
+                if m["id"] == "b" {
+                    break m;
+                }
+            };
+            let errors = if m["type"] == "error" {
+                m["payload"].clone()
+            } else {
+                m["payload"]["errors"].clone()
+            };
+            assert_eq!(
+                errors[0]["extensions"]["code"], "QUERY_TOO_COMPLEX",
+                "[{engine:?}] {m}"
+            );
+            // A message over the body limit closes the socket (11.3 MB ran before).
+            let big = format!("{{ info {{ version }} }} #{}", "x".repeat(30_000));
+            send(
+                &mut ws,
+                json!({ "id": "c", "type": "subscribe", "payload": { "query": big } }),
+            )
+            .await;
+            let end = loop {
+                match next(&mut ws).await {
+                    Ok(m) if m["id"] == "c" => panic!("[{engine:?}] the big query ran: {m}"),
+                    Ok(_) => continue,
+                    Err(code) => break code,
+                }
+            };
+            assert_ne!(end, Some(1000), "[{engine:?}]");
+            app.cleanup().await;
+        }
+    }
+}
