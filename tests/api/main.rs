@@ -3,6 +3,8 @@
 mod analytics;
 mod catalog;
 mod hardening;
+mod hardening_import;
+mod hardening_props;
 mod helpers;
 mod http;
 mod import;
