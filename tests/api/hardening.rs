@@ -772,3 +772,64 @@ mod ws {
         }
     }
 }
+
+#[tokio::test]
+async fn a_request_stuck_past_the_timeout_is_answered_408_and_writes_nothing() {
+    for engine in engines() {
+        let app = TestApp::with_config(
+            engine,
+            ConfigLayer {
+                admin_token: Some(Secret::new(ADMIN_TOKEN)),
+                request_timeout_secs: Some(1),
+                ..Default::default()
+            },
+        )
+        .await;
+        skillgraph::catalog::seed::seed_embedded(&app.db)
+            .await
+            .map_err(|e| e.detail())
+            .expect("seed");
+        // Another writer holds what the mutation needs (SQLite: the write lock; PostgreSQL:
+        // the skill's row, which the alias's foreign key must share-lock).
+        let other = db::connect(&app.url, 1).await.expect("connect");
+        let txn = db::begin_write(&other).await.expect("begin");
+        let hold = match engine {
+            crate::helpers::Engine::Sqlite => {
+                "UPDATE skill SET description = description WHERE slug = 'python'"
+            }
+            crate::helpers::Engine::Postgres => {
+                "SELECT id FROM skill WHERE slug = 'python' FOR UPDATE"
+            }
+        };
+        sea_orm::ConnectionTrait::execute_unprepared(&txn, hold)
+            .await
+            .expect("hold");
+        let started = Instant::now();
+        let r = app
+            .post(ALIAS, json!({ "a": "too late" }), Some(ADMIN_TOKEN))
+            .await;
+        let took = started.elapsed();
+        assert_eq!(
+            r.status,
+            408,
+            "[{engine:?}] {}",
+            String::from_utf8_lossy(&r.body)
+        );
+        assert_eq!(first_code(&r.json()), "TIMEOUT");
+        assert!(took < Duration::from_secs(5), "[{engine:?}] {took:?}");
+        txn.rollback().await.expect("rollback");
+        other.close().await.ok();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let data = app
+            .data(
+                "{ skill(slug: \"python\") { aliases(first: 100) { nodes { name } } } }",
+                json!({}),
+            )
+            .await;
+        assert!(
+            !data.to_string().contains("too late"),
+            "[{engine:?}] {data}"
+        );
+        app.cleanup().await;
+    }
+}
