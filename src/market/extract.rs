@@ -350,9 +350,9 @@ async fn load(db: &DatabaseConnection, version: i64) -> AppResult<Extractor> {
 /// This instance's extractor, rebuilt when the graph version moves (as the search index is).
 #[derive(Default)]
 pub struct ExtractCache {
-    current: RwLock<Option<Arc<Extractor>>>,
-    rebuild: Mutex<()>,
-    rebuilds: std::sync::atomic::AtomicU64,
+    current: Arc<RwLock<Option<Arc<Extractor>>>>,
+    rebuild: Arc<Mutex<()>>,
+    rebuilds: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl ExtractCache {
@@ -364,21 +364,32 @@ impl ExtractCache {
             Some(x) => Some(Arc::clone(x)),
             None => None,
         };
-        let _guard = match (self.rebuild.try_lock(), stale) {
+        let guard = match (Arc::clone(&self.rebuild).try_lock_owned(), stale) {
             (Ok(g), _) => g,
             (Err(_), Some(old)) => return Ok(old),
-            (Err(_), None) => self.rebuild.lock().await,
+            (Err(_), None) => Arc::clone(&self.rebuild).lock_owned().await,
         };
         if let Some(x) = self.current.read().await.as_ref() {
             if x.version == v {
                 return Ok(Arc::clone(x));
             }
         }
-        let x = Arc::new(load(db, v).await?);
-        self.rebuilds
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        *self.current.write().await = Some(Arc::clone(&x));
-        Ok(x)
+        // The build runs as a task of its own and stores its result, so a request that times
+        // out or goes away does not waste it (nor start it over).
+        let (db, current, rebuilds) = (
+            db.clone(),
+            Arc::clone(&self.current),
+            Arc::clone(&self.rebuilds),
+        );
+        let task = tokio::spawn(async move {
+            let _guard = guard;
+            let built = Arc::new(load(&db, v).await?);
+            rebuilds.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            *current.write().await = Some(Arc::clone(&built));
+            Ok::<_, AppError>(built)
+        });
+        task.await
+            .map_err(|e| AppError::Internal(format!("cache build failed: {e}")))?
     }
 
     /// How many times the extractor was built.

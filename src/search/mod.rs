@@ -61,9 +61,9 @@ pub struct Index {
 /// The per-instance index, rebuilt when the database's graph version moves.
 #[derive(Default)]
 pub struct SearchCache {
-    current: RwLock<Option<Arc<Index>>>,
-    rebuild: Mutex<()>,
-    rebuilds: std::sync::atomic::AtomicU64,
+    current: Arc<RwLock<Option<Arc<Index>>>>,
+    rebuild: Arc<Mutex<()>>,
+    rebuilds: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Lowercase words of letters and digits; `+` and `#` are kept (C++, C#), the rest separates.
@@ -383,22 +383,32 @@ impl SearchCache {
             Some(idx) => Some(Arc::clone(idx)),
             None => None,
         };
-        let _guard = match (self.rebuild.try_lock(), stale) {
+        let guard = match (Arc::clone(&self.rebuild).try_lock_owned(), stale) {
             (Ok(g), _) => g,
             (Err(_), Some(old)) => return Ok(old),
-            (Err(_), None) => self.rebuild.lock().await,
+            (Err(_), None) => Arc::clone(&self.rebuild).lock_owned().await,
         };
-        if let Some(idx) = self.current.read().await.as_ref() {
-            if idx.version == v {
-                return Ok(Arc::clone(idx));
+        if let Some(x) = self.current.read().await.as_ref() {
+            if x.version == v {
+                return Ok(Arc::clone(x));
             }
         }
-        let idx = Arc::new(load(db, v).await?);
-        self.rebuilds
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        tracing::debug!(labels = idx.len(), version = v, "search index rebuilt");
-        *self.current.write().await = Some(Arc::clone(&idx));
-        Ok(idx)
+        // The build runs as a task of its own and stores its result, so a request that times
+        // out or goes away does not waste it (nor start it over).
+        let (db, current, rebuilds) = (
+            db.clone(),
+            Arc::clone(&self.current),
+            Arc::clone(&self.rebuilds),
+        );
+        let task = tokio::spawn(async move {
+            let _guard = guard;
+            let built = Arc::new(load(&db, v).await?);
+            rebuilds.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            *current.write().await = Some(Arc::clone(&built));
+            Ok::<_, AppError>(built)
+        });
+        task.await
+            .map_err(|e| AppError::Internal(format!("cache build failed: {e}")))?
     }
 
     /// How many times the index was built.
