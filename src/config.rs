@@ -4,7 +4,10 @@ use std::{fmt, net::SocketAddr, path::Path, time::Duration};
 
 use serde::Deserialize;
 
-use crate::error::{AppError, AppResult};
+use crate::{
+    error::{AppError, AppResult},
+    graphql::cost::BudgetLimits,
+};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://skillgraph.db?mode=rwc";
 
@@ -39,6 +42,13 @@ pub struct Config {
     pub request_timeout: Duration,
     pub body_limit_bytes: usize,
     pub db_max_connections: u32,
+    /// Limits checked on the parsed document before validation (fields once fragments are
+    /// expanded, top-level fields, aliases, selection width).
+    pub budget: BudgetLimits,
+    /// Largest response body; a bigger answer is replaced by a RESPONSE_TOO_LARGE error.
+    pub max_response_bytes: usize,
+    /// How long a WebSocket may wait before `connection_init`.
+    pub ws_init_timeout: Duration,
 }
 
 impl Default for Config {
@@ -52,6 +62,9 @@ impl Default for Config {
             request_timeout: Duration::from_secs(30),
             body_limit_bytes: 1024 * 1024,
             db_max_connections: 10,
+            budget: BudgetLimits::default(),
+            max_response_bytes: 8 * 1024 * 1024,
+            ws_init_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -68,6 +81,11 @@ pub struct ConfigLayer {
     pub request_timeout_secs: Option<u64>,
     pub body_limit_bytes: Option<usize>,
     pub db_max_connections: Option<u32>,
+    pub max_fields: Option<u64>,
+    pub max_root_fields: Option<u64>,
+    pub max_aliases: Option<u64>,
+    pub max_response_bytes: Option<usize>,
+    pub ws_init_timeout_secs: Option<u64>,
 }
 
 impl ConfigLayer {
@@ -110,6 +128,21 @@ impl Config {
             if let Some(v) = l.db_max_connections {
                 c.db_max_connections = v;
             }
+            if let Some(v) = l.max_fields {
+                c.budget.max_nodes = v;
+            }
+            if let Some(v) = l.max_root_fields {
+                c.budget.max_root_fields = v;
+            }
+            if let Some(v) = l.max_aliases {
+                c.budget.max_aliases = v;
+            }
+            if let Some(v) = l.max_response_bytes {
+                c.max_response_bytes = v;
+            }
+            if let Some(v) = l.ws_init_timeout_secs {
+                c.ws_init_timeout = Duration::from_secs(v);
+            }
         }
         c.validate()?;
         Ok(c)
@@ -134,6 +167,15 @@ impl Config {
         if self.max_depth == 0 || self.max_complexity == 0 {
             return Err(AppError::Validation(
                 "max depth and max complexity must be positive".into(),
+            ));
+        }
+        if self.budget.max_nodes == 0
+            || self.budget.max_root_fields == 0
+            || self.max_response_bytes == 0
+            || self.ws_init_timeout.is_zero()
+        {
+            return Err(AppError::Validation(
+                "field limits, response size and WebSocket init timeout must be positive".into(),
             ));
         }
         if self.request_timeout.is_zero()

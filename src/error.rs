@@ -33,6 +33,8 @@ impl AppError {
             AppError::Validation(_) => "VALIDATION",
             AppError::Conflict(_) => "CONFLICT",
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
+            // No connection in time, or no database: the client may retry later.
+            AppError::Db(DbErr::ConnectionAcquire(_)) => "UNAVAILABLE",
             AppError::Db(_) | AppError::Internal(_) => "INTERNAL",
         }
     }

@@ -1,17 +1,136 @@
-//! Process counters exposed at `/metrics` (Prometheus text format): what the benchmark reads to
-//! report SQL statements per request, and what an operator scrapes.
-use std::sync::{
-    atomic::{AtomicU64, Ordering},
-    Arc,
-};
+//! Process metrics exposed at `/metrics` (Prometheus text format, through the `prometheus`
+//! crate, one registry per instance): request durations per operation, errors by code, SQL
+//! statements and errors, pool use, cache rebuilds.
+use std::sync::Arc;
 
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+    TextEncoder,
+};
 use sea_orm::DatabaseConnection;
 
-#[derive(Debug, Default)]
 pub struct Metrics {
-    pub sql_statements: AtomicU64,
-    pub sql_errors: AtomicU64,
-    pub graphql_requests: AtomicU64,
+    registry: Registry,
+    pub sql_statements: IntCounter,
+    pub sql_errors: IntCounter,
+    pub graphql_requests: IntCounter,
+    /// GraphQL request duration (seconds) by operation name (`-` when anonymous).
+    pub request_duration: HistogramVec,
+    /// Errors sent to clients, by `extensions.code`.
+    pub errors: IntCounterVec,
+    /// Requests that found no database connection in time (or no database at all).
+    pub pool_timeouts: IntCounter,
+    pub pool_in_use: IntGauge,
+    pub pool_idle: IntGauge,
+    /// Rebuilds of the search index and of the skill extractor.
+    pub cache_rebuilds: IntCounterVec,
+    /// HTTP responses by status class, every route.
+    pub http_responses: IntCounterVec,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
+    }
+}
+
+fn counter(name: &str, help: &str) -> IntCounter {
+    // Names and help texts are constants of this file: creation cannot fail.
+    IntCounter::new(name, help).unwrap_or_else(|_| unreachable!("metric {name}"))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let registry = Registry::new();
+        let sql_statements = counter("skillgraph_sql_statements_total", "SQL statements run");
+        let sql_errors = counter(
+            "skillgraph_sql_errors_total",
+            "SQL statements that failed, and requests that found no database",
+        );
+        let graphql_requests = counter(
+            "skillgraph_graphql_requests_total",
+            "GraphQL requests executed",
+        );
+        let pool_timeouts = counter(
+            "skillgraph_db_pool_timeouts_total",
+            "Requests that got no database connection (pool timeout or database down)",
+        );
+        let request_duration = HistogramVec::new(
+            HistogramOpts::new(
+                "skillgraph_graphql_request_duration_seconds",
+                "GraphQL request duration by operation name",
+            )
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+            ]),
+            &["operation"],
+        )
+        .unwrap_or_else(|_| unreachable!("histogram"));
+        let errors = IntCounterVec::new(
+            Opts::new(
+                "skillgraph_errors_total",
+                "Errors sent to clients, by extensions.code",
+            ),
+            &["code"],
+        )
+        .unwrap_or_else(|_| unreachable!("errors"));
+        let cache_rebuilds = IntCounterVec::new(
+            Opts::new(
+                "skillgraph_cache_rebuilds_total",
+                "Rebuilds of the in-memory search index and skill extractor",
+            ),
+            &["cache"],
+        )
+        .unwrap_or_else(|_| unreachable!("cache"));
+        let http_responses = IntCounterVec::new(
+            Opts::new(
+                "skillgraph_http_responses_total",
+                "HTTP responses by status code",
+            ),
+            &["status"],
+        )
+        .unwrap_or_else(|_| unreachable!("http"));
+        let pool_in_use = IntGauge::new(
+            "skillgraph_db_pool_connections_in_use",
+            "Database connections in use",
+        )
+        .unwrap_or_else(|_| unreachable!("gauge"));
+        let pool_idle = IntGauge::new(
+            "skillgraph_db_pool_connections_idle",
+            "Idle database connections",
+        )
+        .unwrap_or_else(|_| unreachable!("gauge"));
+        let collectors: Vec<Box<dyn prometheus::core::Collector>> = vec![
+            Box::new(sql_statements.clone()),
+            Box::new(sql_errors.clone()),
+            Box::new(graphql_requests.clone()),
+            Box::new(pool_timeouts.clone()),
+            Box::new(request_duration.clone()),
+            Box::new(errors.clone()),
+            Box::new(cache_rebuilds.clone()),
+            Box::new(http_responses.clone()),
+            Box::new(pool_in_use.clone()),
+            Box::new(pool_idle.clone()),
+        ];
+        for c in collectors {
+            if let Err(e) = registry.register(c) {
+                tracing::error!(error = %e, "cannot register a metric");
+            }
+        }
+        Metrics {
+            registry,
+            sql_statements,
+            sql_errors,
+            graphql_requests,
+            request_duration,
+            errors,
+            pool_timeouts,
+            pool_in_use,
+            pool_idle,
+            cache_rebuilds,
+            http_responses,
+        }
+    }
 }
 
 impl Metrics {
@@ -19,37 +138,44 @@ impl Metrics {
     pub fn instrument(self: &Arc<Self>, db: &mut DatabaseConnection) {
         let m = Arc::clone(self);
         db.set_metric_callback(move |info| {
-            m.sql_statements.fetch_add(1, Ordering::Relaxed);
+            m.sql_statements.inc();
             if info.failed {
-                m.sql_errors.fetch_add(1, Ordering::Relaxed);
+                m.sql_errors.inc();
             }
         });
     }
 
-    pub fn render(&self) -> String {
-        let mut out = String::new();
-        for (name, help, v) in [
-            (
-                "skillgraph_sql_statements_total",
-                "SQL statements run",
-                &self.sql_statements,
-            ),
-            (
-                "skillgraph_sql_errors_total",
-                "SQL statements that failed",
-                &self.sql_errors,
-            ),
-            (
-                "skillgraph_graphql_requests_total",
-                "GraphQL requests executed",
-                &self.graphql_requests,
-            ),
-        ] {
-            out.push_str(&format!(
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n",
-                v.load(Ordering::Relaxed)
-            ));
+    /// Brings a monotonic total kept elsewhere (a cache's rebuild count) into a counter.
+    pub fn sync_counter(counter: &IntCounter, total: u64) {
+        let now = counter.get();
+        if total > now {
+            counter.inc_by(total - now);
         }
-        out
+    }
+
+    /// Samples the pool and renders every metric.
+    pub fn render(&self, db: &DatabaseConnection) -> String {
+        let (size, idle) = pool_sizes(db);
+        self.pool_in_use.set(size.saturating_sub(idle));
+        self.pool_idle.set(idle);
+        let mut out = Vec::new();
+        if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
+            tracing::error!(error = %e, "cannot render metrics");
+        }
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+/// (connections open, connections idle) of the pool.
+fn pool_sizes(db: &DatabaseConnection) -> (i64, i64) {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            let p = db.get_postgres_connection_pool();
+            (i64::from(p.size()), p.num_idle() as i64)
+        }
+        _ => {
+            let p = db.get_sqlite_connection_pool();
+            (i64::from(p.size()), p.num_idle() as i64)
+        }
     }
 }

@@ -2,7 +2,7 @@
 use entity::{framework, skill};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set,
 };
 
 use crate::{
@@ -158,7 +158,7 @@ pub async fn create(db: &DatabaseConnection, input: NewFramework) -> AppResult<f
         .iter()
         .map(|a| clean_text("alias", a, 200))
         .collect::<AppResult<Vec<_>>>()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let lang = language(&txn, &input.language).await?;
     let now = chrono::Utc::now();
     let model = framework::ActiveModel {
@@ -202,7 +202,7 @@ pub async fn update(
     r: &EntityRef,
     patch: FrameworkPatch,
 ) -> AppResult<framework::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = get(&txn, r).await?;
     let mut am: framework::ActiveModel = current.clone().into();
     if let Some(slug) = patch.slug {
@@ -265,7 +265,7 @@ pub async fn update(
 }
 
 pub async fn delete(db: &DatabaseConnection, r: &EntityRef) -> AppResult<framework::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = get(&txn, r).await?;
     framework::Entity::delete_by_id(current.id)
         .exec(&txn)
@@ -280,7 +280,7 @@ pub async fn link_skill(
     fw: &EntityRef,
     s: &EntityRef,
 ) -> AppResult<framework::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let f = get(&txn, fw).await?;
     let s = skills::get(&txn, s).await?;
     insert_edge(
@@ -299,7 +299,7 @@ pub async fn unlink_skill(
     fw: &EntityRef,
     s: &EntityRef,
 ) -> AppResult<framework::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let f = get(&txn, fw).await?;
     let s = skills::get(&txn, s).await?;
     if s.id == f.language_id {
@@ -346,7 +346,7 @@ pub async fn add_alias(
     alias: &str,
 ) -> AppResult<framework::Model> {
     let alias = clean_text("alias", alias, 200)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let f = get(&txn, r).await?;
     add_alias_in(&txn, f.id, &alias).await?;
     txn.commit().await?;
@@ -358,7 +358,7 @@ pub async fn remove_alias(
     r: &EntityRef,
     alias: &str,
 ) -> AppResult<framework::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let x = get(&txn, r).await?;
     crate::catalog::delete_alias(
         &txn,

@@ -2,7 +2,7 @@
 use entity::role;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set,
 };
 
 use crate::{
@@ -113,7 +113,7 @@ pub async fn update(
     r: &EntityRef,
     patch: RolePatch,
 ) -> AppResult<role::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = get(&txn, r).await?;
     let mut am: role::ActiveModel = current.clone().into();
     if let Some(slug) = patch.slug {
@@ -145,7 +145,7 @@ pub async fn update(
 }
 
 pub async fn delete(db: &DatabaseConnection, r: &EntityRef) -> AppResult<role::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = get(&txn, r).await?;
     role::Entity::delete_by_id(current.id)
         .exec(&txn)
@@ -163,7 +163,7 @@ pub async fn link_skill(
     importance: Importance,
     level: i32,
 ) -> AppResult<role::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let r = get(&txn, role).await?;
     let s = skills::get(&txn, skill).await?;
     upsert_role_edge(
@@ -184,7 +184,7 @@ pub async fn unlink_skill(
     role: &EntityRef,
     skill: &EntityRef,
 ) -> AppResult<role::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let r = get(&txn, role).await?;
     let s = skills::get(&txn, skill).await?;
     if !delete_edge(&txn, "role_skill", ("role_id", "skill_id"), (r.id, s.id)).await? {
@@ -204,7 +204,7 @@ pub async fn link_framework(
     importance: Importance,
     level: i32,
 ) -> AppResult<role::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let r = get(&txn, role).await?;
     let f = frameworks::get(&txn, framework).await?;
     upsert_role_edge(
@@ -225,7 +225,7 @@ pub async fn unlink_framework(
     role: &EntityRef,
     framework: &EntityRef,
 ) -> AppResult<role::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let r = get(&txn, role).await?;
     let f = frameworks::get(&txn, framework).await?;
     if !delete_edge(

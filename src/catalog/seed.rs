@@ -3,9 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use entity::{framework, role, skill};
-use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
 use serde::Deserialize;
 
 use crate::{
@@ -317,7 +315,7 @@ pub async fn is_empty(db: &DatabaseConnection) -> AppResult<bool> {
 
 /// Loads the catalog: a second run with the same catalog changes nothing.
 pub async fn load(db: &DatabaseConnection, cat: &Catalog) -> AppResult<SeedReport> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut rep = SeedReport::default();
     let now = chrono::Utc::now();
 

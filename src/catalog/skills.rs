@@ -2,7 +2,7 @@
 use entity::skill;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set,
 };
 
 use crate::{
@@ -114,7 +114,7 @@ pub async fn create(db: &DatabaseConnection, input: NewSkill) -> AppResult<skill
         .iter()
         .map(|a| clean_text("alias", a, 200))
         .collect::<AppResult<Vec<_>>>()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let now = chrono::Utc::now();
     let model = skill::ActiveModel {
         slug: Set(input.slug.clone()),
@@ -142,7 +142,7 @@ pub async fn update(
     r: &EntityRef,
     patch: SkillPatch,
 ) -> AppResult<skill::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = get(&txn, r).await?;
     let mut am: skill::ActiveModel = current.clone().into();
     if let Some(slug) = patch.slug {
@@ -198,7 +198,7 @@ async fn ensure_not_a_language_in_use(db: &impl ConnectionTrait, skill_id: i64) 
 
 /// Deletes a skill and its edges; refused while a framework is written in it.
 pub async fn delete(db: &DatabaseConnection, r: &EntityRef) -> AppResult<skill::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = get(&txn, r).await?;
     ensure_not_a_language_in_use(&txn, current.id).await?;
     skill::Entity::delete_by_id(current.id)
@@ -224,7 +224,7 @@ pub async fn add_alias(
     alias: &str,
 ) -> AppResult<skill::Model> {
     let alias = clean_text("alias", alias, 200)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let s = get(&txn, r).await?;
     add_alias_in(&txn, s.id, &alias).await?;
     txn.commit().await?;
@@ -236,7 +236,7 @@ pub async fn remove_alias(
     r: &EntityRef,
     alias: &str,
 ) -> AppResult<skill::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let x = get(&txn, r).await?;
     crate::catalog::delete_alias(
         &txn,
@@ -285,7 +285,7 @@ pub async fn link(
     skill: &EntityRef,
     other: &EntityRef,
 ) -> AppResult<(skill::Model, skill::Model)> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let a = get(&txn, skill).await?;
     let b = get(&txn, other).await?;
     link_ids(&txn, kind, a.id, b.id).await?;
@@ -322,7 +322,7 @@ pub async fn unlink(
     skill: &EntityRef,
     other: &EntityRef,
 ) -> AppResult<(skill::Model, skill::Model)> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let a = get(&txn, skill).await?;
     let b = get(&txn, other).await?;
     let (table, col) = kind.table();

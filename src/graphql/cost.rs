@@ -64,7 +64,11 @@ impl Extension for CostExtension {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
+        let mut result = next.run(ctx).await?;
+        // The expensive fields' price, measured on the parsed document before validation.
+        if let Some(extra) = ctx.data_opt::<ExtraCost>() {
+            result.complexity = result.complexity.saturating_add(extra.0);
+        }
         if let Ok(mut m) = self.measured.lock() {
             *m = Some((result.complexity, result.depth));
         }
@@ -87,5 +91,337 @@ impl Extension for CostExtension {
             )]);
         }
         Ok(result)
+    }
+}
+
+/// Extra cost of a request's expensive fields (introspection, text size, computed answers),
+/// priced on the parsed document before validation and added to the complexity the
+/// validation computes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ExtraCost(pub usize);
+
+/// Limits checked on the parsed document, fragments expanded, before validation runs: the
+/// validator expands fragment spreads without a budget (10 spreads × 8 levels in 693 bytes
+/// took it 7 s of CPU).
+#[derive(Clone, Copy, Debug)]
+pub struct BudgetLimits {
+    /// Fields once every fragment spread is expanded.
+    pub max_nodes: u64,
+    /// Top-level fields of the operation (aliases included).
+    pub max_root_fields: u64,
+    /// Aliased fields anywhere, expanded.
+    pub max_aliases: u64,
+    /// Fields in one selection set, expanded.
+    pub max_width: u64,
+    /// Nesting of selection sets, expanded (as the validator counts it, with some slack).
+    pub max_depth: u64,
+}
+
+impl Default for BudgetLimits {
+    fn default() -> Self {
+        BudgetLimits {
+            max_nodes: 5_000,
+            max_root_fields: 50,
+            max_aliases: 200,
+            max_width: 500,
+            max_depth: 64,
+        }
+    }
+}
+
+/// What the budget check measured.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Measured {
+    pub nodes: u64,
+    pub root_fields: u64,
+    pub aliases: u64,
+    pub width: u64,
+    pub depth: u64,
+    /// The price of the expensive fields (see [`field_price`]).
+    pub price: u64,
+}
+
+/// One selection set's totals, fragments expanded.
+#[derive(Clone, Copy, Debug, Default)]
+struct Summary {
+    nodes: u64,
+    /// Fields directly in this selection set (fragments inlined).
+    width: u64,
+    /// The widest selection set inside, this one included.
+    max_width: u64,
+    depth: u64,
+    aliases: u64,
+    price: u64,
+}
+
+impl Summary {
+    fn merge_inline(&mut self, o: Summary) {
+        self.nodes = self.nodes.saturating_add(o.nodes);
+        self.width = self.width.saturating_add(o.width);
+        self.max_width = self.max_width.max(o.max_width);
+        self.depth = self.depth.max(o.depth);
+        self.aliases = self.aliases.saturating_add(o.aliases);
+        self.price = self.price.saturating_add(o.price);
+    }
+}
+
+/// Price of one field beyond the complexity model, from what it really costs on this machine
+/// (ESCO-sized graph): the limit of 50,000 then holds about one second of work.
+///
+/// - `__schema`: the whole schema (~107 KB of JSON, ~10 ms): 1,000; `__type`: 50.
+/// - `extractSkills(text)`: 10 + 1 per 50 bytes of text (~0.4 µs a byte, and its matches).
+/// - `relatedSkills`, `learningPath`, `skillGap`, `skillPath`: 300 (graph walks, ~6 ms each).
+/// - market analytics (`demand(window:)`, `topSkills`, `topFrameworks`, `salaries`,
+///   `coOccurringSkills`, `trendingSkills`): 500 (scans of the postings, ~16 ms on 500).
+pub fn field_price(
+    field: &async_graphql::parser::types::Field,
+    variables: &async_graphql::Variables,
+) -> u64 {
+    let name = field.name.node.as_str();
+    match name {
+        "__schema" => 1_000,
+        "__type" => 50,
+        "extractSkills" => {
+            let len = field
+                .get_argument("text")
+                .map(|v| string_len(&v.node, variables))
+                .unwrap_or(0);
+            10 + (len as u64) / 50
+        }
+        "relatedSkills" | "learningPath" | "skillGap" | "skillPath" => 300,
+        "topSkills" | "topFrameworks" | "salaries" | "coOccurringSkills" | "trendingSkills" => 500,
+        "demand" if field.get_argument("window").is_some() => 500,
+        _ => 0,
+    }
+}
+
+fn string_len(v: &async_graphql_value::Value, variables: &async_graphql::Variables) -> usize {
+    use async_graphql_value::Value as V;
+    match v {
+        V::String(s) => s.len(),
+        V::Variable(name) => match variables.get(name) {
+            Some(async_graphql::Value::String(s)) => s.len(),
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
+/// Why a document is refused before validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetError {
+    pub message: String,
+    pub code: &'static str,
+}
+
+struct Walker<'a> {
+    doc: &'a async_graphql::parser::types::ExecutableDocument,
+    variables: &'a async_graphql::Variables,
+    memo: std::collections::HashMap<&'a str, Summary>,
+    visiting: std::collections::HashSet<&'a str>,
+}
+
+/// Deeper than this the walk stops (the parser already bounds nesting; this keeps the stack
+/// safe whatever it allows).
+const MAX_RECURSION: usize = 256;
+
+impl<'a> Walker<'a> {
+    fn selection_set(
+        &mut self,
+        set: &'a async_graphql::parser::types::SelectionSet,
+        level: usize,
+    ) -> Result<Summary, BudgetError> {
+        use async_graphql::parser::types::Selection;
+        if level > MAX_RECURSION {
+            return Err(too_deep(level as u64));
+        }
+        let mut sum = Summary::default();
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(f) => {
+                    let f = &f.node;
+                    let child = if f.selection_set.node.items.is_empty() {
+                        Summary::default()
+                    } else {
+                        self.selection_set(&f.selection_set.node, level + 1)?
+                    };
+                    sum.nodes = sum.nodes.saturating_add(1).saturating_add(child.nodes);
+                    sum.width = sum.width.saturating_add(1);
+                    sum.max_width = sum.max_width.max(child.max_width);
+                    sum.depth = sum.depth.max(child.depth.saturating_add(1));
+                    sum.aliases = sum
+                        .aliases
+                        .saturating_add(u64::from(f.alias.is_some()))
+                        .saturating_add(child.aliases);
+                    sum.price = sum
+                        .price
+                        .saturating_add(field_price(f, self.variables))
+                        .saturating_add(child.price);
+                }
+                Selection::FragmentSpread(s) => {
+                    let name = s.node.fragment_name.node.as_str();
+                    if let Some(done) = self.memo.get(name) {
+                        sum.merge_inline(*done);
+                        continue;
+                    }
+                    let Some(def) = self.doc.fragments.get(&s.node.fragment_name.node) else {
+                        // An unknown fragment is the validator's to report.
+                        continue;
+                    };
+                    if !self.visiting.insert(name) {
+                        return Err(BudgetError {
+                            message: format!("fragment {name} spreads itself"),
+                            code: "GRAPHQL_VALIDATION_FAILED",
+                        });
+                    }
+                    let inner = self.selection_set(&def.node.selection_set.node, level + 1)?;
+                    self.visiting.remove(name);
+                    self.memo.insert(name, inner);
+                    sum.merge_inline(inner);
+                }
+                Selection::InlineFragment(i) => {
+                    let inner = self.selection_set(&i.node.selection_set.node, level + 1)?;
+                    sum.merge_inline(inner);
+                }
+            }
+        }
+        sum.max_width = sum.max_width.max(sum.width);
+        Ok(sum)
+    }
+}
+
+fn too_deep(depth: u64) -> BudgetError {
+    BudgetError {
+        message: format!("query is nested {depth} levels deep, too deep to run"),
+        code: "QUERY_TOO_DEEP",
+    }
+}
+
+/// Measures the operation that would run (all of them when it is ambiguous) with every
+/// fragment expanded, memoised per fragment so the walk is linear in the document's size,
+/// and refuses it over the limits.
+pub fn check_budget(
+    doc: &async_graphql::parser::types::ExecutableDocument,
+    operation_name: Option<&str>,
+    variables: &async_graphql::Variables,
+    limits: &BudgetLimits,
+) -> Result<Measured, BudgetError> {
+    let mut w = Walker {
+        doc,
+        variables,
+        memo: Default::default(),
+        visiting: Default::default(),
+    };
+    let mut m = Measured::default();
+    for (name, op) in doc.operations.iter() {
+        if let (Some(wanted), Some(name)) = (operation_name, name) {
+            if wanted != name.as_str() {
+                continue;
+            }
+        }
+        let s = w.selection_set(&op.node.selection_set.node, 1)?;
+        m.nodes = m.nodes.saturating_add(s.nodes);
+        m.root_fields = m.root_fields.max(s.width);
+        m.aliases = m.aliases.saturating_add(s.aliases);
+        m.width = m.width.max(s.max_width);
+        m.depth = m.depth.max(s.depth);
+        m.price = m.price.saturating_add(s.price);
+    }
+    let over = |what: &str, n: u64, limit: u64| BudgetError {
+        message: format!("query has {n} {what}, over the limit of {limit}"),
+        code: "QUERY_TOO_COMPLEX",
+    };
+    if m.depth > limits.max_depth {
+        return Err(too_deep(m.depth));
+    }
+    if m.nodes > limits.max_nodes {
+        return Err(over(
+            "fields once its fragments are expanded",
+            m.nodes,
+            limits.max_nodes,
+        ));
+    }
+    if m.root_fields > limits.max_root_fields {
+        return Err(over(
+            "top-level fields",
+            m.root_fields,
+            limits.max_root_fields,
+        ));
+    }
+    if m.aliases > limits.max_aliases {
+        return Err(over("aliased fields", m.aliases, limits.max_aliases));
+    }
+    if m.width > limits.max_width {
+        return Err(over(
+            "fields in one selection set",
+            m.width,
+            limits.max_width,
+        ));
+    }
+    Ok(m)
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+    use async_graphql::{parser::parse_query, Variables};
+
+    fn nested_fragments(spreads: usize, levels: usize) -> String {
+        let mut q = String::from("query { ...F0 }\n");
+        for l in 0..levels {
+            q.push_str(&format!("fragment F{l} on QueryRoot {{ "));
+            for _ in 0..spreads {
+                q.push_str(&format!("...F{} ", l + 1));
+            }
+            q.push_str("}\n");
+        }
+        q.push_str(&format!(
+            "fragment F{levels} on QueryRoot {{ info {{ version }} }}\n"
+        ));
+        q
+    }
+
+    #[test]
+    fn expanded_fragments_are_counted_without_expanding_them() {
+        let doc = parse_query(nested_fragments(10, 9)).expect("parse");
+        let started = std::time::Instant::now();
+        let e = check_budget(&doc, None, &Variables::default(), &BudgetLimits::default())
+            .expect_err("10^9 fields refused");
+        assert_eq!(e.code, "QUERY_TOO_COMPLEX");
+        assert!(
+            e.message.contains("fragments are expanded"),
+            "{}",
+            e.message
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+
+    #[test]
+    fn small_documents_pass_with_their_sizes() {
+        let doc = parse_query(nested_fragments(2, 3)).expect("parse");
+        let m = check_budget(&doc, None, &Variables::default(), &BudgetLimits::default())
+            .expect("fits");
+        // 2^3 copies of `info { version }`.
+        assert_eq!(m.nodes, 16);
+        assert_eq!(m.root_fields, 8);
+        assert_eq!(m.depth, 2);
+    }
+
+    #[test]
+    fn cycles_and_prices() {
+        let doc = parse_query(
+            "query { ...A } fragment A on QueryRoot { ...B } fragment B on QueryRoot { ...A }",
+        )
+        .expect("parse");
+        let e = check_budget(&doc, None, &Variables::default(), &BudgetLimits::default())
+            .expect_err("cycle");
+        assert_eq!(e.code, "GRAPHQL_VALIDATION_FAILED");
+
+        let doc = parse_query("query($t: String!) { a: extractSkills(text: $t) { label } b: __schema { types { name } } }")
+            .expect("parse");
+        let vars = Variables::from_json(serde_json::json!({ "t": "x".repeat(5_000) }));
+        let m = check_budget(&doc, None, &vars, &BudgetLimits::default()).expect("fits");
+        assert_eq!(m.price, 10 + 100 + 1_000);
+        assert_eq!(m.aliases, 2);
     }
 }

@@ -1,13 +1,15 @@
 //! The HTTP surface: routes, middleware and graceful shutdown.
 mod graphiql;
 mod graphql;
+mod ws;
 
 use std::time::Duration;
 
 use axum::{
-    extract::{DefaultBodyLimit, State},
-    http::StatusCode,
-    response::{IntoResponse, Redirect},
+    extract::{DefaultBodyLimit, Request, State},
+    http::{header, HeaderValue, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
     routing::get,
     Json, Router,
 };
@@ -37,17 +39,19 @@ pub fn app(state: AppState) -> Router {
     let timeout: Duration = state.config.request_timeout;
     let body_limit = state.config.body_limit_bytes;
     let schema = build_schema(state.clone());
+    let metrics_handle = state.metrics.clone();
     let http_state = HttpState { app: state, schema };
     Router::new()
         .route(
             "/graphql",
             get(graphql::get_graphql).post(graphql::post_graphql),
         )
-        .route("/graphql/ws", get(graphql::subscriptions))
+        .route("/graphql/ws", get(ws::subscriptions))
         .route("/graphiql", get(graphiql::page))
         .route("/graphiql/assets/{file}", get(graphiql::asset))
         .route("/", get(|| async { Redirect::temporary("/graphiql") }))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .with_state(http_state)
         // Only gzip and br: a zstd answer broke a Node 20 client.
@@ -73,10 +77,90 @@ pub fn app(state: AppState) -> Router {
                 .unwrap_or("-");
             tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
         }))
-        // Outermost: every request gets an id (or keeps the caller's), logged and echoed back.
+        // Every request gets an id (or keeps the caller's when it is sane), logged and echoed back.
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::map_request(drop_bad_request_id))
+        // Outermost: the limits' own answers (413, 408) are coded JSON too.
+        .layer(axum::middleware::from_fn_with_state(
+            metrics_handle,
+            coded_errors,
+        ))
 }
 
+/// A caller's `x-request-id` is kept only when it is short and plain (letters, digits, `-`,
+/// `_`, `.`, `:`); otherwise it is dropped and a fresh one is made, so logs stay one line
+/// per field and bounded.
+async fn drop_bad_request_id(mut req: Request) -> Request {
+    let bad = req
+        .headers()
+        .get("x-request-id")
+        .is_some_and(|v| !valid_request_id(v.as_bytes()));
+    if bad {
+        req.headers_mut().remove("x-request-id");
+    }
+    req
+}
+
+pub(crate) fn valid_request_id(v: &[u8]) -> bool {
+    !v.is_empty()
+        && v.len() <= 128
+        && v.iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+/// Error answers that are not JSON yet (the router's 404/405, the body limit's 413, the
+/// timeout's 408) get a JSON body with a code; 408s and 5xx are logged; every status counted.
+async fn coded_errors(
+    State(metrics): State<std::sync::Arc<crate::metrics::Metrics>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_owned();
+    let method = req.method().clone();
+    let resp = next.run(req).await;
+    let status = resp.status();
+    metrics
+        .http_responses
+        .with_label_values(&[status.as_str()])
+        .inc();
+    if status == StatusCode::REQUEST_TIMEOUT || status.is_server_error() {
+        tracing::warn!(%method, %path, status = status.as_u16(), "request failed");
+    }
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"));
+    if is_json {
+        return resp;
+    }
+    let (code, message) = match status {
+        StatusCode::NOT_FOUND => ("NOT_FOUND", "no such endpoint"),
+        StatusCode::METHOD_NOT_ALLOWED => ("METHOD_NOT_ALLOWED", "method not allowed here"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("PAYLOAD_TOO_LARGE", "request body too large"),
+        StatusCode::REQUEST_TIMEOUT => {
+            ("TIMEOUT", "the request took longer than the server allows")
+        }
+        s if s.is_server_error() => ("INTERNAL", "internal error"),
+        _ => ("BAD_REQUEST", "bad request"),
+    };
+    metrics.errors.with_label_values(&[code]).inc();
+    let (mut parts, _) = resp.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_ENCODING);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    let body =
+        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    Response::from_parts(parts, axum::body::Body::from(body.to_string()))
+}
+
+/// Alive: answers without touching the GraphQL machinery (a quick `SELECT 1`).
 async fn healthz(State(s): State<HttpState>) -> impl IntoResponse {
     match s.app.db.execute_unprepared("SELECT 1").await {
         Ok(_) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok" }))),
@@ -90,13 +174,43 @@ async fn healthz(State(s): State<HttpState>) -> impl IntoResponse {
     }
 }
 
+/// Ready to serve: the database answers and every migration is applied; 503 otherwise.
+async fn readyz(State(s): State<HttpState>) -> impl IntoResponse {
+    match crate::db::readiness(&s.app.db).await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ready" })),
+        ),
+        Err(reason) => {
+            tracing::warn!(%reason, "not ready");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({
+                    "status": "unavailable",
+                    "reason": reason.public(),
+                    "errors": [{ "message": reason.public(), "extensions": { "code": "UNAVAILABLE" } }],
+                })),
+            )
+        }
+    }
+}
+
 async fn metrics(State(s): State<HttpState>) -> impl IntoResponse {
+    let m = &s.app.metrics;
+    crate::metrics::Metrics::sync_counter(
+        &m.cache_rebuilds.with_label_values(&["search"]),
+        s.app.search.rebuilds(),
+    );
+    crate::metrics::Metrics::sync_counter(
+        &m.cache_rebuilds.with_label_values(&["extract"]),
+        s.app.extractor.rebuilds(),
+    );
     (
         [(
             axum::http::header::CONTENT_TYPE,
             "text/plain; version=0.0.4",
         )],
-        s.app.metrics.render(),
+        m.render(&s.app.db),
     )
 }
 

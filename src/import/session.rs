@@ -4,7 +4,7 @@
 //! version bumped, the commit and the report.
 use std::time::Instant;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 
 use crate::{
     catalog::graph,
@@ -43,7 +43,7 @@ impl<'a> Session<'a> {
         notes: Vec<String>,
     ) -> AppResult<Session<'a>> {
         let started = Instant::now();
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         prepare_transaction(&txn).await?;
         let (source_id, family_ids) = ensure_source(&txn, &spec).await?;
         let family = Family::new(&family_ids, txn.get_database_backend());

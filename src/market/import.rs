@@ -2,10 +2,14 @@
 //! CSV with a header row (columns in the README). Each record is parsed, resolved against the
 //! catalog and written in its own transaction: a bad record is reported with its position and
 //! the rest go on. Idempotent on (source, external id).
-use std::{collections::HashMap, path::Path};
+use std::{
+    collections::HashMap,
+    io::{BufRead, Read},
+    path::Path,
+};
 
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::Value as Json;
 
 use crate::{
@@ -477,62 +481,204 @@ pub fn resolve(
     })
 }
 
-/// The records of a file with their positions, or the reason each could not be read.
-pub fn read_records(path: &Path) -> AppResult<Vec<(String, AppResult<RawPosting>)>> {
-    let data = std::fs::read_to_string(path)
+/// One record and its position (`line N` or `index N`).
+pub type Record = (String, AppResult<RawPosting>);
+
+/// The longest JSON Lines record read; a longer line is rejected on its own.
+const MAX_LINE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The records of a postings file, read one at a time: CSV (`csv`) and JSON Lines are
+/// streamed, so a file is never held whole and a bad record (invalid UTF-8 included) rejects
+/// that record only, with its position. A JSON array (starts with `[`) is read whole.
+pub struct Records<R: std::io::BufRead> {
+    inner: Inner<R>,
+}
+
+enum Inner<R: std::io::BufRead> {
+    Csv {
+        rdr: csv::Reader<R>,
+        headers: csv::StringRecord,
+        n: u64,
+        done: bool,
+    },
+    Lines {
+        r: R,
+        line: u64,
+        buf: Vec<u8>,
+        done: bool,
+    },
+    Array(std::vec::IntoIter<Record>),
+}
+
+/// Opens a stream of records over a reader; `ext` is the file's extension, lowercase.
+pub fn records<R: std::io::BufRead>(mut r: R, ext: &str) -> AppResult<Records<R>> {
+    if ext == "csv" {
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(r);
+        let headers = rdr
+            .byte_headers()
+            .map_err(|e| AppError::Validation(format!("bad CSV header: {e}")))?
+            .clone();
+        let headers = csv::StringRecord::from_byte_record(headers)
+            .map_err(|e| AppError::Validation(format!("bad CSV header: {e}")))?;
+        return Ok(Records {
+            inner: Inner::Csv {
+                rdr,
+                headers,
+                n: 0,
+                done: false,
+            },
+        });
+    }
+    // The first byte that is not white space tells an array from JSON Lines.
+    let first = loop {
+        let buf = r
+            .fill_buf()
+            .map_err(|e| AppError::Validation(format!("cannot read postings: {e}")))?;
+        if buf.is_empty() {
+            break None;
+        }
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => break Some(buf[i]),
+            None => {
+                let n = buf.len();
+                r.consume(n);
+            }
+        }
+    };
+    if first == Some(b'[') {
+        let mut data = Vec::new();
+        r.read_to_end(&mut data)
+            .map_err(|e| AppError::Validation(format!("cannot read postings: {e}")))?;
+        let arr: Vec<Json> = serde_json::from_slice(&data)
+            .map_err(|e| AppError::Validation(format!("not a JSON array: {e}")))?;
+        let recs: Vec<Record> = arr
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("index {i}"), from_schema_org(v)))
+            .collect();
+        return Ok(Records {
+            inner: Inner::Array(recs.into_iter()),
+        });
+    }
+    Ok(Records {
+        inner: Inner::Lines {
+            r,
+            line: 0,
+            buf: Vec::new(),
+            done: false,
+        },
+    })
+}
+
+impl<R: std::io::BufRead> Iterator for Records<R> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        match &mut self.inner {
+            Inner::Array(it) => it.next(),
+            Inner::Csv {
+                rdr,
+                headers,
+                n,
+                done,
+            } => {
+                if *done {
+                    return None;
+                }
+                let mut rec = csv::ByteRecord::new();
+                *n += 1;
+                match rdr.read_byte_record(&mut rec) {
+                    Ok(false) => None,
+                    Ok(true) => {
+                        let line = rec.position().map(|p| p.line()).unwrap_or(*n + 1);
+                        let pos = format!("line {line}");
+                        match csv::StringRecord::from_byte_record(rec) {
+                            Ok(rec) => Some((pos, from_csv(headers, &rec))),
+                            Err(e) => Some((
+                                pos,
+                                Err(AppError::Validation(format!(
+                                    "invalid UTF-8 in field {}",
+                                    e.utf8_error().field() + 1
+                                ))),
+                            )),
+                        }
+                    }
+                    Err(e) => {
+                        if e.is_io_error() {
+                            *done = true;
+                        }
+                        let line = e.position().map(|p| p.line()).unwrap_or(*n + 1);
+                        Some((
+                            format!("line {line}"),
+                            Err(AppError::Validation(format!("bad CSV record: {e}"))),
+                        ))
+                    }
+                }
+            }
+            Inner::Lines { r, line, buf, done } => loop {
+                if *done {
+                    return None;
+                }
+                buf.clear();
+                let read = std::io::Read::by_ref(r)
+                    .take(MAX_LINE_BYTES + 1)
+                    .read_until(b'\n', buf);
+                *line += 1;
+                let pos = format!("line {line}");
+                match read {
+                    Ok(0) => return None,
+                    Ok(_) if buf.len() as u64 > MAX_LINE_BYTES && !buf.ends_with(b"\n") => {
+                        // Skip the rest of the over-long line.
+                        let mut rest = Vec::new();
+                        if r.read_until(b'\n', &mut rest).is_err() {
+                            *done = true;
+                        }
+                        return Some((
+                            pos,
+                            Err(AppError::Validation(format!(
+                                "record longer than {MAX_LINE_BYTES} bytes"
+                            ))),
+                        ));
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        *done = true;
+                        return Some((pos, Err(AppError::Validation(format!("cannot read: {e}")))));
+                    }
+                }
+                if buf.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let rec = match std::str::from_utf8(buf) {
+                    Err(e) => Err(AppError::Validation(format!(
+                        "invalid UTF-8 at byte {} of the line",
+                        e.valid_up_to() + 1
+                    ))),
+                    Ok(text) => serde_json::from_str::<Json>(text)
+                        .map_err(|e| AppError::Validation(format!("bad JSON: {e}")))
+                        .and_then(|v| from_schema_org(&v)),
+                };
+                return Some((pos, rec));
+            },
+        }
+    }
+}
+
+/// The records of a file, streamed (see [`Records`]).
+pub fn read_records(path: &Path) -> AppResult<Records<std::io::BufReader<std::fs::File>>> {
+    let file = std::fs::File::open(path)
         .map_err(|e| AppError::Validation(format!("cannot read {}: {e}", path.display())))?;
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    parse_records(&data, &ext)
+    records(std::io::BufReader::new(file), &ext)
 }
 
 /// Parses text as CSV (`csv`), a JSON array (starts with `[`) or JSON Lines.
-pub fn parse_records(data: &str, ext: &str) -> AppResult<Vec<(String, AppResult<RawPosting>)>> {
-    let mut out = Vec::new();
-    if ext == "csv" {
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(data.as_bytes());
-        let headers = rdr
-            .headers()
-            .map_err(|e| AppError::Validation(format!("bad CSV header: {e}")))?
-            .clone();
-        for (i, rec) in rdr.records().enumerate() {
-            match rec {
-                Ok(rec) => {
-                    let line = rec.position().map(|p| p.line()).unwrap_or(i as u64 + 2);
-                    out.push((format!("line {line}"), from_csv(&headers, &rec)));
-                }
-                Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(i as u64 + 2);
-                    out.push((
-                        format!("line {line}"),
-                        Err(AppError::Validation(format!("bad CSV record: {e}"))),
-                    ));
-                }
-            }
-        }
-    } else if data.trim_start().starts_with('[') {
-        let arr: Vec<Json> = serde_json::from_str(data)
-            .map_err(|e| AppError::Validation(format!("not a JSON array: {e}")))?;
-        for (i, v) in arr.iter().enumerate() {
-            out.push((format!("index {i}"), from_schema_org(v)));
-        }
-    } else {
-        for (i, line) in data.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let rec = serde_json::from_str::<Json>(line)
-                .map_err(|e| AppError::Validation(format!("bad JSON: {e}")))
-                .and_then(|v| from_schema_org(&v));
-            out.push((format!("line {}", i + 1), rec));
-        }
-    }
-    Ok(out)
+pub fn parse_records(data: &str, ext: &str) -> AppResult<Vec<Record>> {
+    Ok(records(data.as_bytes(), ext)?.collect())
 }
 
 /// Imports records, each in its own transaction.
@@ -540,7 +686,7 @@ pub async fn import_records(
     db: &DatabaseConnection,
     feed: &Feed,
     ex: &Extractor,
-    records: Vec<(String, AppResult<RawPosting>)>,
+    records: impl IntoIterator<Item = Record>,
     source: &str,
 ) -> AppResult<ImportReport> {
     let roles = RoleIndex::load(db).await?;
@@ -586,7 +732,7 @@ pub async fn import_file(
 
 /// Writes many postings in one transaction (the demo generator), without notifications.
 pub async fn write_batch(db: &DatabaseConnection, batch: Vec<NewPosting>) -> AppResult<usize> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut n = 0;
     for p in batch {
         let p = postings::validate(p)?;

@@ -4,9 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use entity::{framework, job_posting, skill};
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, TransactionTrait, Value,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Value};
 
 use crate::{
     catalog::{
@@ -371,7 +369,7 @@ pub async fn upsert(
     p: NewPosting,
 ) -> AppResult<(job_posting::Model, Outcome)> {
     let p = validate(p)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (m, outcome) = upsert_in(&txn, &p).await?;
     if outcome == Outcome::Inserted {
         feed.notify_in(&txn, m.id).await?;

@@ -10,7 +10,10 @@ use std::{collections::HashMap, sync::Arc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use tokio::sync::{Mutex, RwLock};
 
-use crate::{error::AppResult, store::stmt};
+use crate::{
+    error::{AppError, AppResult},
+    store::stmt,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -58,8 +61,9 @@ pub struct Index {
 /// The per-instance index, rebuilt when the database's graph version moves.
 #[derive(Default)]
 pub struct SearchCache {
-    current: RwLock<Option<Arc<Index>>>,
-    rebuild: Mutex<()>,
+    current: Arc<RwLock<Option<Arc<Index>>>>,
+    rebuild: Arc<Mutex<()>>,
+    rebuilds: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Lowercase words of letters and digits; `+` and `#` are kept (C++, C#), the rest separates.
@@ -365,29 +369,53 @@ async fn load(db: &DatabaseConnection, version: i64) -> AppResult<Index> {
             alias != 0,
         ));
     }
-    Ok(Index::build(version, out))
+    // The build is CPU work (1.6 s at ESCO scale): off the async workers.
+    tokio::task::spawn_blocking(move || Index::build(version, out))
+        .await
+        .map_err(|e| AppError::Internal(format!("search index build failed: {e}")))
 }
 
 impl SearchCache {
-    /// The index as of the database's current graph version.
+    /// The index as of the database's current graph version. While one request rebuilds it,
+    /// the others keep the previous index rather than wait (they wait only when there is none).
     pub async fn index(&self, db: &DatabaseConnection) -> AppResult<Arc<Index>> {
         let v = version(db).await?;
-        if let Some(idx) = self.current.read().await.as_ref() {
-            if idx.version == v {
-                return Ok(Arc::clone(idx));
+        let stale = match self.current.read().await.as_ref() {
+            Some(idx) if idx.version == v => return Ok(Arc::clone(idx)),
+            Some(idx) => Some(Arc::clone(idx)),
+            None => None,
+        };
+        let guard = match (Arc::clone(&self.rebuild).try_lock_owned(), stale) {
+            (Ok(g), _) => g,
+            (Err(_), Some(old)) => return Ok(old),
+            (Err(_), None) => Arc::clone(&self.rebuild).lock_owned().await,
+        };
+        if let Some(x) = self.current.read().await.as_ref() {
+            if x.version == v {
+                return Ok(Arc::clone(x));
             }
         }
-        // One rebuild at a time; whoever waited finds it done.
-        let _guard = self.rebuild.lock().await;
-        if let Some(idx) = self.current.read().await.as_ref() {
-            if idx.version == v {
-                return Ok(Arc::clone(idx));
-            }
-        }
-        let idx = Arc::new(load(db, v).await?);
-        tracing::debug!(labels = idx.len(), version = v, "search index rebuilt");
-        *self.current.write().await = Some(Arc::clone(&idx));
-        Ok(idx)
+        // The build runs as a task of its own and stores its result, so a request that times
+        // out or goes away does not waste it (nor start it over).
+        let (db, current, rebuilds) = (
+            db.clone(),
+            Arc::clone(&self.current),
+            Arc::clone(&self.rebuilds),
+        );
+        let task = tokio::spawn(async move {
+            let _guard = guard;
+            let built = Arc::new(load(&db, v).await?);
+            rebuilds.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            *current.write().await = Some(Arc::clone(&built));
+            Ok::<_, AppError>(built)
+        });
+        task.await
+            .map_err(|e| AppError::Internal(format!("cache build failed: {e}")))?
+    }
+
+    /// How many times the index was built.
+    pub fn rebuilds(&self) -> u64 {
+        self.rebuilds.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
-    Value,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
 };
 
 /// Opens a pool. In-memory SQLite keeps one connection forever, since the database lives only
@@ -14,7 +14,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.max_connections(max_connections)
         .connect_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // A writer waits for another (an import, another process) instead of failing at once.
+        .map_sqlx_sqlite_opts(|o| o.busy_timeout(SQLITE_BUSY_TIMEOUT));
     if url.contains(":memory:") || url.contains("mode=memory") {
         opts.min_connections(1)
             .idle_timeout(None::<Duration>)
@@ -26,6 +28,67 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
     }
     Ok(db)
+}
+
+/// How long a SQLite writer waits for the write lock held by another connection or process
+/// (an import of ESCO holds it for about 3 s).
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Starts a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: it takes the write
+/// lock up front, waiting up to [`SQLITE_BUSY_TIMEOUT`] for it, whereas a deferred transaction
+/// that reads and then writes gets SQLITE_BUSY at once when another writer is active, whatever
+/// the busy timeout. On PostgreSQL it is a plain `BEGIN`. Every writing transaction of the
+/// crate starts here.
+pub async fn begin_write<C>(db: &C) -> Result<C::Transaction, DbErr>
+where
+    C: TransactionTrait,
+{
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Why the service is not ready.
+#[derive(Debug)]
+pub enum NotReady {
+    Unreachable(DbErr),
+    PendingMigrations(usize),
+}
+
+impl NotReady {
+    /// What a client may see (no database text).
+    pub fn public(&self) -> String {
+        match self {
+            NotReady::Unreachable(_) => "database unreachable".to_owned(),
+            NotReady::PendingMigrations(n) => format!("{n} migrations not applied"),
+        }
+    }
+}
+
+impl std::fmt::Display for NotReady {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotReady::Unreachable(e) => write!(f, "database unreachable: {e}"),
+            NotReady::PendingMigrations(n) => write!(f, "{n} migrations not applied"),
+        }
+    }
+}
+
+/// Ready to serve: the database answers and no migration is pending.
+pub async fn readiness(db: &DatabaseConnection) -> Result<(), NotReady> {
+    db.execute_unprepared("SELECT 1")
+        .await
+        .map_err(NotReady::Unreachable)?;
+    let pending = Migrator::get_pending_migrations(db)
+        .await
+        .map_err(NotReady::Unreachable)?;
+    if pending.is_empty() {
+        Ok(())
+    } else {
+        Err(NotReady::PendingMigrations(pending.len()))
+    }
 }
 
 /// Applies every pending migration.

@@ -262,3 +262,59 @@ async fn compression_body_limit_and_real_listener() {
     server.abort();
     app.cleanup().await;
 }
+
+/// The GraphQL-over-HTTP audit of the npm package graphql-http (1.23), run by node against a
+/// real listener: every one of its 61 checks must pass. Needs `node` and
+/// `npm ci --prefix scripts/audit`; skipped with a message otherwise.
+#[tokio::test]
+async fn graphql_http_audit_passes_every_check() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/audit");
+    let node_ok = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    // CI sets SKILLGRAPH_REQUIRE_AUDIT after installing the tool: there a skip is a failure.
+    let required = std::env::var_os("SKILLGRAPH_REQUIRE_AUDIT").is_some();
+    if !node_ok {
+        assert!(!required, "the audit is required but node is not installed");
+        eprintln!("SKIPPED graphql_http_audit_passes_every_check: node is not installed");
+        return;
+    }
+    if !dir.join("node_modules/graphql-http").exists() {
+        assert!(!required, "the audit is required but scripts/audit has no node_modules");
+        eprintln!(
+            "SKIPPED graphql_http_audit_passes_every_check: run `npm ci --prefix scripts/audit` first"
+        );
+        return;
+    }
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let router = app.router.clone();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router).await.ok();
+        });
+        let out = tokio::process::Command::new("node")
+            .arg(dir.join("audit.mjs"))
+            .arg(format!("http://{addr}/graphql"))
+            .output();
+        let out = tokio::time::timeout(std::time::Duration::from_secs(60), out)
+            .await
+            .expect("audit within 60 s")
+            .expect("run node");
+        server.abort();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "audit failed: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("audit JSON");
+        assert_eq!(v["total"], 61, "[{engine:?}] {v}");
+        assert_eq!(v["ok"], 61, "[{engine:?}] {v:#}");
+        app.cleanup().await;
+    }
+}

@@ -3,6 +3,9 @@
 mod analytics;
 mod catalog;
 mod extract_labelled;
+mod hardening;
+mod hardening_import;
+mod hardening_props;
 mod helpers;
 mod http;
 mod import;

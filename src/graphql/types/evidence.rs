@@ -1,5 +1,6 @@
 //! What imported occupations say about a curated role: its equivalent occupations and, per
 //! skill, the evidence they give (`Role.equivalentRoles`, `Role.requirementEvidence`).
+use crate::graphql::error::ToGraphql;
 use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::{dataloader::Loader, Context, Object};

@@ -1,4 +1,5 @@
 //! The `Role` type and its connections.
+use crate::graphql::error::ToGraphql;
 use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 use entity::role;

@@ -1,0 +1,179 @@
+//! GraphQL over WebSocket (graphql-transport-ws, or the older graphql-ws) with the limits of
+//! HTTP: message size (the body limit), the document budget, depth and cost (the schema's
+//! extension), the request timeout for queries and mutations; `connection_init` must come
+//! within the init timeout (else 4408) and before any subscribe (else 4401).
+use std::{sync::Arc, time::Duration};
+
+use async_graphql::{Data, Executor, Request, Response};
+use axum::{
+    extract::{
+        ws::{CloseFrame, Message, WebSocket},
+        State,
+    },
+    response::Response as HttpResponse,
+};
+use futures_util::{stream::BoxStream, StreamExt};
+
+use crate::{
+    graphql::{cost::BudgetLimits, loaders::Loaders, schema::AppSchema},
+    http::{
+        graphql::{precheck, timeout_error},
+        HttpState,
+    },
+};
+
+/// The schema behind the budget check and, for queries and mutations, the request timeout.
+#[derive(Clone)]
+pub(crate) struct LimitedExecutor {
+    schema: AppSchema,
+    limits: BudgetLimits,
+    timeout: Duration,
+}
+
+impl LimitedExecutor {
+    /// The request if it passes the checks, else the error response to send.
+    fn admit(&self, mut req: Request) -> Result<(Request, bool), Box<Response>> {
+        match precheck(&mut req, &self.limits, false) {
+            Ok((_, extra)) => {
+                let is_subscription = req
+                    .parsed_query()
+                    .map(|doc| {
+                        doc.operations.iter().any(|(_, op)| {
+                            op.node.ty == async_graphql::parser::types::OperationType::Subscription
+                        })
+                    })
+                    .unwrap_or(false);
+                Ok((req.data(extra), is_subscription))
+            }
+            Err(err) => Err(Box::new(Response::from_errors(vec![err.1]))),
+        }
+    }
+}
+
+impl Executor for LimitedExecutor {
+    fn execute(&self, request: Request) -> impl std::future::Future<Output = Response> + Send {
+        let this = self.clone();
+        async move {
+            match this.admit(request) {
+                Ok((req, _)) => {
+                    crate::http::graphql::run_bounded(this.schema.clone(), req, this.timeout)
+                        .await
+                        .unwrap_or_else(|| Response::from_errors(vec![timeout_error()]))
+                }
+                Err(resp) => *resp,
+            }
+        }
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        let (req, is_subscription) = match self.admit(request) {
+            Ok(x) => x,
+            Err(resp) => return futures_util::stream::once(async move { *resp }).boxed(),
+        };
+        let mut stream = self
+            .schema
+            .execute_stream_with_session_data(req, session_data.unwrap_or_default());
+        if is_subscription {
+            return stream;
+        }
+        // A query or mutation: one answer, within the request timeout.
+        let timeout = self.timeout;
+        futures_util::stream::once(async move {
+            match tokio::time::timeout(timeout, stream.next()).await {
+                Ok(Some(r)) => r,
+                Ok(None) => Response::from_errors(vec![timeout_error()]),
+                Err(_) => Response::from_errors(vec![timeout_error()]),
+            }
+        })
+        .boxed()
+    }
+}
+
+/// Close codes of graphql-transport-ws.
+const UNAUTHORIZED: u16 = 4401;
+const INIT_TIMEOUT: u16 = 4408;
+const BAD_MESSAGE: u16 = 4400;
+
+async fn close(mut socket: WebSocket, code: u16, reason: &'static str) {
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })))
+        .await;
+}
+
+/// What the first message of a connection is.
+enum First {
+    Init(Message),
+    Subscribe,
+    Other,
+}
+
+fn classify(text: &str) -> First {
+    let ty = serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned));
+    match ty.as_deref() {
+        Some("connection_init") => First::Init(Message::Text(text.into())),
+        Some("subscribe") | Some("start") => First::Subscribe,
+        _ => First::Other,
+    }
+}
+
+pub async fn subscriptions(
+    State(s): State<HttpState>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+) -> HttpResponse {
+    let executor = LimitedExecutor {
+        schema: s.schema.clone(),
+        limits: s.app.config.budget,
+        timeout: s.app.config.request_timeout,
+    };
+    let init_timeout = s.app.config.ws_init_timeout;
+    let limit = s.app.config.body_limit_bytes;
+    let mut data = Data::default();
+    data.insert(Loaders::new(&s.app.db));
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .max_message_size(limit)
+        .max_frame_size(limit)
+        .on_upgrade(move |mut socket| async move {
+            let deadline = tokio::time::Instant::now() + init_timeout;
+            // Wait for connection_init; pings are answered, anything else closes.
+            let init = loop {
+                let msg = match tokio::time::timeout_at(deadline, socket.recv()).await {
+                    Err(_) => {
+                        return close(socket, INIT_TIMEOUT, "Connection initialisation timeout")
+                            .await
+                    }
+                    Ok(None) | Ok(Some(Err(_))) => return,
+                    Ok(Some(Ok(m))) => m,
+                };
+                match msg {
+                    Message::Text(t) => match classify(t.as_str()) {
+                        First::Init(m) => break m,
+                        First::Subscribe => {
+                            return close(socket, UNAUTHORIZED, "Unauthorized").await
+                        }
+                        First::Other => {
+                            return close(socket, BAD_MESSAGE, "expected connection_init").await
+                        }
+                    },
+                    Message::Close(_) => return,
+                    _ => continue,
+                }
+            };
+            let (sink, stream) = socket.split();
+            let stream = futures_util::stream::once(async move { Ok(init) }).chain(stream);
+            async_graphql_axum::GraphQLWebSocket::new_with_pair(sink, stream, executor, protocol)
+                .with_data(data)
+                .serve()
+                .await
+        })
+}
