@@ -281,7 +281,10 @@ async fn graphql_http_audit_passes_every_check() {
         return;
     }
     if !dir.join("node_modules/graphql-http").exists() {
-        assert!(!required, "the audit is required but scripts/audit has no node_modules");
+        assert!(
+            !required,
+            "the audit is required but scripts/audit has no node_modules"
+        );
         eprintln!(
             "SKIPPED graphql_http_audit_passes_every_check: run `npm ci --prefix scripts/audit` first"
         );
