@@ -5,12 +5,13 @@ use sea_orm::{
     QueryFilter, Set, TransactionTrait,
 };
 
+use crate::store::listing::{self, Listing};
 use crate::{
     catalog::{
         clean_opt, clean_text, delete_edge,
         filters::{self, FrameworkCond},
         insert_edge,
-        pages::{self, EdgeRow, Filter, ListSpec, Page, PageArgs},
+        pages::{self, Filter, ListSpec, PageArgs},
         skills, validate_slug, EntityRef, FRAMEWORK_CATEGORIES,
     },
     error::{AppError, AppResult},
@@ -62,12 +63,14 @@ impl FrameworkFilter {
     }
 }
 
+/// One page of the list under `filter`, with its count.
 pub async fn list(
     db: &impl ConnectionTrait,
-    filter: &Filter,
+    filter: &FrameworkFilter,
     args: &PageArgs,
-) -> AppResult<Page<EdgeRow<framework::Model>>> {
-    pages::list_page(db, &LIST, filter, args).await
+) -> AppResult<Listing<framework::Model>> {
+    let f = filter.compile(db.get_database_backend())?;
+    listing::list(db, &LIST, f, args).await
 }
 
 pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> AppResult<u64> {

@@ -5,12 +5,13 @@ use sea_orm::{
     QueryFilter, Set, TransactionTrait,
 };
 
+use crate::store::listing::{self, Listing};
 use crate::{
     catalog::{
         clean_opt, clean_text, delete_edge,
         filters::{self, RoleCond},
         frameworks,
-        pages::{self, EdgeRow, Filter, Importance, ListSpec, Page, PageArgs},
+        pages::{self, Filter, Importance, ListSpec, PageArgs},
         skills, upsert_role_edge, validate_slug, EntityRef,
     },
     error::{AppError, AppResult},
@@ -51,12 +52,14 @@ impl RoleFilter {
     }
 }
 
+/// One page of the list under `filter`, with its count.
 pub async fn list(
     db: &impl ConnectionTrait,
-    filter: &Filter,
+    filter: &RoleFilter,
     args: &PageArgs,
-) -> AppResult<Page<EdgeRow<role::Model>>> {
-    pages::list_page(db, &LIST, filter, args).await
+) -> AppResult<Listing<role::Model>> {
+    let f = filter.compile(db.get_database_backend())?;
+    listing::list(db, &LIST, f, args).await
 }
 
 pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> AppResult<u64> {

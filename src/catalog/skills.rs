@@ -5,12 +5,13 @@ use sea_orm::{
     QueryFilter, Set, TransactionTrait,
 };
 
+use crate::store::listing::{self, Listing};
 use crate::{
     catalog::{
         clean_opt, clean_text, delete_edge,
         filters::{self, SkillCond},
         graph, insert_edge,
-        pages::{self, EdgeRow, Filter, ListSpec, Page, PageArgs},
+        pages::{self, Filter, ListSpec, PageArgs},
         validate_slug, EntityRef, SKILL_KINDS,
     },
     error::{AppError, AppResult},
@@ -57,12 +58,14 @@ impl SkillFilter {
     }
 }
 
+/// One page of the list under `filter`, with its count.
 pub async fn list(
     db: &impl ConnectionTrait,
-    filter: &Filter,
+    filter: &SkillFilter,
     args: &PageArgs,
-) -> AppResult<Page<EdgeRow<skill::Model>>> {
-    pages::list_page(db, &LIST, filter, args).await
+) -> AppResult<Listing<skill::Model>> {
+    let f = filter.compile(db.get_database_backend())?;
+    listing::list(db, &LIST, f, args).await
 }
 
 pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> AppResult<u64> {
