@@ -1,10 +1,10 @@
 //! Frameworks: lookups, lists and curator writes. A framework always uses its own language.
 use entity::{framework, skill};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, Set, TransactionTrait,
 };
 
+use crate::catalog::lookup;
 use crate::store::listing::{self, Listing};
 use crate::{
     catalog::{
@@ -18,19 +18,11 @@ use crate::{
 };
 
 pub async fn find(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<Option<framework::Model>> {
-    let q = match r {
-        EntityRef::Id(id) => framework::Entity::find_by_id(*id),
-        EntityRef::Slug(s) => {
-            framework::Entity::find().filter(framework::Column::Slug.eq(s.as_str()))
-        }
-    };
-    Ok(q.one(db).await?)
+    lookup::find::<framework::Entity>(db, r).await
 }
 
 pub async fn get(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<framework::Model> {
-    find(db, r)
-        .await?
-        .ok_or_else(|| AppError::not_found("framework", r))
+    lookup::get::<framework::Entity>(db, r).await
 }
 
 /// How the `frameworks` list sorts by popularity: the number of roles using a framework.
@@ -268,14 +260,7 @@ pub async fn update(
 }
 
 pub async fn delete(db: &DatabaseConnection, r: &EntityRef) -> AppResult<framework::Model> {
-    let txn = db.begin().await?;
-    let current = get(&txn, r).await?;
-    framework::Entity::delete_by_id(current.id)
-        .exec(&txn)
-        .await
-        .map_err(|e| AppError::from_db(e, "framework"))?;
-    txn.commit().await?;
-    Ok(current)
+    lookup::delete::<framework::Entity>(db, r).await
 }
 
 pub async fn link_skill(
@@ -348,12 +333,8 @@ pub async fn add_alias(
     r: &EntityRef,
     alias: &str,
 ) -> AppResult<framework::Model> {
-    let alias = clean_text("alias", alias, 200)?;
-    let txn = db.begin().await?;
-    let f = get(&txn, r).await?;
-    add_alias_in(&txn, f.id, &alias).await?;
-    txn.commit().await?;
-    Ok(f)
+    lookup::add_alias::<framework::Entity>(db, &crate::catalog::FRAMEWORK_ALIAS_TABLE, r, alias)
+        .await
 }
 
 pub async fn remove_alias(
@@ -361,16 +342,6 @@ pub async fn remove_alias(
     r: &EntityRef,
     alias: &str,
 ) -> AppResult<framework::Model> {
-    let txn = db.begin().await?;
-    let x = get(&txn, r).await?;
-    crate::catalog::delete_alias(
-        &txn,
-        &crate::catalog::FRAMEWORK_ALIAS_TABLE,
-        x.id,
-        &x.slug,
-        alias,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(x)
+    lookup::remove_alias::<framework::Entity>(db, &crate::catalog::FRAMEWORK_ALIAS_TABLE, r, alias)
+        .await
 }
