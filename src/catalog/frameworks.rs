@@ -1,35 +1,28 @@
 //! Frameworks: lookups, lists and curator writes. A framework always uses its own language.
 use entity::{framework, skill};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, Set,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, Set, TransactionTrait,
 };
 
+use crate::catalog::lookup;
+use crate::store::listing::{self, Listing};
 use crate::{
     catalog::{
         clean_opt, clean_text, delete_edge,
         filters::{self, FrameworkCond},
         insert_edge,
-        pages::{self, EdgeRow, Filter, ListSpec, Page, PageArgs},
+        pages::{self, Filter, ListSpec, PageArgs},
         skills, validate_slug, EntityRef, FRAMEWORK_CATEGORIES,
     },
     error::{AppError, AppResult},
 };
 
 pub async fn find(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<Option<framework::Model>> {
-    let q = match r {
-        EntityRef::Id(id) => framework::Entity::find_by_id(*id),
-        EntityRef::Slug(s) => {
-            framework::Entity::find().filter(framework::Column::Slug.eq(s.as_str()))
-        }
-    };
-    Ok(q.one(db).await?)
+    lookup::find::<framework::Entity>(db, r).await
 }
 
 pub async fn get(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<framework::Model> {
-    find(db, r)
-        .await?
-        .ok_or_else(|| AppError::not_found("framework", r))
+    lookup::get::<framework::Entity>(db, r).await
 }
 
 /// How the `frameworks` list sorts by popularity: the number of roles using a framework.
@@ -62,12 +55,14 @@ impl FrameworkFilter {
     }
 }
 
+/// One page of the list under `filter`, with its count.
 pub async fn list(
     db: &impl ConnectionTrait,
-    filter: &Filter,
+    filter: &FrameworkFilter,
     args: &PageArgs,
-) -> AppResult<Page<EdgeRow<framework::Model>>> {
-    pages::list_page(db, &LIST, filter, args).await
+) -> AppResult<Listing<framework::Model>> {
+    let f = filter.compile(db.get_database_backend())?;
+    listing::list(db, &LIST, f, args).await
 }
 
 pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> AppResult<u64> {
@@ -265,14 +260,7 @@ pub async fn update(
 }
 
 pub async fn delete(db: &DatabaseConnection, r: &EntityRef) -> AppResult<framework::Model> {
-    let txn = crate::db::begin_write(db).await?;
-    let current = get(&txn, r).await?;
-    framework::Entity::delete_by_id(current.id)
-        .exec(&txn)
-        .await
-        .map_err(|e| AppError::from_db(e, "framework"))?;
-    txn.commit().await?;
-    Ok(current)
+    lookup::delete::<framework::Entity>(db, r).await
 }
 
 pub async fn link_skill(
@@ -345,12 +333,8 @@ pub async fn add_alias(
     r: &EntityRef,
     alias: &str,
 ) -> AppResult<framework::Model> {
-    let alias = clean_text("alias", alias, 200)?;
-    let txn = crate::db::begin_write(db).await?;
-    let f = get(&txn, r).await?;
-    add_alias_in(&txn, f.id, &alias).await?;
-    txn.commit().await?;
-    Ok(f)
+    lookup::add_alias::<framework::Entity>(db, &crate::catalog::FRAMEWORK_ALIAS_TABLE, r, alias)
+        .await
 }
 
 pub async fn remove_alias(
@@ -358,16 +342,6 @@ pub async fn remove_alias(
     r: &EntityRef,
     alias: &str,
 ) -> AppResult<framework::Model> {
-    let txn = crate::db::begin_write(db).await?;
-    let x = get(&txn, r).await?;
-    crate::catalog::delete_alias(
-        &txn,
-        &crate::catalog::FRAMEWORK_ALIAS_TABLE,
-        x.id,
-        &x.slug,
-        alias,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(x)
+    lookup::remove_alias::<framework::Entity>(db, &crate::catalog::FRAMEWORK_ALIAS_TABLE, r, alias)
+        .await
 }

@@ -3,6 +3,7 @@
 pub mod filters;
 pub mod frameworks;
 pub mod graph;
+pub mod lookup;
 pub mod roles;
 pub mod seed;
 pub mod skills;

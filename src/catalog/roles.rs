@@ -1,33 +1,28 @@
 //! Roles: lookups, lists and curator writes, with the skills and frameworks they require.
 use entity::role;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, Set,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, Set, TransactionTrait,
 };
 
+use crate::catalog::lookup;
+use crate::store::listing::{self, Listing};
 use crate::{
     catalog::{
         clean_opt, clean_text, delete_edge,
         filters::{self, RoleCond},
         frameworks,
-        pages::{self, EdgeRow, Filter, Importance, ListSpec, Page, PageArgs},
+        pages::{self, Filter, Importance, ListSpec, PageArgs},
         skills, upsert_role_edge, validate_slug, EntityRef,
     },
     error::{AppError, AppResult},
 };
 
 pub async fn find(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<Option<role::Model>> {
-    let q = match r {
-        EntityRef::Id(id) => role::Entity::find_by_id(*id),
-        EntityRef::Slug(s) => role::Entity::find().filter(role::Column::Slug.eq(s.as_str())),
-    };
-    Ok(q.one(db).await?)
+    lookup::find::<role::Entity>(db, r).await
 }
 
 pub async fn get(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<role::Model> {
-    find(db, r)
-        .await?
-        .ok_or_else(|| AppError::not_found("role", r))
+    lookup::get::<role::Entity>(db, r).await
 }
 
 /// Roles have no popularity yet (job postings will give them one).
@@ -51,12 +46,14 @@ impl RoleFilter {
     }
 }
 
+/// One page of the list under `filter`, with its count.
 pub async fn list(
     db: &impl ConnectionTrait,
-    filter: &Filter,
+    filter: &RoleFilter,
     args: &PageArgs,
-) -> AppResult<Page<EdgeRow<role::Model>>> {
-    pages::list_page(db, &LIST, filter, args).await
+) -> AppResult<Listing<role::Model>> {
+    let f = filter.compile(db.get_database_backend())?;
+    listing::list(db, &LIST, f, args).await
 }
 
 pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> AppResult<u64> {
@@ -145,14 +142,7 @@ pub async fn update(
 }
 
 pub async fn delete(db: &DatabaseConnection, r: &EntityRef) -> AppResult<role::Model> {
-    let txn = crate::db::begin_write(db).await?;
-    let current = get(&txn, r).await?;
-    role::Entity::delete_by_id(current.id)
-        .exec(&txn)
-        .await
-        .map_err(|e| AppError::from_db(e, "role"))?;
-    txn.commit().await?;
-    Ok(current)
+    lookup::delete::<role::Entity>(db, r).await
 }
 
 /// Sets (inserts or updates) the requirement of a skill by a role.

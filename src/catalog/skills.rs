@@ -5,29 +5,25 @@ use sea_orm::{
     QueryFilter, Set,
 };
 
+use crate::catalog::lookup;
+use crate::store::listing::{self, Listing};
 use crate::{
     catalog::{
         clean_opt, clean_text, delete_edge,
         filters::{self, SkillCond},
         graph, insert_edge,
-        pages::{self, EdgeRow, Filter, ListSpec, Page, PageArgs},
+        pages::{self, Filter, ListSpec, PageArgs},
         validate_slug, EntityRef, SKILL_KINDS,
     },
     error::{AppError, AppResult},
 };
 
 pub async fn find(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<Option<skill::Model>> {
-    let q = match r {
-        EntityRef::Id(id) => skill::Entity::find_by_id(*id),
-        EntityRef::Slug(s) => skill::Entity::find().filter(skill::Column::Slug.eq(s.as_str())),
-    };
-    Ok(q.one(db).await?)
+    lookup::find::<skill::Entity>(db, r).await
 }
 
 pub async fn get(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<skill::Model> {
-    find(db, r)
-        .await?
-        .ok_or_else(|| AppError::not_found("skill", r))
+    lookup::get::<skill::Entity>(db, r).await
 }
 
 /// How the `skills` list sorts by popularity: the number of roles requiring a skill.
@@ -57,12 +53,14 @@ impl SkillFilter {
     }
 }
 
+/// One page of the list under `filter`, with its count.
 pub async fn list(
     db: &impl ConnectionTrait,
-    filter: &Filter,
+    filter: &SkillFilter,
     args: &PageArgs,
-) -> AppResult<Page<EdgeRow<skill::Model>>> {
-    pages::list_page(db, &LIST, filter, args).await
+) -> AppResult<Listing<skill::Model>> {
+    let f = filter.compile(db.get_database_backend())?;
+    listing::list(db, &LIST, f, args).await
 }
 
 pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> AppResult<u64> {
@@ -223,12 +221,7 @@ pub async fn add_alias(
     r: &EntityRef,
     alias: &str,
 ) -> AppResult<skill::Model> {
-    let alias = clean_text("alias", alias, 200)?;
-    let txn = crate::db::begin_write(db).await?;
-    let s = get(&txn, r).await?;
-    add_alias_in(&txn, s.id, &alias).await?;
-    txn.commit().await?;
-    Ok(s)
+    lookup::add_alias::<skill::Entity>(db, &crate::catalog::SKILL_ALIAS_TABLE, r, alias).await
 }
 
 pub async fn remove_alias(
@@ -236,18 +229,7 @@ pub async fn remove_alias(
     r: &EntityRef,
     alias: &str,
 ) -> AppResult<skill::Model> {
-    let txn = crate::db::begin_write(db).await?;
-    let x = get(&txn, r).await?;
-    crate::catalog::delete_alias(
-        &txn,
-        &crate::catalog::SKILL_ALIAS_TABLE,
-        x.id,
-        &x.slug,
-        alias,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(x)
+    lookup::remove_alias::<skill::Entity>(db, &crate::catalog::SKILL_ALIAS_TABLE, r, alias).await
 }
 
 /// Which skill-to-skill relation a link call is about.

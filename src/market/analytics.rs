@@ -443,6 +443,53 @@ pub async fn trending(
     Ok((tc.max(0) as u64, tp.max(0) as u64, out))
 }
 
+/// The postings a question covers: a posting filter compiled over the postings table `t`.
+pub type Scope = Filter;
+
+/// Compiles a posting filter into the [`Scope`] the questions above take.
+pub fn scope(
+    db: &impl ConnectionTrait,
+    f: &crate::market::postings::PostingFilter,
+) -> AppResult<Scope> {
+    f.compile(db.get_database_backend())
+}
+
+/// The sources of the postings [`demand`] counted: the scope and the target within the window.
+pub async fn demand_sources(
+    db: &impl ConnectionTrait,
+    scope: &Filter,
+    target: &Filter,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Vec<String>> {
+    let mut all = scope
+        .clone()
+        .and("t.posted_date >= ?", vec![from.to_string().into()])
+        .and("t.posted_date <= ?", vec![to.to_string().into()]);
+    all.conditions.extend(target.conditions.iter().cloned());
+    all.values.extend(target.values.iter().cloned());
+    sources(db, &all).await
+}
+
+/// The sources of the postings [`trending`] compared: the scope within either window.
+pub async fn trend_sources(
+    db: &impl ConnectionTrait,
+    scope: &Filter,
+    current: (NaiveDate, NaiveDate),
+    previous: (NaiveDate, NaiveDate),
+) -> AppResult<Vec<String>> {
+    let either = scope.clone().and(
+        "((t.posted_date >= ? AND t.posted_date <= ?) OR (t.posted_date >= ? AND t.posted_date <= ?))",
+        vec![
+            current.0.to_string().into(),
+            current.1.to_string().into(),
+            previous.0.to_string().into(),
+            previous.1.to_string().into(),
+        ],
+    );
+    sources(db, &either).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

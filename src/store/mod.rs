@@ -1,6 +1,6 @@
 //! The storage layer, the only place SQL text lives: connections and migrations ([`db`]), the
 //! helpers that make one SQL text run on SQLite and PostgreSQL, keyset pages over top-level lists
-//! ([`pages`]), batched pages of edges ([`edges`]) and rows by id ([`by_ids`]). Domains describe
+//! ([`pages`]) and their counts ([`listing`]), batched pages of edges ([`edges`]) and rows by id ([`by_ids`]). Domains describe
 //! what they list (tables, edge specs, filters); this layer turns that into statements.
 use std::collections::HashMap;
 
@@ -10,9 +10,11 @@ use crate::error::AppResult;
 
 pub mod db;
 pub mod edges;
+pub mod listing;
 pub mod pages;
 
 pub use db::{connect, connect_migrated, id_list_value, in_id_list, migrate, stmt};
+pub use listing::{ListCount, Listing};
 
 /// Rows of a table by id, for a batch of ids, in one statement.
 pub async fn by_ids<M: FromQueryResult>(

@@ -1,11 +1,12 @@
 use crate::graphql::ContextExt;
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+use sea_orm::ActiveEnum;
 
 use crate::{
     catalog::frameworks::{self, FrameworkPatch, NewFramework},
     graphql::{
         guard::AdminGuard,
-        mutation::{patch, Deleted},
+        mutation::{patch, relink_pair, Deleted},
         types::{entity_ref, global_id, Framework, FrameworkCategory, NodeType},
     },
 };
@@ -59,7 +60,7 @@ impl FrameworkMutation {
                 slug: input.slug,
                 name: input.name,
                 language: entity_ref(NodeType::Skill, &input.language)?,
-                category: input.category.as_str().to_owned(),
+                category: input.category.to_value(),
                 first_release_year: input.first_release_year,
                 license: input.license,
                 homepage: input.homepage,
@@ -87,7 +88,7 @@ impl FrameworkMutation {
                 .language
                 .map(|l| entity_ref(NodeType::Skill, &l))
                 .transpose()?,
-            category: input.category.map(|c| c.as_str().to_owned()),
+            category: input.category.map(|c| c.to_value()),
             first_release_year: patch(input.first_release_year),
             license: patch(input.license),
             homepage: patch(input.homepage),
@@ -146,9 +147,14 @@ impl FrameworkMutation {
         framework: ID,
         skill: ID,
     ) -> async_graphql::Result<Framework> {
-        let f = entity_ref(NodeType::Framework, &framework)?;
-        let s = entity_ref(NodeType::Skill, &skill)?;
-        Ok(Framework(frameworks::link_skill(ctx.db()?, &f, &s).await?))
+        relink_pair(
+            ctx,
+            (NodeType::Framework, &framework),
+            (NodeType::Skill, &skill),
+            frameworks::link_skill,
+        )
+        .await
+        .map(Framework)
     }
 
     #[graphql(guard = "AdminGuard")]
@@ -158,10 +164,13 @@ impl FrameworkMutation {
         framework: ID,
         skill: ID,
     ) -> async_graphql::Result<Framework> {
-        let f = entity_ref(NodeType::Framework, &framework)?;
-        let s = entity_ref(NodeType::Skill, &skill)?;
-        Ok(Framework(
-            frameworks::unlink_skill(ctx.db()?, &f, &s).await?,
-        ))
+        relink_pair(
+            ctx,
+            (NodeType::Framework, &framework),
+            (NodeType::Skill, &skill),
+            frameworks::unlink_skill,
+        )
+        .await
+        .map(Framework)
     }
 }

@@ -5,7 +5,7 @@ use crate::{
     catalog::roles::{self, NewRole, RolePatch},
     graphql::{
         guard::AdminGuard,
-        mutation::{patch, Deleted},
+        mutation::{patch, relink_pair, Deleted},
         types::{entity_ref, global_id, Importance, NodeType, Role},
     },
 };
@@ -92,11 +92,14 @@ impl RoleMutation {
         importance: Importance,
         level: i32,
     ) -> async_graphql::Result<Role> {
-        let r = entity_ref(NodeType::Role, &role)?;
-        let s = entity_ref(NodeType::Skill, &skill)?;
-        Ok(Role(
-            roles::link_skill(ctx.db()?, &r, &s, importance.into(), level).await?,
-        ))
+        relink_pair(
+            ctx,
+            (NodeType::Role, &role),
+            (NodeType::Skill, &skill),
+            async |db, r, s| roles::link_skill(db, r, s, importance.into(), level).await,
+        )
+        .await
+        .map(Role)
     }
 
     #[graphql(guard = "AdminGuard")]
@@ -106,9 +109,14 @@ impl RoleMutation {
         role: ID,
         skill: ID,
     ) -> async_graphql::Result<Role> {
-        let r = entity_ref(NodeType::Role, &role)?;
-        let s = entity_ref(NodeType::Skill, &skill)?;
-        Ok(Role(roles::unlink_skill(ctx.db()?, &r, &s).await?))
+        relink_pair(
+            ctx,
+            (NodeType::Role, &role),
+            (NodeType::Skill, &skill),
+            roles::unlink_skill,
+        )
+        .await
+        .map(Role)
     }
 
     /// Sets how much a role uses a framework (inserted, or updated when already linked).
@@ -121,11 +129,14 @@ impl RoleMutation {
         importance: Importance,
         level: i32,
     ) -> async_graphql::Result<Role> {
-        let r = entity_ref(NodeType::Role, &role)?;
-        let f = entity_ref(NodeType::Framework, &framework)?;
-        Ok(Role(
-            roles::link_framework(ctx.db()?, &r, &f, importance.into(), level).await?,
-        ))
+        relink_pair(
+            ctx,
+            (NodeType::Role, &role),
+            (NodeType::Framework, &framework),
+            async |db, r, f| roles::link_framework(db, r, f, importance.into(), level).await,
+        )
+        .await
+        .map(Role)
     }
 
     #[graphql(guard = "AdminGuard")]
@@ -135,8 +146,13 @@ impl RoleMutation {
         role: ID,
         framework: ID,
     ) -> async_graphql::Result<Role> {
-        let r = entity_ref(NodeType::Role, &role)?;
-        let f = entity_ref(NodeType::Framework, &framework)?;
-        Ok(Role(roles::unlink_framework(ctx.db()?, &r, &f).await?))
+        relink_pair(
+            ctx,
+            (NodeType::Role, &role),
+            (NodeType::Framework, &framework),
+            roles::unlink_framework,
+        )
+        .await
+        .map(Role)
     }
 }

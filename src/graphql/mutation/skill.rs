@@ -1,5 +1,6 @@
 use crate::graphql::ContextExt;
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+use sea_orm::ActiveEnum;
 
 use crate::{
     catalog::skills::{self, NewSkill, SkillLink, SkillPatch},
@@ -72,7 +73,7 @@ impl SkillMutation {
             NewSkill {
                 slug: input.slug,
                 name: input.name,
-                kind: input.kind.as_str().to_owned(),
+                kind: input.kind.to_value(),
                 description: input.description,
                 esco_uri: input.esco_uri,
                 onet_name: input.onet_name,
@@ -93,7 +94,7 @@ impl SkillMutation {
         let p = SkillPatch {
             slug: input.slug,
             name: input.name,
-            kind: input.kind.map(|k| k.as_str().to_owned()),
+            kind: input.kind.map(|k| k.to_value()),
             description: patch(input.description),
             esco_uri: patch(input.esco_uri),
             onet_name: patch(input.onet_name),

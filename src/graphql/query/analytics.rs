@@ -5,11 +5,9 @@ use crate::graphql::ContextExt;
 use std::collections::HashMap;
 
 use async_graphql::{Context, Object, ID};
-use chrono::NaiveDate;
 use entity::{framework, skill};
 
 use crate::{
-    catalog::pages::Filter,
     error::AppError,
     graphql::{
         loaders::Loaders,
@@ -46,16 +44,14 @@ fn limit(n: i32) -> Result<u64, AppError> {
     }
 }
 
-fn scope(ctx: &Context<'_>, f: Option<JobPostingFilter>) -> async_graphql::Result<Filter> {
-    let db = ctx.db()?;
-    Ok(f.unwrap_or_default()
-        .into_domain()?
-        .compile(db.get_database_backend())?)
-}
-
-fn with_window(mut f: Filter, from: NaiveDate, to: NaiveDate) -> Filter {
-    f = f.and("t.posted_date >= ?", vec![from.to_string().into()]);
-    f.and("t.posted_date <= ?", vec![to.to_string().into()])
+fn scope(
+    ctx: &Context<'_>,
+    f: Option<JobPostingFilter>,
+) -> async_graphql::Result<analytics::Scope> {
+    Ok(analytics::scope(
+        ctx.db()?,
+        &f.unwrap_or_default().into_domain()?,
+    )?)
 }
 
 async fn skills_by_id(
@@ -108,14 +104,12 @@ impl Market {
                 .collect(),
             role: role.map(|r| entity_ref(NodeType::Role, &r)).transpose()?,
             ..Default::default()
-        }
-        .compile(db.get_database_backend())?;
+        };
+        let target = analytics::scope(db, &target)?;
         let scope = scope(ctx, filter)?;
         let months = analytics::demand(db, &scope, &target, window.from, window.to).await?;
-        let mut all = with_window(scope, window.from, window.to);
-        all.conditions.extend(target.conditions);
-        all.values.extend(target.values);
-        let sources = analytics::sources(db, &all).await?;
+        let sources =
+            analytics::demand_sources(db, &scope, &target, window.from, window.to).await?;
         Ok(Demand {
             total: int(months.iter().map(|m| m.postings).sum()),
             months: months
@@ -276,16 +270,6 @@ impl Market {
         )
         .await?;
         let found = skills_by_id(ctx, rows.iter().map(|r| r.id).collect()).await?;
-        let mut either = scope.clone();
-        either = either.and(
-            "((t.posted_date >= ? AND t.posted_date <= ?) OR (t.posted_date >= ? AND t.posted_date <= ?))",
-            vec![
-                current.from.to_string().into(),
-                current.to.to_string().into(),
-                previous.from.to_string().into(),
-                previous.to.to_string().into(),
-            ],
-        );
         Ok(TrendReport {
             current_postings: int(tc),
             previous_postings: int(tp),
@@ -298,7 +282,13 @@ impl Market {
                     growth: r.growth,
                 })
                 .collect(),
-            sources: analytics::sources(db, &either).await?,
+            sources: analytics::trend_sources(
+                db,
+                &scope,
+                (current.from, current.to),
+                (previous.from, previous.to),
+            )
+            .await?,
         })
     }
 }

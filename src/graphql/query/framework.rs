@@ -5,7 +5,7 @@ use crate::{
     catalog::frameworks::{self, FrameworkFilter as Filter},
     graphql::types::{
         conn_cost,
-        connection::{page_args, PageInput, Total},
+        connection::{page_args, PageInput},
         inputs::{CatalogOrder, FrameworkFilter},
         lookup_ref, Conn, Framework, FrameworkConnection, NodeType,
     },
@@ -56,15 +56,8 @@ impl FrameworkQuery {
         let f = Filter {
             language,
             cond: filter.map(|f| f.to_cond()).transpose()?,
-        }
-        .compile(db.get_database_backend())?;
-        let page = frameworks::list(db, &f, &args).await?;
-        Ok(FrameworkConnection(Conn::from_page(
-            page,
-            Total::List {
-                table: frameworks::LIST.table,
-                filter: f,
-            },
-        )))
+        };
+        let listing = frameworks::list(db, &f, &args).await?;
+        Ok(FrameworkConnection(Conn::from_listing(listing)))
     }
 }

@@ -9,7 +9,7 @@ use crate::{
         loaders::Loaders,
         types::{
             conn_cost,
-            connection::{page_args, PageInput, Total},
+            connection::{page_args, PageInput},
             decode_global_id,
             market::{order, JobPostingFilter, JobPostingOrder, SkillMention},
             Conn, Framework, JobPosting, JobPostingConnection, NodeType, Skill,
@@ -74,18 +74,9 @@ impl MarketQuery {
             },
             order(order_by),
         )?;
-        let f = filter
-            .unwrap_or_default()
-            .into_domain()?
-            .compile(db.get_database_backend())?;
-        let page = postings::list(db, &f, &args).await?;
-        Ok(JobPostingConnection(Conn::from_page(
-            page,
-            Total::List {
-                table: postings::LIST.table,
-                filter: f,
-            },
-        )))
+        let f = filter.unwrap_or_default().into_domain()?;
+        let listing = postings::list(db, &f, &args).await?;
+        Ok(JobPostingConnection(Conn::from_listing(listing)))
     }
 
     /// The skills and frameworks a text mentions (names and aliases of the catalog), with

@@ -5,7 +5,7 @@ use crate::{
     catalog::roles::{self, RoleFilter as Filter},
     graphql::types::{
         conn_cost,
-        connection::{page_args, PageInput, Total},
+        connection::{page_args, PageInput},
         inputs::{RoleFilter, RoleOrder},
         lookup_ref, Conn, NodeType, Role, RoleConnection,
     },
@@ -52,15 +52,8 @@ impl RoleQuery {
         )?;
         let f = Filter {
             cond: filter.map(|f| f.to_cond()).transpose()?,
-        }
-        .compile(db.get_database_backend())?;
-        let page = roles::list(db, &f, &args).await?;
-        Ok(RoleConnection(Conn::from_page(
-            page,
-            Total::List {
-                table: roles::LIST.table,
-                filter: f,
-            },
-        )))
+        };
+        let listing = roles::list(db, &f, &args).await?;
+        Ok(RoleConnection(Conn::from_listing(listing)))
     }
 }

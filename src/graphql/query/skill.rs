@@ -1,11 +1,12 @@
 use crate::graphql::ContextExt;
 use async_graphql::{Context, Object, ID};
+use sea_orm::ActiveEnum;
 
 use crate::{
     catalog::skills::{self, SkillFilter as Filter},
     graphql::types::{
         conn_cost,
-        connection::{page_args, PageInput, Total},
+        connection::{page_args, PageInput},
         inputs::{CatalogOrder, SkillFilter},
         lookup_ref, Conn, NodeType, Skill, SkillConnection, SkillKind,
     },
@@ -53,17 +54,10 @@ impl SkillQuery {
             order_by.into(),
         )?;
         let f = Filter {
-            kind: kind.map(|k| k.as_str().to_owned()),
+            kind: kind.map(|k| k.to_value()),
             cond: filter.map(|f| f.to_cond()).transpose()?,
-        }
-        .compile(db.get_database_backend())?;
-        let page = skills::list(db, &f, &args).await?;
-        Ok(SkillConnection(Conn::from_page(
-            page,
-            Total::List {
-                table: skills::LIST.table,
-                filter: f,
-            },
-        )))
+        };
+        let listing = skills::list(db, &f, &args).await?;
+        Ok(SkillConnection(Conn::from_listing(listing)))
     }
 }

@@ -7,11 +7,10 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use sea_orm::FromQueryResult;
 
 use crate::{
-    catalog::pages::{
-        self, Cursor, EdgeRow, Filter, Order, Page, PageArgs, DEFAULT_PAGE, MAX_PAGE,
-    },
+    catalog::pages::{Cursor, EdgeRow, Order, Page, PageArgs, DEFAULT_PAGE, MAX_PAGE},
     error::AppError,
     graphql::loaders::{Loaders, PagesOf, Rel},
+    store::{ListCount, Listing},
 };
 
 /// The cost of a connection field: its page size times what each node costs.
@@ -110,14 +109,14 @@ pub struct PageInfo {
 /// Where `totalCount` comes from, computed only when the field is selected.
 #[derive(Clone, Debug)]
 pub enum Total {
-    List { table: &'static str, filter: Filter },
+    List(ListCount),
     Edges(Rel, i64),
 }
 
 impl Total {
     pub async fn resolve(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
         let n = match self {
-            Total::List { table, filter } => pages::list_count(ctx.db()?, table, filter).await?,
+            Total::List(count) => count.get(ctx.db()?).await?,
             Total::Edges(rel, parent) => {
                 let loaders = ctx.data::<Loaders>()?;
                 let loader = loaders
@@ -159,6 +158,14 @@ impl<E> Conn<E> {
             start_cursor: self.edges.first().map(|e| e.cursor().to_owned()),
             end_cursor: self.edges.last().map(|e| e.cursor().to_owned()),
         }
+    }
+
+    /// A top-level list's page, counted on demand.
+    pub fn from_listing<M>(listing: Listing<M>) -> Self
+    where
+        E: EdgeOf<M>,
+    {
+        Conn::from_page(listing.page, Total::List(listing.count))
     }
 
     pub fn from_page<M>(page: Page<EdgeRow<M>>, total: Total) -> Self

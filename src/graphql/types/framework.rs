@@ -11,7 +11,7 @@ use crate::{
         types::{
             conn_cost,
             connection::{connection, nested, object_with_connections, plain_edge, weighted_edge},
-            global_id,
+            from_stored, global_id,
             posting::{postings_of, JobPostingConnection},
             role::Role,
             skill::{AliasConnection, Skill, SkillConnection},
@@ -64,7 +64,7 @@ object_with_connections! {
         self.0.description.as_deref()
     }
     async fn category(&self) -> Option<FrameworkCategory> {
-        FrameworkCategory::parse(&self.0.category)
+        from_stored::<FrameworkCategory>(&self.0.category)
     }
     async fn first_release_year(&self) -> Option<i32> {
         self.0.first_release_year

@@ -1,5 +1,6 @@
 //! Filter and ordering inputs of the top-level lists, and their conversion to domain filters.
 use async_graphql::{Enum, InputObject, ID};
+use sea_orm::ActiveEnum;
 
 use crate::{
     catalog::{
@@ -166,9 +167,7 @@ impl SkillFilter {
             all.push(SkillCond::Not(Box::new(n.to_cond()?)));
         }
         if let Some(k) = &self.kind {
-            all.push(SkillCond::KindIn(
-                k.iter().map(|k| k.as_str().to_owned()).collect(),
-            ));
+            all.push(SkillCond::KindIn(k.iter().map(|k| k.to_value()).collect()));
         }
         if let Some(n) = &self.name_contains {
             all.push(SkillCond::NameContains(n.clone()));
@@ -220,7 +219,7 @@ impl FrameworkFilter {
         }
         if let Some(c) = &self.category {
             all.push(FrameworkCond::CategoryIn(
-                c.iter().map(|c| c.as_str().to_owned()).collect(),
+                c.iter().map(|c| c.to_value()).collect(),
             ));
         }
         if self.released_from.is_some() || self.released_to.is_some() {

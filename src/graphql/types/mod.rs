@@ -15,6 +15,7 @@ pub mod source;
 
 use async_graphql::{Enum, ID};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use sea_orm::{sea_query::StringLen, ActiveEnum, DeriveActiveEnum, EnumIter};
 
 use crate::{
     catalog::{pages::Importance as DomainImportance, EntityRef},
@@ -107,31 +108,20 @@ pub fn lookup_ref(
 
 /// How much a role needs a skill or framework.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "DomainImportance")]
 pub enum Importance {
     Essential,
     Optional,
 }
 
-impl From<DomainImportance> for Importance {
-    fn from(i: DomainImportance) -> Self {
-        match i {
-            DomainImportance::Essential => Importance::Essential,
-            DomainImportance::Optional => Importance::Optional,
-        }
-    }
-}
-
-impl From<Importance> for DomainImportance {
-    fn from(i: Importance) -> Self {
-        match i {
-            Importance::Essential => DomainImportance::Essential,
-            Importance::Optional => DomainImportance::Optional,
-        }
-    }
-}
-
 /// What sort of skill this is.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+// Stored as its kebab-case name (`concept`, `language`, …).
+#[derive(Enum, EnumIter, DeriveActiveEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "kebab-case"
+)]
 pub enum SkillKind {
     Concept,
     Language,
@@ -143,38 +133,14 @@ pub enum SkillKind {
     Competence,
 }
 
-impl SkillKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SkillKind::Concept => "concept",
-            SkillKind::Language => "language",
-            SkillKind::Database => "database",
-            SkillKind::Tool => "tool",
-            SkillKind::Platform => "platform",
-            SkillKind::Practice => "practice",
-            SkillKind::Knowledge => "knowledge",
-            SkillKind::Competence => "competence",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            SkillKind::Concept,
-            SkillKind::Language,
-            SkillKind::Database,
-            SkillKind::Tool,
-            SkillKind::Platform,
-            SkillKind::Practice,
-            SkillKind::Knowledge,
-            SkillKind::Competence,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
-    }
-}
-
 /// The kind of framework.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+// Stored as its kebab-case name (`web-framework`, `orm`, …).
+#[derive(Enum, EnumIter, DeriveActiveEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "kebab-case"
+)]
 pub enum FrameworkCategory {
     WebFramework,
     Runtime,
@@ -182,32 +148,6 @@ pub enum FrameworkCategory {
     Orm,
     TestingFramework,
     Microframework,
-}
-
-impl FrameworkCategory {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FrameworkCategory::WebFramework => "web-framework",
-            FrameworkCategory::Runtime => "runtime",
-            FrameworkCategory::ApiFramework => "api-framework",
-            FrameworkCategory::Orm => "orm",
-            FrameworkCategory::TestingFramework => "testing-framework",
-            FrameworkCategory::Microframework => "microframework",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            FrameworkCategory::WebFramework,
-            FrameworkCategory::Runtime,
-            FrameworkCategory::ApiFramework,
-            FrameworkCategory::Orm,
-            FrameworkCategory::TestingFramework,
-            FrameworkCategory::Microframework,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
-    }
 }
 
 /// Anything with a global id (Relay's Node interface).
@@ -223,7 +163,13 @@ pub enum Node {
 }
 
 /// How widely an ESCO skill applies.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+// Stored as ESCO's kebab-case name (`cross-sector`, …).
+#[derive(Enum, EnumIter, DeriveActiveEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "kebab-case"
+)]
 pub enum ReuseLevel {
     /// Relevant to a broad range of occupations and sectors.
     Transversal,
@@ -235,14 +181,7 @@ pub enum ReuseLevel {
     OccupationSpecific,
 }
 
-impl ReuseLevel {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "transversal" => Some(ReuseLevel::Transversal),
-            "cross-sector" => Some(ReuseLevel::CrossSector),
-            "sector-specific" => Some(ReuseLevel::SectorSpecific),
-            "occupation-specific" => Some(ReuseLevel::OccupationSpecific),
-            _ => None,
-        }
-    }
+/// The stored name of a string-valued enum, back to the enum (None for an unknown name).
+pub fn from_stored<E: ActiveEnum<Value = String>>(s: &str) -> Option<E> {
+    E::try_from_value(&s.to_owned()).ok()
 }

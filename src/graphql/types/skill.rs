@@ -9,7 +9,7 @@ use crate::graphql::{
     types::{
         conn_cost,
         connection::{connection, nested, object_with_connections, plain_edge, weighted_edge},
-        global_id,
+        from_stored, global_id,
         posting::{postings_of, JobPostingConnection},
         role::Role,
         source::{self, Source},
@@ -92,7 +92,7 @@ object_with_connections! {
         &self.0.name
     }
     async fn kind(&self) -> Option<SkillKind> {
-        SkillKind::parse(&self.0.kind)
+        from_stored::<SkillKind>(&self.0.kind)
     }
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
@@ -107,7 +107,7 @@ object_with_connections! {
     }
     /// ESCO reuse level, for skills from ESCO.
     async fn reuse_level(&self) -> Option<ReuseLevel> {
-        self.0.reuse_level.as_deref().and_then(ReuseLevel::parse)
+        self.0.reuse_level.as_deref().and_then(from_stored::<ReuseLevel>)
     }
     /// O*NET content-model element id (e.g. 2.A.1.e), for skills from O*NET's ratings.
     async fn onet_element_id(&self) -> Option<&str> {
