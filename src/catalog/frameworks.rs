@@ -1,8 +1,6 @@
 //! Frameworks: lookups, lists and curator writes. A framework always uses its own language.
 use entity::{framework, skill};
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, Set};
 
 use crate::catalog::lookup;
 use crate::store::listing::{self, Listing};

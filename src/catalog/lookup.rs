@@ -3,7 +3,6 @@
 use entity::{framework, role, skill};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PrimaryKeyTrait, QueryFilter,
-    TransactionTrait,
 };
 
 use crate::{

@@ -1,8 +1,6 @@
 //! Roles: lookups, lists and curator writes, with the skills and frameworks they require.
 use entity::role;
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, Set};
 
 use crate::catalog::lookup;
 use crate::store::listing::{self, Listing};

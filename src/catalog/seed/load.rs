@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use entity::{framework, role, skill};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, PaginatorTrait, Set, TransactionTrait,
+    IntoActiveModel, PaginatorTrait, Set,
 };
 
 use super::{edge_attrs, embedded, Catalog, SeedReport};
