@@ -11,6 +11,7 @@ mod mutations;
 mod nplus1;
 mod pagination;
 mod paths;
+mod perf;
 mod relations;
 mod schema;
 mod search;
