@@ -100,7 +100,9 @@ pub fn id_list_value(backend: DbBackend, ids: &[i64]) -> Value {
     match backend {
         DbBackend::Postgres => Value::Array(
             ArrayType::BigInt,
-            Some(Box::new(ids.iter().map(|id| Value::BigInt(Some(*id))).collect())),
+            Some(Box::new(
+                ids.iter().map(|id| Value::BigInt(Some(*id))).collect(),
+            )),
         ),
         _ => {
             let mut s = String::with_capacity(ids.len() * 6 + 2);

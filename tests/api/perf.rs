@@ -55,12 +55,7 @@ async fn post(router: &Router, query: &str) -> serde_json::Value {
         .expect("request");
     let resp = router.clone().oneshot(req).await.expect("response");
     assert_eq!(resp.status(), 200);
-    let bytes = resp
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
     let v: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON body");
     assert!(v.get("errors").is_none(), "errors: {v}");
     v["data"].clone()

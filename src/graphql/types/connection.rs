@@ -211,7 +211,11 @@ where
         .ok_or_else(|| AppError::Internal(format!("no page loader for {rel:?}")))?;
     let look = ctx.look_ahead();
     let long_text = look.field("nodes").field("description").exists()
-        || look.field("edges").field("node").field("description").exists();
+        || look
+            .field("edges")
+            .field("node")
+            .field("description")
+            .exists();
     let page = loader
         .load_one(crate::graphql::loaders::PageKey {
             parent,
