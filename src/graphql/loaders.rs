@@ -93,6 +93,8 @@ impl Rel {
 pub struct PageKey {
     pub parent: i64,
     pub args: PageArgs,
+    /// Whether the query reads the nodes' long text (descriptions); most nested queries do not.
+    pub long_text: bool,
 }
 
 pub type LoadError = Arc<AppError>;
@@ -108,28 +110,35 @@ impl<M> Loader<PageKey> for EdgePageLoader<M>
 where
     M: FromQueryResult + Clone + Send + Sync + 'static,
 {
-    type Value = Page<EdgeRow<M>>;
+    /// Shared: the DataLoader hands every requester a clone of its value, which for a page of
+    /// rows would copy every string in it.
+    type Value = Arc<Page<EdgeRow<M>>>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[PageKey]) -> Result<HashMap<PageKey, Self::Value>, Self::Error> {
         // Parents asking for the same page (the usual case) share one statement.
-        let mut groups: HashMap<&PageArgs, Vec<i64>> = HashMap::new();
+        let mut groups: HashMap<(&PageArgs, bool), Vec<i64>> = HashMap::new();
         for k in keys {
-            groups.entry(&k.args).or_default().push(k.parent);
+            groups
+                .entry((&k.args, k.long_text))
+                .or_default()
+                .push(k.parent);
         }
         let mut out = HashMap::with_capacity(keys.len());
-        for (args, parents) in groups {
-            let mut pages = store::edges::edge_pages::<M>(&self.db, self.spec, &parents, args)
-                .await
-                .map_err(Arc::new)?;
+        for ((args, long_text), parents) in groups {
+            let mut pages =
+                store::edges::edge_pages::<M>(&self.db, self.spec, &parents, args, long_text)
+                    .await
+                    .map_err(Arc::new)?;
             for parent in parents {
                 let page = pages.remove(&parent).unwrap_or_default();
                 out.insert(
                     PageKey {
                         parent,
                         args: args.clone(),
+                        long_text,
                     },
-                    page,
+                    Arc::new(page),
                 );
             }
         }

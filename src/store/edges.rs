@@ -2,7 +2,8 @@
 //! window function numbers each parent's rows), and their counts.
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+use entity::{framework, role, skill};
+use sea_orm::{ConnectionTrait, FromQueryResult, IdenStatic, Iterable, Value};
 
 use crate::error::AppResult;
 
@@ -60,25 +61,56 @@ pub struct EdgeSpec {
     pub attrs: bool,
 }
 
+/// Long text a nested row carries only when the query asked for it: ESCO descriptions run to
+/// hundreds of bytes, and a nested query reads thousands of rows that only show a name.
+const LONG_TEXT: &[&str] = &["description"];
+
+/// The columns of a node table, aliased `alias`: all of them, or (without `long_text`) all with
+/// the long text read as NULL. Tables without long text always read `alias.*`.
+fn node_columns(table: &str, alias: &str, long_text: bool) -> String {
+    fn list<C: Iterable + IdenStatic>(alias: &str) -> String {
+        C::iter()
+            .map(|c| {
+                let name = c.as_str();
+                if LONG_TEXT.contains(&name) {
+                    format!("CAST(NULL AS TEXT) AS {name}")
+                } else {
+                    format!("{alias}.{name}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+    match (long_text, table) {
+        (false, "skill") => list::<skill::Column>(alias),
+        (false, "role") => list::<role::Column>(alias),
+        (false, "framework") => list::<framework::Column>(alias),
+        _ => format!("{alias}.*"),
+    }
+}
+
 /// One page of edges for each parent, all parents in one statement. Nested lists are ordered by
-/// the node's sort column (slug, or an alias's text), then id.
+/// the node's sort column (slug, or an alias's text), then id. Without `long_text` the nodes'
+/// descriptions are left out (read as None).
 pub async fn edge_pages<M: FromQueryResult>(
     db: &impl ConnectionTrait,
     spec: &EdgeSpec,
     parents: &[i64],
     args: &PageArgs,
+    long_text: bool,
 ) -> AppResult<HashMap<i64, Page<EdgeRow<M>>>> {
     let mut out: HashMap<i64, Page<EdgeRow<M>>> = HashMap::new();
     if parents.is_empty() {
         return Ok(out);
     }
     let backend = db.get_database_backend();
-    let (node_alias, join) = match spec.child {
+    let (node_alias, join, columns) = match spec.child {
         Some((child_table, child_col)) => (
             "n",
             format!(" JOIN {child_table} n ON n.id = e.{child_col}"),
+            node_columns(child_table, "n", long_text),
         ),
-        None => ("e", String::new()),
+        None => ("e", String::new(), "e.*".to_owned()),
     };
     let attrs = if spec.attrs {
         ", e.importance AS sg_importance, e.level AS sg_level, e.hot_technology AS sg_hot, \
@@ -96,7 +128,7 @@ pub async fn edge_pages<M: FromQueryResult>(
     };
     values.push(Value::from((args.limit + 1) as i64));
     let sql = format!(
-        "SELECT * FROM (SELECT {node_alias}.*, e.{parent} AS sg_parent{attrs}, \
+        "SELECT * FROM (SELECT {columns}, e.{parent} AS sg_parent{attrs}, \
          {node_alias}.id AS sg_id, {node_alias}.{sort_col} AS sg_sort, \
          ROW_NUMBER() OVER (PARTITION BY e.{parent} ORDER BY {order_by}) AS sg_rn \
          FROM {table} e{join} WHERE {in_list}{cursor_sql}) w \

@@ -19,6 +19,7 @@ mod paths;
 mod paths_choices;
 mod paths_imported;
 mod paths_market;
+mod perf;
 mod relations;
 mod schema;
 mod search;

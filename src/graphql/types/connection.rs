@@ -5,6 +5,7 @@ use crate::graphql::ContextExt;
 use async_graphql::{Context, SimpleObject};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use sea_orm::FromQueryResult;
+use std::sync::Arc;
 
 use crate::{
     catalog::pages::{Cursor, EdgeRow, Order, Page, PageArgs, DEFAULT_PAGE, MAX_PAGE},
@@ -215,13 +216,22 @@ where
     let loader = loaders
         .pages(rel)
         .ok_or_else(|| AppError::Internal(format!("no page loader for {rel:?}")))?;
+    let look = ctx.look_ahead();
+    let long_text = look.field("nodes").field("description").exists()
+        || look
+            .field("edges")
+            .field("node")
+            .field("description")
+            .exists();
     let page = loader
         .load_one(crate::graphql::loaders::PageKey {
             parent,
             args: args.clone(),
+            long_text,
         })
         .await
         .map_err(|e| e.to_graphql())?
+        .map(|shared| Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone()))
         .unwrap_or_default();
     Ok(Conn::from_page(page, Total::Edges(rel, parent)))
 }

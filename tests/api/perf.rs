@@ -1,0 +1,208 @@
+//! Performance guards: id lists reach PostgreSQL as a typed `int8[]` (never as array text, which
+//! makes the first executions on each connection re-parse the text for every row scanned), and
+//! the nested headline query (Q1) runs on a freshly opened pool, over an imported ESCO excerpt,
+//! in three statements and well within a generous time bound.
+use std::{
+    path::Path,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use axum::{body::Body, http::Request, Router};
+use http_body_util::BodyExt;
+use sea_orm::{sea_query::ArrayType, DatabaseConnection, DbBackend, Statement, Value};
+use serde_json::json;
+use skillgraph::{
+    config::{Config, ConfigLayer},
+    db,
+    import::{self, ImportOptions},
+    AppState,
+};
+use tower::ServiceExt;
+
+use crate::helpers::{engines, Engine, TestApp};
+
+/// The nested query of the benchmark: roles → skills (with edge data) → broader skills.
+const Q1: &str = "{ roles(first: 50) { nodes { name skills(first: 20) { edges { importance node { name broader(first: 5) { nodes { name } } } } } } } }";
+
+/// An app over a newly opened pool on the test's database, recording every statement it runs
+/// with its bound values.
+async fn fresh_app(app: &TestApp) -> (Router, DatabaseConnection, Arc<Mutex<Vec<Statement>>>) {
+    let mut conn = db::connect(&app.url, 5).await.expect("open a fresh pool");
+    let seen: Arc<Mutex<Vec<Statement>>> = Arc::default();
+    let s = seen.clone();
+    conn.set_metric_callback(move |info| {
+        if let Ok(mut s) = s.lock() {
+            s.push(info.statement.clone());
+        }
+    });
+    let config = Config::build(&[ConfigLayer {
+        database_url: Some(app.url.clone()),
+        ..Default::default()
+    }])
+    .map_err(|e| e.detail())
+    .expect("config");
+    let router = skillgraph::app(AppState::new(conn.clone(), config));
+    (router, conn, seen)
+}
+
+async fn post(router: &Router, query: &str) -> serde_json::Value {
+    let body = json!({ "query": query }).to_string();
+    let req = Request::post("/graphql")
+        .header("content-type", "application/json")
+        .header("accept", "application/graphql-response+json")
+        .body(Body::from(body))
+        .expect("request");
+    let resp = router.clone().oneshot(req).await.expect("response");
+    assert_eq!(resp.status(), 200);
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    let v: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON body");
+    assert!(v.get("errors").is_none(), "errors: {v}");
+    v["data"].clone()
+}
+
+async fn imported(engine: Engine) -> TestApp {
+    let app = TestApp::spawn(engine).await;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/esco/v1.1.1");
+    import::esco::import(
+        &app.db,
+        &dir,
+        &ImportOptions {
+            release: Some("v1.1.1".into()),
+            progress: false,
+        },
+    )
+    .await
+    .map_err(|e| e.detail())
+    .expect("ESCO import");
+    app
+}
+
+/// Whether a statement filters on an id list (the store's `in_id_list`).
+fn has_id_list(s: &Statement) -> bool {
+    s.sql.contains("= ANY(") || s.sql.contains("json_each(")
+}
+
+#[tokio::test]
+async fn id_lists_reach_postgres_as_typed_arrays() {
+    for engine in engines() {
+        let app = imported(engine).await;
+        let (router, conn, seen) = fresh_app(&app).await;
+        let data = post(&router, Q1).await;
+        let roles = data["roles"]["nodes"].as_array().expect("roles");
+        assert!(!roles.is_empty(), "[{engine:?}] no roles: {data}");
+        let statements = seen.lock().map(|s| s.clone()).unwrap_or_default();
+        let lists: Vec<&Statement> = statements.iter().filter(|s| has_id_list(s)).collect();
+        // Role → skills and skill → broader: both levels take their parents as one list.
+        assert_eq!(lists.len(), 2, "[{engine:?}] statements: {statements:#?}");
+        for s in lists {
+            let values = s.values.as_ref().map(|v| v.0.clone()).unwrap_or_default();
+            match engine {
+                Engine::Postgres => {
+                    assert!(
+                        !s.sql.to_lowercase().contains("bigint[]"),
+                        "[{engine:?}] id list cast from text: {}",
+                        s.sql
+                    );
+                    let arrays: Vec<&Value> = values
+                        .iter()
+                        .filter(|v| matches!(v, Value::Array(ArrayType::BigInt, Some(_))))
+                        .collect();
+                    assert_eq!(arrays.len(), 1, "[{engine:?}] no int8[] in {values:?}");
+                    assert!(
+                        !values.iter().any(|v| matches!(v, Value::String(_))),
+                        "[{engine:?}] text parameter in {}: {values:?}",
+                        s.sql
+                    );
+                    if let Value::Array(_, Some(ids)) = arrays[0] {
+                        assert!(!ids.is_empty());
+                        assert!(ids.iter().all(|v| matches!(v, Value::BigInt(Some(_)))));
+                    }
+                }
+                Engine::Sqlite => {
+                    // SQLite has no arrays: it reads a JSON array of ids.
+                    assert!(
+                        values.iter().any(|v| matches!(
+                            v,
+                            Value::String(Some(t)) if t.starts_with('[') && t.ends_with(']')
+                        )),
+                        "[{engine:?}] no JSON id list in {values:?}"
+                    );
+                }
+            }
+        }
+        conn.close().await.ok();
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn nested_query_on_a_fresh_pool_is_fast_on_an_imported_graph() {
+    for engine in engines() {
+        let app = imported(engine).await;
+        let (router, conn, seen) = fresh_app(&app).await;
+        // The first executions on each new connection are the ones PostgreSQL plans with the
+        // bound values: run the query a few times, each on a pool that has not warmed up.
+        let started = Instant::now();
+        let mut data = json!(null);
+        for _ in 0..3 {
+            data = post(&router, Q1).await;
+        }
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_secs(5),
+            "[{engine:?}] three Q1 on a fresh pool took {took:?}"
+        );
+        let statements = seen.lock().map(|s| s.len()).unwrap_or(0);
+        assert_eq!(statements, 9, "[{engine:?}] Q1 must take 3 statements each");
+
+        // The answer is the imported graph: roles with their ESCO skills, some of which have
+        // broader skills from the ESCO hierarchy.
+        let roles = data["roles"]["nodes"].as_array().expect("roles");
+        assert!(roles.len() > 10, "[{engine:?}] {} roles", roles.len());
+        let edges: Vec<serde_json::Value> = roles
+            .iter()
+            .flat_map(|r| r["skills"]["edges"].as_array().cloned().unwrap_or_default())
+            .collect();
+        assert!(!edges.is_empty(), "[{engine:?}] no role has skills");
+        assert!(edges.iter().all(|e| e["node"]["name"].is_string()));
+        assert!(edges
+            .iter()
+            .all(|e| e["importance"] == "ESSENTIAL" || e["importance"] == "OPTIONAL"));
+        let broader = edges
+            .iter()
+            .filter(|e| {
+                e["node"]["broader"]["nodes"]
+                    .as_array()
+                    .is_some_and(|b| !b.is_empty())
+            })
+            .count();
+        assert!(broader > 0, "[{engine:?}] no skill has a broader skill");
+        eprintln!(
+            "[{engine:?}] 3 × Q1 on a fresh pool: {took:?}, {} roles, {} skill edges, {broader} with broader",
+            roles.len(),
+            edges.len()
+        );
+        conn.close().await.ok();
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn typed_id_list_matches_the_rows() {
+    // The store's id list on its own: the rows asked for, none other, on both engines.
+    for engine in engines() {
+        let app = imported(engine).await;
+        let backend: DbBackend = app.backend();
+        let ids: Vec<i64> = vec![1, 2, 3, 1_000_000];
+        let rows: std::collections::HashMap<i64, entity::skill::Model> =
+            skillgraph::store::by_ids(&app.db, "skill", &ids, |m: &entity::skill::Model| m.id)
+                .await
+                .map_err(|e| e.detail())
+                .expect("by_ids");
+        let mut got: Vec<i64> = rows.keys().copied().collect();
+        got.sort_unstable();
+        assert_eq!(got, vec![1, 2, 3], "[{backend:?}]");
+        app.cleanup().await;
+    }
+}
