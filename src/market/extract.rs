@@ -38,7 +38,6 @@ use std::{collections::HashMap, sync::Arc};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
-use tokio::sync::{Mutex, RwLock};
 
 use crate::{
     db::stmt,
@@ -767,52 +766,25 @@ async fn load(db: &DatabaseConnection, version: i64) -> AppResult<Extractor> {
 
 /// This instance's extractor, rebuilt when the graph version moves (as the search index is).
 #[derive(Default)]
-pub struct ExtractCache {
-    current: Arc<RwLock<Option<Arc<Extractor>>>>,
-    rebuild: Arc<Mutex<()>>,
-    rebuilds: Arc<std::sync::atomic::AtomicU64>,
-}
+pub struct ExtractCache(crate::search::versioned::VersionedCache<Extractor>);
 
 impl ExtractCache {
-    /// The extractor as of the graph version; during a rebuild others keep the previous one.
+    /// The extractor as of the graph version (see `search::versioned`).
     pub async fn get(&self, db: &DatabaseConnection) -> AppResult<Arc<Extractor>> {
-        let v = crate::search::version(db).await?;
-        let stale = match self.current.read().await.as_ref() {
-            Some(x) if x.version == v => return Ok(Arc::clone(x)),
-            Some(x) => Some(Arc::clone(x)),
-            None => None,
-        };
-        let guard = match (Arc::clone(&self.rebuild).try_lock_owned(), stale) {
-            (Ok(g), _) => g,
-            (Err(_), Some(old)) => return Ok(old),
-            (Err(_), None) => Arc::clone(&self.rebuild).lock_owned().await,
-        };
-        if let Some(x) = self.current.read().await.as_ref() {
-            if x.version == v {
-                return Ok(Arc::clone(x));
-            }
-        }
-        // The build runs as a task of its own and stores its result, so a request that times
-        // out or goes away does not waste it (nor start it over).
-        let (db, current, rebuilds) = (
-            db.clone(),
-            Arc::clone(&self.current),
-            Arc::clone(&self.rebuilds),
-        );
-        let task = tokio::spawn(async move {
-            let _guard = guard;
-            let built = Arc::new(load(&db, v).await?);
-            rebuilds.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            *current.write().await = Some(Arc::clone(&built));
-            Ok::<_, AppError>(built)
-        });
-        task.await
-            .map_err(|e| AppError::Internal(format!("cache build failed: {e}")))?
+        self.0
+            .get(db, |db, v| async move { load(&db, v).await })
+            .await
     }
 
-    /// How many times the extractor was built.
+    /// How many times it was built.
     pub fn rebuilds(&self) -> u64 {
-        self.rebuilds.load(std::sync::atomic::Ordering::Relaxed)
+        self.0.rebuilds()
+    }
+}
+
+impl crate::search::versioned::Versioned for Extractor {
+    fn version(&self) -> i64 {
+        self.version
     }
 }
 

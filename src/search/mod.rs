@@ -5,10 +5,11 @@
 //! from the labels and the `graph_version` row that database triggers bump on every change to
 //! a label table; a search first reads that version (one cheap statement) and rebuilds the index
 //! when another writer — a curator on any instance, an import, a seed — changed something.
+pub mod versioned;
+
 use std::{collections::HashMap, sync::Arc};
 
 use sea_orm::{ConnectionTrait, DatabaseConnection};
-use tokio::sync::{Mutex, RwLock};
 
 use crate::{
     error::{AppError, AppResult},
@@ -60,11 +61,7 @@ pub struct Index {
 
 /// The per-instance index, rebuilt when the database's graph version moves.
 #[derive(Default)]
-pub struct SearchCache {
-    current: Arc<RwLock<Option<Arc<Index>>>>,
-    rebuild: Arc<Mutex<()>>,
-    rebuilds: Arc<std::sync::atomic::AtomicU64>,
-}
+pub struct SearchCache(crate::search::versioned::VersionedCache<Index>);
 
 /// Lowercase words of letters and digits; `+` and `#` are kept (C++, C#), the rest separates.
 pub fn normalize(s: &str) -> String {
@@ -376,46 +373,22 @@ async fn load(db: &DatabaseConnection, version: i64) -> AppResult<Index> {
 }
 
 impl SearchCache {
-    /// The index as of the database's current graph version. While one request rebuilds it,
-    /// the others keep the previous index rather than wait (they wait only when there is none).
+    /// The index as of the database's current graph version (see `versioned`).
     pub async fn index(&self, db: &DatabaseConnection) -> AppResult<Arc<Index>> {
-        let v = version(db).await?;
-        let stale = match self.current.read().await.as_ref() {
-            Some(idx) if idx.version == v => return Ok(Arc::clone(idx)),
-            Some(idx) => Some(Arc::clone(idx)),
-            None => None,
-        };
-        let guard = match (Arc::clone(&self.rebuild).try_lock_owned(), stale) {
-            (Ok(g), _) => g,
-            (Err(_), Some(old)) => return Ok(old),
-            (Err(_), None) => Arc::clone(&self.rebuild).lock_owned().await,
-        };
-        if let Some(x) = self.current.read().await.as_ref() {
-            if x.version == v {
-                return Ok(Arc::clone(x));
-            }
-        }
-        // The build runs as a task of its own and stores its result, so a request that times
-        // out or goes away does not waste it (nor start it over).
-        let (db, current, rebuilds) = (
-            db.clone(),
-            Arc::clone(&self.current),
-            Arc::clone(&self.rebuilds),
-        );
-        let task = tokio::spawn(async move {
-            let _guard = guard;
-            let built = Arc::new(load(&db, v).await?);
-            rebuilds.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            *current.write().await = Some(Arc::clone(&built));
-            Ok::<_, AppError>(built)
-        });
-        task.await
-            .map_err(|e| AppError::Internal(format!("cache build failed: {e}")))?
+        self.0
+            .get(db, |db, v| async move { load(&db, v).await })
+            .await
     }
 
-    /// How many times the index was built.
+    /// How many times it was built.
     pub fn rebuilds(&self) -> u64 {
-        self.rebuilds.load(std::sync::atomic::Ordering::Relaxed)
+        self.0.rebuilds()
+    }
+}
+
+impl crate::search::versioned::Versioned for Index {
+    fn version(&self) -> i64 {
+        self.version
     }
 }
 
