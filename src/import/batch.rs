@@ -169,6 +169,11 @@ impl<K: Hash + Eq> Batch<K> {
         }
     }
 
+    /// The table it writes.
+    pub fn table(&self) -> &'static str {
+        self.spec.table
+    }
+
     pub fn len(&self) -> usize {
         self.keys.len()
     }

@@ -7,12 +7,10 @@
 //! (`occupationSkillRelations.csv`), v1.2 with one (`occupationSkillRelations_en.csv`).
 use std::path::{Path, PathBuf};
 
-use chrono::Utc;
 use csv::StringRecord;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    catalog::seed,
     error::{AppError, AppResult},
     import::{
         batch::{Batch, Upsert},
@@ -20,10 +18,10 @@ use crate::{
             Concept, ConceptWriter, RoleFields, SkillFields, ROLE_BY_ESCO_URI, SKILL_BY_ESCO_URI,
         },
         crosswalk::{write_equivalents, KeyMap, Link},
-        read::{clean, field, find, labels, opt, text, Format, SourceFile},
-        session::Session,
+        read::{field, find, labels, opt, text, Format, SourceFile},
+        session::{release_version, Session},
         slug::Slugs,
-        version_from_dir, ImportOptions, ImportReport, SourceSpec,
+        ImportOptions, ImportReport, SourceSpec,
     },
 };
 
@@ -128,37 +126,14 @@ pub async fn import(
     opts: &ImportOptions,
 ) -> AppResult<ImportReport> {
     let files = Files::find(dir)?;
-    let version = opts
-        .release
-        .clone()
-        .or_else(|| version_from_dir(dir))
-        .ok_or_else(|| {
-            AppError::Validation(format!(
-                "cannot tell the ESCO release from the folder name {}: pass --release (e.g. --release 1.1.1)",
-                dir.display()
-            ))
-        })?;
-    let catalog = seed::embedded()?;
+    let version = release_version(opts, dir, None, "ESCO", "1.1.1")?;
     let notes = files.notes.clone();
     let mut cx = Session::begin(db, source_spec(&version), opts, TABLES, notes).await?;
-    let family_ids = cx.family_ids.clone();
 
-    let mut skills = KeyMap::load(
-        &cx.txn,
-        "catalog skills ↔ ESCO skills (esco_uri)",
-        "skill",
-        "esco_uri",
-        &family_ids,
-        true,
-        Link::Merge,
-    )
-    .await?;
-    let mut slugs = Slugs::load(
-        &cx.txn,
-        "skill",
-        catalog.skills.iter().map(|s| s.slug.as_str()),
-    )
-    .await?;
+    let mut skills = cx
+        .key_map("skill", "esco_uri", "skills", Link::Merge)
+        .await?;
+    let mut slugs = cx.slugs("skill").await?;
     let mut writer = ConceptWriter::new(&SKILL_BY_ESCO_URI, cx.source_id, &cx.family);
     read_skills(&mut cx, &files.skills, &mut writer, &mut skills, &mut slugs).await?;
     if let Some(path) = &files.groups {
@@ -174,22 +149,10 @@ pub async fn import(
         read_skill_pairs(&mut cx, path, &skills, Pairs::Related).await?;
     }
 
-    let mut roles = KeyMap::load(
-        &cx.txn,
-        "catalog roles ↔ ESCO occupations (esco_uri)",
-        "role",
-        "esco_uri",
-        &family_ids,
-        true,
-        Link::Equivalent,
-    )
-    .await?;
-    let mut role_slugs = Slugs::load(
-        &cx.txn,
-        "role",
-        catalog.roles.iter().map(|r| r.slug.as_str()),
-    )
-    .await?;
+    let mut roles = cx
+        .key_map("role", "esco_uri", "occupations", Link::Equivalent)
+        .await?;
+    let mut role_slugs = cx.slugs("role").await?;
     read_occupations(&mut cx, &files.occupations, &mut roles, &mut role_slugs).await?;
     write_equivalents(&mut cx, &roles, "esco_uri").await?;
     if let Some(path) = &files.occupation_skills {
@@ -209,14 +172,6 @@ fn reuse_level(f: &SourceFile, rec: &StringRecord, v: &str) -> AppResult<Option<
     }
 }
 
-fn required(f: &SourceFile, rec: &StringRecord, i: usize, what: &str) -> AppResult<String> {
-    let v = clean(field(rec, i));
-    if v.is_empty() {
-        return Err(f.invalid(rec, format!("empty {what}")));
-    }
-    Ok(v)
-}
-
 async fn read_skills(
     cx: &mut Session<'_>,
     path: &Path,
@@ -234,8 +189,8 @@ async fn read_skills(
     let c_def = f.opt_col("definition");
     let mut rec = StringRecord::new();
     while f.next(&mut rec)? {
-        let key = required(&f, &rec, c_uri, "conceptUri")?;
-        let name = required(&f, &rec, c_label, "preferredLabel")?;
+        let key = f.required(&rec, c_uri, "conceptUri")?;
+        let name = f.required(&rec, c_label, "preferredLabel")?;
         // A handful of ESCO skills (digital competences) have no type: they are competences.
         let kind = match field(&rec, c_type).trim() {
             "skill/competence" | "" => "competence",
@@ -273,8 +228,8 @@ async fn read_groups(
     let c_desc = f.col("description")?;
     let mut rec = StringRecord::new();
     while f.next(&mut rec)? {
-        let key = required(&f, &rec, c_uri, "conceptUri")?;
-        let name = required(&f, &rec, c_label, "preferredLabel")?;
+        let key = f.required(&rec, c_uri, "conceptUri")?;
+        let name = f.required(&rec, c_label, "preferredLabel")?;
         let fields = SkillFields {
             kind: "concept",
             description: text(field(&rec, c_desc)),
@@ -312,40 +267,27 @@ async fn read_skill_pairs(
             f.col("relatedSkillUri")?,
         ),
     };
-    let cols: &'static [&'static str] = match kind {
-        Pairs::Broader => &["skill_id", "broader_id", "source_id", "created_at"],
-        Pairs::Related => &["skill_id", "related_id", "source_id", "created_at"],
-    };
-    let conflict: &'static [&'static str] = match kind {
-        Pairs::Broader => &["skill_id", "broader_id"],
-        Pairs::Related => &["skill_id", "related_id"],
-    };
-    let mut batch: Batch<(i64, i64)> = Batch::new(
-        Upsert {
+    let mut batch = match kind {
+        Pairs::Broader => cx.pair_batch(
             table,
-            cols,
-            conflict,
-            always: &[],
-            owned: &["source_id"],
-            returning: None,
-        },
-        &cx.family,
-    );
-    let now = Utc::now();
+            &["skill_id", "broader_id", "source_id", "created_at"],
+        ),
+        Pairs::Related => cx.pair_batch(
+            table,
+            &["skill_id", "related_id", "source_id", "created_at"],
+        ),
+    };
     let file = f.name().to_owned();
     let mut rec = StringRecord::new();
     while f.next(&mut rec)? {
-        let a = required(&f, &rec, a_col, "concept URI")?;
-        let b = required(&f, &rec, b_col, "concept URI")?;
+        let a = f.required(&rec, a_col, "concept URI")?;
+        let b = f.required(&rec, b_col, "concept URI")?;
         let line = f.line();
         let ways = if kind == Pairs::Related { 2 } else { 1 };
         cx.tracker.read(table, ways);
         let (Some(ta), Some(tb)) = (skills.get(&a), skills.get(&b)) else {
             let missing = if skills.get(&a).is_none() { a } else { b };
-            cx.tracker
-                .issue(format!("{file}: unknown skill or skill group"), || {
-                    format!("line {line}: {missing}")
-                });
+            cx.unknown(&file, "unknown skill or skill group", line, &missing);
             continue;
         };
         for x in ta {
@@ -362,15 +304,12 @@ async fn read_skill_pairs(
                     pairs.push((y.id, x.id));
                 }
                 for (p, q) in pairs {
-                    let row = vec![p.into(), q.into(), cx.source_id.into(), now.into()];
-                    batch.add(&cx.txn, (p, q), row).await?;
+                    cx.add_pair(&mut batch, p, q).await?;
                 }
             }
         }
     }
-    batch.flush(&cx.txn).await?;
-    cx.tracker.wrote(table, batch.attempted, batch.affected);
-    Ok(())
+    cx.finish_batch(batch).await
 }
 
 async fn read_occupations(
@@ -389,8 +328,8 @@ async fn read_occupations(
     let c_def = f.opt_col("definition");
     let mut rec = StringRecord::new();
     while f.next(&mut rec)? {
-        let key = required(&f, &rec, c_uri, "conceptUri")?;
-        let name = required(&f, &rec, c_label, "preferredLabel")?;
+        let key = f.required(&rec, c_uri, "conceptUri")?;
+        let name = f.required(&rec, c_label, "preferredLabel")?;
         let isco = opt(field(&rec, c_isco));
         if let Some(code) = &isco {
             if code.len() > 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
@@ -439,12 +378,12 @@ async fn read_occupation_skills(
         },
         &cx.family,
     );
-    let now = Utc::now();
+    let now = cx.now;
     let file = f.name().to_owned();
     let mut rec = StringRecord::new();
     while f.next(&mut rec)? {
-        let occ = required(&f, &rec, c_occ, "occupationUri")?;
-        let skill = required(&f, &rec, c_skill, "skillUri")?;
+        let occ = f.required(&rec, c_occ, "occupationUri")?;
+        let skill = f.required(&rec, c_skill, "skillUri")?;
         let importance = match field(&rec, c_rel).trim() {
             "essential" => "essential",
             "optional" => "optional",

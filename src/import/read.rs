@@ -162,6 +162,15 @@ impl SourceFile {
     pub fn invalid(&self, _rec: &StringRecord, msg: impl std::fmt::Display) -> AppError {
         AppError::Validation(format!("{} line {}: {msg}", self.name, self.line))
     }
+
+    /// Field `i` of the record, cleaned; empty is an error naming `what`.
+    pub fn required(&self, rec: &StringRecord, i: usize, what: &str) -> AppResult<String> {
+        let v = clean(field(rec, i));
+        if v.is_empty() {
+            return Err(self.invalid(rec, format!("empty {what}")));
+        }
+        Ok(v)
+    }
 }
 
 /// The line the csv reader says a record starts on (see [`SourceFile::line`]).

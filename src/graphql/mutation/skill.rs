@@ -6,7 +6,7 @@ use crate::{
     catalog::skills::{self, NewSkill, SkillLink, SkillPatch},
     graphql::{
         guard::AdminGuard,
-        mutation::{patch, Deleted},
+        mutation::{patch, relink_pair, Deleted},
         types::{entity_ref, global_id, NodeType, Skill, SkillKind},
     },
 };
@@ -50,14 +50,16 @@ async fn relink(
     other: &ID,
     on: bool,
 ) -> async_graphql::Result<Skill> {
-    let db = ctx.db()?;
-    let (a, b) = (sref(skill)?, sref(other)?);
-    let (m, _) = if on {
-        skills::link(db, link, &a, &b).await?
-    } else {
-        skills::unlink(db, link, &a, &b).await?
-    };
-    Ok(Skill(m))
+    let ends = ((NodeType::Skill, skill), (NodeType::Skill, other));
+    relink_pair(ctx, ends.0, ends.1, async |db, a, b| {
+        let (m, _) = if on {
+            skills::link(db, link, a, b).await?
+        } else {
+            skills::unlink(db, link, a, b).await?
+        };
+        Ok(Skill(m))
+    })
+    .await
 }
 
 #[Object]

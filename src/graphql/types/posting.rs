@@ -32,64 +32,22 @@ connection!(
 
 /// Where the work is done.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "DomainWorkplace")]
 pub enum Workplace {
     Onsite,
     Hybrid,
     Remote,
 }
 
-impl From<Workplace> for DomainWorkplace {
-    fn from(w: Workplace) -> Self {
-        match w {
-            Workplace::Onsite => DomainWorkplace::Onsite,
-            Workplace::Hybrid => DomainWorkplace::Hybrid,
-            Workplace::Remote => DomainWorkplace::Remote,
-        }
-    }
-}
-
-impl From<DomainWorkplace> for Workplace {
-    fn from(w: DomainWorkplace) -> Self {
-        match w {
-            DomainWorkplace::Onsite => Workplace::Onsite,
-            DomainWorkplace::Hybrid => Workplace::Hybrid,
-            DomainWorkplace::Remote => Workplace::Remote,
-        }
-    }
-}
-
 /// What a salary figure is per.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "Period")]
 pub enum SalaryPeriod {
     Hour,
     Day,
     Week,
     Month,
     Year,
-}
-
-impl From<SalaryPeriod> for Period {
-    fn from(p: SalaryPeriod) -> Self {
-        match p {
-            SalaryPeriod::Hour => Period::Hour,
-            SalaryPeriod::Day => Period::Day,
-            SalaryPeriod::Week => Period::Week,
-            SalaryPeriod::Month => Period::Month,
-            SalaryPeriod::Year => Period::Year,
-        }
-    }
-}
-
-impl From<Period> for SalaryPeriod {
-    fn from(p: Period) -> Self {
-        match p {
-            Period::Hour => SalaryPeriod::Hour,
-            Period::Day => SalaryPeriod::Day,
-            Period::Week => SalaryPeriod::Week,
-            Period::Month => SalaryPeriod::Month,
-            Period::Year => SalaryPeriod::Year,
-        }
-    }
 }
 
 #[derive(SimpleObject, Clone, Debug)]

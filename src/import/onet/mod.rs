@@ -1,0 +1,292 @@
+//! O*NET (the U.S. Department of Labor's occupational database), the tab-separated text
+//! release: Occupation Data → roles (O*NET-SOC code), Sample of Reported Titles → role aliases,
+//! Related Occupations → related roles, Technology Skills → role ↔ skill (or framework) edges
+//! with the Hot Technology and In Demand flags, and, when present, Skills / Knowledge
+//! importance (IM) and level (LV) ratings.
+use std::{
+    collections::HashSet,
+    path::{Path, PathBuf},
+};
+
+use csv::StringRecord;
+use sea_orm::{DatabaseConnection, Value};
+
+use crate::{
+    error::{AppError, AppResult},
+    import::{
+        batch::{Batch, UpdateMode, Updates, Upsert},
+        concepts::{
+            Concept, ConceptWriter, RoleFields, SkillFields, ROLE_BY_ONET_SOC,
+            SKILL_BY_ONET_ELEMENT, SKILL_BY_ONET_NAME,
+        },
+        crosswalk::{write_equivalents, KeyMap, Link, Owner, Target},
+        read::{clean, field, find, text, Format, SourceFile},
+        session::{release_version, Session},
+        slug::Slugs,
+        techlink::{HotReport, LabelIndex, Node, Resolution},
+        ImportOptions, ImportReport, SourceSpec,
+    },
+};
+
+pub fn source_spec(version: &str) -> SourceSpec {
+    SourceSpec {
+        name: "onet",
+        label: "O*NET",
+        version: version.to_owned(),
+        uri: "https://www.onetcenter.org/database.html",
+        attribution: format!(
+            "This product includes information from the O*NET {version} Database by the U.S. \
+             Department of Labor, Employment and Training Administration (USDOL/ETA), used under \
+             the CC BY 4.0 license."
+        ),
+    }
+}
+
+const TABLES: &[&str] = &[
+    "skill",
+    "skill_alias",
+    "skill_broader",
+    "skill_label",
+    "role",
+    "role_alias",
+    "role_equivalent",
+    "role_related",
+    "role_skill",
+    "role_framework",
+];
+
+/// Rows of Technology Skills or of a ratings file handled together: new skills are written
+/// first, then the edges to them.
+const CHUNK: usize = 2_000;
+
+struct Files {
+    occupations: PathBuf,
+    titles: Option<PathBuf>,
+    related: Option<PathBuf>,
+    technology: Option<PathBuf>,
+    skills: Option<PathBuf>,
+    knowledge: Option<PathBuf>,
+    notes: Vec<String>,
+}
+
+impl Files {
+    fn find(dir: &Path) -> AppResult<Self> {
+        if !dir.is_dir() {
+            return Err(AppError::Validation(format!(
+                "{} is not a folder",
+                dir.display()
+            )));
+        }
+        let mut notes = Vec::new();
+        let mut optional = |name: &str| {
+            let p = find(dir, &[name]);
+            if p.is_none() {
+                notes.push(format!("no {name}: skipped"));
+            }
+            p
+        };
+        let titles = optional("Sample of Reported Titles.txt");
+        let related = optional("Related Occupations.txt");
+        let technology = optional("Technology Skills.txt");
+        let skills = optional("Skills.txt");
+        let knowledge = optional("Knowledge.txt");
+        Ok(Files {
+            occupations: find(dir, &["Occupation Data.txt"]).ok_or_else(|| {
+                AppError::Validation(format!("{} has no Occupation Data.txt", dir.display()))
+            })?,
+            titles,
+            related,
+            technology,
+            skills,
+            knowledge,
+            notes,
+        })
+    }
+}
+
+/// "O*NET 29.3 Database" on the first line of Read Me.txt.
+fn version_from_readme(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("Read Me.txt")).ok()?;
+    let first = text.lines().next()?;
+    first
+        .split_whitespace()
+        .find(|w| w.contains('.') && w.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .map(str::to_owned)
+}
+
+/// Imports an O*NET release folder in one transaction.
+pub async fn import(
+    db: &DatabaseConnection,
+    dir: &Path,
+    opts: &ImportOptions,
+) -> AppResult<ImportReport> {
+    let files = Files::find(dir)?;
+    let version = release_version(opts, dir, version_from_readme(dir), "O*NET", "29.3")?;
+    let notes = files.notes.clone();
+    let mut cx = Session::begin(db, source_spec(&version), opts, TABLES, notes).await?;
+
+    let mut roles = cx
+        .key_map("role", "onet_soc_code", "occupations", Link::Equivalent)
+        .await?;
+    let mut role_slugs = cx.slugs("role").await?;
+    read_occupations(&mut cx, &files.occupations, &mut roles, &mut role_slugs).await?;
+    drop(role_slugs);
+    write_equivalents(&mut cx, &roles, "onet_soc_code").await?;
+    if let Some(p) = &files.titles {
+        read_titles(&mut cx, p, &roles).await?;
+    }
+    if let Some(p) = &files.related {
+        read_related(&mut cx, p, &roles).await?;
+    }
+
+    let mut skills = cx
+        .key_map("skill", "onet_name", "technologies", Link::Merge)
+        .await?;
+    let mut frameworks = cx
+        .key_map("framework", "onet_name", "technologies", Link::Merge)
+        .await?;
+    let mut slugs = cx.slugs("skill").await?;
+    if let Some(p) = &files.technology {
+        read_technology(&mut cx, p, &roles, &mut skills, &mut frameworks, &mut slugs).await?;
+    }
+    let mut elements = cx
+        .key_map(
+            "skill",
+            "onet_element_id",
+            "skills and knowledge",
+            Link::Merge,
+        )
+        .await?;
+    for (path, kind) in [
+        (&files.skills, "competence"),
+        (&files.knowledge, "knowledge"),
+    ] {
+        if let Some(p) = path {
+            read_ratings(&mut cx, p, kind, &roles, &skills, &mut elements, &mut slugs).await?;
+        }
+    }
+
+    cx.commit(vec![
+        roles.section(),
+        skills.section(),
+        frameworks.section(),
+    ])
+    .await
+}
+
+/// An O*NET-SOC code: `15-1252.00`.
+fn soc_code(f: &SourceFile, rec: &StringRecord, i: usize) -> AppResult<String> {
+    let v = clean(field(rec, i));
+    let b = v.as_bytes();
+    let ok = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            2 => *c == b'-',
+            7 => *c == b'.',
+            _ => c.is_ascii_digit(),
+        });
+    if !ok {
+        return Err(f.invalid(rec, format!("'{v}' is not an O*NET-SOC code")));
+    }
+    Ok(v)
+}
+
+fn flag(f: &SourceFile, rec: &StringRecord, i: usize, what: &str) -> AppResult<bool> {
+    match field(rec, i).trim() {
+        "Y" => Ok(true),
+        "N" => Ok(false),
+        other => Err(f.invalid(rec, format!("{what} must be Y or N, got '{other}'"))),
+    }
+}
+
+async fn read_occupations(
+    cx: &mut Session<'_>,
+    path: &Path,
+    map: &mut KeyMap,
+    slugs: &mut Slugs,
+) -> AppResult<()> {
+    let mut writer = ConceptWriter::new(&ROLE_BY_ONET_SOC, cx.source_id, &cx.family);
+    let mut f = SourceFile::open(path, Format::Tsv, cx.opts.progress)?;
+    let c_code = f.col("O*NET-SOC Code")?;
+    let c_title = f.col("Title")?;
+    let c_desc = f.col("Description")?;
+    let mut rec = StringRecord::new();
+    while f.next(&mut rec)? {
+        let code = soc_code(&f, &rec, c_code)?;
+        let title = f.required(&rec, c_title, "Title")?;
+        let fields = RoleFields {
+            description: text(field(&rec, c_desc)),
+            esco_uri: None,
+            onet_soc_code: Some(code.clone()),
+            isco_code: None,
+        };
+        let c = Concept::role(code, title, fields, Vec::new(), cx.source_id);
+        writer.add(&cx.txn, map, slugs, &mut cx.tracker, c).await?;
+    }
+    writer.finish(&cx.txn, map, &mut cx.tracker).await
+}
+
+async fn read_titles(cx: &mut Session<'_>, path: &Path, roles: &KeyMap) -> AppResult<()> {
+    let mut f = SourceFile::open(path, Format::Tsv, cx.opts.progress)?;
+    let c_code = f.col("O*NET-SOC Code")?;
+    let c_title = f.col("Reported Job Title")?;
+    let mut batch = cx.pair_batch(
+        "role_alias",
+        &["role_id", "alias", "source_id", "created_at"],
+    );
+    let file = f.name().to_owned();
+    let mut rec = StringRecord::new();
+    while f.next(&mut rec)? {
+        let code = soc_code(&f, &rec, c_code)?;
+        let title = f.required(&rec, c_title, "Reported Job Title")?;
+        cx.tracker.read("role_alias", 1);
+        let Some(targets) = roles.get(&code) else {
+            cx.unknown(&file, "unknown O*NET-SOC code", f.line(), &code);
+            continue;
+        };
+        for t in targets {
+            if !t
+                .name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(&title))
+            {
+                cx.add_pair(&mut batch, t.id, title.clone()).await?;
+            }
+        }
+    }
+    cx.finish_batch(batch).await
+}
+
+async fn read_related(cx: &mut Session<'_>, path: &Path, roles: &KeyMap) -> AppResult<()> {
+    let mut f = SourceFile::open(path, Format::Tsv, cx.opts.progress)?;
+    let c_code = f.col("O*NET-SOC Code")?;
+    let c_related = f.col("Related O*NET-SOC Code")?;
+    let mut batch = cx.pair_batch(
+        "role_related",
+        &["role_id", "related_id", "source_id", "created_at"],
+    );
+    let file = f.name().to_owned();
+    let mut rec = StringRecord::new();
+    while f.next(&mut rec)? {
+        let a = soc_code(&f, &rec, c_code)?;
+        let b = soc_code(&f, &rec, c_related)?;
+        cx.tracker.read("role_related", 1);
+        let (Some(ta), Some(tb)) = (roles.get(&a), roles.get(&b)) else {
+            let missing = if roles.get(&a).is_none() { a } else { b };
+            cx.unknown(&file, "unknown O*NET-SOC code", f.line(), &missing);
+            continue;
+        };
+        for x in ta {
+            // Two codes merged into one catalog role are not related to themselves.
+            for y in tb.iter().filter(|y| y.id != x.id) {
+                cx.add_pair(&mut batch, x.id, y.id).await?;
+            }
+        }
+    }
+    cx.finish_batch(batch).await
+}
+
+mod ratings;
+mod technology;
+
+use ratings::read_ratings;
+use technology::read_technology;
