@@ -37,6 +37,10 @@ struct Args {
     /// Seconds to stay idle after the abuse before measuring again.
     #[arg(long, default_value_t = 10)]
     settle: u64,
+    /// KEY=VALUE set in the server's environment (e.g. MIMALLOC_PURGE_DELAY=0, to compare
+    /// allocator settings); may be repeated.
+    #[arg(long = "server-env")]
+    server_env: Vec<String>,
 }
 
 /// `levels` levels of fragments, each spreading the next `spreads` times.
@@ -277,6 +281,7 @@ async fn start(args: &Args) -> Server {
             &format!("127.0.0.1:{port}"),
         ])
         .env("RUST_LOG", "warn")
+        .envs(args.server_env.iter().filter_map(|kv| kv.split_once('=')))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
