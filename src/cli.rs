@@ -38,6 +38,13 @@ pub struct GlobalArgs {
     /// Largest pool of database connections.
     #[arg(long, env = "SKILLGRAPH_DB_MAX_CONNECTIONS", global = true)]
     pub db_max_connections: Option<u32>,
+    /// Seconds a request waits for a pooled connection before it fails with UNAVAILABLE
+    /// (default 10).
+    #[arg(long, env = "SKILLGRAPH_DB_ACQUIRE_TIMEOUT_SECS", global = true)]
+    pub db_acquire_timeout_secs: Option<u64>,
+    /// Seconds a SQLite writer waits for the write lock held by another writer (default 60).
+    #[arg(long, env = "SKILLGRAPH_SQLITE_BUSY_TIMEOUT_SECS", global = true)]
+    pub sqlite_busy_timeout_secs: Option<u64>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -106,18 +113,38 @@ pub struct ServeArgs {
     /// Bearer token that mutations require; without one every mutation is refused.
     #[arg(long, env = "SKILLGRAPH_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
-    /// Deepest query accepted.
+    /// Deepest query accepted (default 16).
     #[arg(long, env = "SKILLGRAPH_MAX_DEPTH")]
     pub max_depth: Option<usize>,
-    /// Highest query complexity accepted (connections cost their page size times their nodes).
+    /// Highest query cost accepted: connections cost their page size times their nodes, the
+    /// expensive fields their price (default 50000).
     #[arg(long, env = "SKILLGRAPH_MAX_COMPLEXITY")]
     pub max_complexity: Option<usize>,
-    /// Seconds before a request is answered 408.
+    /// Most fields in a document once every fragment spread is expanded (default 5000).
+    #[arg(long, env = "SKILLGRAPH_MAX_FIELDS")]
+    pub max_fields: Option<u64>,
+    /// Most top-level fields, aliases included (default 50).
+    #[arg(long, env = "SKILLGRAPH_MAX_ROOT_FIELDS")]
+    pub max_root_fields: Option<u64>,
+    /// Most aliased fields anywhere in a document (default 200).
+    #[arg(long, env = "SKILLGRAPH_MAX_ALIASES")]
+    pub max_aliases: Option<u64>,
+    /// Most fields in one selection set, fragments expanded (default 500).
+    #[arg(long, env = "SKILLGRAPH_MAX_SELECTION_FIELDS")]
+    pub max_selection_fields: Option<u64>,
+    /// Largest response body in bytes; a bigger answer is RESPONSE_TOO_LARGE (default 8 MiB).
+    #[arg(long, env = "SKILLGRAPH_MAX_RESPONSE_BYTES")]
+    pub max_response_bytes: Option<usize>,
+    /// Seconds before a request is answered 408, HTTP and WebSocket (default 30).
     #[arg(long, env = "SKILLGRAPH_REQUEST_TIMEOUT_SECS")]
     pub request_timeout_secs: Option<u64>,
-    /// Largest request body in bytes.
+    /// Largest request body, and WebSocket message, in bytes (default 1 MiB).
     #[arg(long, env = "SKILLGRAPH_BODY_LIMIT_BYTES")]
     pub body_limit_bytes: Option<usize>,
+    /// Seconds a WebSocket may take to send connection_init before it is closed with 4408
+    /// (default 10).
+    #[arg(long, env = "SKILLGRAPH_WS_INIT_TIMEOUT_SECS")]
+    pub ws_init_timeout_secs: Option<u64>,
 }
 
 impl Cli {
@@ -127,9 +154,18 @@ impl Cli {
         if let Some(path) = &self.global.config {
             layers.push(ConfigLayer::from_file(path)?);
         }
+        layers.push(self.layer());
+        Config::build(&layers)
+    }
+
+    /// The settings given by environment variables and flags (clap merges those two).
+    pub fn layer(&self) -> ConfigLayer {
+        let g = &self.global;
         let mut top = ConfigLayer {
-            database_url: self.global.database_url.clone(),
-            db_max_connections: self.global.db_max_connections,
+            database_url: g.database_url.clone(),
+            db_max_connections: g.db_max_connections,
+            db_acquire_timeout_secs: g.db_acquire_timeout_secs,
+            sqlite_busy_timeout_secs: g.sqlite_busy_timeout_secs,
             ..Default::default()
         };
         if let Command::Serve(s) = &self.command {
@@ -141,11 +177,16 @@ impl Cli {
                 .map(Secret::new);
             top.max_depth = s.max_depth;
             top.max_complexity = s.max_complexity;
+            top.max_fields = s.max_fields;
+            top.max_root_fields = s.max_root_fields;
+            top.max_aliases = s.max_aliases;
+            top.max_selection_fields = s.max_selection_fields;
+            top.max_response_bytes = s.max_response_bytes;
             top.request_timeout_secs = s.request_timeout_secs;
             top.body_limit_bytes = s.body_limit_bytes;
+            top.ws_init_timeout_secs = s.ws_init_timeout_secs;
         }
-        layers.push(top);
-        Config::build(&layers)
+        top
     }
 }
 
@@ -155,7 +196,7 @@ pub async fn run(cli: Cli) -> AppResult<()> {
         return Ok(());
     }
     let config = cli.config()?;
-    let mut conn = db::connect_migrated(&config.database_url, config.db_max_connections).await?;
+    let mut conn = db::connect_migrated_with(&config.database_url, &config.pool_options()).await?;
     let metrics = std::sync::Arc::new(crate::metrics::Metrics::default());
     metrics.instrument(&mut conn);
     match cli.command {

@@ -5,6 +5,7 @@ use std::{fmt, net::SocketAddr, path::Path, time::Duration};
 use serde::Deserialize;
 
 use crate::{
+    db,
     error::{AppError, AppResult},
     graphql::cost::BudgetLimits,
 };
@@ -49,6 +50,10 @@ pub struct Config {
     pub max_response_bytes: usize,
     /// How long a WebSocket may wait before `connection_init`.
     pub ws_init_timeout: Duration,
+    /// How long a request waits for a pooled database connection before `UNAVAILABLE`.
+    pub db_acquire_timeout: Duration,
+    /// How long a SQLite writer waits for the write lock (another writer, an import).
+    pub sqlite_busy_timeout: Duration,
 }
 
 impl Default for Config {
@@ -65,6 +70,8 @@ impl Default for Config {
             budget: BudgetLimits::default(),
             max_response_bytes: 8 * 1024 * 1024,
             ws_init_timeout: Duration::from_secs(10),
+            db_acquire_timeout: db::DEFAULT_ACQUIRE_TIMEOUT,
+            sqlite_busy_timeout: db::SQLITE_BUSY_TIMEOUT,
         }
     }
 }
@@ -84,8 +91,11 @@ pub struct ConfigLayer {
     pub max_fields: Option<u64>,
     pub max_root_fields: Option<u64>,
     pub max_aliases: Option<u64>,
+    pub max_selection_fields: Option<u64>,
     pub max_response_bytes: Option<usize>,
     pub ws_init_timeout_secs: Option<u64>,
+    pub db_acquire_timeout_secs: Option<u64>,
+    pub sqlite_busy_timeout_secs: Option<u64>,
 }
 
 impl ConfigLayer {
@@ -137,11 +147,20 @@ impl Config {
             if let Some(v) = l.max_aliases {
                 c.budget.max_aliases = v;
             }
+            if let Some(v) = l.max_selection_fields {
+                c.budget.max_width = v;
+            }
             if let Some(v) = l.max_response_bytes {
                 c.max_response_bytes = v;
             }
             if let Some(v) = l.ws_init_timeout_secs {
                 c.ws_init_timeout = Duration::from_secs(v);
+            }
+            if let Some(v) = l.db_acquire_timeout_secs {
+                c.db_acquire_timeout = Duration::from_secs(v);
+            }
+            if let Some(v) = l.sqlite_busy_timeout_secs {
+                c.sqlite_busy_timeout = Duration::from_secs(v);
             }
         }
         c.validate()?;
@@ -171,6 +190,7 @@ impl Config {
         }
         if self.budget.max_nodes == 0
             || self.budget.max_root_fields == 0
+            || self.budget.max_width == 0
             || self.max_response_bytes == 0
             || self.ws_init_timeout.is_zero()
         {
@@ -181,11 +201,22 @@ impl Config {
         if self.request_timeout.is_zero()
             || self.body_limit_bytes == 0
             || self.db_max_connections == 0
+            || self.db_acquire_timeout.is_zero()
         {
             return Err(AppError::Validation(
-                "request timeout, body limit and connection count must be positive".into(),
+                "request timeout, body limit, connection count and acquire timeout must be positive"
+                    .into(),
             ));
         }
         Ok(())
+    }
+
+    /// The pool's limits.
+    pub fn pool_options(&self) -> db::PoolOptions {
+        db::PoolOptions {
+            max_connections: self.db_max_connections,
+            acquire_timeout: self.db_acquire_timeout,
+            sqlite_busy_timeout: self.sqlite_busy_timeout,
+        }
     }
 }

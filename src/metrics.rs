@@ -1,7 +1,12 @@
 //! Process metrics exposed at `/metrics` (Prometheus text format, through the `prometheus`
 //! crate, one registry per instance): request durations per operation, errors by code, SQL
-//! statements and errors, pool use, cache rebuilds.
-use std::sync::Arc;
+//! statements and errors, pool use, cache rebuilds. Every label set is bounded: a client
+//! choosing operation names cannot grow the registry (each new series is kept until exit).
+use std::{
+    collections::HashSet,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
@@ -26,7 +31,14 @@ pub struct Metrics {
     pub cache_rebuilds: IntCounterVec,
     /// HTTP responses by status class, every route.
     pub http_responses: IntCounterVec,
+    /// The operation names that have a series of their own (at most [`MAX_OPERATION_LABELS`]).
+    operations: Mutex<HashSet<String>>,
 }
+
+/// Distinct operation names given a duration series of their own; later names count as
+/// `other`. Each series is 16 numbers kept for the life of the process, and the names are the
+/// client's choice: 100,000 distinct names used to make 100,000 series.
+pub const MAX_OPERATION_LABELS: usize = 200;
 
 impl std::fmt::Debug for Metrics {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -129,11 +141,47 @@ impl Default for Metrics {
             pool_idle,
             cache_rebuilds,
             http_responses,
+            operations: Mutex::new(HashSet::new()),
         }
     }
 }
 
 impl Metrics {
+    /// Records a GraphQL request's duration under its operation's label, and returns the label:
+    /// the operation's name when it is a plain short name and one of the first
+    /// [`MAX_OPERATION_LABELS`] seen, `-` when anonymous, `other` for anything else.
+    pub fn observe_request(&self, name: Option<&str>, took: Duration) -> String {
+        let label = match name {
+            None => "-".to_owned(),
+            Some(n)
+                if n.len() <= 48
+                    && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && self.admit_operation(n) =>
+            {
+                n.to_owned()
+            }
+            Some(_) => "other".to_owned(),
+        };
+        self.request_duration
+            .with_label_values(&[label.as_str()])
+            .observe(took.as_secs_f64());
+        label
+    }
+
+    fn admit_operation(&self, name: &str) -> bool {
+        let Ok(mut seen) = self.operations.lock() else {
+            return false;
+        };
+        if seen.contains(name) {
+            return true;
+        }
+        if seen.len() >= MAX_OPERATION_LABELS {
+            return false;
+        }
+        seen.insert(name.to_owned());
+        true
+    }
+
     /// Counts every statement the connection runs from now on.
     pub fn instrument(self: &Arc<Self>, db: &mut DatabaseConnection) {
         let m = Arc::clone(self);
@@ -163,6 +211,39 @@ impl Metrics {
             tracing::error!(error = %e, "cannot render metrics");
         }
         String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_labels_are_bounded() {
+        let m = Metrics::default();
+        for i in 0..MAX_OPERATION_LABELS + 50 {
+            m.observe_request(Some(&format!("Op{i}")), Duration::from_millis(1));
+        }
+        assert_eq!(
+            m.observe_request(Some("Op0"), Duration::ZERO),
+            "Op0",
+            "a name seen early keeps its series"
+        );
+        assert_eq!(m.observe_request(Some("Late"), Duration::ZERO), "other");
+        assert_eq!(
+            m.observe_request(Some("bad name!"), Duration::ZERO),
+            "other"
+        );
+        assert_eq!(m.observe_request(None, Duration::ZERO), "-");
+        let mut text = Vec::new();
+        TextEncoder::new()
+            .encode(&m.registry.gather(), &mut text)
+            .expect("encode");
+        let series = String::from_utf8_lossy(&text)
+            .lines()
+            .filter(|l| l.starts_with("skillgraph_graphql_request_duration_seconds_count{"))
+            .count();
+        assert_eq!(series, MAX_OPERATION_LABELS + 2);
     }
 }
 

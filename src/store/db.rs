@@ -8,15 +8,46 @@ use sea_orm::{
     DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
 };
 
+/// The pool's limits (configurable: `db_max_connections`, `db_acquire_timeout_secs`,
+/// `sqlite_busy_timeout_secs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolOptions {
+    pub max_connections: u32,
+    /// How long a request waits for a free connection before `UNAVAILABLE`.
+    pub acquire_timeout: Duration,
+    /// How long a SQLite writer waits for the write lock.
+    pub sqlite_busy_timeout: Duration,
+}
+
+impl PoolOptions {
+    pub fn new(max_connections: u32) -> Self {
+        PoolOptions {
+            max_connections,
+            acquire_timeout: DEFAULT_ACQUIRE_TIMEOUT,
+            sqlite_busy_timeout: SQLITE_BUSY_TIMEOUT,
+        }
+    }
+}
+
+/// Below the default request timeout (30 s), so a starved pool answers `UNAVAILABLE`, not 408.
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Opens a pool. In-memory SQLite keeps one connection forever, since the database lives only
 /// as long as a connection does.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, &PoolOptions::new(max_connections)).await
+}
+
+/// [`connect`] with every pool limit given.
+pub async fn connect_with(url: &str, pool: &PoolOptions) -> Result<DatabaseConnection, DbErr> {
+    let busy = pool.sqlite_busy_timeout;
     let mut opts = ConnectOptions::new(url.to_owned());
-    opts.max_connections(max_connections)
+    opts.max_connections(pool.max_connections)
         .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(pool.acquire_timeout)
         .sqlx_logging(false)
         // A writer waits for another (an import, another process) instead of failing at once.
-        .map_sqlx_sqlite_opts(|o| o.busy_timeout(SQLITE_BUSY_TIMEOUT));
+        .map_sqlx_sqlite_opts(move |o| o.busy_timeout(busy));
     if url.contains(":memory:") || url.contains("mode=memory") {
         opts.min_connections(1)
             .idle_timeout(None::<Duration>)
@@ -107,13 +138,28 @@ pub async fn connect_migrated(
     url: &str,
     max_connections: u32,
 ) -> Result<DatabaseConnection, DbErr> {
+    connect_migrated_with(url, &PoolOptions::new(max_connections)).await
+}
+
+/// [`connect_migrated`] with every pool limit given.
+pub async fn connect_migrated_with(
+    url: &str,
+    pool: &PoolOptions,
+) -> Result<DatabaseConnection, DbErr> {
     let memory = url.contains(":memory:") || url.contains("mode=memory");
     if url.starts_with("sqlite") && !memory {
-        let single = connect(url, 1).await?;
+        let single = connect_with(
+            url,
+            &PoolOptions {
+                max_connections: 1,
+                ..*pool
+            },
+        )
+        .await?;
         migrate(&single).await?;
         single.close().await?;
     }
-    let db = connect(url, max_connections).await?;
+    let db = connect_with(url, pool).await?;
     migrate(&db).await?;
     Ok(db)
 }

@@ -4,6 +4,7 @@ mod analytics;
 mod catalog;
 mod extract_labelled;
 mod hardening;
+mod hardening_config;
 mod hardening_import;
 mod hardening_props;
 mod helpers;

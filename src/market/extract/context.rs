@@ -247,6 +247,9 @@ pub(super) fn before_state_code(text: &str, end: usize) -> bool {
         if a.is_ascii_uppercase() && b.is_ascii_uppercase() && c.is_none_or(|c| !c.is_alphanumeric()))
 }
 
+/// How far (bytes) the context of an ambiguous mention is looked for, each side.
+pub(super) const CONTEXT_SCAN: usize = 1_000;
+
 /// Byte range of the sentence around `start..end` (up to `.`, `!`, `?` or a line end).
 pub(super) fn sentence(text: &str, start: usize, end: usize) -> (usize, usize) {
     let lo = text[..start]

@@ -1,0 +1,264 @@
+//! GraphQL over HTTP, following the GraphQL-over-HTTP spec: POST and GET, `Accept` negotiation
+//! (application/graphql-response+json or application/json), request errors (parse, validation,
+//! variables) as 4xx without `data` under application/graphql-response+json and as 200 under
+//! legacy application/json, 405 for mutations over GET, 415 for bodies that are not JSON.
+//!
+//! Before anything is validated the parsed document is measured with its fragments expanded
+//! and priced ([`admit`]); validation and execution then run under the request timeout.
+mod admit;
+mod body;
+mod errors;
+mod media;
+
+use std::{collections::HashMap, time::Instant};
+
+use async_graphql::{Value, Variables};
+use axum::{
+    body::Bytes,
+    extract::{RawQuery, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::Response,
+};
+use serde::Deserialize;
+
+pub(crate) use self::{
+    admit::{precheck, run_bounded},
+    errors::timeout_error,
+};
+use self::{
+    errors::{bad_request, code_of, coded, execution_error_code, not_acceptable, request_error},
+    media::{negotiate, MediaType, JSON},
+};
+use crate::{
+    config::Secret,
+    graphql::{
+        guard::{token_matches, Auth},
+        loaders::Loaders,
+    },
+    http::HttpState,
+};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PostBody {
+    query: Option<serde_json::Value>,
+    operation_name: Option<serde_json::Value>,
+    variables: Option<serde_json::Value>,
+    extensions: Option<serde_json::Value>,
+}
+
+/// Reads `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 9110).
+fn auth(headers: &HeaderMap, token: Option<&Secret>) -> Auth {
+    let Some(token) = token else {
+        return Auth {
+            token_configured: false,
+            is_admin: false,
+        };
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim());
+    Auth {
+        token_configured: true,
+        is_admin: given.is_some_and(|g| token_matches(g, token.expose())),
+    }
+}
+
+struct Incoming {
+    query: String,
+    operation_name: Option<String>,
+    variables: Option<serde_json::Value>,
+}
+
+async fn execute(
+    s: HttpState,
+    headers: &HeaderMap,
+    media: MediaType,
+    inc: Incoming,
+    is_get: bool,
+) -> Response {
+    let metrics = &s.app.metrics;
+    let started = Instant::now();
+    let variables = match inc.variables {
+        None | Some(serde_json::Value::Null) => Variables::default(),
+        Some(v @ serde_json::Value::Object(_)) => Variables::from_json(v),
+        Some(_) => return bad_request(metrics, media, "`variables` must be a JSON object"),
+    };
+    let mut req = async_graphql::Request::new(inc.query).variables(variables);
+    if let Some(op) = &inc.operation_name {
+        req = req.operation_name(op.clone());
+    }
+    let (label, extra) = match precheck(&mut req, &s.app.config.budget, is_get) {
+        Ok(x) => x,
+        Err(err) => {
+            let (status, e) = *err;
+            let status = if status == StatusCode::METHOD_NOT_ALLOWED {
+                status
+            } else {
+                media.request_error_status()
+            };
+            let mut resp = request_error(metrics, status, media, vec![e]);
+            if status == StatusCode::METHOD_NOT_ALLOWED {
+                resp.headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            }
+            return resp;
+        }
+    };
+    let req = req
+        .data(Loaders::new(&s.app.db))
+        .data(extra)
+        .data(auth(headers, s.app.config.admin_token.as_ref()));
+    metrics.graphql_requests.inc();
+    let resp = run_bounded(s.schema.clone(), req, s.app.config.request_timeout).await;
+    let label = metrics.observe_request(label.as_deref(), started.elapsed());
+    let Some(mut resp) = resp else {
+        tracing::warn!(operation = %label, "GraphQL request timed out");
+        return request_error(
+            metrics,
+            StatusCode::REQUEST_TIMEOUT,
+            media,
+            vec![timeout_error()],
+        );
+    };
+    // Errors before execution (validation, limits, unknown operation) have no path and no data.
+    if resp.data == Value::Null
+        && !resp.errors.is_empty()
+        && resp.errors.iter().all(|e| e.path.is_empty())
+    {
+        return request_error(metrics, media.request_error_status(), media, resp.errors);
+    }
+    for e in &mut resp.errors {
+        let code = match code_of(e) {
+            Some(c) => c,
+            None => {
+                let c = execution_error_code(&e.message);
+                let mut ext = e.extensions.take().unwrap_or_default();
+                ext.set("code", c);
+                e.extensions = Some(ext);
+                c.to_owned()
+            }
+        };
+        if code == "UNAVAILABLE" {
+            metrics.pool_timeouts.inc();
+            metrics.sql_errors.inc();
+        }
+        metrics.errors.with_label_values(&[code.as_str()]).inc();
+    }
+    body::respond(
+        metrics,
+        media,
+        &resp,
+        s.app.config.max_response_bytes,
+        &label,
+    )
+}
+
+pub async fn post_graphql(State(s): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+    let metrics = &s.app.metrics;
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable(metrics);
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    if content_type.as_deref() != Some(JSON) {
+        return request_error(
+            metrics,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            vec![coded(
+                "POST bodies must be application/json",
+                "UNSUPPORTED_MEDIA_TYPE",
+            )],
+        );
+    }
+    let parsed: PostBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            // serde's message names a line and column, never echoes the input.
+            return bad_request(
+                metrics,
+                media,
+                &format!("body is not a GraphQL request: {e}"),
+            );
+        }
+    };
+    let query = match parsed.query {
+        Some(serde_json::Value::String(q)) if !q.trim().is_empty() => q,
+        Some(serde_json::Value::String(_)) | None | Some(serde_json::Value::Null) => {
+            return bad_request(metrics, media, "`query` is required")
+        }
+        Some(_) => return bad_request(metrics, media, "`query` must be a string"),
+    };
+    let operation_name = match parsed.operation_name {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s).filter(|s| !s.is_empty()),
+        Some(_) => return bad_request(metrics, media, "`operationName` must be a string"),
+    };
+    match parsed.extensions {
+        None | Some(serde_json::Value::Null) | Some(serde_json::Value::Object(_)) => {}
+        Some(_) => return bad_request(metrics, media, "`extensions` must be a JSON object"),
+    }
+    let inc = Incoming {
+        query,
+        operation_name,
+        variables: parsed.variables,
+    };
+    execute(s, &headers, media, inc, false).await
+}
+
+pub async fn get_graphql(
+    State(s): State<HttpState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let metrics = &s.app.metrics;
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable(metrics);
+    };
+    let params: HashMap<String, String> =
+        match serde_urlencoded::from_str(raw.as_deref().unwrap_or("")) {
+            Ok(p) => p,
+            Err(e) => return bad_request(metrics, media, &format!("bad query string: {e}")),
+        };
+    let Some(query) = params
+        .get("query")
+        .filter(|q| !q.trim().is_empty())
+        .cloned()
+    else {
+        return bad_request(metrics, media, "`query` parameter is required");
+    };
+    let variables = match params.get("variables") {
+        None => None,
+        Some(v) => match serde_json::from_str(v) {
+            Ok(v) => Some(v),
+            Err(e) => return bad_request(metrics, media, &format!("`variables` is not JSON: {e}")),
+        },
+    };
+    if let Some(x) = params.get("extensions") {
+        match serde_json::from_str::<serde_json::Value>(x) {
+            Ok(serde_json::Value::Object(_)) | Ok(serde_json::Value::Null) => {}
+            _ => return bad_request(metrics, media, "`extensions` must be a JSON object"),
+        }
+    }
+    let inc = Incoming {
+        query,
+        operation_name: params
+            .get("operationName")
+            .filter(|s| !s.is_empty())
+            .cloned(),
+        variables,
+    };
+    execute(s, &headers, media, inc, true).await
+}
