@@ -408,3 +408,30 @@ async fn the_persist_command_registers_files_all_or_nothing() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_shipped_operations_run() {
+    // ops/*.graphql are what README's `skillgraph persist ops/*.graphql` registers.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ops");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("ops/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "graphql"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        for f in &files {
+            let q = std::fs::read_to_string(f).expect("read");
+            let data = app.data(&q, json!({ "slug": "python" })).await;
+            assert!(
+                data.as_object()
+                    .is_some_and(|o| o.values().all(|v| !v.is_null())),
+                "{}: {data}",
+                f.display()
+            );
+        }
+        app.cleanup().await;
+    }
+}
