@@ -61,6 +61,16 @@ pub enum Command {
     Import(ImportArgs),
     /// Generate deterministic synthetic job postings (source `synthetic`).
     DemoPostings(DemoArgs),
+    /// Register GraphQL documents (files such as ops/*.graphql) as persisted operations: the
+    /// allow-list of `serve --persisted-only`, shared by every instance on the database.
+    Persist(PersistArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PersistArgs {
+    /// The documents, one operation file each; a file's hash is the SHA-256 of its exact text.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -145,6 +155,13 @@ pub struct ServeArgs {
     /// (default 10).
     #[arg(long, env = "SKILLGRAPH_WS_INIT_TIMEOUT_SECS")]
     pub ws_init_timeout_secs: Option<u64>,
+    /// Run only the operations registered with `skillgraph persist` (sent by hash or in full).
+    #[arg(long, env = "SKILLGRAPH_PERSISTED_ONLY")]
+    pub persisted_only: bool,
+    /// Seconds a browser or CDN may reuse a GET answer without asking again (default 0: they
+    /// revalidate every time with If-None-Match, answered 304 while the data have not changed).
+    #[arg(long, env = "SKILLGRAPH_CACHE_MAX_AGE_SECS")]
+    pub cache_max_age_secs: Option<u64>,
 }
 
 impl Cli {
@@ -185,6 +202,8 @@ impl Cli {
             top.request_timeout_secs = s.request_timeout_secs;
             top.body_limit_bytes = s.body_limit_bytes;
             top.ws_init_timeout_secs = s.ws_init_timeout_secs;
+            top.persisted_only = s.persisted_only.then_some(true);
+            top.cache_max_age_secs = s.cache_max_age_secs;
         }
         top
     }
@@ -279,6 +298,31 @@ pub async fn run(cli: Cli) -> AppResult<()> {
             }
         }
         Command::Schema => {}
+        Command::Persist(args) => {
+            // All or nothing: a bad file registers none.
+            let txn = crate::db::begin_write(&conn).await?;
+            for f in &args.files {
+                let text = std::fs::read_to_string(f).map_err(|e| {
+                    AppError::Validation(format!("cannot read {}: {e}", f.display()))
+                })?;
+                let (hash, new) =
+                    crate::persisted::register(&txn, &text)
+                        .await
+                        .map_err(|e| match e {
+                            AppError::Validation(m) => {
+                                AppError::Validation(format!("{}: {m}", f.display()))
+                            }
+                            other => other,
+                        })?;
+                let state = if new {
+                    "registered"
+                } else {
+                    "already registered"
+                };
+                println!("{hash}  {}  {state}", f.display());
+            }
+            txn.commit().await?;
+        }
         Command::DemoPostings(args) => {
             let n = crate::market::demo::generate_and_write(&conn, args.count, args.seed).await?;
             println!("postings: {n} synthetic postings written (source `synthetic`)");

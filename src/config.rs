@@ -54,6 +54,10 @@ pub struct Config {
     pub db_acquire_timeout: Duration,
     /// How long a SQLite writer waits for the write lock (another writer, an import).
     pub sqlite_busy_timeout: Duration,
+    /// Run only operations registered with `skillgraph persist`.
+    pub persisted_only: bool,
+    /// `max-age` of cacheable GET answers; 0 makes caches revalidate every time (`no-cache`).
+    pub cache_max_age: Duration,
 }
 
 impl Default for Config {
@@ -72,6 +76,8 @@ impl Default for Config {
             ws_init_timeout: Duration::from_secs(10),
             db_acquire_timeout: db::DEFAULT_ACQUIRE_TIMEOUT,
             sqlite_busy_timeout: db::SQLITE_BUSY_TIMEOUT,
+            persisted_only: false,
+            cache_max_age: Duration::ZERO,
         }
     }
 }
@@ -96,6 +102,8 @@ pub struct ConfigLayer {
     pub ws_init_timeout_secs: Option<u64>,
     pub db_acquire_timeout_secs: Option<u64>,
     pub sqlite_busy_timeout_secs: Option<u64>,
+    pub persisted_only: Option<bool>,
+    pub cache_max_age_secs: Option<u64>,
 }
 
 impl ConfigLayer {
@@ -161,6 +169,12 @@ impl Config {
             }
             if let Some(v) = l.sqlite_busy_timeout_secs {
                 c.sqlite_busy_timeout = Duration::from_secs(v);
+            }
+            if let Some(v) = l.persisted_only {
+                c.persisted_only = v;
+            }
+            if let Some(v) = l.cache_max_age_secs {
+                c.cache_max_age = Duration::from_secs(v);
             }
         }
         c.validate()?;

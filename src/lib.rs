@@ -11,6 +11,7 @@ pub mod import;
 pub mod market;
 pub mod metrics;
 pub mod paths;
+pub mod persisted;
 pub mod search;
 pub mod state;
 pub mod store;

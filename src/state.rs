@@ -21,6 +21,8 @@ pub struct AppState {
     pub extractor: Arc<ExtractCache>,
     /// New postings, for subscriptions.
     pub feed: Arc<Feed>,
+    /// Persisted operations (the store is the database; this is the instance's cache).
+    pub persisted: Arc<crate::persisted::PersistedOps>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             search: Arc::new(SearchCache::default()),
             extractor: Arc::new(ExtractCache::default()),
             feed,
+            persisted: Arc::default(),
         }
     }
 

@@ -14,12 +14,15 @@ use axum::{
 };
 use futures_util::{stream::BoxStream, StreamExt};
 
+use sea_orm::DatabaseConnection;
+
 use crate::{
     graphql::{cost::BudgetLimits, loaders::Loaders, schema::AppSchema},
     http::{
         graphql::{precheck, timeout_error},
         HttpState,
     },
+    persisted::{Ask, PersistedOps},
 };
 
 /// The schema behind the budget check and, for queries and mutations, the request timeout.
@@ -28,6 +31,8 @@ pub(crate) struct LimitedExecutor {
     schema: AppSchema,
     limits: BudgetLimits,
     timeout: Duration,
+    /// In persisted-only mode: the store that says which documents may run.
+    persisted: Option<(Arc<PersistedOps>, DatabaseConnection)>,
 }
 
 impl LimitedExecutor {
@@ -54,6 +59,9 @@ impl Executor for LimitedExecutor {
     fn execute(&self, request: Request) -> impl std::future::Future<Output = Response> + Send {
         let this = self.clone();
         async move {
+            if let Err(refused) = this.allowed(&request.query).await {
+                return refused;
+            }
             match this.admit(request) {
                 Ok((req, _)) => {
                     crate::http::graphql::run_bounded(this.schema.clone(), req, this.timeout)
@@ -66,6 +74,50 @@ impl Executor for LimitedExecutor {
     }
 
     fn execute_stream(
+        &self,
+        request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        if self.persisted.is_none() {
+            return self.admitted_stream(request, session_data);
+        }
+        let this = self.clone();
+        futures_util::stream::once(async move {
+            match this.allowed(&request.query).await {
+                Ok(()) => this.admitted_stream(request, session_data),
+                Err(refused) => futures_util::stream::once(async move { refused }).boxed(),
+            }
+        })
+        .flatten()
+        .boxed()
+    }
+}
+
+impl LimitedExecutor {
+    /// In persisted-only mode, whether the document is registered (WebSocket clients send it
+    /// in full: there is no hash-only form here); the coded refusal otherwise.
+    async fn allowed(&self, query: &str) -> Result<(), Response> {
+        let Some((ops, db)) = &self.persisted else {
+            return Ok(());
+        };
+        let ask = Ask {
+            hash: None,
+            query: Some(query.to_owned()),
+        };
+        let (message, code) = match ops.resolve(db, ask, true).await {
+            Ok(Ok(_)) => return Ok(()),
+            Ok(Err(r)) => (r.message(), r.code()),
+            Err(e) => ("the operation store is unavailable", e.code()),
+        };
+        let mut e = async_graphql::ServerError::new(message, None);
+        let mut ext = async_graphql::ErrorExtensionValues::default();
+        ext.set("code", code);
+        e.extensions = Some(ext);
+        Err(Response::from_errors(vec![e]))
+    }
+
+    /// The answers to a request the store allows: checked against the budget, then run.
+    fn admitted_stream(
         &self,
         request: Request,
         session_data: Option<Arc<Data>>,
@@ -134,6 +186,11 @@ pub async fn subscriptions(
         schema: s.schema.clone(),
         limits: s.app.config.budget,
         timeout: s.app.config.request_timeout,
+        persisted: s
+            .app
+            .config
+            .persisted_only
+            .then(|| (Arc::clone(&s.app.persisted), s.app.db.clone())),
     };
     let init_timeout = s.app.config.ws_init_timeout;
     let limit = s.app.config.body_limit_bytes;

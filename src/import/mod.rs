@@ -127,10 +127,11 @@ pub async fn prepare_transaction(db: &impl ConnectionTrait) -> AppResult<bool> {
     Ok(superuser)
 }
 
-/// Marks the graph as changed for every instance's search index. Triggers do it row by row, but
-/// not while `session_replication_role = replica` has switched them off for a bulk import.
+/// Marks the graph as changed: its labels (row 1: every instance's search index and extractor)
+/// and its data (row 2: HTTP caches). Triggers do it row by row, but not while
+/// `session_replication_role = replica` has switched them off for a bulk import.
 pub async fn bump_graph_version(db: &impl ConnectionTrait) -> AppResult<()> {
-    db.execute_unprepared("UPDATE graph_version SET version = version + 1 WHERE id = 1")
+    db.execute_unprepared("UPDATE graph_version SET version = version + 1 WHERE id IN (1, 2)")
         .await?;
     Ok(())
 }

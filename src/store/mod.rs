@@ -12,6 +12,8 @@ pub mod db;
 pub mod edges;
 pub mod listing;
 pub mod pages;
+pub mod persisted;
+pub mod version;
 
 pub use db::{connect, connect_migrated, id_list_value, in_id_list, migrate, stmt};
 pub use listing::{ListCount, Listing};

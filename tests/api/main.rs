@@ -21,6 +21,7 @@ mod paths_choices;
 mod paths_imported;
 mod paths_market;
 mod perf;
+mod persisted;
 mod relations;
 mod schema;
 mod search;

@@ -7,8 +7,10 @@
 //! and priced ([`admit`]); validation and execution then run under the request timeout.
 mod admit;
 mod body;
+mod caching;
 mod errors;
 mod media;
+mod persisted;
 
 use std::{collections::HashMap, time::Instant};
 
@@ -148,13 +150,18 @@ async fn execute(
         }
         metrics.errors.with_label_values(&[code.as_str()]).inc();
     }
-    body::respond(
+    let clean = resp.errors.is_empty();
+    let mut out = body::respond(
         metrics,
         media,
         &resp,
         s.app.config.max_response_bytes,
         &label,
-    )
+    );
+    if clean {
+        out.extensions_mut().insert(caching::Clean);
+    }
+    out
 }
 
 pub async fn post_graphql(State(s): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -195,10 +202,8 @@ pub async fn post_graphql(State(s): State<HttpState>, headers: HeaderMap, body: 
         }
     };
     let query = match parsed.query {
-        Some(serde_json::Value::String(q)) if !q.trim().is_empty() => q,
-        Some(serde_json::Value::String(_)) | None | Some(serde_json::Value::Null) => {
-            return bad_request(metrics, media, "`query` is required")
-        }
+        Some(serde_json::Value::String(q)) if !q.trim().is_empty() => Some(q),
+        Some(serde_json::Value::String(_)) | None | Some(serde_json::Value::Null) => None,
         Some(_) => return bad_request(metrics, media, "`query` must be a string"),
     };
     let operation_name = match parsed.operation_name {
@@ -210,6 +215,14 @@ pub async fn post_graphql(State(s): State<HttpState>, headers: HeaderMap, body: 
         None | Some(serde_json::Value::Null) | Some(serde_json::Value::Object(_)) => {}
         Some(_) => return bad_request(metrics, media, "`extensions` must be a JSON object"),
     }
+    let hash = match persisted::persisted_hash(parsed.extensions.as_ref()) {
+        Ok(h) => h,
+        Err(m) => return bad_request(metrics, media, m),
+    };
+    let query = match persisted::document(&s, media, query, hash).await {
+        Ok(q) => q,
+        Err(resp) => return resp,
+    };
     let inc = Incoming {
         query,
         operation_name,
@@ -232,13 +245,10 @@ pub async fn get_graphql(
             Ok(p) => p,
             Err(e) => return bad_request(metrics, media, &format!("bad query string: {e}")),
         };
-    let Some(query) = params
+    let query = params
         .get("query")
         .filter(|q| !q.trim().is_empty())
-        .cloned()
-    else {
-        return bad_request(metrics, media, "`query` parameter is required");
-    };
+        .cloned();
     let variables = match params.get("variables") {
         None => None,
         Some(v) => match serde_json::from_str(v) {
@@ -246,11 +256,25 @@ pub async fn get_graphql(
             Err(e) => return bad_request(metrics, media, &format!("`variables` is not JSON: {e}")),
         },
     };
-    if let Some(x) = params.get("extensions") {
-        match serde_json::from_str::<serde_json::Value>(x) {
-            Ok(serde_json::Value::Object(_)) | Ok(serde_json::Value::Null) => {}
-            _ => return bad_request(metrics, media, "`extensions` must be a JSON object"),
-        }
+    let extensions = match params.get("extensions").map(|x| serde_json::from_str(x)) {
+        None | Some(Ok(serde_json::Value::Null)) => None,
+        Some(Ok(v @ serde_json::Value::Object(_))) => Some(v),
+        Some(_) => return bad_request(metrics, media, "`extensions` must be a JSON object"),
+    };
+    let hash = match persisted::persisted_hash(extensions.as_ref()) {
+        Ok(h) => h,
+        Err(m) => return bad_request(metrics, media, m),
+    };
+    let query = match persisted::document(&s, media, query, hash).await {
+        Ok(q) => q,
+        Err(resp) => return resp,
+    };
+    // Validate with the data version read before running: a write during the run leaves the
+    // answer an older tag, which the next revalidation replaces.
+    let max_age = s.app.config.cache_max_age;
+    let tag = caching::etag(&s.app.db, media).await;
+    if let Some(t) = tag.as_deref().filter(|t| caching::matches(&headers, t)) {
+        return caching::not_modified(t, &headers, max_age);
     }
     let inc = Incoming {
         query,
@@ -260,5 +284,6 @@ pub async fn get_graphql(
             .cloned(),
         variables,
     };
-    execute(s, &headers, media, inc, true).await
+    let resp = execute(s, &headers, media, inc, true).await;
+    caching::decorate(resp, tag.as_deref(), &headers, max_age)
 }
