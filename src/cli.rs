@@ -268,7 +268,7 @@ pub async fn run(cli: Cli) -> AppResult<()> {
                 ImportSource::Postings { file, source } => {
                     let state = AppState::new(conn, config);
                     let ex = state.extractor.get(&state.db).await?;
-                    let report = crate::market::import::import_file(
+                    let report = crate::market::ingest::import_file(
                         &state.db,
                         &state.feed,
                         &ex,

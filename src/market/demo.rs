@@ -12,7 +12,7 @@ use crate::{
     db::stmt,
     error::AppResult,
     market::{
-        import::write_batch,
+        ingest::write_batch,
         postings::{NewPosting, Period, Salary, Workplace},
     },
 };

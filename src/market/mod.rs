@@ -4,6 +4,6 @@ pub mod analytics;
 pub mod demo;
 pub mod extract;
 pub mod feed;
-pub mod import;
+pub mod ingest;
 pub mod postings;
 pub mod specs;

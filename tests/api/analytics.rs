@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use crate::{
     helpers::{engines, TestApp},
-    market::import_all,
+    market::ingest_all,
 };
 
 fn pairs(list: &Value, node: &str, fields: &[&str]) -> Vec<Value> {

@@ -14,7 +14,7 @@ use proptest::{
 use skillgraph::{
     graphql::cost::{check_budget, BudgetLimits},
     import::{self, ImportOptions},
-    market::import as postings_import,
+    market::ingest as postings_import,
 };
 
 use crate::helpers::{engines, Engine, TestApp};
