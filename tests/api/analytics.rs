@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use crate::{
     helpers::{engines, TestApp},
-    market::ingest_all,
+    market::import_all,
 };
 
 fn pairs(list: &Value, node: &str, fields: &[&str]) -> Vec<Value> {

@@ -3,7 +3,7 @@
 //! that is not well-formed is refused whole, with its position, and writes nothing.
 use std::io::Write;
 
-use skillgraph::market::{extract::ExtractCache, feed::Feed, import};
+use skillgraph::market::{extract::ExtractCache, feed::Feed, ingest};
 
 use crate::helpers::{engines, TestApp};
 
@@ -17,7 +17,7 @@ fn jsonl(id: &str, title: &[u8]) -> Vec<u8> {
     v
 }
 
-async fn import_bytes(app: &TestApp, name: &str, bytes: &[u8]) -> import::ImportReport {
+async fn import_bytes(app: &TestApp, name: &str, bytes: &[u8]) -> ingest::ImportReport {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join(name);
     std::fs::File::create(&path)
@@ -28,7 +28,7 @@ async fn import_bytes(app: &TestApp, name: &str, bytes: &[u8]) -> import::Import
         .await
         .map_err(|e| e.detail())
         .expect("extractor");
-    import::import_file(&app.db, &Feed::new(app.backend()), &ex, &path, Some("s"))
+    ingest::import_file(&app.db, &Feed::new(app.backend()), &ex, &path, Some("s"))
         .await
         .map_err(|e| e.detail())
         .expect("import")
@@ -95,7 +95,7 @@ fn records_are_read_one_at_a_time() {
     }
     let first = jsonl("W-1", b"Python Engineer");
     let reader = std::io::BufReader::new(Failing(first, false));
-    let recs: Vec<_> = import::records(reader, "jsonl").expect("open").collect();
+    let recs: Vec<_> = ingest::records(reader, "jsonl").expect("open").collect();
     assert_eq!(
         recs.len(),
         2,
@@ -169,7 +169,7 @@ async fn a_json_array_is_streamed_and_a_broken_one_writes_nothing() {
             .await
             .map_err(|e| e.detail())
             .expect("extractor");
-        let err = import::import_file(&app.db, &Feed::new(app.backend()), &ex, &path, Some("s"))
+        let err = ingest::import_file(&app.db, &Feed::new(app.backend()), &ex, &path, Some("s"))
             .await
             .err()
             .map(|e| e.detail())
@@ -204,7 +204,7 @@ fn array_records_are_read_one_at_a_time() {
     }
     let first = format!("[{},", array_element("W-1", "Python Engineer")).into_bytes();
     let reader = std::io::BufReader::new(FailsAfter(first));
-    let recs: Vec<_> = import::records(reader, "json").expect("open").collect();
+    let recs: Vec<_> = ingest::records(reader, "json").expect("open").collect();
     assert_eq!(
         recs.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
         vec!["index 0", "index 1"]

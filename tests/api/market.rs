@@ -2,7 +2,7 @@
 use std::path::Path;
 
 use serde_json::json;
-use skillgraph::market::{extract::ExtractCache, feed::Feed, import};
+use skillgraph::market::{extract::ExtractCache, feed::Feed, ingest};
 
 use crate::helpers::{engines, first_code, TestApp};
 
@@ -10,7 +10,7 @@ pub async fn import_fixture(
     app: &TestApp,
     file: &str,
     source: Option<&str>,
-) -> import::ImportReport {
+) -> ingest::ImportReport {
     let feed = Feed::new(app.backend());
     let ex = ExtractCache::default()
         .get(&app.db)
@@ -20,7 +20,7 @@ pub async fn import_fixture(
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/postings")
         .join(file);
-    import::import_file(&app.db, &feed, &ex, &path, source)
+    ingest::import_file(&app.db, &feed, &ex, &path, source)
         .await
         .map_err(|e| e.detail())
         .expect("import")
