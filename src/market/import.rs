@@ -346,8 +346,6 @@ pub fn parse_date(field: &str, s: &str) -> AppResult<NaiveDate> {
 #[derive(Default)]
 pub struct RoleIndex {
     by_key: HashMap<String, i64>,
-    /// For records without a role: the role their title names.
-    titles: Option<crate::catalog::titles::TitleIndex>,
 }
 
 impl RoleIndex {
@@ -374,8 +372,7 @@ impl RoleIndex {
                 }
             }
         }
-        let titles = Some(crate::catalog::titles::load(db, 0).await?);
-        Ok(RoleIndex { by_key, titles })
+        Ok(RoleIndex { by_key })
     }
 
     /// `15-1252.00`, `15-1252`, `15-1252.00 Software Developers`, a name or a slug.
@@ -386,11 +383,6 @@ impl RoleIndex {
         }
         let code = s.split_whitespace().next().unwrap_or("");
         self.by_key.get(code).copied()
-    }
-
-    /// The role a posting's title names in full (`normalizeTitle`'s best match), if any.
-    pub fn from_title(&self, title: &str) -> Option<i64> {
-        self.titles.as_ref()?.role_of(title)
     }
 }
 
@@ -468,10 +460,6 @@ pub fn resolve(
             frameworks.extend(f.into_iter().map(|id| (id, false)));
         }
     }
-    let role_id = match raw.role.as_deref() {
-        Some(r) => roles.find(r),
-        None => roles.from_title(&title),
-    };
     Ok(NewPosting {
         source: source.to_owned(),
         external_id,
@@ -487,7 +475,7 @@ pub fn resolve(
         valid_through,
         url: raw.url,
         description: raw.description,
-        role_id,
+        role_id: raw.role.as_deref().and_then(|r| roles.find(r)),
         skills,
         frameworks,
     })

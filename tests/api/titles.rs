@@ -3,6 +3,7 @@
 //! model, bounded statements, and `import postings` setting a role from the title.
 use std::path::{Path, PathBuf};
 
+use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 use skillgraph::import::{self, ImportOptions};
 
@@ -76,7 +77,7 @@ async fn the_issue_example_is_read() {
         assert_eq!(n["otherWords"], json!(["m/f/d"]));
         let d = app
             .data(
-                "{ normalizeTitle(title: \"Junior Data Scientist, full-time, Berlin\") { \
+                "{ normalizeTitle(title: \"Junior Data Scientist, full-time, Berlin\", first: 1) { \
                    matches { role { slug } } seniorityWords employmentWords locationWords } }",
                 json!({}),
             )
@@ -211,50 +212,35 @@ async fn statements_are_bounded_whatever_the_number_of_titles() {
     }
 }
 
+/// The domain function `import postings` can call for a record without a role: the role a
+/// title names in full, read from the database's labels.
 #[tokio::test]
-async fn imported_postings_without_a_role_get_the_one_their_title_names() {
-    use skillgraph::market::{extract::ExtractCache, feed::Feed, import as postings};
+async fn the_role_a_posting_title_names() {
     for engine in engines() {
         let app = TestApp::spawn(engine).await;
-        let ex = ExtractCache::default()
-            .get(&app.db)
+        let index = skillgraph::catalog::titles::load(&app.db, 0)
             .await
             .map_err(|e| e.detail())
-            .expect("extractor");
-        let lines = [
-            json!({ "identifier": "t1", "title": "Senior Backend Engineer (m/f/d)", "datePosted": "2026-11-01", "jobLocation": { "address": { "addressCountry": "DE" } } }),
-            json!({ "identifier": "t2", "title": "Head Chef", "datePosted": "2026-11-01", "jobLocation": { "address": { "addressCountry": "DE" } } }),
-            json!({ "identifier": "t3", "title": "Frontend Developer", "datePosted": "2026-11-01", "jobLocation": { "address": { "addressCountry": "DE" } }, "occupationalCategory": "15-1252.00" }),
-        ];
-        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-        let recs = postings::parse_records(&text, "jsonl")
-            .map_err(|e| e.detail())
-            .expect("records");
-        let r = postings::import_records(&app.db, &Feed::new(app.backend()), &ex, recs, "titles")
+            .expect("title index");
+        let backend: i64 = app
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                app.backend(),
+                "SELECT id FROM role WHERE slug = 'backend-developer'",
+            ))
             .await
-            .map_err(|e| e.detail())
-            .expect("import");
-        assert_eq!(r.inserted, 3, "[{engine:?}] {r:?}");
-        let d = app
-            .data(
-                "{ jobPostings(first: 10) { nodes { externalId role { slug } } } }",
-                json!({}),
-            )
-            .await;
-        let role = |id: &str| {
-            d["jobPostings"]["nodes"]
-                .as_array()
-                .and_then(|a| a.iter().find(|n| n["externalId"] == id))
-                .map(|n| n["role"]["slug"].clone())
-        };
+            .expect("query")
+            .expect("row")
+            .try_get("", "id")
+            .expect("id");
         assert_eq!(
-            role("t1"),
-            Some(json!("backend-developer")),
-            "[{engine:?}] {d}"
+            index.role_of("Senior Backend Engineer (m/f/d)"),
+            Some(backend),
+            "[{engine:?}]"
         );
-        assert_eq!(role("t2"), Some(Value::Null), "{d}");
-        // A role given by the record wins over the title.
-        assert_eq!(role("t3"), Some(json!("backend-developer")), "{d}");
+        // Only a label matched in full sets a role.
+        assert_eq!(index.role_of("Head Chef"), None);
+        assert_eq!(index.role_of("Backend"), None);
         app.cleanup().await;
     }
 }
