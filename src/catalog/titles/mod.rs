@@ -91,36 +91,41 @@ impl TitleIndex {
         }
         let mut labels = Vec::new();
         let mut seen: HashSet<(i64, String)> = HashSet::new();
-        let all = roles
+        let all: Vec<(i64, String, Vec<String>)> = roles
             .into_iter()
             .map(|(id, name, _)| (id, name))
-            .chain(aliases);
-        for (owner, text) in all {
-            let tokens: Vec<String> = tokenize(&text).into_iter().map(|t| t.text).collect();
+            .chain(aliases)
+            .map(|(id, text)| {
+                let tokens = tokenize(&text).into_iter().map(|t| t.text).collect();
+                (id, text, tokens)
+            })
+            .collect();
+        // Own labels first, so a role keeps its own label over the same one lent to it.
+        let own = all
+            .iter()
+            .map(|(owner, text, tokens)| (*owner, text, tokens, true));
+        let lent = all.iter().flat_map(|(owner, text, tokens)| {
+            lends
+                .get(owner)
+                .into_iter()
+                .flatten()
+                .map(move |to| (*to, text, tokens, false))
+        });
+        for (role_id, text, tokens, own) in own.chain(lent) {
             if tokens.is_empty() {
                 continue;
             }
-            let has_aside = tokens.iter().any(|t| aside(t).is_some());
-            let targets = std::iter::once((owner, true)).chain(
-                lends
-                    .get(&owner)
-                    .into_iter()
-                    .flatten()
-                    .map(|to| (*to, false)),
-            );
-            for (role_id, own) in targets {
-                if !seen.insert((role_id, tokens.join(" "))) {
-                    continue;
-                }
-                labels.push(Label {
-                    role_id,
-                    text: text.clone(),
-                    tokens: tokens.clone(),
-                    own,
-                    curated: curated.get(&role_id).copied().unwrap_or(false),
-                    has_aside,
-                });
+            if !seen.insert((role_id, tokens.join(" "))) {
+                continue;
             }
+            labels.push(Label {
+                role_id,
+                text: text.to_owned(),
+                tokens: tokens.clone(),
+                own,
+                curated: curated.get(&role_id).copied().unwrap_or(false),
+                has_aside: tokens.iter().any(|t| aside(t).is_some()),
+            });
         }
         let mut by_token: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, l) in labels.iter().enumerate() {
