@@ -4,6 +4,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::{
+    catalog::titles::TitleCache,
     config::Config,
     market::{extract::ExtractCache, feed::Feed},
     metrics::Metrics,
@@ -19,6 +20,8 @@ pub struct AppState {
     pub search: Arc<SearchCache>,
     /// This instance's skill extractor (rebuilt like the search index).
     pub extractor: Arc<ExtractCache>,
+    /// This instance's job-title index (rebuilt like the search index).
+    pub titles: Arc<TitleCache>,
     /// New postings, for subscriptions.
     pub feed: Arc<Feed>,
     /// Persisted operations (the store is the database; this is the instance's cache).
@@ -35,6 +38,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             search: Arc::new(SearchCache::default()),
             extractor: Arc::new(ExtractCache::default()),
+            titles: Arc::new(TitleCache::default()),
             feed,
             persisted: Arc::default(),
         }

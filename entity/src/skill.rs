@@ -13,6 +13,11 @@ pub struct Model {
     pub description: Option<String>,
     pub esco_uri: Option<String>,
     pub onet_name: Option<String>,
+    /// Year of the first public release (languages and tools).
+    pub first_release_year: Option<i32>,
+    /// SPDX expression of the current licence.
+    pub license: Option<String>,
+    pub homepage: Option<String>,
     /// ESCO reuse level: transversal, cross-sector, sector-specific or occupation-specific.
     pub reuse_level: Option<String>,
     /// O*NET content-model element id (2.A.1.e), for skills from O*NET's ratings.

@@ -8,7 +8,8 @@ mod m20261123_000010_add_search_support;
 mod m20261123_000020_create_market;
 mod m20261130_000100_add_import_evidence;
 mod m20261130_000200_create_role_skill_choice;
-pub mod m20261130_140001_add_persisted_operations_and_data_version;
+mod m20261130_130001_add_skill_release_facts;
+mod m20261130_140001_add_persisted_operations_and_data_version;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000020_create_market::Migration),
             Box::new(m20261130_000100_add_import_evidence::Migration),
             Box::new(m20261130_000200_create_role_skill_choice::Migration),
+            Box::new(m20261130_130001_add_skill_release_facts::Migration),
             Box::new(m20261130_140001_add_persisted_operations_and_data_version::Migration),
         ]
     }

@@ -30,6 +30,11 @@ pub enum SkillCond {
         essential_only: bool,
     },
     UsedByFramework(EntityRef),
+    ReleasedBetween {
+        from: Option<i32>,
+        to: Option<i32>,
+    },
+    LicenseIn(Vec<String>),
 }
 
 #[derive(Clone, Debug)]
@@ -220,6 +225,8 @@ fn write_skill(sql: &mut Sql, c: &SkillCond, depth: usize) -> AppResult<()> {
             }
             sql.push(")");
         }
+        SkillCond::ReleasedBetween { from, to } => released_between(sql, *from, *to),
+        SkillCond::LicenseIn(l) => license_in(sql, l),
         SkillCond::UsedByFramework(f) => {
             sql.push("EXISTS (SELECT 1 FROM framework_skill fs WHERE fs.skill_id = t.id AND fs.framework_id = ");
             sql.entity("framework", f);
@@ -227,6 +234,29 @@ fn write_skill(sql: &mut Sql, c: &SkillCond, depth: usize) -> AppResult<()> {
         }
     }
     Ok(())
+}
+
+/// Skills and frameworks share their release facts' columns.
+fn released_between(sql: &mut Sql, from: Option<i32>, to: Option<i32>) {
+    sql.push("(t.first_release_year IS NOT NULL");
+    if let Some(f) = from {
+        sql.push(" AND t.first_release_year >= ");
+        sql.bind(f);
+    }
+    if let Some(t) = to {
+        sql.push(" AND t.first_release_year <= ");
+        sql.bind(t);
+    }
+    sql.push(")");
+}
+
+fn license_in(sql: &mut Sql, l: &[String]) {
+    if l.is_empty() {
+        sql.push("1 = 0");
+    } else {
+        sql.push("t.license IN ");
+        sql.list(l);
+    }
 }
 
 fn write_framework(sql: &mut Sql, c: &FrameworkCond, depth: usize) -> AppResult<()> {
@@ -262,26 +292,8 @@ fn write_framework(sql: &mut Sql, c: &FrameworkCond, depth: usize) -> AppResult<
                 sql.list(cats);
             }
         }
-        FrameworkCond::ReleasedBetween { from, to } => {
-            sql.push("(t.first_release_year IS NOT NULL");
-            if let Some(f) = from {
-                sql.push(" AND t.first_release_year >= ");
-                sql.bind(*f);
-            }
-            if let Some(t) = to {
-                sql.push(" AND t.first_release_year <= ");
-                sql.bind(*t);
-            }
-            sql.push(")");
-        }
-        FrameworkCond::LicenseIn(l) => {
-            if l.is_empty() {
-                sql.push("1 = 0");
-            } else {
-                sql.push("t.license IN ");
-                sql.list(l);
-            }
-        }
+        FrameworkCond::ReleasedBetween { from, to } => released_between(sql, *from, *to),
+        FrameworkCond::LicenseIn(l) => license_in(sql, l),
         FrameworkCond::NameContains(n) => sql.like("t.name", n),
         FrameworkCond::UsesSkill(s) => {
             sql.push("EXISTS (SELECT 1 FROM framework_skill fs WHERE fs.framework_id = t.id AND fs.skill_id = ");

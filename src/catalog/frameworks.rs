@@ -10,6 +10,7 @@ use crate::{
         filters::{self, FrameworkCond},
         insert_edge,
         pages::{self, Filter, ListSpec, PageArgs},
+        patch::{save, CommonPatch, Editor, ReleaseFacts, ReleasePatch},
         skills, validate_slug, EntityRef, FRAMEWORK_CATEGORIES,
     },
     error::{AppError, AppResult},
@@ -84,15 +85,10 @@ pub struct NewFramework {
 
 #[derive(Clone, Debug, Default)]
 pub struct FrameworkPatch {
-    pub slug: Option<String>,
-    pub name: Option<String>,
+    pub common: CommonPatch,
     pub language: Option<EntityRef>,
     pub category: Option<String>,
-    pub first_release_year: Option<Option<i32>>,
-    pub license: Option<Option<String>>,
-    pub homepage: Option<Option<String>>,
-    pub description: Option<Option<String>>,
-    pub esco_uri: Option<Option<String>>,
+    pub release: ReleasePatch,
     pub onet_name: Option<Option<String>>,
 }
 
@@ -105,28 +101,6 @@ fn validate_category(c: &str) -> AppResult<()> {
             FRAMEWORK_CATEGORIES.join(", ")
         )))
     }
-}
-
-fn validate_year(y: Option<i32>) -> AppResult<()> {
-    let max = chrono::Datelike::year(&chrono::Utc::now()) + 1;
-    match y {
-        Some(y) if !(1950..=max).contains(&y) => Err(AppError::Validation(format!(
-            "firstReleaseYear must be between 1950 and {max}, got {y}"
-        ))),
-        _ => Ok(()),
-    }
-}
-
-fn clean_homepage(h: Option<&str>) -> AppResult<Option<String>> {
-    let h = clean_opt("homepage", h, 500)?;
-    if let Some(url) = &h {
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(AppError::Validation(format!(
-                "homepage must be an http(s) URL, got '{url}'"
-            )));
-        }
-    }
-    Ok(h)
 }
 
 async fn language(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<skill::Model> {
@@ -143,9 +117,12 @@ async fn language(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<skill::
 pub async fn create(db: &DatabaseConnection, input: NewFramework) -> AppResult<framework::Model> {
     validate_slug(&input.slug)?;
     validate_category(&input.category)?;
-    validate_year(input.first_release_year)?;
+    let release = ReleaseFacts::clean(
+        input.first_release_year,
+        input.license.as_deref(),
+        input.homepage.as_deref(),
+    )?;
     let name = clean_text("name", &input.name, 200)?;
-    let homepage = clean_homepage(input.homepage.as_deref())?;
     let aliases = input
         .aliases
         .iter()
@@ -164,9 +141,9 @@ pub async fn create(db: &DatabaseConnection, input: NewFramework) -> AppResult<f
         )?),
         language_id: Set(lang.id),
         category: Set(input.category),
-        first_release_year: Set(input.first_release_year),
-        license: Set(clean_opt("license", input.license.as_deref(), 100)?),
-        homepage: Set(homepage),
+        first_release_year: Set(release.first_release_year),
+        license: Set(release.license),
+        homepage: Set(release.homepage),
         esco_uri: Set(clean_opt("escoUri", input.esco_uri.as_deref(), 500)?),
         onet_name: Set(clean_opt("onetName", input.onet_name.as_deref(), 200)?),
         created_at: Set(now),
@@ -198,13 +175,6 @@ pub async fn update(
     let txn = crate::db::begin_write(db).await?;
     let current = get(&txn, r).await?;
     let mut am: framework::ActiveModel = current.clone().into();
-    if let Some(slug) = patch.slug {
-        validate_slug(&slug)?;
-        am.slug = Set(slug);
-    }
-    if let Some(name) = patch.name {
-        am.name = Set(clean_text("name", &name, 200)?);
-    }
     let mut new_language = None;
     if let Some(l) = patch.language {
         let lang = language(&txn, &l).await?;
@@ -217,33 +187,11 @@ pub async fn update(
         validate_category(&c)?;
         am.category = Set(c);
     }
-    if let Some(y) = patch.first_release_year {
-        validate_year(y)?;
-        am.first_release_year = Set(y);
-    }
-    if let Some(v) = patch.license {
-        am.license = Set(clean_opt("license", v.as_deref(), 100)?);
-    }
-    if let Some(v) = patch.homepage {
-        am.homepage = Set(clean_homepage(v.as_deref())?);
-    }
-    if let Some(v) = patch.description {
-        am.description = Set(clean_opt("description", v.as_deref(), 5000)?);
-    }
-    if let Some(v) = patch.esco_uri {
-        am.esco_uri = Set(clean_opt("escoUri", v.as_deref(), 500)?);
-    }
-    if let Some(v) = patch.onet_name {
-        am.onet_name = Set(clean_opt("onetName", v.as_deref(), 200)?);
-    }
-    if !am.is_changed() {
-        return Ok(current);
-    }
-    am.updated_at = Set(chrono::Utc::now());
-    let model = am
-        .update(&txn)
-        .await
-        .map_err(|e| AppError::from_db(e, "a framework with that slug"))?;
+    Editor::new(&mut am)
+        .common(patch.common)?
+        .release(patch.release)?
+        .opt_text("onet_name", "onetName", 200, patch.onet_name)?;
+    let model = save(&txn, current, am, "a framework with that slug").await?;
     if let Some(lang) = new_language {
         insert_edge(
             &txn,

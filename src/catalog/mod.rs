@@ -4,10 +4,12 @@ pub mod filters;
 pub mod frameworks;
 pub mod graph;
 pub mod lookup;
+pub mod patch;
 pub mod roles;
 pub mod seed;
 pub mod skills;
 pub mod specs;
+pub mod titles;
 
 /// Paging moved to the store; the old path is kept for callers.
 pub use crate::store::pages;
@@ -55,6 +57,13 @@ pub const FRAMEWORK_CATEGORIES: &[&str] = &[
     "orm",
     "testing-framework",
     "microframework",
+    "ui-framework",
+    "css-framework",
+    "mobile-framework",
+    "desktop-framework",
+    "cms",
+    "library",
+    "platform",
 ];
 
 /// Lowercase ASCII words joined by `-`.
@@ -201,6 +210,11 @@ pub(crate) const FRAMEWORK_ALIAS_TABLE: AliasTable = AliasTable {
     table: "framework_alias",
     parent_col: "framework_id",
     what: "framework",
+};
+pub(crate) const ROLE_ALIAS_TABLE: AliasTable = AliasTable {
+    table: "role_alias",
+    parent_col: "role_id",
+    what: "role",
 };
 
 /// Adds an alias unless the entity has it; true when added.

@@ -10,6 +10,7 @@ use crate::{
         filters::{self, RoleCond},
         frameworks,
         pages::{self, Filter, Importance, ListSpec, PageArgs},
+        patch::{save, CommonPatch, Editor},
         skills, upsert_role_edge, validate_slug, EntityRef,
     },
     error::{AppError, AppResult},
@@ -69,10 +70,7 @@ pub struct NewRole {
 
 #[derive(Clone, Debug, Default)]
 pub struct RolePatch {
-    pub slug: Option<String>,
-    pub name: Option<String>,
-    pub description: Option<Option<String>>,
-    pub esco_uri: Option<Option<String>>,
+    pub common: CommonPatch,
     pub onet_soc_code: Option<Option<String>>,
 }
 
@@ -111,30 +109,13 @@ pub async fn update(
     let txn = crate::db::begin_write(db).await?;
     let current = get(&txn, r).await?;
     let mut am: role::ActiveModel = current.clone().into();
-    if let Some(slug) = patch.slug {
-        validate_slug(&slug)?;
-        am.slug = Set(slug);
-    }
-    if let Some(name) = patch.name {
-        am.name = Set(clean_text("name", &name, 200)?);
-    }
-    if let Some(v) = patch.description {
-        am.description = Set(clean_opt("description", v.as_deref(), 5000)?);
-    }
-    if let Some(v) = patch.esco_uri {
-        am.esco_uri = Set(clean_opt("escoUri", v.as_deref(), 500)?);
-    }
-    if let Some(v) = patch.onet_soc_code {
-        am.onet_soc_code = Set(clean_opt("onetSocCode", v.as_deref(), 20)?);
-    }
-    if !am.is_changed() {
-        return Ok(current);
-    }
-    am.updated_at = Set(chrono::Utc::now());
-    let model = am
-        .update(&txn)
-        .await
-        .map_err(|e| AppError::from_db(e, "a role with that slug"))?;
+    Editor::new(&mut am).common(patch.common)?.opt_text(
+        "onet_soc_code",
+        "onetSocCode",
+        20,
+        patch.onet_soc_code,
+    )?;
+    let model = save(&txn, current, am, "a role with that slug").await?;
     txn.commit().await?;
     Ok(model)
 }

@@ -6,7 +6,8 @@ use serde::Deserialize;
 
 use crate::{
     catalog::{
-        graph, pages::Importance, validate_level, validate_slug, FRAMEWORK_CATEGORIES, SKILL_KINDS,
+        graph, pages::Importance, patch::ReleaseFacts, validate_level, validate_slug,
+        FRAMEWORK_CATEGORIES, SKILL_KINDS,
     },
     error::{AppError, AppResult},
 };
@@ -41,6 +42,10 @@ pub struct SkillSpec {
     pub related: Vec<String>,
     pub esco_uri: Option<String>,
     pub onet_name: Option<String>,
+    /// Release facts, given for languages (and a few tools); left out when not certain.
+    pub first_release_year: Option<i32>,
+    pub license: Option<String>,
+    pub homepage: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,6 +87,9 @@ pub struct RoleSpec {
     pub description: Option<String>,
     pub esco_uri: Option<String>,
     pub onet_soc_code: Option<String>,
+    /// Job titles naming the role, lower case (what `normalizeTitle` matches).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     #[serde(default)]
     pub skills: Vec<RoleSkillSpec>,
     #[serde(default)]
@@ -178,6 +186,12 @@ impl Catalog {
             if kinds.insert(&s.slug, &s.kind).is_some() {
                 return Err(invalid("skills.toml", format!("duplicate slug {}", s.slug)));
             }
+            ReleaseFacts::clean(
+                s.first_release_year,
+                s.license.as_deref(),
+                s.homepage.as_deref(),
+            )
+            .map_err(|e| invalid("skills.toml", format!("skill {}: {}", s.slug, e.detail())))?;
         }
         for s in &self.skills {
             for r in s.broader.iter().chain(&s.prerequisites).chain(&s.related) {
@@ -211,6 +225,17 @@ impl Catalog {
                     ),
                 ));
             }
+            ReleaseFacts::clean(
+                f.first_release_year,
+                f.license.as_deref(),
+                f.homepage.as_deref(),
+            )
+            .map_err(|e| {
+                invalid(
+                    "frameworks.toml",
+                    format!("framework {}: {}", f.slug, e.detail()),
+                )
+            })?;
             if !FRAMEWORK_CATEGORIES.contains(&f.category.as_str()) {
                 return Err(invalid(
                     "frameworks.toml",
@@ -226,6 +251,7 @@ impl Catalog {
                 }
             }
         }
+        self.check_labels()?;
         let mut roles = HashSet::new();
         for r in &self.roles {
             validate_slug(&r.slug).map_err(|e| invalid("roles.toml", e.detail()))?;
@@ -262,6 +288,59 @@ impl Catalog {
 }
 
 impl Catalog {
+    /// Refuses a label (name or alias, case-insensitively) naming two skills or frameworks, and a
+    /// title naming two roles: text extraction and title normalisation could not tell them apart.
+    fn check_labels(&self) -> AppResult<()> {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let nodes = self
+            .skills
+            .iter()
+            .map(|s| (format!("skill {}", s.slug), &s.name, &s.aliases))
+            .chain(
+                self.frameworks
+                    .iter()
+                    .map(|f| (format!("framework {}", f.slug), &f.name, &f.aliases)),
+            );
+        for (who, name, aliases) in nodes {
+            let mut own = HashSet::new();
+            for l in std::iter::once(name).chain(aliases) {
+                let key = l.trim().to_lowercase();
+                if !own.insert(key.clone()) {
+                    continue;
+                }
+                if let Some(other) = seen.insert(key, who.clone()) {
+                    return Err(invalid(
+                        "catalog",
+                        format!("'{l}' names both {other} and {who}"),
+                    ));
+                }
+            }
+        }
+        let mut titles: HashMap<String, &str> = HashMap::new();
+        for r in &self.roles {
+            let mut own = HashSet::new();
+            for l in std::iter::once(&r.name).chain(&r.aliases) {
+                let key = l.trim().to_lowercase();
+                if key.is_empty() {
+                    return Err(invalid(
+                        "roles.toml",
+                        format!("role {}: empty alias", r.slug),
+                    ));
+                }
+                if !own.insert(key.clone()) {
+                    continue;
+                }
+                if let Some(other) = titles.insert(key, &r.slug) {
+                    return Err(invalid(
+                        "roles.toml",
+                        format!("title '{l}' names both roles {other} and {}", r.slug),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Refuses a cycle among the skills' `prerequisites` (or `broader`) lists, naming it.
     fn check_acyclic(&self, label: &str, links: fn(&SkillSpec) -> &Vec<String>) -> AppResult<()> {
         let index: HashMap<&str, i64> = self

@@ -13,6 +13,7 @@ use crate::{
         filters::{self, SkillCond},
         graph, insert_edge,
         pages::{self, Filter, ListSpec, PageArgs},
+        patch::{save, CommonPatch, Editor, ReleaseFacts, ReleasePatch},
         validate_slug, EntityRef, SKILL_KINDS,
     },
     error::{AppError, AppResult},
@@ -86,18 +87,17 @@ pub struct NewSkill {
     pub description: Option<String>,
     pub esco_uri: Option<String>,
     pub onet_name: Option<String>,
+    pub release: ReleaseFacts,
     pub aliases: Vec<String>,
 }
 
 /// Fields to change; `None` leaves a field as it is, `Some(None)` clears an optional one.
 #[derive(Clone, Debug, Default)]
 pub struct SkillPatch {
-    pub slug: Option<String>,
-    pub name: Option<String>,
+    pub common: CommonPatch,
     pub kind: Option<String>,
-    pub description: Option<Option<String>>,
-    pub esco_uri: Option<Option<String>>,
     pub onet_name: Option<Option<String>>,
+    pub release: ReleasePatch,
 }
 
 pub async fn create(db: &DatabaseConnection, input: NewSkill) -> AppResult<skill::Model> {
@@ -107,6 +107,11 @@ pub async fn create(db: &DatabaseConnection, input: NewSkill) -> AppResult<skill
     let description = clean_opt("description", input.description.as_deref(), 5000)?;
     let esco_uri = clean_opt("escoUri", input.esco_uri.as_deref(), 500)?;
     let onet_name = clean_opt("onetName", input.onet_name.as_deref(), 200)?;
+    let release = ReleaseFacts::clean(
+        input.release.first_release_year,
+        input.release.license.as_deref(),
+        input.release.homepage.as_deref(),
+    )?;
     let aliases = input
         .aliases
         .iter()
@@ -121,6 +126,9 @@ pub async fn create(db: &DatabaseConnection, input: NewSkill) -> AppResult<skill
         description: Set(description),
         esco_uri: Set(esco_uri),
         onet_name: Set(onet_name),
+        first_release_year: Set(release.first_release_year),
+        license: Set(release.license),
+        homepage: Set(release.homepage),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -143,13 +151,6 @@ pub async fn update(
     let txn = crate::db::begin_write(db).await?;
     let current = get(&txn, r).await?;
     let mut am: skill::ActiveModel = current.clone().into();
-    if let Some(slug) = patch.slug {
-        validate_slug(&slug)?;
-        am.slug = Set(slug);
-    }
-    if let Some(name) = patch.name {
-        am.name = Set(clean_text("name", &name, 200)?);
-    }
     if let Some(kind) = patch.kind {
         validate_kind(&kind)?;
         if kind != "language" && current.kind == "language" {
@@ -157,23 +158,11 @@ pub async fn update(
         }
         am.kind = Set(kind);
     }
-    if let Some(d) = patch.description {
-        am.description = Set(clean_opt("description", d.as_deref(), 5000)?);
-    }
-    if let Some(v) = patch.esco_uri {
-        am.esco_uri = Set(clean_opt("escoUri", v.as_deref(), 500)?);
-    }
-    if let Some(v) = patch.onet_name {
-        am.onet_name = Set(clean_opt("onetName", v.as_deref(), 200)?);
-    }
-    if !am.is_changed() {
-        return Ok(current);
-    }
-    am.updated_at = Set(chrono::Utc::now());
-    let model = am
-        .update(&txn)
-        .await
-        .map_err(|e| AppError::from_db(e, "a skill with that slug"))?;
+    Editor::new(&mut am)
+        .common(patch.common)?
+        .opt_text("onet_name", "onetName", 200, patch.onet_name)?
+        .release(patch.release)?;
+    let model = save(&txn, current, am, "a skill with that slug").await?;
     txn.commit().await?;
     Ok(model)
 }

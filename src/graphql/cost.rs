@@ -171,6 +171,8 @@ impl Summary {
 /// - `__schema`: the whole schema (~107 KB of JSON, ~10 ms): 1,000; `__type`: 50.
 /// - `extractSkills(text)`: 10 + 1 per 50 bytes of text (~0.4 µs a byte, and its matches).
 /// - `relatedSkills`, `learningPath`, `skillGap`, `skillPath`: 300 (graph walks, ~6 ms each).
+/// - `normalizeTitle(title)`: 5 + 1 per 10 bytes; `normalizeTitles(titles)`: 5 + 5 a title +
+///   1 per 10 bytes (scoring against the role labels of an imported graph).
 /// - market analytics (`demand(window:)`, `topSkills`, `topFrameworks`, `salaries`,
 ///   `coOccurringSkills`, `trendingSkills`): 500 (scans of the postings, ~16 ms on 500).
 pub fn field_price(
@@ -189,9 +191,48 @@ pub fn field_price(
             10 + (len as u64) / 50
         }
         "relatedSkills" | "learningPath" | "skillGap" | "skillPath" => 300,
+        "normalizeTitle" => {
+            let len = field
+                .get_argument("title")
+                .map(|v| string_len(&v.node, variables))
+                .unwrap_or(0);
+            5 + (len as u64) / 10
+        }
+        "normalizeTitles" => {
+            let (n, len) = field
+                .get_argument("titles")
+                .map(|v| list_len(&v.node, variables))
+                .unwrap_or((0, 0));
+            5 + 5 * n as u64 + (len as u64) / 10
+        }
         "topSkills" | "topFrameworks" | "salaries" | "coOccurringSkills" | "trendingSkills" => 500,
         "demand" if field.get_argument("window").is_some() => 500,
         _ => 0,
+    }
+}
+
+/// Items and total characters of a list of strings (a literal or a variable).
+fn list_len(
+    v: &async_graphql_value::Value,
+    variables: &async_graphql::Variables,
+) -> (usize, usize) {
+    use async_graphql_value::Value as V;
+    let strings = |items: Vec<usize>| (items.len(), items.iter().sum());
+    match v {
+        V::List(items) => strings(items.iter().map(|i| string_len(i, variables)).collect()),
+        V::Variable(name) => match variables.get(name) {
+            Some(async_graphql::Value::List(items)) => strings(
+                items
+                    .iter()
+                    .map(|i| match i {
+                        async_graphql::Value::String(s) => s.len(),
+                        _ => 0,
+                    })
+                    .collect(),
+            ),
+            _ => (0, 0),
+        },
+        _ => (0, 0),
     }
 }
 

@@ -17,7 +17,7 @@ async fn walk(app: &TestApp, field: &str, args: &str, size: usize) -> (Vec<Strin
         assert_eq!(c["pageInfo"]["hasPreviousPage"], json!(pages > 0));
         forward.extend(slugs(c));
         pages += 1;
-        if c["pageInfo"]["hasNextPage"] == json!(false) || pages > 50 {
+        if c["pageInfo"]["hasNextPage"] == json!(false) || pages > 100 {
             break;
         }
         cursor = c["pageInfo"]["endCursor"].clone();
@@ -31,7 +31,7 @@ async fn walk(app: &TestApp, field: &str, args: &str, size: usize) -> (Vec<Strin
         page.extend(backward);
         backward = page;
         pages += 1;
-        if c["pageInfo"]["hasPreviousPage"] == json!(false) || pages > 50 {
+        if c["pageInfo"]["hasPreviousPage"] == json!(false) || pages > 100 {
             break;
         }
         cursor = c["pageInfo"]["startCursor"].clone();

@@ -2,6 +2,7 @@
 //! `SKILLGRAPH_TEST_POSTGRES_URL` is set.
 mod analytics;
 mod catalog;
+mod catalog_breadth;
 mod extract_labelled;
 mod hardening;
 mod hardening_config;
@@ -26,3 +27,4 @@ mod relations;
 mod schema;
 mod search;
 mod subscriptions;
+mod titles;

@@ -81,6 +81,9 @@ pub async fn load(db: &DatabaseConnection, cat: &Catalog) -> AppResult<SeedRepor
                     && m.description == s.description
                     && m.esco_uri == s.esco_uri
                     && m.onet_name == s.onet_name
+                    && m.first_release_year == s.first_release_year
+                    && m.license == s.license
+                    && m.homepage == s.homepage
                     && m.source_id.is_none()
             },
             |mut am: skill::ActiveModel| {
@@ -89,6 +92,9 @@ pub async fn load(db: &DatabaseConnection, cat: &Catalog) -> AppResult<SeedRepor
                 am.description = Set(s.description.clone());
                 am.esco_uri = Set(s.esco_uri.clone());
                 am.onet_name = Set(s.onet_name.clone());
+                am.first_release_year = Set(s.first_release_year);
+                am.license = Set(s.license.clone());
+                am.homepage = Set(s.homepage.clone());
                 // The catalog takes over a row an import created under its slug.
                 am.source_id = Set(None);
                 am.updated_at = Set(now);
@@ -250,6 +256,11 @@ pub async fn load(db: &DatabaseConnection, cat: &Catalog) -> AppResult<SeedRepor
         )
         .await?
         .id;
+        for a in &r.aliases {
+            if crate::catalog::insert_alias(&txn, &crate::catalog::ROLE_ALIAS_TABLE, id, a).await? {
+                rep.links_added += 1;
+            }
+        }
         for e in &r.skills {
             let imp = edge_attrs(&r.slug, &e.importance, e.level)?;
             if upsert_role_edge(

@@ -3,7 +3,10 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 use sea_orm::ActiveEnum;
 
 use crate::{
-    catalog::frameworks::{self, FrameworkPatch, NewFramework},
+    catalog::{
+        frameworks::{self, FrameworkPatch, NewFramework},
+        patch::{CommonPatch, ReleasePatch},
+    },
     graphql::{
         guard::AdminGuard,
         mutation::{patch, relink_pair, Deleted},
@@ -82,18 +85,22 @@ impl FrameworkMutation {
         input: UpdateFrameworkInput,
     ) -> async_graphql::Result<Framework> {
         let p = FrameworkPatch {
-            slug: input.slug,
-            name: input.name,
+            common: CommonPatch {
+                slug: input.slug,
+                name: input.name,
+                description: patch(input.description),
+                esco_uri: patch(input.esco_uri),
+            },
             language: input
                 .language
                 .map(|l| entity_ref(NodeType::Skill, &l))
                 .transpose()?,
             category: input.category.map(|c| c.to_value()),
-            first_release_year: patch(input.first_release_year),
-            license: patch(input.license),
-            homepage: patch(input.homepage),
-            description: patch(input.description),
-            esco_uri: patch(input.esco_uri),
+            release: ReleasePatch {
+                first_release_year: patch(input.first_release_year),
+                license: patch(input.license),
+                homepage: patch(input.homepage),
+            },
             onet_name: patch(input.onet_name),
         };
         let r = entity_ref(NodeType::Framework, &framework)?;

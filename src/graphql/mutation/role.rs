@@ -2,7 +2,10 @@ use crate::graphql::ContextExt;
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 
 use crate::{
-    catalog::roles::{self, NewRole, RolePatch},
+    catalog::{
+        patch::CommonPatch,
+        roles::{self, NewRole, RolePatch},
+    },
     graphql::{
         guard::AdminGuard,
         mutation::{patch, relink_pair, Deleted},
@@ -62,10 +65,12 @@ impl RoleMutation {
         input: UpdateRoleInput,
     ) -> async_graphql::Result<Role> {
         let p = RolePatch {
-            slug: input.slug,
-            name: input.name,
-            description: patch(input.description),
-            esco_uri: patch(input.esco_uri),
+            common: CommonPatch {
+                slug: input.slug,
+                name: input.name,
+                description: patch(input.description),
+                esco_uri: patch(input.esco_uri),
+            },
             onet_soc_code: patch(input.onet_soc_code),
         };
         Ok(Role(

@@ -3,7 +3,10 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 use sea_orm::ActiveEnum;
 
 use crate::{
-    catalog::skills::{self, NewSkill, SkillLink, SkillPatch},
+    catalog::{
+        patch::{CommonPatch, ReleaseFacts, ReleasePatch},
+        skills::{self, NewSkill, SkillLink, SkillPatch},
+    },
     graphql::{
         guard::AdminGuard,
         mutation::{patch, relink_pair, Deleted},
@@ -19,6 +22,11 @@ pub struct CreateSkillInput {
     pub description: Option<String>,
     pub esco_uri: Option<String>,
     pub onet_name: Option<String>,
+    /// Year of the first public release (languages, tools).
+    pub first_release_year: Option<i32>,
+    /// SPDX expression of the current licence.
+    pub license: Option<String>,
+    pub homepage: Option<String>,
     #[graphql(default)]
     pub aliases: Vec<String>,
 }
@@ -32,6 +40,9 @@ pub struct UpdateSkillInput {
     pub description: MaybeUndefined<String>,
     pub esco_uri: MaybeUndefined<String>,
     pub onet_name: MaybeUndefined<String>,
+    pub first_release_year: MaybeUndefined<i32>,
+    pub license: MaybeUndefined<String>,
+    pub homepage: MaybeUndefined<String>,
 }
 
 #[derive(Default)]
@@ -79,6 +90,11 @@ impl SkillMutation {
                 description: input.description,
                 esco_uri: input.esco_uri,
                 onet_name: input.onet_name,
+                release: ReleaseFacts {
+                    first_release_year: input.first_release_year,
+                    license: input.license,
+                    homepage: input.homepage,
+                },
                 aliases: input.aliases,
             },
         )
@@ -94,12 +110,19 @@ impl SkillMutation {
         input: UpdateSkillInput,
     ) -> async_graphql::Result<Skill> {
         let p = SkillPatch {
-            slug: input.slug,
-            name: input.name,
+            common: CommonPatch {
+                slug: input.slug,
+                name: input.name,
+                description: patch(input.description),
+                esco_uri: patch(input.esco_uri),
+            },
             kind: input.kind.map(|k| k.to_value()),
-            description: patch(input.description),
-            esco_uri: patch(input.esco_uri),
             onet_name: patch(input.onet_name),
+            release: ReleasePatch {
+                first_release_year: patch(input.first_release_year),
+                license: patch(input.license),
+                homepage: patch(input.homepage),
+            },
         };
         Ok(Skill(skills::update(ctx.db()?, &sref(&skill)?, p).await?))
     }

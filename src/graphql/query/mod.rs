@@ -8,6 +8,7 @@ mod paths;
 mod role;
 mod search;
 mod skill;
+mod titles;
 
 use async_graphql::MergedObject;
 
@@ -22,4 +23,5 @@ pub struct QueryRoot(
     search::SearchQuery,
     market::MarketQuery,
     analytics::AnalyticsQuery,
+    titles::TitleQuery,
 );

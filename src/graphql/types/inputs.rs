@@ -110,6 +110,12 @@ pub struct SkillFilter {
     pub required_by_role: Option<RoleRequirementFilter>,
     /// Used by this framework (global id or slug).
     pub used_by_framework: Option<ID>,
+    /// First released in or after this year (skills with a known year only).
+    pub released_from: Option<i32>,
+    /// First released in or before this year.
+    pub released_to: Option<i32>,
+    /// SPDX licence, exactly.
+    pub license: Option<Vec<String>>,
 }
 
 /// Conditions on frameworks.
@@ -193,6 +199,15 @@ impl SkillFilter {
                 NodeType::Framework,
                 f,
             )?));
+        }
+        if self.released_from.is_some() || self.released_to.is_some() {
+            all.push(SkillCond::ReleasedBetween {
+                from: self.released_from,
+                to: self.released_to,
+            });
+        }
+        if let Some(l) = &self.license {
+            all.push(SkillCond::LicenseIn(l.clone()));
         }
         Ok(SkillCond::And(all))
     }

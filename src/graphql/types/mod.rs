@@ -148,6 +148,13 @@ pub enum FrameworkCategory {
     Orm,
     TestingFramework,
     Microframework,
+    UiFramework,
+    CssFramework,
+    MobileFramework,
+    DesktopFramework,
+    Cms,
+    Library,
+    Platform,
 }
 
 /// Anything with a global id (Relay's Node interface).

@@ -105,6 +105,17 @@ object_with_connections! {
     async fn onet_name(&self) -> Option<&str> {
         self.0.onet_name.as_deref()
     }
+    /// Year of the first public release, for languages (and some tools) of the catalog.
+    async fn first_release_year(&self) -> Option<i32> {
+        self.0.first_release_year
+    }
+    /// SPDX expression of the current licence, when there is one.
+    async fn license(&self) -> Option<&str> {
+        self.0.license.as_deref()
+    }
+    async fn homepage(&self) -> Option<&str> {
+        self.0.homepage.as_deref()
+    }
     /// ESCO reuse level, for skills from ESCO.
     async fn reuse_level(&self) -> Option<ReuseLevel> {
         self.0.reuse_level.as_deref().and_then(from_stored::<ReuseLevel>)
