@@ -353,8 +353,8 @@ fn score_all(
     scored
 }
 
-/// The `first` skills and frameworks most related to a skill or framework, best first. Eight
-/// statements, up to twelve when the shortcut below cannot prove its answer exact.
+/// The `first` skills and frameworks most related to a skill or framework, best first. At most
+/// nine statements, up to thirteen when the shortcut below cannot prove its answer exact.
 ///
 /// A popular skill is co-required with thousands of others. Only the curated and sibling
 /// candidates plus the [`CO_REQUIRED_CANDIDATES`] most often co-required are scored at first;
