@@ -11,8 +11,9 @@ use crate::{
 /// A node of the computed answers (learning paths, gaps, related skills, skill chains): a
 /// skill or a framework. Select `slug` and `name` directly, anything else with
 /// `... on Skill` / `... on Framework`.
-// Short-lived values of one response; boxing would buy nothing.
-#[allow(clippy::large_enum_variant)]
+// Short-lived values of one response; boxing would buy nothing. Two fields of the same type
+// read to clippy as a duplicated attribute.
+#[allow(clippy::large_enum_variant, clippy::duplicated_attributes)]
 #[derive(Interface)]
 #[graphql(
     field(name = "id", ty = "ID", desc = "Opaque, stable global id."),
