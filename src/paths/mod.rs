@@ -11,6 +11,7 @@ pub mod gap;
 pub mod graph;
 pub mod learning;
 pub mod node;
+mod partners;
 pub mod plan;
 pub mod related;
 pub mod route;
