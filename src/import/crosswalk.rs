@@ -9,6 +9,9 @@
 //! only enriched (aliases, relations, empty fields filled); rows a release of the same source
 //! wrote are updated in place.
 //!
+//! The O*NET technology crosswalk does not depend on the import order: an ESCO import ends by
+//! resolving again the technologies O*NET imported before it ([`relink_technologies`]).
+//!
 //! Roles are the exception ([`Link::Equivalent`]): an imported occupation never writes into a
 //! curated role. It stays its own role, and a `role_equivalent` edge (with the key it shares and
 //! its source) links the curated role to it; its requirements are evidence for the curated
@@ -23,6 +26,8 @@ use crate::{
     import::{
         batch::{Batch, Upsert},
         session::Session,
+        slug::slugify,
+        techlink::{LabelIndex, Node as TechNode, Resolution},
     },
 };
 
@@ -230,5 +235,192 @@ pub async fn write_equivalents(
     batch.flush(&s.txn).await?;
     s.tracker
         .wrote("role_equivalent", batch.attempted, batch.affected);
+    Ok(())
+}
+
+/// Edge tables that name a skill: (table, skill column, the other key columns).
+const SKILL_EDGES: &[(&str, &str, &[&str])] = &[
+    ("role_skill", "skill_id", &["role_id"]),
+    ("role_skill_choice", "skill_id", &["role_id"]),
+    ("posting_skill", "skill_id", &["posting_id"]),
+    ("framework_skill", "skill_id", &["framework_id"]),
+    ("skill_alias", "skill_id", &["alias"]),
+    ("skill_label", "skill_id", &["label"]),
+    ("skill_broader", "skill_id", &["broader_id"]),
+    ("skill_broader", "broader_id", &["skill_id"]),
+    ("skill_prerequisite", "skill_id", &["prerequisite_id"]),
+    ("skill_prerequisite", "prerequisite_id", &["skill_id"]),
+    ("skill_related", "skill_id", &["related_id"]),
+    ("skill_related", "related_id", &["skill_id"]),
+];
+
+/// An O*NET technology that became a skill of its own because nothing matched it then.
+struct Technology {
+    id: i64,
+    onet_name: String,
+    source_id: i64,
+}
+
+/// The crosswalk of O*NET technologies, run again at the end of an ESCO import so that the
+/// links do not depend on the import order. O*NET links a technology to an ESCO skill when
+/// ESCO is there (see [`crate::import::techlink`]); imported first, its technologies that only
+/// an ESCO label names became skills of their own. Once ESCO is in, each such technology is
+/// resolved again: a precise match merges it into the ESCO skill (its edges move there, its
+/// O*NET name becomes an alias and fills `onet_name`, the duplicate row goes, and the ESCO
+/// skill takes the slug it would have had), an alternative-label match places it under the
+/// ESCO skill — what importing ESCO first gives. Returns (merged, placed under).
+pub async fn relink_technologies(s: &mut Session<'_>) -> AppResult<(usize, usize)> {
+    let backend = s.txn.get_database_backend();
+    let rows = s
+        .txn
+        .query_all_raw(stmt(
+            backend,
+            "SELECT k.id, k.onet_name, k.source_id FROM skill k JOIN source so ON so.id = k.source_id \
+             WHERE so.name = 'onet' AND k.kind = 'tool' AND k.esco_uri IS NULL \
+             AND k.onet_name IS NOT NULL ORDER BY k.id",
+            vec![],
+        ))
+        .await?;
+    if rows.is_empty() {
+        return Ok((0, 0));
+    }
+    let mut techs = Vec::with_capacity(rows.len());
+    for r in &rows {
+        techs.push(Technology {
+            id: r.try_get("", "id")?,
+            onet_name: r.try_get("", "onet_name")?,
+            source_id: r.try_get("", "source_id")?,
+        });
+    }
+    let index = LabelIndex::load(&s.txn).await?;
+    let now = chrono::Utc::now();
+    let (mut merged, mut placed) = (0, 0);
+    for t in &techs {
+        match index.resolve(&t.onet_name) {
+            Resolution::Same {
+                node: TechNode::Skill(target),
+                ..
+            } if target != t.id && !index.is_curated(TechNode::Skill(target)) => {
+                merge_skill(s, t, target, now).await?;
+                merged += 1;
+            }
+            Resolution::Narrower { skill, .. } if skill != t.id => {
+                let n = s
+                    .txn
+                    .execute_raw(stmt(
+                        backend,
+                        "INSERT INTO skill_broader (skill_id, broader_id, source_id, created_at) \
+                         VALUES (?, ?, ?, ?) ON CONFLICT (skill_id, broader_id) DO NOTHING",
+                        vec![t.id.into(), skill.into(), t.source_id.into(), now.into()],
+                    ))
+                    .await?
+                    .rows_affected();
+                s.tracker.wrote("skill_broader", 1, n);
+                placed += usize::from(n > 0);
+            }
+            _ => {}
+        }
+    }
+    if merged + placed > 0 {
+        s.extra.push(format!(
+            "O*NET technologies imported before ESCO, linked now: {merged} merged into the \
+             ESCO skill of the same name, {placed} placed under an ESCO skill\n"
+        ));
+    }
+    Ok((merged, placed))
+}
+
+/// Merges technology `t` into skill `target`: every edge moves (a duplicate edge is dropped),
+/// the technology's name becomes an alias, empty fields are filled, the row is deleted and
+/// `target` takes its base slug when that is now free.
+async fn merge_skill(
+    s: &mut Session<'_>,
+    t: &Technology,
+    target: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let backend = s.txn.get_database_backend();
+    for (table, col, others) in SKILL_EDGES {
+        let same: Vec<String> = others
+            .iter()
+            .map(|o| format!("x.{o} = {table}.{o}"))
+            .collect();
+        let sql = format!(
+            "UPDATE {table} SET {col} = ? WHERE {col} = ? AND NOT EXISTS \
+             (SELECT 1 FROM {table} x WHERE x.{col} = ? AND {})",
+            same.join(" AND ")
+        );
+        s.txn
+            .execute_raw(stmt(
+                backend,
+                &sql,
+                vec![target.into(), t.id.into(), target.into()],
+            ))
+            .await?;
+        s.txn
+            .execute_raw(stmt(
+                backend,
+                &format!("DELETE FROM {table} WHERE {col} = ?"),
+                vec![t.id.into()],
+            ))
+            .await?;
+    }
+    // The O*NET name is a precise name of the skill, unless it is its name already.
+    s.txn
+        .execute_raw(stmt(
+            backend,
+            "INSERT INTO skill_alias (skill_id, alias, source_id, created_at) \
+             SELECT k.id, ?, ?, ? FROM skill k WHERE k.id = ? AND LOWER(k.name) <> LOWER(?) \
+             ON CONFLICT (skill_id, alias) DO NOTHING",
+            vec![
+                t.onet_name.clone().into(),
+                t.source_id.into(),
+                now.into(),
+                target.into(),
+                t.onet_name.clone().into(),
+            ],
+        ))
+        .await?;
+    let slug_row = s
+        .txn
+        .query_one_raw(stmt(
+            backend,
+            "SELECT k.slug, k.name FROM skill k WHERE k.id = ?",
+            vec![target.into()],
+        ))
+        .await?;
+    s.txn
+        .execute_raw(stmt(
+            backend,
+            "UPDATE skill SET onet_name = COALESCE(onet_name, ?), \
+             description = COALESCE(description, (SELECT d.description FROM skill d WHERE d.id = ?)) \
+             WHERE id = ?",
+            vec![t.onet_name.clone().into(), t.id.into(), target.into()],
+        ))
+        .await?;
+    s.txn
+        .execute_raw(stmt(
+            backend,
+            "DELETE FROM skill WHERE id = ?",
+            vec![t.id.into()],
+        ))
+        .await?;
+    s.tracker.wrote("skill", 1, 1);
+    // The slug the skill would have had, had the technology not taken it first.
+    if let Some(r) = slug_row {
+        let slug: String = r.try_get("", "slug")?;
+        let name: String = r.try_get("", "name")?;
+        let base = slugify(&name);
+        if slug != base && slug.starts_with(&format!("{base}-")) {
+            s.txn
+                .execute_raw(stmt(
+                    backend,
+                    "UPDATE skill SET slug = ? WHERE id = ? \
+                     AND NOT EXISTS (SELECT 1 FROM skill o WHERE o.slug = ?)",
+                    vec![base.clone().into(), target.into(), base.into()],
+                ))
+                .await?;
+        }
+    }
     Ok(())
 }

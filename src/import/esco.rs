@@ -155,6 +155,8 @@ pub async fn import(
     let mut role_slugs = cx.slugs("role").await?;
     read_occupations(&mut cx, &files.occupations, &mut roles, &mut role_slugs).await?;
     write_equivalents(&mut cx, &roles, "esco_uri").await?;
+    // O*NET imported first: its technologies are linked to ESCO's skills now.
+    crate::import::crosswalk::relink_technologies(&mut cx).await?;
     if let Some(path) = &files.occupation_skills {
         read_occupation_skills(&mut cx, path, &roles, &skills).await?;
     }

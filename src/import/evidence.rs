@@ -1,7 +1,8 @@
 //! Evidence from imported occupations for curated roles: the occupations linked to a curated
-//! role (`role_equivalent`), and, for each skill they require, how many of them require it,
-//! how many as essential, and O*NET's Hot Technology / In Demand flags. Evidence never becomes
-//! a requirement of the curated role; rankings and clients may weigh it.
+//! role (`role_equivalent`), and, for each skill and each framework they require, how many of
+//! them require it, how many as essential, and O*NET's Hot Technology / In Demand flags.
+//! Evidence never becomes a requirement of the curated role; rankings (learning paths, skill
+//! gaps) and clients may weigh it.
 use std::collections::HashMap;
 
 use entity::role;
@@ -21,11 +22,12 @@ pub struct Equivalent {
     pub source_id: Option<i64>,
 }
 
-/// What the equivalent occupations of a curated role say about one skill.
+/// What the equivalent occupations of a curated role say about one skill (or, in
+/// [`RoleEvidence::frameworks`], one framework: `skill_id` is then the framework's id).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SkillEvidence {
     pub skill_id: i64,
-    /// The curated role itself requires the skill.
+    /// The curated role itself requires the skill (or uses the framework).
     pub required: bool,
     /// Equivalent occupations requiring the skill.
     pub occupations: i64,
@@ -41,6 +43,8 @@ pub struct RoleEvidence {
     pub equivalents: Vec<Equivalent>,
     /// Most occupations first, then skills the role requires, then by id.
     pub skills: Vec<SkillEvidence>,
+    /// The same for frameworks (`role_framework` of the equivalents), in the same order.
+    pub frameworks: Vec<SkillEvidence>,
 }
 
 #[derive(FromQueryResult)]
@@ -61,7 +65,7 @@ struct EvRow {
     in_demand: i64,
 }
 
-/// The evidence of many roles in two statements (roles with no equivalents get an empty one).
+/// The evidence of many roles in three statements (roles with no equivalents get an empty one).
 pub async fn for_roles(
     db: &impl ConnectionTrait,
     role_ids: &[i64],
@@ -92,27 +96,34 @@ pub async fn for_roles(
                 source_id: link.link_source_id,
             });
     }
-    let sql = format!(
-        "SELECT e.role_id AS role_id, rs.skill_id AS skill_id, \
-         CAST(MAX(CASE WHEN cur.skill_id IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS required, \
-         CAST(COUNT(DISTINCT e.equivalent_id) AS BIGINT) AS occupations, \
-         CAST(COUNT(DISTINCT CASE WHEN rs.importance = 'essential' THEN e.equivalent_id END) AS BIGINT) AS essential_in, \
-         CAST(MAX(CASE WHEN rs.hot_technology THEN 1 ELSE 0 END) AS BIGINT) AS hot, \
-         CAST(MAX(CASE WHEN rs.in_demand THEN 1 ELSE 0 END) AS BIGINT) AS in_demand \
-         FROM role_equivalent e JOIN role_skill rs ON rs.role_id = e.equivalent_id \
-         LEFT JOIN role_skill cur ON cur.role_id = e.role_id AND cur.skill_id = rs.skill_id \
-         WHERE {} GROUP BY e.role_id, rs.skill_id",
-        in_id_list(backend, "e.role_id")
-    );
-    let rows = db
-        .query_all_raw(stmt(backend, &sql, vec![id_list_value(backend, role_ids)]))
-        .await?;
-    for r in &rows {
-        let row = EvRow::from_query_result(r, "")?;
-        out.entry(row.role_id)
-            .or_default()
-            .skills
-            .push(SkillEvidence {
+    for (table, col, frameworks) in [
+        ("role_skill", "skill_id", false),
+        ("role_framework", "framework_id", true),
+    ] {
+        let sql = format!(
+            "SELECT e.role_id AS role_id, rs.{col} AS skill_id, \
+             CAST(MAX(CASE WHEN cur.{col} IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS required, \
+             CAST(COUNT(DISTINCT e.equivalent_id) AS BIGINT) AS occupations, \
+             CAST(COUNT(DISTINCT CASE WHEN rs.importance = 'essential' THEN e.equivalent_id END) AS BIGINT) AS essential_in, \
+             CAST(MAX(CASE WHEN rs.hot_technology THEN 1 ELSE 0 END) AS BIGINT) AS hot, \
+             CAST(MAX(CASE WHEN rs.in_demand THEN 1 ELSE 0 END) AS BIGINT) AS in_demand \
+             FROM role_equivalent e JOIN {table} rs ON rs.role_id = e.equivalent_id \
+             LEFT JOIN {table} cur ON cur.role_id = e.role_id AND cur.{col} = rs.{col} \
+             WHERE {} GROUP BY e.role_id, rs.{col}",
+            in_id_list(backend, "e.role_id")
+        );
+        let rows = db
+            .query_all_raw(stmt(backend, &sql, vec![id_list_value(backend, role_ids)]))
+            .await?;
+        for r in &rows {
+            let row = EvRow::from_query_result(r, "")?;
+            let ev = out.entry(row.role_id).or_default();
+            let list = if frameworks {
+                &mut ev.frameworks
+            } else {
+                &mut ev.skills
+            };
+            list.push(SkillEvidence {
                 skill_id: row.skill_id,
                 required: row.required != 0,
                 occupations: row.occupations,
@@ -120,14 +131,17 @@ pub async fn for_roles(
                 hot_technology: row.hot != 0,
                 in_demand: row.in_demand != 0,
             });
+        }
     }
     for ev in out.values_mut() {
-        ev.skills.sort_by(|a, b| {
-            b.occupations
-                .cmp(&a.occupations)
-                .then(b.required.cmp(&a.required))
-                .then(a.skill_id.cmp(&b.skill_id))
-        });
+        for list in [&mut ev.skills, &mut ev.frameworks] {
+            list.sort_by(|a, b| {
+                b.occupations
+                    .cmp(&a.occupations)
+                    .then(b.required.cmp(&a.required))
+                    .then(a.skill_id.cmp(&b.skill_id))
+            });
+        }
     }
     Ok(out)
 }

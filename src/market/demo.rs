@@ -1,6 +1,7 @@
 //! Deterministic synthetic postings over the catalog (source `synthetic`), so analytics answer
 //! something on a fresh server. The same count and seed always give the same postings: roles
-//! ask for their essential skills and frameworks often and optional ones sometimes; countries,
+//! ask for their essential skills and frameworks often and optional ones sometimes (a framework
+//! a posting names is required when essential, and half the time when optional); countries,
 //! workplaces and salaries (by role seniority and country) follow fixed weights; dates spread
 //! over the twelve months before 2026-11-01 with demand growing slightly towards the end.
 use std::collections::HashMap;
@@ -18,6 +19,9 @@ use crate::{
 };
 
 pub const SOURCE: &str = "synthetic";
+
+/// How often an optional framework picked for a posting is required there.
+pub const FRAMEWORK_REQUIRED: f64 = 0.5;
 
 /// xorshift64*: small, deterministic, good enough for demo data.
 struct Rng(u64);
@@ -251,10 +255,13 @@ pub async fn generate(
                 skills.push((*id, false));
             }
         }
+        // A posting names its stack: an essential framework is always required, an optional
+        // one picked for the posting is required in half of them (the employer's stack).
         let mut frameworks = Vec::new();
         for (id, essential) in &role.frameworks {
             if frameworks.len() < 3 && rng.chance(if *essential { 0.6 } else { 0.2 }) {
-                frameworks.push((*id, *essential));
+                let required = *essential || rng.chance(FRAMEWORK_REQUIRED);
+                frameworks.push((*id, required));
             }
         }
         let title = if level.is_empty() {

@@ -1,11 +1,12 @@
 //! Skill gaps: how much of a role someone already covers, what essential skills they lack, and
 //! which of the role's frameworks suit them best.
 //!
-//! A requirement is covered when it is known or implied by a known skill (a known skill implies
-//! its prerequisites, transitively), the same rule as learning paths.
+//! A requirement (skill or framework) is covered when it is known or implied by a known node (a
+//! known skill implies its prerequisites, transitively, a known framework its language), the
+//! same rule as learning paths; optional frameworks count as in learning paths too.
 use std::{
     cmp::Reverse,
-    collections::{BTreeMap, HashMap, HashSet},
+    collections::{BTreeMap, HashSet},
 };
 
 use entity::{framework, role, skill};
@@ -14,22 +15,26 @@ use sea_orm::ConnectionTrait;
 use crate::{
     catalog::{pages::Importance, roles, EntityRef},
     db::stmt,
-    error::{AppError, AppResult},
+    error::AppResult,
     paths::{
-        adjacency, closure,
-        demand::{demand, Demand},
-        percent, prerequisite_edges_from, resolve_skills, role_requirements, rows_by_ids,
-        settle_choices,
+        demand::{demand, evidence, Demand},
+        graph::{
+            adjacency, closure, prerequisite_edges_from, role_requirements, settle_choices,
+            settle_frameworks,
+        },
+        node::{model_of, node_models, resolve_nodes, Node, NodeModel, NodeRef},
+        percent,
     },
 };
 
 #[derive(Clone, Debug)]
 pub struct SkillGap {
     pub role: role::Model,
-    pub known: Vec<skill::Model>,
+    pub known: Vec<NodeModel>,
     pub essential: Coverage,
     pub optional: Coverage,
-    /// Essential requirements not covered, by demand (highest first), then name.
+    /// Essential requirements (skills and frameworks) not covered, by demand (highest first),
+    /// then evidence (equivalent imported occupations requiring it), then name.
     pub missing_essential: Vec<GapSkill>,
     /// Optional requirements not covered, in the same order.
     pub missing_optional: Vec<GapSkill>,
@@ -48,7 +53,8 @@ pub struct Coverage {
 
 #[derive(Clone, Debug)]
 pub struct GapSkill {
-    pub skill: skill::Model,
+    /// The skill or framework.
+    pub node: NodeModel,
     /// The level the role asks for; None on imported edges, which give none.
     pub level: Option<i32>,
     pub demand: Demand,
@@ -104,43 +110,43 @@ async fn role_frameworks(
     Ok(out)
 }
 
-/// The gap between what someone knows and a role. At most eight statements.
+/// The gap between what someone knows and a role. At most ten statements.
 pub async fn skill_gap<C: ConnectionTrait>(
     db: &C,
     role_ref: &EntityRef,
-    known: &[EntityRef],
+    known: &[NodeRef],
 ) -> AppResult<SkillGap> {
     let role = roles::get(db, role_ref).await?;
     let all_reqs = role_requirements(db, role.id).await?;
     let fws = role_frameworks(db, role.id).await?;
-    let known = resolve_skills(db, known).await?;
-    let known_ids: Vec<i64> = known.iter().map(|m| m.id).collect();
-    let adj = adjacency(&prerequisite_edges_from(db, &known_ids).await?);
+    let known = resolve_nodes(db, known).await?;
+    let known_ids: Vec<Node> = known.iter().map(NodeModel::node).collect();
+    // The role's frameworks are seeds too, for their languages.
+    let mut seeds = known_ids.clone();
+    seeds.extend(fws.keys().map(|id| Node::Framework(*id)));
+    let adj = adjacency(&prerequisite_edges_from(db, &seeds).await?);
     let covered = closure(&adj, known_ids.iter().copied(), &HashSet::new());
 
-    let req_ids: Vec<i64> = all_reqs.list.iter().map(|r| r.skill).collect();
+    let req_ids: Vec<Node> = all_reqs.list.iter().map(|r| r.node).collect();
     let demand = demand(db, &req_ids).await?;
-    let mut missing_ids: Vec<i64> = req_ids
+    let mut wanted: Vec<Node> = req_ids
         .iter()
-        .chain(fws.values().flat_map(|f| f.skills.iter()))
         .copied()
-        .filter(|id| !covered.contains(id))
+        .chain(
+            fws.values()
+                .flat_map(|f| f.skills.iter().map(|s| Node::Skill(*s))),
+        )
+        .filter(|n| !covered.contains(n))
         .collect();
-    missing_ids.sort_unstable();
-    missing_ids.dedup();
-    let skills: HashMap<i64, skill::Model> =
-        rows_by_ids(db, "skill", &missing_ids, |m: &skill::Model| m.id).await?;
-    let fw_ids: Vec<i64> = fws.keys().copied().collect();
-    let fw_models: HashMap<i64, framework::Model> =
-        rows_by_ids(db, "framework", &fw_ids, |m: &framework::Model| m.id).await?;
-    // A choice group counts once: what is known of it, else its most demanded option.
-    let (reqs, _) = settle_choices(&all_reqs, &covered, &demand, &skills);
-    let model = |id: i64| -> AppResult<skill::Model> {
-        skills
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| AppError::Internal(format!("skill {id} vanished while comparing")))
-    };
+    wanted.extend(fws.keys().map(|id| Node::Framework(*id)));
+    let models = node_models(db, wanted).await?;
+    // A choice group counts once: what is known of it, else its most demanded option; an
+    // optional framework counts when its language is covered or kept.
+    let (reqs, _) = settle_choices(&all_reqs, &covered, &demand, &models);
+    let reqs = settle_frameworks(reqs, &covered, &adj);
+    let model = |n: Node| model_of(&models, n, "comparing");
+    let evidence = evidence(db, role.id).await?;
+    let ev = |n: Node| evidence.get(&n).copied().unwrap_or(0);
 
     let mut essential = (0, 0);
     let mut optional = (0, 0);
@@ -154,14 +160,14 @@ pub async fn skill_gap<C: ConnectionTrait>(
             &mut optional
         };
         tally.0 += 1;
-        if covered.contains(&r.skill) {
+        if covered.contains(&r.node) {
             tally.1 += 1;
             continue;
         }
         let gap = GapSkill {
-            skill: model(r.skill)?,
+            node: model(r.node)?,
             level: r.level,
-            demand: demand.get(&r.skill).copied().unwrap_or_default(),
+            demand: demand.get(&r.node).copied().unwrap_or_default(),
         };
         if essential_req {
             missing_essential.push(gap);
@@ -171,25 +177,35 @@ pub async fn skill_gap<C: ConnectionTrait>(
     }
     for list in [&mut missing_essential, &mut missing_optional] {
         list.sort_by(|a, b| {
-            (Reverse(a.demand.score()), &a.skill.name, &a.skill.slug).cmp(&(
-                Reverse(b.demand.score()),
-                &b.skill.name,
-                &b.skill.slug,
-            ))
+            (
+                Reverse(a.demand.score()),
+                Reverse(ev(a.node.node())),
+                a.node.name(),
+                a.node.slug(),
+            )
+                .cmp(&(
+                    Reverse(b.demand.score()),
+                    Reverse(ev(b.node.node())),
+                    b.node.name(),
+                    b.node.slug(),
+                ))
         });
     }
 
     let mut frameworks = Vec::with_capacity(fws.len());
     for (id, f) in &fws {
-        let Some(fw) = fw_models.get(id) else {
+        let Some(NodeModel::Framework(fw)) = models.get(&Node::Framework(*id)) else {
             continue;
         };
-        let mut missing = f
-            .skills
-            .iter()
-            .filter(|s| !covered.contains(s))
-            .map(|s| model(*s))
-            .collect::<AppResult<Vec<_>>>()?;
+        let mut missing = Vec::new();
+        for s in &f.skills {
+            if covered.contains(&Node::Skill(*s)) {
+                continue;
+            }
+            if let NodeModel::Skill(m) = model(Node::Skill(*s))? {
+                missing.push(m);
+            }
+        }
         missing.sort_by(|a, b| (&a.name, &a.slug).cmp(&(&b.name, &b.slug)));
         let n = f.skills.len();
         let have = n - missing.len();
@@ -203,7 +219,8 @@ pub async fn skill_gap<C: ConnectionTrait>(
             missing,
         });
     }
-    // Best fit first: share covered, then how many covered, essential before optional, name.
+    // Best fit first: share covered, then how many covered, essential before optional,
+    // evidence (equivalent occupations using it), name.
     frameworks.sort_by(|a, b| {
         b.percent
             .total_cmp(&a.percent)
@@ -212,6 +229,7 @@ pub async fn skill_gap<C: ConnectionTrait>(
                 (a.importance != Importance::Essential)
                     .cmp(&(b.importance != Importance::Essential)),
             )
+            .then(ev(Node::Framework(b.framework.id)).cmp(&ev(Node::Framework(a.framework.id))))
             .then(a.framework.name.cmp(&b.framework.name))
             .then(a.framework.slug.cmp(&b.framework.slug))
     });

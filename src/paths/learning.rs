@@ -1,33 +1,40 @@
 //! Learning paths: what to learn, in which order, to meet a role's requirements or learn a
-//! skill, given the skills someone already has.
+//! skill or framework, given the skills and frameworks someone already has.
 //!
 //! The rules, which the API documents too:
-//! - A known skill implies its prerequisites, transitively. Known and implied skills are left
-//!   out, and so is everything only reachable through them.
-//! - Every prerequisite comes before what needs it (a topological order).
-//! - Among the skills whose prerequisites are all met, the next one is chosen by: importance
+//! - A known skill implies its prerequisites, transitively; a known framework implies its
+//!   language. Known and implied nodes are left out, and so is everything only reachable
+//!   through them.
+//! - Every prerequisite comes before what needs it (a topological order); a framework comes
+//!   after its language.
+//! - A role's frameworks are steps like its skills: the essential ones always, an optional one
+//!   only when its language is known or kept on the path ([`settle_frameworks`]).
+//! - Among the nodes whose prerequisites are all met, the next one is chosen by: importance
 //!   (for a role: ESSENTIAL before OPTIONAL; a prerequisite of an essential requirement counts
 //!   as essential, so every essential step comes before every optional one), then demand
-//!   ([`super::demand::Demand::score`], higher first), then name, then slug.
+//!   ([`super::demand::Demand::score`], higher first), then evidence (for a curated role: how
+//!   many of its equivalent imported occupations require the node, more first), then name,
+//!   then slug.
 //! - A step's level is the role's required level when the step is a requirement of the role;
 //!   a prerequisite that is not itself required has no level (the catalog has no level on
 //!   prerequisite links, and inventing one would mislead).
-use std::{
-    cmp::Reverse,
-    collections::{BTreeSet, BinaryHeap, HashMap, HashSet},
-};
+use std::collections::{HashMap, HashSet};
 
-use entity::{role, skill};
+use entity::role;
 use sea_orm::ConnectionTrait;
 
 use crate::{
-    catalog::{pages::Importance, roles, skills, EntityRef},
-    error::{AppError, AppResult},
+    catalog::{frameworks, pages::Importance, roles, skills, EntityRef},
+    error::AppResult,
     paths::{
-        adjacency, closure,
-        demand::{demand, Demand},
-        name_list, prerequisite_edges_from, resolve_skills, role_requirements, rows_by_ids,
-        settle_choices, ChoiceNote, Requirement, RoleRequirements,
+        demand::{demand, evidence, Demand},
+        graph::{
+            adjacency, closure, prerequisite_edges_from, role_requirements, settle_choices,
+            settle_frameworks, ChoiceNote, Requirement, RoleRequirements,
+        },
+        name_list,
+        node::{model_of, node_models, resolve_nodes, Node, NodeModel, NodeRef},
+        plan::{needs, order, Rank},
     },
 };
 
@@ -36,236 +43,91 @@ use crate::{
 pub enum Target {
     Role(EntityRef),
     Skill(EntityRef),
+    Framework(EntityRef),
 }
 
 #[derive(Clone, Debug)]
 pub struct LearningPath {
     pub role: Option<role::Model>,
-    pub skill: Option<skill::Model>,
+    /// The target, when it is a skill or a framework.
+    pub node: Option<NodeModel>,
     pub steps: Vec<Step>,
-    /// The known skills as given (resolved, without duplicates).
-    pub known: Vec<skill::Model>,
-    /// Requirements of the target already met by a known skill or implied by one.
-    pub satisfied: Vec<skill::Model>,
+    /// The known skills and frameworks as given (resolved, without duplicates).
+    pub known: Vec<NodeModel>,
+    /// Requirements of the target already met by a known node or implied by one.
+    pub satisfied: Vec<NodeModel>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Step {
     /// 1-based.
     pub position: usize,
-    pub skill: skill::Model,
-    /// The step is itself a requirement of the target (the target skill, or a role requirement).
+    pub node: NodeModel,
+    /// The step is itself a requirement of the target (the target, or a role requirement).
     pub requirement: bool,
     /// For a role target: ESSENTIAL when an essential requirement or needed by one. None for a
-    /// skill target.
+    /// skill or framework target.
     pub importance: Option<Importance>,
     /// The role's required level, for a role requirement; None otherwise.
     pub level: Option<i32>,
     pub demand: Demand,
     /// The requirements of the target (other than this step) that need it, directly or
     /// through other steps, in path order.
-    pub pulled_in_by: Vec<skill::Model>,
+    pub pulled_in_by: Vec<NodeModel>,
     /// The steps that list it as a direct prerequisite, in path order.
-    pub unlocks: Vec<skill::Model>,
+    pub unlocks: Vec<NodeModel>,
     /// Why the step is there, in words.
     pub reason: String,
 }
 
-/// What must be learned, before ordering.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Needs {
-    /// Skills to learn.
-    pub needed: HashSet<i64>,
-    /// For each skill to learn, the requirements (other than itself) that need it.
-    pub pulled_in_by: HashMap<i64, BTreeSet<i64>>,
-    /// Requirements already met by what is known.
-    pub satisfied: Vec<i64>,
-}
-
-/// Works out what must be learned: every requirement not known or implied by a known skill, and
-/// its prerequisites that are not known or implied either.
-pub fn needs(reqs: &[Requirement], known: &[i64], adj: &HashMap<i64, Vec<i64>>) -> Needs {
-    let implied = closure(adj, known.iter().copied(), &HashSet::new());
-    let mut out = Needs::default();
-    for r in reqs {
-        if implied.contains(&r.skill) {
-            out.satisfied.push(r.skill);
-            continue;
-        }
-        let below = closure(adj, [r.skill], &implied);
-        for n in below {
-            out.needed.insert(n);
-            if n != r.skill {
-                out.pulled_in_by.entry(n).or_default().insert(r.skill);
-            }
-        }
-    }
-    out
-}
-
-/// One step of a plan, by id.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Planned {
-    pub skill: i64,
-    pub importance: Option<Importance>,
-    pub pulled_in_by: Vec<i64>,
-    pub unlocks: Vec<i64>,
-}
-
-/// What the order looks at besides the graph.
-pub struct Rank<'a> {
-    pub demand: &'a HashMap<i64, Demand>,
-    pub skills: &'a HashMap<i64, skill::Model>,
-}
-
-/// Orders the skills to learn: prerequisites first, then the tie-break rules of this module.
-pub fn order(
-    reqs: &[Requirement],
-    needs: &Needs,
-    adj: &HashMap<i64, Vec<i64>>,
-    rank: &Rank<'_>,
-) -> AppResult<Vec<Planned>> {
-    let req_importance: HashMap<i64, Option<Importance>> =
-        reqs.iter().map(|r| (r.skill, r.importance)).collect();
-    // ESSENTIAL when an essential requirement, or needed by one.
-    let importance = |n: i64| -> Option<Importance> {
-        let own = req_importance.get(&n).copied().flatten();
-        let pulled = needs.pulled_in_by.get(&n).into_iter().flatten();
-        let mut any = own.is_some();
-        let mut essential = own == Some(Importance::Essential);
-        for r in pulled {
-            if let Some(i) = req_importance.get(r).copied().flatten() {
-                any = true;
-                essential |= i == Importance::Essential;
-            }
-        }
-        match (any, essential) {
-            (false, _) => None,
-            (true, true) => Some(Importance::Essential),
-            (true, false) => Some(Importance::Optional),
-        }
-    };
-    let key = |n: i64| {
-        let rank_of = match importance(n) {
-            Some(Importance::Optional) => 1u8,
-            _ => 0,
-        };
-        let d = rank.demand.get(&n).map(Demand::score).unwrap_or(0);
-        let (name, slug) = rank
-            .skills
-            .get(&n)
-            .map(|m| (m.name.clone(), m.slug.clone()))
-            .unwrap_or_default();
-        Reverse((rank_of, Reverse(d), name, slug, n))
-    };
-
-    let mut unmet: HashMap<i64, usize> = HashMap::new();
-    let mut dependents: HashMap<i64, Vec<i64>> = HashMap::new();
-    for &n in &needs.needed {
-        let pre: Vec<i64> = adj
-            .get(&n)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|p| needs.needed.contains(p))
-            .collect();
-        unmet.insert(n, pre.len());
-        for p in pre {
-            dependents.entry(p).or_default().push(n);
-        }
-    }
-    let mut heap: BinaryHeap<_> = unmet
-        .iter()
-        .filter(|(_, c)| **c == 0)
-        .map(|(n, _)| key(*n))
-        .collect();
-    let mut sequence = Vec::with_capacity(needs.needed.len());
-    while let Some(Reverse((_, _, _, _, n))) = heap.pop() {
-        sequence.push(n);
-        for d in dependents.get(&n).into_iter().flatten() {
-            if let Some(c) = unmet.get_mut(d) {
-                *c -= 1;
-                if *c == 0 {
-                    heap.push(key(*d));
-                }
-            }
-        }
-    }
-    if sequence.len() < needs.needed.len() {
-        // Writes keep the graph acyclic; reaching this means the database was edited by hand.
-        return Err(AppError::Internal(
-            "the prerequisite graph has a cycle: no learning order exists".into(),
-        ));
-    }
-    let position: HashMap<i64, usize> = sequence.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let by_position = |ids: &mut Vec<i64>| ids.sort_by_key(|id| position.get(id).copied());
-    Ok(sequence
-        .iter()
-        .map(|&n| {
-            let mut pulled: Vec<i64> = needs
-                .pulled_in_by
-                .get(&n)
-                .map(|s| s.iter().copied().collect())
-                .unwrap_or_default();
-            by_position(&mut pulled);
-            let mut unlocks = dependents.get(&n).cloned().unwrap_or_default();
-            by_position(&mut unlocks);
-            Planned {
-                skill: n,
-                importance: importance(n),
-                pulled_in_by: pulled,
-                unlocks,
-            }
-        })
-        .collect())
-}
-
-/// The learning path to a role or a skill, given what is known. Reads the graph with at most
-/// six statements whatever its size.
+/// The learning path to a role, a skill or a framework, given what is known. Reads the graph
+/// with at most nine statements whatever its size.
 pub async fn learning_path<C: ConnectionTrait>(
     db: &C,
     target: &Target,
-    known: &[EntityRef],
+    known: &[NodeRef],
 ) -> AppResult<LearningPath> {
-    let (role, skill, all_reqs) = match target {
+    let (role, node, all_reqs) = match target {
         Target::Role(r) => {
             let role = roles::get(db, r).await?;
             let reqs = role_requirements(db, role.id).await?;
             (Some(role), None, reqs)
         }
         Target::Skill(r) => {
-            let s = skills::get(db, r).await?;
-            let reqs = RoleRequirements {
-                list: vec![Requirement {
-                    skill: s.id,
-                    importance: None,
-                    level: None,
-                    choice: None,
-                }],
-                groups: Vec::new(),
-            };
-            (None, Some(s), reqs)
+            let s = NodeModel::Skill(skills::get(db, r).await?);
+            (None, Some(s), RoleRequirements::default())
+        }
+        Target::Framework(r) => {
+            let f = NodeModel::Framework(frameworks::get(db, r).await?);
+            (None, Some(f), RoleRequirements::default())
         }
     };
-    let known = resolve_skills(db, known).await?;
-    let known_ids: Vec<i64> = known.iter().map(|m| m.id).collect();
-    let mut seeds: Vec<i64> = all_reqs.list.iter().map(|r| r.skill).collect();
+    let mut all_reqs = all_reqs;
+    if let Some(n) = &node {
+        all_reqs.list.push(Requirement::target(n.node()));
+    }
+    let known = resolve_nodes(db, known).await?;
+    let known_ids: Vec<Node> = known.iter().map(NodeModel::node).collect();
+    let mut seeds: Vec<Node> = all_reqs.list.iter().map(|r| r.node).collect();
     seeds.extend(&known_ids);
     let adj = adjacency(&prerequisite_edges_from(db, &seeds).await?);
     // What every requirement would need; the choice groups are settled on it (demand and
     // names of their options), then the needs are worked out again for what is kept.
     let all_needs = needs(&all_reqs.list, &known_ids, &adj);
 
-    let mut ids: Vec<i64> = all_needs.needed.iter().copied().collect();
+    let mut ids: Vec<Node> = all_needs.needed.iter().copied().collect();
     ids.extend(&all_needs.satisfied);
-    ids.sort_unstable();
-    let models: HashMap<i64, skill::Model> =
-        rows_by_ids(db, "skill", &ids, |m: &skill::Model| m.id).await?;
-    let mut needed: Vec<i64> = all_needs.needed.iter().copied().collect();
+    let models = node_models(db, ids).await?;
+    let mut needed: Vec<Node> = all_needs.needed.iter().copied().collect();
     needed.sort_unstable();
     let demand = demand(db, &needed).await?;
+    let evidence = match &role {
+        Some(r) => evidence(db, r.id).await?,
+        None => HashMap::new(),
+    };
     let implied = closure(&adj, known_ids.iter().copied(), &HashSet::new());
     let (reqs, choices) = settle_choices(&all_reqs, &implied, &demand, &models);
+    let reqs = settle_frameworks(reqs, &implied, &adj);
     let needs = needs(&reqs, &known_ids, &adj);
     let planned = order(
         &reqs,
@@ -273,41 +135,37 @@ pub async fn learning_path<C: ConnectionTrait>(
         &adj,
         &Rank {
             demand: &demand,
-            skills: &models,
+            models: &models,
+            evidence: &evidence,
         },
     )?;
 
-    let model = |id: i64| -> AppResult<skill::Model> {
-        models
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| AppError::Internal(format!("skill {id} vanished while planning")))
-    };
-    let req_by_id: HashMap<i64, &Requirement> = reqs.iter().map(|r| (r.skill, r)).collect();
+    let model = |n: Node| model_of(&models, n, "planning");
+    let req_by_id: HashMap<Node, &Requirement> = reqs.iter().map(|r| (r.node, r)).collect();
     let mut steps = Vec::with_capacity(planned.len());
     for (i, p) in planned.iter().enumerate() {
-        let req = req_by_id.get(&p.skill).copied();
+        let req = req_by_id.get(&p.node).copied();
         let pulled_in_by = p
             .pulled_in_by
             .iter()
-            .map(|id| model(*id))
+            .map(|n| model(*n))
             .collect::<AppResult<Vec<_>>>()?;
         let unlocks = p
             .unlocks
             .iter()
-            .map(|id| model(*id))
+            .map(|n| model(*n))
             .collect::<AppResult<Vec<_>>>()?;
         let mut reason = explain(role.as_ref(), req, &pulled_in_by, &unlocks);
-        if let Some(note) = choices.get(&p.skill) {
+        if let Some(note) = choices.get(&p.node) {
             reason.push_str(&explain_choice(note, &models));
         }
         steps.push(Step {
             position: i + 1,
-            skill: model(p.skill)?,
+            node: model(p.node)?,
             requirement: req.is_some(),
             importance: p.importance,
             level: req.and_then(|r| r.level),
-            demand: demand.get(&p.skill).copied().unwrap_or_default(),
+            demand: demand.get(&p.node).copied().unwrap_or_default(),
             pulled_in_by,
             unlocks,
             reason,
@@ -316,18 +174,18 @@ pub async fn learning_path<C: ConnectionTrait>(
     let mut satisfied = needs
         .satisfied
         .iter()
-        .map(|id| model(*id))
+        .map(|n| model(*n))
         .collect::<AppResult<Vec<_>>>()?;
-    let imp_rank = |id: i64| match req_by_id.get(&id).and_then(|r| r.importance) {
+    let imp_rank = |n: Node| match req_by_id.get(&n).and_then(|r| r.importance) {
         Some(Importance::Optional) => 1,
         _ => 0,
     };
     satisfied.sort_by(|a, b| {
-        (imp_rank(a.id), &a.name, &a.slug).cmp(&(imp_rank(b.id), &b.name, &b.slug))
+        (imp_rank(a.node()), a.name(), a.slug()).cmp(&(imp_rank(b.node()), b.name(), b.slug()))
     });
     Ok(LearningPath {
         role,
-        skill,
+        node,
         steps,
         known,
         satisfied,
@@ -336,11 +194,11 @@ pub async fn learning_path<C: ConnectionTrait>(
 
 /// "; one server-side language is enough: the most demanded of Python, Java, Go (any other
 /// will do)".
-fn explain_choice(note: &ChoiceNote, models: &HashMap<i64, skill::Model>) -> String {
+fn explain_choice(note: &ChoiceNote, models: &HashMap<Node, NodeModel>) -> String {
     let names: Vec<&str> = note
         .others
         .iter()
-        .filter_map(|id| models.get(id).map(|m| m.name.as_str()))
+        .filter_map(|n| models.get(n).map(NodeModel::name))
         .collect();
     if names.is_empty() {
         return format!("; the one {} it asks for", note.group);
@@ -356,8 +214,8 @@ fn explain_choice(note: &ChoiceNote, models: &HashMap<i64, skill::Model>) -> Str
 fn explain(
     role: Option<&role::Model>,
     req: Option<&Requirement>,
-    pulled_in_by: &[skill::Model],
-    unlocks: &[skill::Model],
+    pulled_in_by: &[NodeModel],
+    unlocks: &[NodeModel],
 ) -> String {
     let mut parts = Vec::new();
     if let Some(r) = req {
@@ -372,17 +230,20 @@ fn explain(
                     None => format!("{word} for {}", role.name),
                 }
             }
-            _ => "the target skill".to_owned(),
+            _ => match r.node {
+                Node::Framework(_) => "the target framework".to_owned(),
+                Node::Skill(_) => "the target skill".to_owned(),
+            },
         });
     }
     if !unlocks.is_empty() {
-        let names: Vec<&str> = unlocks.iter().map(|m| m.name.as_str()).collect();
+        let names: Vec<&str> = unlocks.iter().map(NodeModel::name).collect();
         let mut s = format!("prerequisite of {}", name_list(&names));
-        let unlocked: HashSet<i64> = unlocks.iter().map(|m| m.id).collect();
+        let unlocked: HashSet<Node> = unlocks.iter().map(NodeModel::node).collect();
         let further: Vec<&str> = pulled_in_by
             .iter()
-            .filter(|m| !unlocked.contains(&m.id))
-            .map(|m| m.name.as_str())
+            .filter(|m| !unlocked.contains(&m.node()))
+            .map(NodeModel::name)
             .collect();
         if !further.is_empty() {
             s.push_str(&format!(", on the way to {}", name_list(&further)));
@@ -401,17 +262,8 @@ fn explain(
 mod tests {
     use super::*;
 
-    fn req(skill: i64, importance: Option<Importance>) -> Requirement {
-        Requirement {
-            skill,
-            importance,
-            level: Some(3),
-            choice: None,
-        }
-    }
-
-    fn model(id: i64, name: &str) -> skill::Model {
-        skill::Model {
+    fn model(id: i64, name: &str) -> NodeModel {
+        NodeModel::Skill(entity::skill::Model {
             id,
             slug: name.to_lowercase(),
             name: name.to_owned(),
@@ -427,71 +279,7 @@ mod tests {
             source_id: None,
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
-        }
-    }
-
-    #[test]
-    fn known_skills_cut_branches_and_essentials_come_first() {
-        // 10 needs 2 and 3; both need 1. 20 (optional) needs nothing; 30 needs 1.
-        let adj = adjacency(&[(10, 2), (10, 3), (2, 1), (3, 1), (30, 1)]);
-        let reqs = [
-            req(10, Some(Importance::Essential)),
-            req(20, Some(Importance::Optional)),
-            req(30, Some(Importance::Optional)),
-        ];
-        let skills: HashMap<i64, skill::Model> = [
-            (1, "A"),
-            (2, "B"),
-            (3, "C"),
-            (10, "D"),
-            (20, "E"),
-            (30, "F"),
-        ]
-        .into_iter()
-        .map(|(id, n)| (id, model(id, n)))
-        .collect();
-        // E is in high demand, but optional: it still comes after every essential step.
-        let demand: HashMap<i64, Demand> = [(20, 9), (3, 2)]
-            .into_iter()
-            .map(|(id, roles)| (id, Demand { roles, postings: 0 }))
-            .collect();
-        let rank = Rank {
-            demand: &demand,
-            skills: &skills,
-        };
-        let n = needs(&reqs, &[], &adj);
-        let plan = order(&reqs, &n, &adj, &rank).expect("plan");
-        let seq: Vec<i64> = plan.iter().map(|p| p.skill).collect();
-        assert_eq!(seq, vec![1, 3, 2, 10, 20, 30]);
-        assert_eq!(plan[0].pulled_in_by, vec![10, 30]);
-        assert_eq!(plan[0].unlocks, vec![3, 2, 30]);
-        assert_eq!(plan[0].importance, Some(Importance::Essential));
-
-        // Knowing B implies A: only C, D and the optional ones remain.
-        let n = needs(&reqs, &[2], &adj);
-        let plan = order(&reqs, &n, &adj, &rank).expect("plan");
-        let seq: Vec<i64> = plan.iter().map(|p| p.skill).collect();
-        assert_eq!(seq, vec![3, 10, 20, 30]);
-        // Knowing D satisfies it and cuts its whole branch.
-        let n = needs(&reqs, &[10], &adj);
-        assert_eq!(n.satisfied, vec![10]);
-        let plan = order(&reqs, &n, &adj, &rank).expect("plan");
-        let seq: Vec<i64> = plan.iter().map(|p| p.skill).collect();
-        assert_eq!(seq, vec![20, 30]);
-    }
-
-    #[test]
-    fn a_cycle_is_an_error_not_a_hang() {
-        let adj = adjacency(&[(1, 2), (2, 1)]);
-        let reqs = [req(1, None)];
-        let n = needs(&reqs, &[], &adj);
-        let empty = HashMap::new();
-        let skills = HashMap::new();
-        let rank = Rank {
-            demand: &empty,
-            skills: &skills,
-        };
-        assert!(order(&reqs, &n, &adj, &rank).is_err());
+        })
     }
 
     #[test]
@@ -509,7 +297,7 @@ mod tests {
             updated_at: chrono::Utc::now(),
         };
         let r = Requirement {
-            skill: 5,
+            node: Node::Skill(5),
             importance: Some(Importance::Essential),
             level: Some(4),
             choice: None,
@@ -528,8 +316,17 @@ mod tests {
             "Prerequisite of ORM, on the way to Django"
         );
         assert_eq!(
-            explain(None, Some(&req(1, None)), &[], &[]),
+            explain(None, Some(&Requirement::target(Node::Skill(1))), &[], &[]),
             "The target skill"
+        );
+        assert_eq!(
+            explain(
+                None,
+                Some(&Requirement::target(Node::Framework(1))),
+                &[],
+                &[]
+            ),
+            "The target framework"
         );
     }
 }

@@ -7,21 +7,26 @@
 //! - postings is the Jaccard index of the job postings asking for them (co-occurrence).
 //!
 //! The curated signal counts a direct prerequisite link (either way) like a curated related
-//! link: Docker is related to Kubernetes because Kubernetes builds on it.
+//! link: Docker is related to Kubernetes because Kubernetes builds on it. Frameworks take part
+//! as nodes: a framework's curated links are its language and the skills it lists, and a
+//! language's include the frameworks written in it; co-requirement and postings count roles
+//! and postings asking for a framework (`role_framework`, `posting_framework`) like those
+//! asking for a skill. Frameworks have no broader links (that signal is 0 for them).
 //!
 //! Candidates are the skills with at least one non-zero signal; ties go by name, then slug.
 //! A popular skill is co-required with thousands of others: see [`related_skills`] for how
 //! the answer stays exact while scoring only a few hundred of them.
 use std::collections::HashMap;
 
-use entity::skill;
-use sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm::ConnectionTrait;
 
 use crate::{
-    catalog::{skills, EntityRef},
     db::stmt,
     error::{AppError, AppResult},
-    paths::{id_in, rows_by_ids},
+    paths::{
+        node::{node_models, resolve_nodes, Node, NodeModel, NodeRef},
+        partners::{shared, Partner, BROADER, POSTINGS, ROLES},
+    },
 };
 
 pub const WEIGHT_RELATED: f64 = 0.4;
@@ -67,7 +72,8 @@ pub struct Components {
 
 #[derive(Clone, Debug)]
 pub struct RelatedSkill {
-    pub skill: skill::Model,
+    /// The related skill or framework.
+    pub node: NodeModel,
     pub score: f64,
     pub components: Components,
 }
@@ -97,81 +103,18 @@ struct Signals {
     roles_total: i64,
 }
 
-/// A skill sharing edge partners (broader skills, roles) with the one asked about.
-#[derive(Clone, Copy, Debug)]
-struct Partner {
-    other: i64,
-    shared: i64,
-    /// The other skill's number of partners.
-    total: i64,
-    /// The asked skill's number of partners.
-    own: i64,
-    /// One of the `keep` skills.
-    kept: bool,
-}
-
-/// Skills sharing an edge partner with `id` through `table`, in one statement: the `keep` ones
-/// first, then by how many partners they share, at most `limit`.
-async fn shared_partners(
-    db: &impl ConnectionTrait,
-    table: &str,
-    partner_col: &str,
-    id: i64,
-    keep: &[i64],
-    limit: Option<usize>,
-) -> AppResult<Vec<Partner>> {
-    let backend = db.get_database_backend();
-    let (keep_sql, keep_value) = id_in(backend, "o.skill_id", keep);
-    // The partners of `id`, then every edge to one of them: one index range per partner.
-    // PostgreSQL gets them as an array (it would rather hash-join the whole table).
-    let partners = format!("SELECT a.{partner_col} FROM {table} a WHERE a.skill_id = ?");
-    let of_partners = match backend {
-        DbBackend::Postgres => format!("o.{partner_col} = ANY(ARRAY({partners}))"),
-        _ => format!("o.{partner_col} IN ({partners})"),
-    };
-    let sql = format!(
-        "SELECT g.other, g.shared, g.kept, \
-         (SELECT COUNT(*) FROM {table} x WHERE x.skill_id = g.other) AS total, \
-         (SELECT COUNT(*) FROM {table} y WHERE y.skill_id = ?) AS own \
-         FROM (SELECT o.skill_id AS other, COUNT(*) AS shared, \
-         CASE WHEN {keep_sql} THEN 1 ELSE 0 END AS kept \
-         FROM {table} o WHERE {of_partners} AND o.skill_id <> ? GROUP BY o.skill_id \
-         ORDER BY kept DESC, shared DESC, other LIMIT ?) g"
-    );
-    let limit = limit.map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
-    let rows = db
-        .query_all_raw(stmt(
-            backend,
-            &sql,
-            vec![id.into(), keep_value, id.into(), id.into(), limit.into()],
-        ))
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let kept: i32 = r.try_get("", "kept")?;
-        out.push(Partner {
-            other: r.try_get("", "other")?,
-            shared: r.try_get("", "shared")?,
-            total: r.try_get("", "total")?,
-            own: r.try_get("", "own")?,
-            kept: kept != 0,
-        });
-    }
-    Ok(out)
-}
-
-/// How many co-required skills, beyond the curated and sibling ones, are scored before
+/// How many co-required nodes, beyond the curated and sibling ones, are scored before
 /// checking that none left out could make the page (see [`related_skills`]).
 const CO_REQUIRED_CANDIDATES: usize = 300;
 
-/// Every candidate's score, best first (then by id, for a stable cut).
+/// Every candidate's score, best first (then by node, for a stable cut).
 fn score_all(
-    signals: &HashMap<i64, Signals>,
+    signals: &HashMap<Node, Signals>,
     own_broader: i64,
     own_roles: i64,
     own_postings: i64,
-) -> Vec<(i64, f64, Components)> {
-    let mut scored: Vec<(i64, f64, Components)> = signals
+) -> Vec<(Node, f64, Components)> {
+    let mut scored: Vec<(Node, f64, Components)> = signals
         .iter()
         .map(|(id, s)| {
             let c = Components {
@@ -209,8 +152,8 @@ fn score_all(
     scored
 }
 
-/// The `first` skills most related to a skill, best first. Six statements, seven or eight when the
-/// shortcut below cannot prove its answer exact.
+/// The `first` skills and frameworks most related to a skill or framework, best first. At most
+/// nine statements, up to thirteen when the shortcut below cannot prove its answer exact.
 ///
 /// A popular skill is co-required with thousands of others. Only the curated and sibling
 /// candidates plus the [`CO_REQUIRED_CANDIDATES`] most often co-required are scored at first;
@@ -219,101 +162,107 @@ fn score_all(
 /// score beats that bound the answer is exact; otherwise every co-required skill is scored.
 pub async fn related_skills<C: ConnectionTrait>(
     db: &C,
-    skill_ref: &EntityRef,
+    node_ref: &NodeRef,
     first: usize,
-) -> AppResult<(skill::Model, Vec<RelatedSkill>)> {
+) -> AppResult<(NodeModel, Vec<RelatedSkill>)> {
     if !(1..=MAX_RELATED).contains(&first) {
         return Err(AppError::Validation(format!(
             "`first` must be between 1 and {MAX_RELATED}, got {first}"
         )));
     }
-    let me = skills::get(db, skill_ref).await?;
-    let mut signals: HashMap<i64, Signals> = HashMap::new();
+    let me_model = resolve_nodes(db, std::slice::from_ref(node_ref))
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal("node lookup returned nothing".into()))?;
+    let me = me_model.node();
+    let mut signals: HashMap<Node, Signals> = HashMap::new();
 
+    // Curated links: k = 1 marks a framework.
+    let (sql, id, arms) = match me {
+        Node::Skill(id) => (
+            "SELECT 0 AS k, related_id AS id FROM skill_related WHERE skill_id = ? \
+             UNION SELECT 0, prerequisite_id FROM skill_prerequisite WHERE skill_id = ? \
+             UNION SELECT 0, skill_id FROM skill_prerequisite WHERE prerequisite_id = ? \
+             UNION SELECT 1, id FROM framework WHERE language_id = ?",
+            id,
+            4,
+        ),
+        Node::Framework(id) => (
+            "SELECT 0 AS k, language_id AS id FROM framework WHERE id = ? \
+             UNION SELECT 0, skill_id FROM framework_skill WHERE framework_id = ?",
+            id,
+            2,
+        ),
+    };
     let rows = db
-        .query_all_raw(stmt(
-            db.get_database_backend(),
-            "SELECT related_id FROM skill_related WHERE skill_id = ? \
-             UNION SELECT prerequisite_id FROM skill_prerequisite WHERE skill_id = ? \
-             UNION SELECT skill_id FROM skill_prerequisite WHERE prerequisite_id = ?",
-            vec![me.id.into(), me.id.into(), me.id.into()],
-        ))
+        .query_all_raw(stmt(db.get_database_backend(), sql, vec![id.into(); arms]))
         .await?;
     for r in &rows {
-        let id: i64 = r.try_get("", "related_id")?;
-        signals.entry(id).or_default().related = true;
+        let k: i32 = r.try_get("", "k")?;
+        let other: i64 = r.try_get("", "id")?;
+        let n = if k == 1 {
+            Node::Framework(other)
+        } else {
+            Node::Skill(other)
+        };
+        signals.entry(n).or_default().related = true;
     }
-    let mut own_broader = 0;
-    for p in shared_partners(db, "skill_broader", "broader_id", me.id, &[], None).await? {
+    let broader = shared(db, &BROADER, me, &[], None).await?;
+    let own_broader = broader.own;
+    for p in broader.partners {
         let s = signals.entry(p.other).or_default();
         s.shared_broader = p.shared;
         s.broader_total = p.total;
-        own_broader = p.own;
     }
-    let mut keep: Vec<i64> = signals.keys().copied().collect();
+    let mut keep: Vec<Node> = signals.keys().copied().collect();
     keep.sort_unstable();
     let limit = keep.len() + CO_REQUIRED_CANDIDATES;
-    let mut co = shared_partners(db, "role_skill", "role_id", me.id, &keep, Some(limit)).await?;
-    let mut own_roles = co.first().map_or(0, |p| p.own);
-    let mut posted =
-        shared_partners(db, "posting_skill", "posting_id", me.id, &keep, Some(limit)).await?;
-    let mut own_postings = posted.first().map_or(0, |p| p.own);
-    fn apply_postings(signals: &mut HashMap<i64, Signals>, co: &[Partner]) {
-        for p in co {
-            let s = signals.entry(p.other).or_default();
-            s.co_postings = p.shared;
-            s.postings_total = p.total;
-        }
-    }
-    apply_postings(&mut signals, &posted);
-    fn apply(signals: &mut HashMap<i64, Signals>, co: &[Partner]) {
+    fn apply_roles(signals: &mut HashMap<Node, Signals>, co: &[Partner]) {
         for p in co {
             let s = signals.entry(p.other).or_default();
             s.co_roles = p.shared;
             s.roles_total = p.total;
         }
     }
-    apply(&mut signals, &co);
+    fn apply_postings(signals: &mut HashMap<Node, Signals>, co: &[Partner]) {
+        for p in co {
+            let s = signals.entry(p.other).or_default();
+            s.co_postings = p.shared;
+            s.postings_total = p.total;
+        }
+    }
+    let co = shared(db, &ROLES, me, &keep, Some(limit)).await?;
+    let mut own_roles = co.own;
+    apply_roles(&mut signals, &co.partners);
+    let posted = shared(db, &POSTINGS, me, &keep, Some(limit)).await?;
+    let mut own_postings = posted.own;
+    apply_postings(&mut signals, &posted.partners);
     let mut scored = score_all(&signals, own_broader, own_roles, own_postings);
-    // A skill left out of a truncated list shares at most its smallest count: its score is at
-    // most the sum of those bounds. When the page's last score does not beat it, every
-    // co-required and co-posted skill is scored.
-    let min_shared = |list: &[Partner]| {
-        list.iter()
-            .filter(|p| !p.kept)
-            .map(|p| p.shared)
-            .min()
-            .unwrap_or(0)
-    };
-    let truncated_roles = co.len() >= limit;
-    let truncated_postings = posted.len() >= limit;
-    if truncated_roles || truncated_postings {
-        let s_min = if truncated_roles { min_shared(&co) } else { 0 };
-        let p_min = if truncated_postings {
-            min_shared(&posted)
-        } else {
-            0
-        };
+    // A node left out of a truncated list shares at most the smallest count kept: its score is
+    // at most the sum of those bounds. When the page's last score does not beat it, every
+    // co-required and co-posted node is scored.
+    if co.cut_at.is_some() || posted.cut_at.is_some() {
+        let s_min = co.cut_at.unwrap_or(0);
+        let p_min = posted.cut_at.unwrap_or(0);
         let bound = WEIGHT_CO_REQUIREMENT * jaccard(s_min, own_roles, s_min)
             + WEIGHT_POSTINGS * jaccard(p_min, own_postings, p_min);
         let last = scored.get(first - 1).map_or(f64::NEG_INFINITY, |c| c.1);
         if last <= bound {
-            if truncated_roles {
-                co = shared_partners(db, "role_skill", "role_id", me.id, &keep, None).await?;
-                own_roles = co.first().map_or(own_roles, |p| p.own);
-                apply(&mut signals, &co);
+            if co.cut_at.is_some() {
+                let all = shared(db, &ROLES, me, &keep, None).await?;
+                own_roles = all.own.max(own_roles);
+                apply_roles(&mut signals, &all.partners);
             }
-            if truncated_postings {
-                posted =
-                    shared_partners(db, "posting_skill", "posting_id", me.id, &keep, None).await?;
-                own_postings = posted.first().map_or(own_postings, |p| p.own);
-                apply_postings(&mut signals, &posted);
+            if posted.cut_at.is_some() {
+                let all = shared(db, &POSTINGS, me, &keep, None).await?;
+                own_postings = all.own.max(own_postings);
+                apply_postings(&mut signals, &all.partners);
             }
             scored = score_all(&signals, own_broader, own_roles, own_postings);
         }
     }
-    signals.remove(&me.id);
-    scored.retain(|c| c.0 != me.id);
+    signals.remove(&me);
+    scored.retain(|c| c.0 != me);
 
     // Only the candidates that can make the page (ties at the cut included) are loaded, then
     // ordered by name.
@@ -322,14 +271,12 @@ pub async fn related_skills<C: ConnectionTrait>(
         None => f64::NEG_INFINITY,
     };
     scored.retain(|(_, s, _)| *s >= cut);
-    let ids: Vec<i64> = scored.iter().map(|(id, _, _)| *id).collect();
-    let models: HashMap<i64, skill::Model> =
-        rows_by_ids(db, "skill", &ids, |m: &skill::Model| m.id).await?;
+    let models = node_models(db, scored.iter().map(|(n, _, _)| *n)).await?;
     let mut out: Vec<RelatedSkill> = scored
         .into_iter()
-        .filter_map(|(id, score, components)| {
-            models.get(&id).map(|m| RelatedSkill {
-                skill: m.clone(),
+        .filter_map(|(n, score, components)| {
+            models.get(&n).map(|m| RelatedSkill {
+                node: m.clone(),
                 score,
                 components,
             })
@@ -338,11 +285,11 @@ pub async fn related_skills<C: ConnectionTrait>(
     out.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
-            .then_with(|| a.skill.name.cmp(&b.skill.name))
-            .then_with(|| a.skill.slug.cmp(&b.skill.slug))
+            .then_with(|| a.node.name().cmp(b.node.name()))
+            .then_with(|| a.node.slug().cmp(b.node.slug()))
     });
     out.truncate(first);
-    Ok((me, out))
+    Ok((me_model, out))
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The shortest chain of prerequisite and broader links between two skills.
+//! The shortest chain of prerequisite, broader and language links between two skills or
+//! frameworks (a framework links up to its language, nothing links up to a framework).
 //!
 //! A chain runs one way: either each skill builds on the next (has it as a prerequisite or as a
 //! broader skill) from `from` to `to`, or each is built on by the next (the same links walked
@@ -11,21 +12,24 @@
 //! read, with one recursive CTE: that part of the graph is small even when the whole is large.
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use entity::skill;
 use sea_orm::{ConnectionTrait, DbBackend};
 
 use crate::{
-    catalog::EntityRef,
     db::stmt,
     error::{AppError, AppResult},
-    paths::{id_in, resolve_skills, rows_by_ids},
+    paths::{
+        id_in,
+        node::{model_of, node_models, resolve_nodes, Node, NodeModel, NodeRef},
+    },
 };
 
-/// The two kinds of link a chain follows.
+/// The kinds of link a chain follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LinkType {
     Prerequisite,
     Broader,
+    /// A framework and the language it is written in.
+    Language,
 }
 
 /// How the second skill of a hop relates to the first, named like the `Skill` fields.
@@ -39,20 +43,24 @@ pub enum Relation {
     Broader,
     /// `to` is a narrower skill of `from`.
     Narrower,
+    /// `to` is the language framework `from` is written in.
+    Language,
+    /// `to` is a framework written in language `from`.
+    Framework,
 }
 
 #[derive(Clone, Debug)]
 pub struct Hop {
-    pub from: skill::Model,
-    pub to: skill::Model,
+    pub from: NodeModel,
+    pub to: NodeModel,
     pub link: LinkType,
     pub relation: Relation,
 }
 
 #[derive(Clone, Debug)]
 pub struct SkillPath {
-    pub from: skill::Model,
-    pub to: skill::Model,
+    pub from: NodeModel,
+    pub to: NodeModel,
     pub hops: Vec<Hop>,
 }
 
@@ -61,14 +69,31 @@ pub struct SkillPath {
 struct Up {
     link: LinkType,
     slug: String,
-    to: i64,
+    to: Node,
 }
 
-/// Links upwards from `seeds`, in one statement.
+/// Links upwards from `ends`: from a framework to its language (known from its row), and from
+/// skills up the prerequisite and broader links, in one statement.
 async fn upward_links(
     db: &impl ConnectionTrait,
-    seeds: &[i64],
-) -> AppResult<HashMap<i64, Vec<Up>>> {
+    ends: &[&NodeModel],
+) -> AppResult<HashMap<Node, Vec<Up>>> {
+    let mut adj: HashMap<Node, Vec<Up>> = HashMap::new();
+    let mut seeds = Vec::new();
+    for e in ends {
+        match e {
+            NodeModel::Skill(m) => seeds.push(m.id),
+            NodeModel::Framework(m) => {
+                seeds.push(m.language_id);
+                adj.entry(e.node()).or_default().push(Up {
+                    link: LinkType::Language,
+                    slug: String::new(),
+                    to: Node::Skill(m.language_id),
+                });
+            }
+        }
+    }
+    let seeds = seeds.as_slice();
     let backend = db.get_database_backend();
     let (seed, seed_value) = id_in(backend, "s.id", seeds);
     let sql = match backend {
@@ -105,18 +130,17 @@ async fn upward_links(
     let rows = db
         .query_all_raw(stmt(backend, &sql, vec![seed_value]))
         .await?;
-    let mut adj: HashMap<i64, Vec<Up>> = HashMap::new();
     for r in &rows {
         let a: i64 = r.try_get("", "a")?;
         let k: i32 = r.try_get("", "k")?;
-        adj.entry(a).or_default().push(Up {
+        adj.entry(Node::Skill(a)).or_default().push(Up {
             link: if k == 0 {
                 LinkType::Prerequisite
             } else {
                 LinkType::Broader
             },
             slug: r.try_get("", "slug")?,
-            to: r.try_get("", "b")?,
+            to: Node::Skill(r.try_get("", "b")?),
         });
     }
     for v in adj.values_mut() {
@@ -126,8 +150,12 @@ async fn upward_links(
 }
 
 /// Breadth-first search upwards: the links from `start` to `goal`, if any.
-fn search(adj: &HashMap<i64, Vec<Up>>, start: i64, goal: i64) -> Option<Vec<(i64, i64, LinkType)>> {
-    let mut prev: HashMap<i64, (i64, LinkType)> = HashMap::new();
+fn search(
+    adj: &HashMap<Node, Vec<Up>>,
+    start: Node,
+    goal: Node,
+) -> Option<Vec<(Node, Node, LinkType)>> {
+    let mut prev: HashMap<Node, (Node, LinkType)> = HashMap::new();
     let mut seen = HashSet::from([start]);
     let mut queue = VecDeque::from([start]);
     while let Some(n) = queue.pop_front() {
@@ -151,31 +179,32 @@ fn search(adj: &HashMap<i64, Vec<Up>>, start: i64, goal: i64) -> Option<Vec<(i64
     None
 }
 
-/// The shortest chain between two skills, or None when no chain links them. Three statements.
+/// The shortest chain between two nodes (skills or frameworks), or None when no chain links
+/// them. Three statements (four when a framework is named by a slug no skill has).
 pub async fn skill_path<C: ConnectionTrait>(
     db: &C,
-    from: &EntityRef,
-    to: &EntityRef,
+    from: &NodeRef,
+    to: &NodeRef,
 ) -> AppResult<Option<SkillPath>> {
-    let found = resolve_skills(db, &[from.clone(), to.clone()]).await?;
+    let found = resolve_nodes(db, &[from.clone(), to.clone()]).await?;
     let (a, b) = match found.as_slice() {
         [a, b] => (a.clone(), b.clone()),
         [a] => (a.clone(), a.clone()),
-        _ => return Err(AppError::Internal("skill lookup returned nothing".into())),
+        _ => return Err(AppError::Internal("node lookup returned nothing".into())),
     };
-    if a.id == b.id {
+    if a.node() == b.node() {
         return Ok(Some(SkillPath {
             from: a,
             to: b,
             hops: Vec::new(),
         }));
     }
-    let adj = upward_links(db, &[a.id, b.id]).await?;
-    let forward = search(&adj, a.id, b.id);
-    let backward = search(&adj, b.id, a.id);
+    let adj = upward_links(db, &[&a, &b]).await?;
+    let forward = search(&adj, a.node(), b.node());
+    let backward = search(&adj, b.node(), a.node());
     // (upper, lower, link) triples along the chain from `from` to `to`, with the relation of
-    // each hop's second skill to its first.
-    let chain: Vec<(i64, i64, LinkType, Relation)> = match (forward, backward) {
+    // each hop's second node to its first.
+    let chain: Vec<(Node, Node, LinkType, Relation)> = match (forward, backward) {
         (Some(f), Some(bw)) if bw.len() < f.len() => reversed(bw),
         (Some(f), _) => f
             .into_iter()
@@ -183,6 +212,7 @@ pub async fn skill_path<C: ConnectionTrait>(
                 let rel = match l {
                     LinkType::Prerequisite => Relation::Prerequisite,
                     LinkType::Broader => Relation::Broader,
+                    LinkType::Language => Relation::Language,
                 };
                 (x, y, l, rel)
             })
@@ -190,23 +220,23 @@ pub async fn skill_path<C: ConnectionTrait>(
         (None, Some(bw)) => reversed(bw),
         (None, None) => return Ok(None),
     };
-    let mut ids: Vec<i64> = chain.iter().flat_map(|(x, y, _, _)| [*x, *y]).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let models: HashMap<i64, skill::Model> =
-        rows_by_ids(db, "skill", &ids, |m: &skill::Model| m.id).await?;
-    let model = |id: i64| -> AppResult<skill::Model> {
-        models
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| AppError::Internal(format!("skill {id} vanished while searching")))
-    };
+    // The two ends are known already; only the skills in between are read.
+    let mut models: HashMap<Node, NodeModel> = node_models(
+        db,
+        chain
+            .iter()
+            .flat_map(|(x, y, _, _)| [*x, *y])
+            .filter(|n| *n != a.node() && *n != b.node()),
+    )
+    .await?;
+    models.insert(a.node(), a.clone());
+    models.insert(b.node(), b.clone());
     let hops = chain
         .into_iter()
         .map(|(x, y, link, relation)| {
             Ok(Hop {
-                from: model(x)?,
-                to: model(y)?,
+                from: model_of(&models, x, "searching")?,
+                to: model_of(&models, y, "searching")?,
                 link,
                 relation,
             })
@@ -220,7 +250,7 @@ pub async fn skill_path<C: ConnectionTrait>(
 }
 
 /// A chain found from `to` up to `from`, turned round to read from `from` down to `to`.
-fn reversed(links: Vec<(i64, i64, LinkType)>) -> Vec<(i64, i64, LinkType, Relation)> {
+fn reversed(links: Vec<(Node, Node, LinkType)>) -> Vec<(Node, Node, LinkType, Relation)> {
     links
         .into_iter()
         .rev()
@@ -228,6 +258,7 @@ fn reversed(links: Vec<(i64, i64, LinkType)>) -> Vec<(i64, i64, LinkType, Relati
             let rel = match l {
                 LinkType::Prerequisite => Relation::RequiredBy,
                 LinkType::Broader => Relation::Narrower,
+                LinkType::Language => Relation::Framework,
             };
             (upper, lower, l, rel)
         })
@@ -238,37 +269,47 @@ fn reversed(links: Vec<(i64, i64, LinkType)>) -> Vec<(i64, i64, LinkType, Relati
 mod tests {
     use super::*;
 
+    fn n(id: i64) -> Node {
+        Node::Skill(id)
+    }
+
     fn up(link: LinkType, to: i64) -> Up {
         Up {
             link,
             slug: format!("s{to:03}"),
-            to,
+            to: n(to),
         }
     }
 
     #[test]
     fn searches_upwards_preferring_prerequisites() {
-        let mut adj: HashMap<i64, Vec<Up>> = HashMap::new();
+        let mut adj: HashMap<Node, Vec<Up>> = HashMap::new();
         adj.insert(
-            1,
+            n(1),
             vec![up(LinkType::Prerequisite, 3), up(LinkType::Broader, 2)],
         );
-        adj.insert(2, vec![up(LinkType::Broader, 4)]);
-        adj.insert(3, vec![up(LinkType::Prerequisite, 4)]);
+        adj.insert(n(2), vec![up(LinkType::Broader, 4)]);
+        adj.insert(n(3), vec![up(LinkType::Prerequisite, 4)]);
         for v in adj.values_mut() {
             v.sort();
         }
         assert_eq!(
-            search(&adj, 1, 4),
+            search(&adj, n(1), n(4)),
             Some(vec![
-                (1, 3, LinkType::Prerequisite),
-                (3, 4, LinkType::Prerequisite)
+                (n(1), n(3), LinkType::Prerequisite),
+                (n(3), n(4), LinkType::Prerequisite)
             ])
         );
-        assert_eq!(search(&adj, 4, 1), None);
+        assert_eq!(search(&adj, n(4), n(1)), None);
+        // A framework's language, walked down from the language.
+        let django = Node::Framework(9);
         assert_eq!(
-            reversed(vec![(2, 4, LinkType::Broader)]),
-            vec![(4, 2, LinkType::Broader, Relation::Narrower)]
+            reversed(vec![(django, n(1), LinkType::Language)]),
+            vec![(n(1), django, LinkType::Language, Relation::Framework)]
+        );
+        assert_eq!(
+            reversed(vec![(n(2), n(4), LinkType::Broader)]),
+            vec![(n(4), n(2), LinkType::Broader, Relation::Narrower)]
         );
     }
 }

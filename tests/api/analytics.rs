@@ -193,18 +193,52 @@ async fn trending_compares_two_windows() {
         let q = r#"query($m: Int!) { market { trendingSkills(
                 current: { from: "2026-10-01", to: "2026-10-31" },
                 previous: { from: "2026-09-01", to: "2026-09-30" }, minPostings: $m) {
-            currentPostings previousPostings sources skills { skill { slug } current previous growth } } } }"#;
-        let d = app.data(q, json!({ "m": 2 })).await;
+            currentPostings previousPostings synthetic sources
+            skills { skill { slug } current previous currentShare previousShare growth } } } }"#;
+        // Six postings in October against one in September: every count grew, but growth
+        // compares shares of the month's postings, so PostgreSQL (3 of 6 against 1 of 1) and
+        // Python (2 of 6 against 1 of 1) shrank; Go and Redis were not asked for before
+        // (growth null, listed after the measured ones).
+        let d = app.data(q, json!({ "m": 1 })).await;
         let t = &d["market"]["trendingSkills"];
         assert_eq!(t["currentPostings"], 6);
         assert_eq!(t["previousPostings"], 1);
+        let rows = pairs(
+            &t["skills"],
+            "skill",
+            &[
+                "current",
+                "previous",
+                "currentShare",
+                "previousShare",
+                "growth",
+            ],
+        );
+        assert_eq!(rows.len(), 9, "[{engine:?}] {rows:?}");
         assert_eq!(
-            pairs(&t["skills"], "skill", &["current", "previous", "growth"]),
+            rows[..4],
             [
+                json!(["postgresql", 3, 1, 0.5, 1.0, -0.5]),
+                json!(["python", 2, 1, 0.3333, 1.0, -0.6667]),
+                json!(["go", 2, 0, 0.3333, 0.0, null]),
+                json!(["redis", 2, 0, 0.3333, 0.0, null])
+            ],
+            "[{engine:?}]"
+        );
+        assert_eq!(t["synthetic"], false, "[{engine:?}]");
+        // Minimum support 2: one posting in September is too few to measure a change.
+        let d = app.data(q, json!({ "m": 2 })).await;
+        assert_eq!(
+            pairs(
+                &d["market"]["trendingSkills"]["skills"],
+                "skill",
+                &["current", "previous", "growth"]
+            ),
+            [
+                json!(["postgresql", 3, 1, null]),
+                json!(["python", 2, 1, null]),
                 json!(["go", 2, 0, null]),
-                json!(["redis", 2, 0, null]),
-                json!(["postgresql", 3, 1, 2.0]),
-                json!(["python", 2, 1, 1.0])
+                json!(["redis", 2, 0, null])
             ],
             "[{engine:?}]"
         );
@@ -281,6 +315,46 @@ async fn demo_postings_are_deterministic_and_marked_synthetic() {
         assert_eq!(d["jobPostings"]["totalCount"], 50);
         assert_eq!(d["jobPostings"]["nodes"][0]["source"], "synthetic");
         assert_eq!(d["market"]["topSkills"]["sources"], json!(["synthetic"]));
+        // Every market answer says so, sources selected or not.
+        let d = app
+            .data(
+                r#"{ market {
+                    demand(skill: "python", window: { from: "2025-01-01", to: "2026-12-31" }) { synthetic }
+                    topSkills { synthetic }
+                    topFrameworks { synthetic frameworks { postings required } }
+                    salaries { synthetic }
+                    coOccurringSkills(skill: "sql") { synthetic }
+                    trendingSkills(current: { from: "2026-10-01", to: "2026-10-31" },
+                                   previous: { from: "2026-09-01", to: "2026-09-30" }) { synthetic } } }"#,
+                json!({}),
+            )
+            .await;
+        for field in [
+            "demand",
+            "topSkills",
+            "topFrameworks",
+            "salaries",
+            "coOccurringSkills",
+            "trendingSkills",
+        ] {
+            assert_eq!(
+                d["market"][field]["synthetic"], true,
+                "[{engine:?}] {field}"
+            );
+        }
+        // Frameworks are sometimes required in the demo postings.
+        let required: i64 = d["market"]["topFrameworks"]["frameworks"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|f| f["required"].as_i64()).sum())
+            .unwrap_or(0);
+        let postings: i64 = d["market"]["topFrameworks"]["frameworks"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|f| f["postings"].as_i64()).sum())
+            .unwrap_or(0);
+        assert!(
+            required > 0 && required < postings,
+            "[{engine:?}] {required} of {postings}"
+        );
         app.cleanup().await;
     }
 }

@@ -482,3 +482,73 @@ async fn real_releases_enrich_without_polluting() {
         app.cleanup().await;
     }
 }
+
+/// What the crosswalk decided, in a form that compares across databases: every skill (slug,
+/// name, ESCO URI, O*NET name), every role–skill and role–framework edge, every broader link
+/// and every alias, by slug.
+async fn crosswalk_state(app: &TestApp) -> Vec<String> {
+    let queries = [
+        "SELECT 'skill ' || s.slug || ' | ' || s.name || ' | ' || COALESCE(s.esco_uri, '-') \
+         || ' | ' || COALESCE(s.onet_name, '-') AS line FROM skill s",
+        "SELECT 'role_skill ' || r.slug || ' -> ' || s.slug || ' ' || rs.importance || ' ' \
+         || COALESCE(CAST(rs.level AS TEXT), '-') || ' hot=' \
+         || COALESCE(CASE WHEN rs.hot_technology THEN 'y' ELSE 'n' END, '-') AS line \
+         FROM role_skill rs JOIN role r ON r.id = rs.role_id JOIN skill s ON s.id = rs.skill_id",
+        "SELECT 'role_framework ' || r.slug || ' -> ' || f.slug || ' ' || rf.importance AS line \
+         FROM role_framework rf JOIN role r ON r.id = rf.role_id \
+         JOIN framework f ON f.id = rf.framework_id",
+        "SELECT 'broader ' || a.slug || ' -> ' || b.slug AS line FROM skill_broader e \
+         JOIN skill a ON a.id = e.skill_id JOIN skill b ON b.id = e.broader_id",
+        "SELECT 'alias ' || s.slug || ' = ' || a.alias AS line FROM skill_alias a \
+         JOIN skill s ON s.id = a.skill_id",
+        "SELECT 'framework_alias ' || f.slug || ' = ' || a.alias AS line FROM framework_alias a \
+         JOIN framework f ON f.id = a.framework_id",
+        "SELECT 'equivalent ' || r.slug || ' ~ ' || q.slug || ' via ' || e.via AS line \
+         FROM role_equivalent e JOIN role r ON r.id = e.role_id JOIN role q ON q.id = e.equivalent_id",
+    ];
+    let mut out = Vec::new();
+    for sql in queries {
+        let rows = app
+            .db
+            .query_all_raw(sea_orm::Statement::from_string(app.backend(), sql))
+            .await
+            .expect("query");
+        out.extend(
+            rows.iter()
+                .map(|r| r.try_get::<String>("", "line").expect("line")),
+        );
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn the_crosswalk_does_not_depend_on_the_import_order() {
+    for engine in engines() {
+        for onet_dir in ["onet/29.3", "onet-crosswalk/29.3"] {
+            let esco_first = TestApp::spawn(engine).await;
+            esco(&esco_first, &fixture("esco/v1.1.1")).await;
+            onet(&esco_first, &fixture(onet_dir)).await;
+            let a = crosswalk_state(&esco_first).await;
+
+            let onet_first = TestApp::spawn(engine).await;
+            onet(&onet_first, &fixture(onet_dir)).await;
+            let r = esco(&onet_first, &fixture("esco/v1.1.1")).await;
+            let b = crosswalk_state(&onet_first).await;
+            let only_a: Vec<&String> = a.iter().filter(|l| !b.contains(l)).collect();
+            let only_b: Vec<&String> = b.iter().filter(|l| !a.contains(l)).collect();
+            assert!(
+                only_a.is_empty() && only_b.is_empty(),
+                "[{engine:?} {onet_dir}] ESCO then O*NET only: {only_a:#?}\n\
+                 O*NET then ESCO only: {only_b:#?}\n{}",
+                r.details()
+            );
+            // Importing ESCO again changes nothing.
+            let again = esco(&onet_first, &fixture("esco/v1.1.1")).await;
+            assert!(again.is_noop(), "[{engine:?}] {}", again.summary());
+            assert_eq!(crosswalk_state(&onet_first).await, b, "[{engine:?}]");
+            esco_first.cleanup().await;
+            onet_first.cleanup().await;
+        }
+    }
+}

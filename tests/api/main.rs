@@ -19,6 +19,7 @@ mod nplus1;
 mod pagination;
 mod paths;
 mod paths_choices;
+mod paths_frameworks;
 mod paths_imported;
 mod paths_market;
 mod perf;

@@ -298,7 +298,10 @@ async fn learning_path_to_a_skill_and_unreachable_targets() {
             .await
             .json();
         assert_eq!(first_code(&r), "NOT_FOUND");
-        assert_eq!(r["errors"][0]["message"], "skill 'nope' not found");
+        assert_eq!(
+            r["errors"][0]["message"],
+            "skill or framework 'nope' not found"
+        );
         // Any string is looked up literally, quotes, commas and braces included.
         let odd = r#"a"b,{c}\d'"#;
         let r = app
@@ -312,7 +315,7 @@ async fn learning_path_to_a_skill_and_unreachable_targets() {
         assert_eq!(first_code(&r), "NOT_FOUND", "[{engine:?}] {r}");
         assert_eq!(
             r["errors"][0]["message"],
-            format!("skill '{odd}' not found")
+            format!("skill or framework '{odd}' not found")
         );
         let role_id =
             app.data(r#"{ role(slug: "dev") { id } }"#, json!({})).await["role"]["id"].clone();
@@ -373,8 +376,8 @@ const GAP: &str = r#"query($r: ID!, $k: [ID!]) {
     role { slug } known { slug }
     essential { required covered missing percent }
     optional { required covered missing percent }
-    missingEssential { skill { slug } level demand }
-    missingOptional { skill { slug } level demand }
+    missingEssential { node { __typename slug } level demand }
+    missingOptional { node { __typename slug } level demand }
     frameworks { framework { slug } importance level skills covered percent missing { slug } }
   }
 }"#;
@@ -384,12 +387,14 @@ async fn skill_gap_reports_coverage_missing_skills_and_framework_fit() {
     for engine in engines() {
         let app = TestApp::empty(engine).await;
         build(&app, &GAP_GRAPH).await;
-        // Knowing b implies a: essentials a and b covered (2 of 4), optional h (1 of 3).
+        // Knowing b implies a: essentials a and b covered (2 of 5: the essential framework
+        // fw-one counts too), optional h (1 of 3: fw-two is optional, in a language neither
+        // known nor required, so it does not count).
         let d = app.data(GAP, json!({ "r": "dev", "k": ["b", "h"] })).await;
         let gap = &d["skillGap"];
         assert_eq!(
             gap["essential"],
-            json!({ "required": 4, "covered": 2, "missing": 2, "percent": 50.0 }),
+            json!({ "required": 5, "covered": 2, "missing": 3, "percent": 40.0 }),
             "[{engine:?}]"
         );
         assert_eq!(
@@ -400,15 +405,17 @@ async fn skill_gap_reports_coverage_missing_skills_and_framework_fit() {
         assert_eq!(
             gap["missingEssential"],
             json!([
-                { "skill": { "slug": "f" }, "level": 4, "demand": 2 },
-                { "skill": { "slug": "c" }, "level": 2, "demand": 1 }
-            ])
+                { "node": { "__typename": "Skill", "slug": "f" }, "level": 4, "demand": 2 },
+                { "node": { "__typename": "Skill", "slug": "c" }, "level": 2, "demand": 1 },
+                { "node": { "__typename": "Framework", "slug": "fw-one" }, "level": 3, "demand": 1 }
+            ]),
+            "[{engine:?}]"
         );
         assert_eq!(
             gap["missingOptional"],
             json!([
-                { "skill": { "slug": "e" }, "level": 1, "demand": 2 },
-                { "skill": { "slug": "d" }, "level": 2, "demand": 1 }
+                { "node": { "__typename": "Skill", "slug": "e" }, "level": 1, "demand": 2 },
+                { "node": { "__typename": "Skill", "slug": "d" }, "level": 2, "demand": 1 }
             ])
         );
         // fw-two: b of {lang-two, b}; fw-one: a of {lang-one, a, d}.
@@ -425,7 +432,7 @@ async fn skill_gap_reports_coverage_missing_skills_and_framework_fit() {
 
         let d = app.data(GAP, json!({ "r": "dev" })).await;
         assert_eq!(d["skillGap"]["essential"]["percent"], 0.0);
-        assert_eq!(d["skillGap"]["missingEssential"][0]["skill"]["slug"], "f");
+        assert_eq!(d["skillGap"]["missingEssential"][0]["node"]["slug"], "f");
         let d = app
             .data(GAP, json!({ "r": "empty-role", "k": ["a"] }))
             .await;
@@ -588,9 +595,10 @@ async fn related_skills_stay_exact_when_hundreds_are_co_required() {
             ]),
             "[{engine:?}]"
         );
+        // Eight statements, the exact second pass two more (one per kind of candidate).
         assert_eq!(
             app.statements().0,
-            7,
+            10,
             "[{engine:?}] the exact second pass ran"
         );
         app.cleanup().await;
@@ -804,27 +812,27 @@ async fn generate(app: &TestApp, n: usize) {
 const BOUNDED: &[(&str, usize, &str)] = &[
     (
         "query($k: [ID!]) { learningPath(target: { role: \"role-00000\" }, known: $k) { steps { skill { slug } pulledInBy { slug } unlocks { slug } } satisfied { slug } } }",
-        6,
+        9,
         "path-role",
     ),
     (
         "query($k: [ID!]) { learningPath(target: { skill: \"s-00019\" }, known: $k) { steps { skill { slug } } } }",
-        5,
+        7,
         "path-skill",
     ),
     (
         "query($k: [ID!]) { skillGap(role: \"role-00000\", known: $k) { essential { percent } missingEssential { skill { slug } } frameworks { framework { slug } missing { slug } } } }",
-        8,
+        10,
         "gap",
     ),
     (
         "{ relatedSkills(skill: \"s-00015\", first: 20) { skill { slug } score } }",
-        6,
+        9,
         "related",
     ),
     (
         "{ skillPath(from: \"s-00019\", to: \"group-00001\") { hops { from { slug } to { slug } } } }",
-        3,
+        4,
         "chain",
     ),
 ];
@@ -932,7 +940,7 @@ async fn curated_catalog_has_prerequisites_for_the_back_end() {
 async fn curated_catalog_answers_the_back_end_question() {
     let q = r#"{
       learningPath(target: { role: "backend-developer" }, known: ["python", "sql"]) {
-        steps { skill { slug prerequisites(first: 100) { nodes { slug } } } requirement importance level }
+        steps { node { slug } skill { slug prerequisites(first: 100) { nodes { slug } } } requirement importance level }
         satisfied { slug }
       }
       role(slug: "backend-developer") { skills(first: 100) { edges { importance node { slug } } } }
@@ -948,7 +956,7 @@ async fn curated_catalog_answers_the_back_end_question() {
             .unwrap_or_default();
         let order: Vec<String> = steps
             .iter()
-            .filter_map(|s| s["skill"]["slug"].as_str().map(str::to_owned))
+            .filter_map(|s| s["node"]["slug"].as_str().map(str::to_owned))
             .collect();
         let position: HashMap<&str, usize> = order
             .iter()
@@ -971,7 +979,7 @@ async fn curated_catalog_answers_the_back_end_question() {
         );
         // Every prerequisite that is a step comes before what needs it.
         for s in &steps {
-            let me = position[s["skill"]["slug"].as_str().unwrap_or("")];
+            let me = position[s["node"]["slug"].as_str().unwrap_or("")];
             for p in crate::helpers::slugs(&s["skill"]["prerequisites"]) {
                 if let Some(pp) = position.get(p.as_str()) {
                     assert!(*pp < me, "[{engine:?}] {p} must come before {}", order[me]);

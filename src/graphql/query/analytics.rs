@@ -22,7 +22,8 @@ pub struct AnalyticsQuery;
 
 #[Object]
 impl AnalyticsQuery {
-    /// Job-market analytics over the postings (every answer lists the sources it counted).
+    /// Job-market analytics over the postings. Every answer lists the sources it counted and
+    /// says whether any of them is synthetic (`synthetic`).
     async fn market(&self) -> Market {
         Market
     }
@@ -120,6 +121,7 @@ impl Market {
                     share: m.share,
                 })
                 .collect(),
+            synthetic: analytics::synthetic(&sources),
             sources,
         })
     }
@@ -135,6 +137,7 @@ impl Market {
         let scope = scope(ctx, filter)?;
         let (total, rows) = analytics::top(db, &scope, false, self::limit(limit)?).await?;
         let found = skills_by_id(ctx, rows.iter().map(|r| r.id).collect()).await?;
+        let sources = analytics::sources(db, &scope).await?;
         Ok(TopSkills {
             postings: int(total),
             skills: rows
@@ -146,7 +149,8 @@ impl Market {
                     share: r.share,
                 })
                 .collect(),
-            sources: analytics::sources(db, &scope).await?,
+            synthetic: analytics::synthetic(&sources),
+            sources,
         })
     }
 
@@ -161,6 +165,7 @@ impl Market {
         let scope = scope(ctx, filter)?;
         let (total, rows) = analytics::top(db, &scope, true, self::limit(limit)?).await?;
         let found = frameworks_by_id(ctx, rows.iter().map(|r| r.id).collect()).await?;
+        let sources = analytics::sources(db, &scope).await?;
         Ok(TopFrameworks {
             postings: int(total),
             frameworks: rows
@@ -172,7 +177,8 @@ impl Market {
                     share: r.share,
                 })
                 .collect(),
-            sources: analytics::sources(db, &scope).await?,
+            synthetic: analytics::synthetic(&sources),
+            sources,
         })
     }
 
@@ -185,6 +191,7 @@ impl Market {
         let db = ctx.db()?;
         let scope = scope(ctx, filter)?;
         let stats = analytics::salaries(db, &scope).await?;
+        let sources = analytics::sources(db, &scope).await?;
         Ok(SalaryReport {
             currencies: stats
                 .into_iter()
@@ -203,7 +210,8 @@ impl Market {
                      range; percentiles by linear interpolation between closest ranks \
                      (h = (n−1)·p), rounded to cents"
                     .into(),
-            sources: analytics::sources(db, &scope).await?,
+            synthetic: analytics::synthetic(&sources),
+            sources,
         })
     }
 
@@ -230,6 +238,7 @@ impl Market {
         )
         .await?;
         let found = skills_by_id(ctx, rows.iter().map(|r| r.id).collect()).await?;
+        let sources = analytics::sources(db, &scope).await?;
         Ok(CoOccurrenceReport {
             postings: int(n),
             subject_postings: int(n_a),
@@ -243,19 +252,24 @@ impl Market {
                     confidence: r.confidence,
                 })
                 .collect(),
-            sources: analytics::sources(db, &scope).await?,
+            synthetic: analytics::synthetic(&sources),
+            sources,
         })
     }
 
-    /// Skills whose postings grew most from `previous` to `current` (growth = (cur − prev) /
-    /// prev; skills new in `current` rank first), with at least `minPostings` in `current`.
+    /// Skills whose share of postings grew most from `previous` to `current`: growth =
+    /// (share now − share before) / share before, where a share is the skill's postings over
+    /// all postings in scope in that window (so a market growing as a whole lifts nothing).
+    /// Minimum support: a skill is listed with at least `minPostings` postings in `current`,
+    /// and its growth is measured only with at least `minPostings` in `previous` too (else
+    /// null, listed after the measured ones).
     async fn trending_skills(
         &self,
         ctx: &Context<'_>,
         current: DateRange,
         previous: DateRange,
         filter: Option<JobPostingFilter>,
-        #[graphql(default = 1)] min_postings: i32,
+        #[graphql(default = 5)] min_postings: i32,
         #[graphql(default = 10)] limit: i32,
     ) -> async_graphql::Result<TrendReport> {
         let db = ctx.db()?;
@@ -270,6 +284,13 @@ impl Market {
         )
         .await?;
         let found = skills_by_id(ctx, rows.iter().map(|r| r.id).collect()).await?;
+        let sources = analytics::trend_sources(
+            db,
+            &scope,
+            (current.from, current.to),
+            (previous.from, previous.to),
+        )
+        .await?;
         Ok(TrendReport {
             current_postings: int(tc),
             previous_postings: int(tp),
@@ -279,16 +300,13 @@ impl Market {
                     skill: found.get(&r.id).cloned().map(Skill),
                     current: int(r.current),
                     previous: int(r.previous),
+                    current_share: r.current_share,
+                    previous_share: r.previous_share,
                     growth: r.growth,
                 })
                 .collect(),
-            sources: analytics::trend_sources(
-                db,
-                &scope,
-                (current.from, current.to),
-                (previous.from, previous.to),
-            )
-            .await?,
+            synthetic: analytics::synthetic(&sources),
+            sources,
         })
     }
 }

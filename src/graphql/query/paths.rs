@@ -7,11 +7,11 @@ use crate::{
     catalog::EntityRef,
     error::AppError,
     graphql::types::{
-        entity_ref,
+        decode_global_id, entity_ref,
         paths::{LearningPath, LearningTarget, RelatedSkill, SkillGap, SkillPath},
         NodeType,
     },
-    paths::{gap, learning, related, route},
+    paths::{gap, learning, node::NodeRef, related, route},
 };
 
 #[derive(Default)]
@@ -21,20 +21,35 @@ pub struct PathQuery;
 // its selection and a chain as 10 (typical sizes on the curated catalog; ESCO-sized roles give
 // a few hundred steps, each nested connection is still batched by the loaders).
 
-fn skill_refs(ids: Option<Vec<ID>>) -> Result<Vec<EntityRef>, AppError> {
-    ids.unwrap_or_default()
-        .iter()
-        .map(|id| entity_ref(NodeType::Skill, id))
-        .collect()
+/// A skill or framework named by its global id or a slug (a skill's when a skill has it, else a
+/// framework's).
+fn node_ref(s: &ID) -> Result<NodeRef, AppError> {
+    match decode_global_id(s) {
+        Some((NodeType::Skill, id)) => Ok(NodeRef::Skill(EntityRef::Id(id))),
+        Some((NodeType::Framework, id)) => Ok(NodeRef::Framework(EntityRef::Id(id))),
+        Some((found, _)) => Err(AppError::Validation(format!(
+            "id '{}' is a {} id, expected a Skill or Framework id or slug",
+            s.as_str(),
+            found.as_str()
+        ))),
+        None => Ok(NodeRef::Slug(s.to_string())),
+    }
+}
+
+fn node_refs(ids: Option<Vec<ID>>) -> Result<Vec<NodeRef>, AppError> {
+    ids.unwrap_or_default().iter().map(node_ref).collect()
 }
 
 #[Object]
 impl PathQuery {
-    /// What to learn, in which order, to meet a role's requirements or to learn a skill, given
-    /// the skills already known (global ids or slugs). A known skill implies its prerequisites,
-    /// transitively; known and implied skills are left out. Every prerequisite comes before
-    /// what needs it; otherwise essential before optional (role targets), then higher demand,
-    /// then name.
+    /// What to learn, in which order, to meet a role's requirements or to learn a skill or
+    /// framework, given the skills and frameworks already known (global ids or slugs; a slug
+    /// names a skill when a skill has it, else a framework). A known skill implies its
+    /// prerequisites, transitively, a known framework its language; known and implied nodes
+    /// are left out. A role's frameworks are steps too, each after its language: the essential
+    /// ones, and an optional one when its language is known or on the path. Every prerequisite
+    /// comes before what needs it; otherwise essential before optional (role targets), then
+    /// higher demand, then name.
     #[graphql(complexity = "1 + 50 * child_complexity")]
     async fn learning_path(
         &self,
@@ -45,14 +60,17 @@ impl PathQuery {
         let target = match target {
             LearningTarget::Role(id) => learning::Target::Role(entity_ref(NodeType::Role, &id)?),
             LearningTarget::Skill(id) => learning::Target::Skill(entity_ref(NodeType::Skill, &id)?),
+            LearningTarget::Framework(id) => {
+                learning::Target::Framework(entity_ref(NodeType::Framework, &id)?)
+            }
         };
-        let known = skill_refs(known)?;
+        let known = node_refs(known)?;
         let db = ctx.db()?;
         Ok(learning::learning_path(db, &target, &known).await?.into())
     }
 
-    /// How much of a role the known skills (global ids or slugs) cover, what essential skills
-    /// are missing and which of the role's frameworks fit best.
+    /// How much of a role the known skills and frameworks (global ids or slugs) cover, what
+    /// skills and frameworks are missing and which of the role's frameworks fit best.
     #[graphql(complexity = "1 + 50 * child_complexity")]
     async fn skill_gap(
         &self,
@@ -61,13 +79,13 @@ impl PathQuery {
         known: Option<Vec<ID>>,
     ) -> async_graphql::Result<SkillGap> {
         let role = entity_ref(NodeType::Role, &role)?;
-        let known = skill_refs(known)?;
+        let known = node_refs(known)?;
         let db = ctx.db()?;
         Ok(gap::skill_gap(db, &role, &known).await?.into())
     }
 
-    /// The skills most related to a skill (global id or slug), best first, each with its score
-    /// and the signals behind it. `first`: 1 to 100, default 10.
+    /// The skills and frameworks most related to a skill or framework (global id or slug),
+    /// best first, each with its score and the signals behind it. `first`: 1 to 100, default 10.
     #[graphql(complexity = "1 + first.unwrap_or(10).clamp(1, 100) as usize * child_complexity")]
     async fn related_skills(
         &self,
@@ -75,7 +93,7 @@ impl PathQuery {
         skill: ID,
         first: Option<i32>,
     ) -> async_graphql::Result<Vec<RelatedSkill>> {
-        let skill = entity_ref(NodeType::Skill, &skill)?;
+        let skill = node_ref(&skill)?;
         let first = match first {
             None => related::DEFAULT_RELATED,
             Some(n) => usize::try_from(n).unwrap_or(0),
@@ -85,8 +103,9 @@ impl PathQuery {
         Ok(list.into_iter().map(Into::into).collect())
     }
 
-    /// The shortest chain of prerequisite and broader links between two skills (global ids or
-    /// slugs), walked one way (each skill builds on the next, or the reverse); null when none.
+    /// The shortest chain of prerequisite, broader and language links between two skills or
+    /// frameworks (global ids or slugs), walked one way (each builds on the next, or the
+    /// reverse); null when none.
     #[graphql(complexity = "1 + 10 * child_complexity")]
     async fn skill_path(
         &self,
@@ -94,8 +113,8 @@ impl PathQuery {
         from: ID,
         to: ID,
     ) -> async_graphql::Result<Option<SkillPath>> {
-        let from = entity_ref(NodeType::Skill, &from)?;
-        let to = entity_ref(NodeType::Skill, &to)?;
+        let from = node_ref(&from)?;
+        let to = node_ref(&to)?;
         let db = ctx.db()?;
         Ok(route::skill_path(db, &from, &to).await?.map(Into::into))
     }

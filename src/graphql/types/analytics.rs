@@ -24,6 +24,10 @@ pub struct Demand {
     /// Postings over the whole window.
     pub total: i32,
     pub months: Vec<MonthDemand>,
+    /// True when some of the postings counted are synthetic (the demo market): said here so
+    /// that a client that does not select `sources` still learns it.
+    pub synthetic: bool,
+    /// The sources of the postings counted, sorted.
     pub sources: Vec<String>,
 }
 
@@ -50,6 +54,10 @@ pub struct TopSkills {
     /// Postings in scope.
     pub postings: i32,
     pub skills: Vec<SkillDemand>,
+    /// True when some of the postings counted are synthetic (the demo market): said here so
+    /// that a client that does not select `sources` still learns it.
+    pub synthetic: bool,
+    /// The sources of the postings counted, sorted.
     pub sources: Vec<String>,
 }
 
@@ -57,6 +65,10 @@ pub struct TopSkills {
 pub struct TopFrameworks {
     pub postings: i32,
     pub frameworks: Vec<FrameworkDemand>,
+    /// True when some of the postings counted are synthetic (the demo market): said here so
+    /// that a client that does not select `sources` still learns it.
+    pub synthetic: bool,
+    /// The sources of the postings counted, sorted.
     pub sources: Vec<String>,
 }
 
@@ -77,6 +89,10 @@ pub struct SalaryReport {
     pub currencies: Vec<SalaryDistribution>,
     /// How the percentiles are computed.
     pub method: String,
+    /// True when some of the postings counted are synthetic (the demo market): said here so
+    /// that a client that does not select `sources` still learns it.
+    pub synthetic: bool,
+    /// The sources of the postings counted, sorted.
     pub sources: Vec<String>,
 }
 
@@ -100,15 +116,27 @@ pub struct CoOccurrenceReport {
     /// Postings in scope asking for the subject skill.
     pub subject_postings: i32,
     pub skills: Vec<CoOccurringSkill>,
+    /// True when some of the postings counted are synthetic (the demo market): said here so
+    /// that a client that does not select `sources` still learns it.
+    pub synthetic: bool,
+    /// The sources of the postings counted, sorted.
     pub sources: Vec<String>,
 }
 
 #[derive(SimpleObject)]
 pub struct TrendingSkill {
     pub skill: Option<Skill>,
+    /// Postings asking for it in the current window.
     pub current: i32,
+    /// Postings asking for it in the previous window.
     pub previous: i32,
-    /// (current − previous) / previous; null for a skill not asked for in the previous window.
+    /// Its share of the postings in scope in the current window (0–1, four decimals).
+    pub current_share: f64,
+    /// Its share of the postings in scope in the previous window.
+    pub previous_share: f64,
+    /// Growth of its share: (currentShare − previousShare) / previousShare, so a skill that
+    /// only grows with the market does not trend. Null when it had fewer than `minPostings`
+    /// postings in the previous window (too few to measure).
     pub growth: Option<f64>,
 }
 
@@ -117,5 +145,9 @@ pub struct TrendReport {
     pub current_postings: i32,
     pub previous_postings: i32,
     pub skills: Vec<TrendingSkill>,
+    /// True when some of the postings counted are synthetic (the demo market): said here so
+    /// that a client that does not select `sources` still learns it.
+    pub synthetic: bool,
+    /// The sources of the postings counted, sorted.
     pub sources: Vec<String>,
 }

@@ -11,6 +11,7 @@ use crate::{
     graphql::{
         loaders::{LoadError, Loaders},
         types::{
+            framework::Framework,
             role::Role,
             skill::Skill,
             source::{self, Source},
@@ -19,7 +20,7 @@ use crate::{
     import::evidence::{self, Equivalent, RoleEvidence, SkillEvidence},
 };
 
-/// Evidence of roles by id: two statements per batch.
+/// Evidence of roles by id: three statements per batch.
 pub struct RoleEvidenceLoader {
     pub db: DatabaseConnection,
 }
@@ -106,4 +107,71 @@ impl RequirementEvidence {
     async fn in_demand(&self) -> bool {
         self.0.in_demand
     }
+}
+
+/// What a curated role's equivalent occupations say about one framework (O*NET lists
+/// technologies such as Django or Spring for its occupations). Evidence, not a requirement:
+/// `required` tells whether the curated role itself uses the framework.
+pub struct FrameworkRequirementEvidence(pub SkillEvidence);
+
+#[Object]
+impl FrameworkRequirementEvidence {
+    async fn framework(&self, ctx: &Context<'_>) -> async_graphql::Result<Framework> {
+        let loaders = ctx.data::<Loaders>()?;
+        loaders
+            .framework_by_id
+            .load_one(self.0.skill_id)
+            .await
+            .map_err(|e| e.to_graphql())?
+            .map(Framework)
+            .ok_or_else(|| {
+                AppError::NotFound(format!("framework {} of the evidence", self.0.skill_id))
+                    .to_graphql()
+            })
+    }
+    /// The curated role itself uses this framework.
+    async fn required(&self) -> bool {
+        self.0.required
+    }
+    /// How many equivalent occupations require the framework.
+    async fn occupations(&self) -> i64 {
+        self.0.occupations
+    }
+    /// How many of them as essential.
+    async fn essential_in(&self) -> i64 {
+        self.0.essential_in
+    }
+    /// O*NET flags it a Hot Technology for one of them.
+    async fn hot_technology(&self) -> bool {
+        self.0.hot_technology
+    }
+    /// O*NET flags it In Demand for one of them.
+    async fn in_demand(&self) -> bool {
+        self.0.in_demand
+    }
+}
+
+/// `Role.frameworkEvidence`: at most `first` (1–100), optionally only the frameworks the role
+/// itself uses.
+pub async fn frameworks(
+    ctx: &Context<'_>,
+    role_id: i64,
+    first: i32,
+    required_only: bool,
+) -> async_graphql::Result<Vec<FrameworkRequirementEvidence>> {
+    if !(1..=100).contains(&first) {
+        return Err(
+            AppError::Validation(format!("first must be between 1 and 100, got {first}"))
+                .to_graphql(),
+        );
+    }
+    let ev = load(ctx, role_id).await?;
+    Ok(ev
+        .frameworks
+        .iter()
+        .filter(|s| !required_only || s.required)
+        .take(first as usize)
+        .cloned()
+        .map(FrameworkRequirementEvidence)
+        .collect())
 }

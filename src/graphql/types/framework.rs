@@ -54,10 +54,10 @@ object_with_connections! {
     pub async fn id(&self) -> ID {
         global_id(NodeType::Framework, self.0.id)
     }
-    async fn slug(&self) -> &str {
+    pub async fn slug(&self) -> &str {
         &self.0.slug
     }
-    async fn name(&self) -> &str {
+    pub async fn name(&self) -> &str {
         &self.0.name
     }
     async fn description(&self) -> Option<&str> {

@@ -154,6 +154,19 @@ object_with_connections! {
             .collect())
     }
 
+    /// `requirementEvidence` for frameworks: what the equivalent occupations use (O*NET
+    /// technologies such as Django or Spring), most occupations first. Evidence, never a
+    /// requirement of this role. At most `first` (1–100, default 25).
+    #[graphql(complexity = "first.unwrap_or(25).clamp(1, 100) as usize * child_complexity")]
+    async fn framework_evidence(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        #[graphql(default = false)] required_only: bool,
+    ) -> async_graphql::Result<Vec<evidence::FrameworkRequirementEvidence>> {
+        evidence::frameworks(ctx, self.0.id, first.unwrap_or(25), required_only).await
+    }
+
     /// Job postings asking for this role, newest first.
     connection job_postings -> JobPostingConnection = postings_of(Rel::RolePostings);
     }

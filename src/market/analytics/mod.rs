@@ -4,21 +4,31 @@
 //!
 //! Scope: every question takes a compiled posting filter (the `jobPostings` filter) over the
 //! postings table aliased `t`.
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use sea_orm::{ConnectionTrait, Value};
+use sea_orm::ConnectionTrait;
 
 use crate::{
     catalog::pages::Filter,
     error::{AppError, AppResult},
+    market::demo,
     store::stmt,
 };
 
-/// Salary questions read at most this many postings (one bounded statement).
-pub const MAX_SALARY_ROWS: u64 = 200_000;
+mod salary;
+mod trend;
 
-fn where_sql(f: &Filter, extra: &[&str]) -> String {
+pub use salary::{percentile, salaries, SalaryStats, MAX_SALARY_ROWS};
+pub use trend::{trend_sources, trending, Trend};
+
+/// True when some of the counted postings are synthetic (the demo market's source): every
+/// market answer says so, whether or not the client selects its sources.
+pub fn synthetic(sources: &[String]) -> bool {
+    sources.iter().any(|s| s == demo::SOURCE)
+}
+
+pub(crate) fn where_sql(f: &Filter, extra: &[&str]) -> String {
     let mut c: Vec<String> = f.conditions.clone();
     c.extend(extra.iter().map(|s| (*s).to_owned()));
     if c.is_empty() {
@@ -190,85 +200,6 @@ fn edge(frameworks: bool) -> (&'static str, &'static str) {
     }
 }
 
-/// p25, median, p75 and more of annualised salaries in one currency.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SalaryStats {
-    pub currency: String,
-    pub postings: u64,
-    pub min: f64,
-    pub p25: f64,
-    pub median: f64,
-    pub p75: f64,
-    pub max: f64,
-}
-
-/// The `p` quantile (0–1) of sorted values by linear interpolation between closest ranks
-/// (R's type 7, Excel's PERCENTILE.INC, NumPy's default): h = (n − 1)·p, then
-/// x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋ + 1] − x[⌊h⌋]).
-pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let h = (sorted.len() - 1) as f64 * p.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(sorted.len() - 1);
-    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
-}
-
-/// Salary distribution per currency of postings in scope: each posting counts once, at the
-/// midpoint of its annualised range. The values come sorted from one bounded statement; the
-/// percentiles are computed here so both engines give identical answers.
-pub async fn salaries(db: &impl ConnectionTrait, scope: &Filter) -> AppResult<Vec<SalaryStats>> {
-    let mut values = scope.values.clone();
-    values.push(((MAX_SALARY_ROWS + 1) as i64).into());
-    let sql = format!(
-        "SELECT t.salary_currency AS currency, t.salary_annual_min AS lo, t.salary_annual_max AS hi \
-         FROM job_posting t{} ORDER BY t.salary_currency, t.salary_annual_min + t.salary_annual_max \
-         LIMIT ?",
-        where_sql(
-            scope,
-            &[
-                "t.salary_currency IS NOT NULL",
-                "t.salary_annual_min IS NOT NULL",
-                "t.salary_annual_max IS NOT NULL"
-            ]
-        )
-    );
-    let rows = db
-        .query_all_raw(stmt(db.get_database_backend(), &sql, values))
-        .await?;
-    if rows.len() as u64 > MAX_SALARY_ROWS {
-        return Err(AppError::Validation(format!(
-            "more than {MAX_SALARY_ROWS} salaries in scope: narrow the question"
-        )));
-    }
-    let mut by_currency: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for r in &rows {
-        let lo: f64 = r.try_get("", "lo")?;
-        let hi: f64 = r.try_get("", "hi")?;
-        by_currency
-            .entry(r.try_get("", "currency")?)
-            .or_default()
-            .push((lo + hi) / 2.0);
-    }
-    Ok(by_currency
-        .into_iter()
-        .filter_map(|(currency, mut v)| {
-            v.sort_by(f64::total_cmp);
-            let q = |p: f64| percentile(&v, p).map(|x| round(x, 2));
-            Some(SalaryStats {
-                postings: v.len() as u64,
-                min: q(0.0)?,
-                p25: q(0.25)?,
-                median: q(0.5)?,
-                p75: q(0.75)?,
-                max: q(1.0)?,
-                currency,
-            })
-        })
-        .collect())
-}
-
 /// A skill seen together with the subject skill.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CoOccurrence {
@@ -357,92 +288,6 @@ pub async fn co_occurring(
     Ok((n_total, n_a, out))
 }
 
-/// A skill's postings in two windows.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Trend {
-    pub id: i64,
-    pub current: u64,
-    pub previous: u64,
-    /// (current − previous) / previous; None when it was not asked for before.
-    pub growth: Option<f64>,
-}
-
-/// Skills whose demand grew most from the previous window to the current one: those with at
-/// least `min_postings` in the current window, ranked by growth (new skills, with no previous
-/// postings, first), then current postings, then id. Two statements.
-pub async fn trending(
-    db: &impl ConnectionTrait,
-    scope: &Filter,
-    current: (NaiveDate, NaiveDate),
-    previous: (NaiveDate, NaiveDate),
-    min_postings: u64,
-    limit: usize,
-) -> AppResult<(u64, u64, Vec<Trend>)> {
-    for (a, b) in [current, previous] {
-        if b < a {
-            return Err(AppError::Validation(
-                "a window ends before it starts".into(),
-            ));
-        }
-    }
-    let backend = db.get_database_backend();
-    let d = |x: NaiveDate| Value::from(x.to_string());
-    let in_cur = "(t.posted_date >= ? AND t.posted_date <= ?)";
-    let in_prev = "(t.posted_date >= ? AND t.posted_date <= ?)";
-    let window_values = || vec![d(current.0), d(current.1), d(previous.0), d(previous.1)];
-    let either = format!("({in_cur} OR {in_prev})");
-    // Totals per window.
-    let mut values = window_values();
-    values.extend(scope.values.clone());
-    values.extend(window_values());
-    let sql = format!(
-        "SELECT SUM(CASE WHEN {in_cur} THEN 1 ELSE 0 END) AS cur, \
-         SUM(CASE WHEN {in_prev} THEN 1 ELSE 0 END) AS prev FROM job_posting t{}",
-        where_sql(scope, &[either.as_str()])
-    );
-    let row = db.query_one_raw(stmt(backend, &sql, values)).await?;
-    let (tc, tp) = match row {
-        Some(r) => (
-            r.try_get::<Option<i64>>("", "cur")?.unwrap_or(0),
-            r.try_get::<Option<i64>>("", "prev")?.unwrap_or(0),
-        ),
-        None => (0, 0),
-    };
-    let mut values = window_values();
-    values.extend(scope.values.clone());
-    values.extend(window_values());
-    let sql = format!(
-        "SELECT e.skill_id AS eid, SUM(CASE WHEN {in_cur} THEN 1 ELSE 0 END) AS cur, \
-         SUM(CASE WHEN {in_prev} THEN 1 ELSE 0 END) AS prev \
-         FROM posting_skill e JOIN job_posting t ON t.id = e.posting_id{} GROUP BY e.skill_id",
-        where_sql(scope, &[either.as_str()])
-    );
-    let rows = db.query_all_raw(stmt(backend, &sql, values)).await?;
-    let mut out = Vec::new();
-    for r in &rows {
-        let cur: i64 = r.try_get("", "cur")?;
-        let prev: i64 = r.try_get("", "prev")?;
-        let (cur, prev) = (cur.max(0) as u64, prev.max(0) as u64);
-        if cur < min_postings.max(1) {
-            continue;
-        }
-        out.push(Trend {
-            id: r.try_get("", "eid")?,
-            current: cur,
-            previous: prev,
-            growth: (prev > 0).then(|| round((cur as f64 - prev as f64) / prev as f64, 4)),
-        });
-    }
-    out.sort_by(|a, b| {
-        let g = |t: &Trend| t.growth.unwrap_or(f64::INFINITY);
-        g(b).total_cmp(&g(a))
-            .then(b.current.cmp(&a.current))
-            .then(a.id.cmp(&b.id))
-    });
-    out.truncate(limit);
-    Ok((tc.max(0) as u64, tp.max(0) as u64, out))
-}
-
 /// The postings a question covers: a posting filter compiled over the postings table `t`.
 pub type Scope = Filter;
 
@@ -471,38 +316,9 @@ pub async fn demand_sources(
     sources(db, &all).await
 }
 
-/// The sources of the postings [`trending`] compared: the scope within either window.
-pub async fn trend_sources(
-    db: &impl ConnectionTrait,
-    scope: &Filter,
-    current: (NaiveDate, NaiveDate),
-    previous: (NaiveDate, NaiveDate),
-) -> AppResult<Vec<String>> {
-    let either = scope.clone().and(
-        "((t.posted_date >= ? AND t.posted_date <= ?) OR (t.posted_date >= ? AND t.posted_date <= ?))",
-        vec![
-            current.0.to_string().into(),
-            current.1.to_string().into(),
-            previous.0.to_string().into(),
-            previous.1.to_string().into(),
-        ],
-    );
-    sources(db, &either).await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percentiles_interpolate_linearly() {
-        let v = [10.0, 20.0, 30.0, 40.0];
-        assert_eq!(percentile(&v, 0.25), Some(17.5));
-        assert_eq!(percentile(&v, 0.5), Some(25.0));
-        assert_eq!(percentile(&v, 0.75), Some(32.5));
-        assert_eq!(percentile(&[7.0], 0.5), Some(7.0));
-        assert_eq!(percentile(&[], 0.5), None);
-    }
 
     #[test]
     fn lists_months() {
