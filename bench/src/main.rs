@@ -23,8 +23,6 @@ use drive::Load;
 use report::{EngineReport, Row};
 use server::{Binary, Server};
 
-const PG_DATABASE: &str = "skillgraph_bench";
-
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
@@ -32,6 +30,10 @@ struct Args {
     /// database is created there and dropped afterwards).
     #[arg(long, env = "SKILLGRAPH_BENCH_POSTGRES_URL")]
     postgres_url: Option<String>,
+    /// The database the bench creates (and drops) on that server; give another name to run two
+    /// benches side by side.
+    #[arg(long, default_value = "skillgraph_bench")]
+    pg_database: String,
     /// Bench PostgreSQL only.
     #[arg(long)]
     skip_sqlite: bool,
@@ -96,6 +98,15 @@ impl Args {
             if !scenarios::ALL.iter().any(|(k, _)| k == s) {
                 bail!("unknown scenario '{s}'");
             }
+        }
+        if self.pg_database.is_empty()
+            || self.pg_database.len() > 63
+            || !self
+                .pg_database
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            bail!("--pg-database must be 1 to 63 of a-z, 0-9 and _");
         }
         if let Some(u) = &self.postgres_url {
             if !u.starts_with("postgres://") && !u.starts_with("postgresql://") {
@@ -189,13 +200,13 @@ async fn pg_admin(admin_url: &str, sql: String) -> Result<()> {
     Ok(())
 }
 
-async fn recreate_pg_database(admin_url: &str) -> Result<()> {
+async fn recreate_pg_database(admin_url: &str, name: &str) -> Result<()> {
     pg_admin(
         admin_url,
-        format!("DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)"),
+        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
     )
     .await?;
-    pg_admin(admin_url, format!("CREATE DATABASE {PG_DATABASE}")).await
+    pg_admin(admin_url, format!("CREATE DATABASE {name}")).await
 }
 
 /// The machine's load averages (1, 5, 15 min).
@@ -212,7 +223,7 @@ fn mib(kib: u64) -> f64 {
 struct Target {
     engine: &'static str,
     url: String,
-    pg_database: Option<&'static str>,
+    pg_database: Option<String>,
 }
 
 /// Drives one scenario: a first request read whole (its size, its first error), warm-up, then
@@ -249,10 +260,13 @@ async fn run_scenario(
     server.reset_peak();
     let before = server.counters().await?;
     let cpu_before = server.cpu_ms();
-    let db_before = target.pg_database.map(server::pg_backends_cpu_ms);
+    let db_before = target
+        .pg_database
+        .as_deref()
+        .map(server::pg_backends_cpu_ms);
     let out = drive::drive(client, url, &s.bodies, args.load(args.duration)).await;
     let cpu = server.cpu_ms().saturating_sub(cpu_before);
-    let db_cpu = match (target.pg_database, &db_before) {
+    let db_cpu = match (target.pg_database.as_deref(), &db_before) {
         (Some(name), Some(before)) => Some(server::cpu_delta_ms(
             before,
             &server::pg_backends_cpu_ms(name),
@@ -400,12 +414,12 @@ async fn run(args: Args) -> Result<bool> {
     }
     if let Some(admin) = &args.postgres_url {
         if !args.no_import {
-            recreate_pg_database(admin).await?;
+            recreate_pg_database(admin, &args.pg_database).await?;
         }
         targets.push(Target {
             engine: "PostgreSQL",
-            url: pg_url_for(admin, PG_DATABASE),
-            pg_database: Some(PG_DATABASE),
+            url: pg_url_for(admin, &args.pg_database),
+            pg_database: Some(args.pg_database.clone()),
         });
     }
     eprintln!(
@@ -432,11 +446,11 @@ async fn run(args: Args) -> Result<bool> {
     if let (Some(admin), false) = (&args.postgres_url, keep) {
         if let Err(e) = pg_admin(
             admin,
-            format!("DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)"),
+            format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", args.pg_database),
         )
         .await
         {
-            eprintln!("could not drop {PG_DATABASE}: {e:#}");
+            eprintln!("could not drop {}: {e:#}", args.pg_database);
         }
     }
 
@@ -537,5 +551,7 @@ mod tests {
         assert!(parse(&["--scenarios", "q1,nope"]).is_err());
         assert!(parse(&["--postgres-url", "mysql://x"]).is_err());
         assert!(parse(&["--scenarios", "q1,related-skills"]).is_ok());
+        assert!(parse(&["--pg-database", "bench_perf"]).is_ok());
+        assert!(parse(&["--pg-database", "x; DROP"]).is_err());
     }
 }

@@ -14,7 +14,7 @@ use crate::{
     market::specs as posting_specs,
     store::{
         self,
-        edges::EdgeSpec,
+        edges::{Detail, EdgeSpec},
         pages::{AliasRow, EdgeRow, Page, PageArgs},
     },
 };
@@ -93,8 +93,8 @@ impl Rel {
 pub struct PageKey {
     pub parent: i64,
     pub args: PageArgs,
-    /// Whether the query reads the nodes' long text (descriptions); most nested queries do not.
-    pub long_text: bool,
+    /// Which optional node columns the query reads; most nested queries show only names.
+    pub detail: Detail,
 }
 
 pub type LoadError = Arc<AppError>;
@@ -117,17 +117,17 @@ where
 
     async fn load(&self, keys: &[PageKey]) -> Result<HashMap<PageKey, Self::Value>, Self::Error> {
         // Parents asking for the same page (the usual case) share one statement.
-        let mut groups: HashMap<(&PageArgs, bool), Vec<i64>> = HashMap::new();
+        let mut groups: HashMap<(&PageArgs, Detail), Vec<i64>> = HashMap::new();
         for k in keys {
             groups
-                .entry((&k.args, k.long_text))
+                .entry((&k.args, k.detail))
                 .or_default()
                 .push(k.parent);
         }
         let mut out = HashMap::with_capacity(keys.len());
-        for ((args, long_text), parents) in groups {
+        for ((args, detail), parents) in groups {
             let mut pages =
-                store::edges::edge_pages::<M>(&self.db, self.spec, &parents, args, long_text)
+                store::edges::edge_pages::<M>(&self.db, self.spec, &parents, args, detail)
                     .await
                     .map_err(Arc::new)?;
             for parent in parents {
@@ -136,7 +136,7 @@ where
                     PageKey {
                         parent,
                         args: args.clone(),
-                        long_text,
+                        detail,
                     },
                     Arc::new(page),
                 );

@@ -214,6 +214,8 @@ impl<'a> Session<'a> {
         graph::check_whole(&txn, &graph::PREREQUISITES).await?;
         let (tables, issues) = tracker.finish(&txn).await?;
         bump_graph_version(&txn).await?;
+        // Fresh planner statistics for the rows just written (issue #9: nested pages).
+        crate::store::db::refresh_statistics(&txn).await?;
         txn.commit().await?;
         Ok(ImportReport {
             source: format!("{} {}", spec.label, spec.version),

@@ -47,7 +47,10 @@ pub async fn connect_with(url: &str, pool: &PoolOptions) -> Result<DatabaseConne
         .acquire_timeout(pool.acquire_timeout)
         .sqlx_logging(false)
         // A writer waits for another (an import, another process) instead of failing at once.
-        .map_sqlx_sqlite_opts(move |o| o.busy_timeout(busy));
+        // Rows come from SQLite's worker thread through a bounded channel: room for a whole
+        // nested page (about a thousand rows) lets the worker finish without waiting for the
+        // async side to drain every 50 rows.
+        .map_sqlx_sqlite_opts(move |o| o.busy_timeout(busy).row_buffer_size(SQLITE_ROW_CHANNEL));
     if url.contains(":memory:") || url.contains("mode=memory") {
         opts.min_connections(1)
             .idle_timeout(None::<Duration>)
@@ -60,6 +63,9 @@ pub async fn connect_with(url: &str, pool: &PoolOptions) -> Result<DatabaseConne
     }
     Ok(db)
 }
+
+/// Rows a SQLite connection's worker may queue ahead of the reader (sqlx's default is 50).
+const SQLITE_ROW_CHANNEL: usize = 1024;
 
 /// How long a SQLite writer waits for the write lock held by another connection or process
 /// (an import of ESCO holds it for about 3 s).
@@ -79,6 +85,18 @@ where
         ..Default::default()
     })
     .await
+}
+
+/// Refreshes the planner's statistics after a bulk write (PostgreSQL's `ANALYZE`; nothing on
+/// SQLite, whose plans here follow the indexes). Without statistics PostgreSQL guesses row
+/// counts, and for the nested pages it guessed badly: with none, the per-parent plan walked
+/// the whole slug index (3–5 s for Q1 instead of milliseconds). Autovacuum would get there
+/// eventually, when it is on; an import should not leave the graph unplanned until then.
+pub async fn refresh_statistics(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared("ANALYZE").await?;
+    }
+    Ok(())
 }
 
 /// Why the service is not ready.

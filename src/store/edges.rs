@@ -3,13 +3,16 @@
 use std::collections::HashMap;
 
 use entity::{framework, role, skill};
-use sea_orm::{ConnectionTrait, FromQueryResult, IdenStatic, Iterable, Value};
+use sea_orm::{
+    sea_query::ColumnType, ColumnTrait, ConnectionTrait, DbBackend, FromQueryResult, IdenStatic,
+    Iterable, Value,
+};
 
 use crate::error::AppResult;
 
 use super::{
     db::{id_list_value, in_id_list, stmt},
-    pages::{keyset, read_cursor, sort_expr, EdgeRow, Page, PageArgs, SortKey},
+    pages::{collate, keyset, read_cursor, sort_expr, EdgeRow, Page, PageArgs, SortKey},
 };
 
 /// Whether a role needs a skill or framework to do the job, or it is a plus.
@@ -65,79 +68,81 @@ pub struct EdgeSpec {
 /// hundreds of bytes, and a nested query reads thousands of rows that only show a name.
 const LONG_TEXT: &[&str] = &["description"];
 
-/// The columns of a node table, aliased `alias`: all of them, or (without `long_text`) all with
-/// the long text read as NULL. Tables without long text always read `alias.*`.
-fn node_columns(table: &str, alias: &str, long_text: bool) -> String {
-    fn list<C: Iterable + IdenStatic>(alias: &str) -> String {
+/// Which of a node's optional text columns a nested page reads; the others are read as NULL.
+/// Only nullable text columns are ever left out, so every row still decodes into its model.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Detail {
+    /// Long text (descriptions).
+    pub long_text: bool,
+    /// The other optional text columns (ESCO URIs, O*NET names and codes, reuse levels).
+    pub optional_text: bool,
+}
+
+impl Detail {
+    /// Every column.
+    pub const FULL: Detail = Detail {
+        long_text: true,
+        optional_text: true,
+    };
+}
+
+/// The columns of a node table, aliased `alias`: all of them, or with the optional text the
+/// query does not need read as NULL (a nested query reads thousands of rows that only show a
+/// name; each value left out is a copy and an allocation saved per row).
+fn node_columns(table: &str, alias: &str, detail: Detail) -> String {
+    fn list<C: Iterable + IdenStatic + ColumnTrait>(alias: &str, detail: Detail) -> String {
         C::iter()
             .map(|c| {
                 let name = c.as_str();
-                if LONG_TEXT.contains(&name) {
-                    format!("CAST(NULL AS TEXT) AS {name}")
+                let def = c.def();
+                let text = matches!(
+                    def.get_column_type(),
+                    ColumnType::String(_) | ColumnType::Text
+                );
+                let wanted = if !(text && def.is_null()) {
+                    true
+                } else if LONG_TEXT.contains(&name) {
+                    detail.long_text
                 } else {
+                    detail.optional_text
+                };
+                if wanted {
                     format!("{alias}.{name}")
+                } else {
+                    format!("CAST(NULL AS TEXT) AS {name}")
                 }
             })
             .collect::<Vec<_>>()
             .join(", ")
     }
-    match (long_text, table) {
-        (false, "skill") => list::<skill::Column>(alias),
-        (false, "role") => list::<role::Column>(alias),
-        (false, "framework") => list::<framework::Column>(alias),
+    if detail == Detail::FULL {
+        return format!("{alias}.*");
+    }
+    match table {
+        "skill" => list::<skill::Column>(alias, detail),
+        "role" => list::<role::Column>(alias, detail),
+        "framework" => list::<framework::Column>(alias, detail),
         _ => format!("{alias}.*"),
     }
 }
 
 /// One page of edges for each parent, all parents in one statement. Nested lists are ordered by
-/// the node's sort column (slug, or an alias's text), then id. Without `long_text` the nodes'
-/// descriptions are left out (read as None).
+/// the node's sort column (slug, or an alias's text), then id. The node columns `detail` leaves
+/// out are read as None.
 pub async fn edge_pages<M: FromQueryResult>(
     db: &impl ConnectionTrait,
     spec: &EdgeSpec,
     parents: &[i64],
     args: &PageArgs,
-    long_text: bool,
+    detail: Detail,
 ) -> AppResult<HashMap<i64, Page<EdgeRow<M>>>> {
     let mut out: HashMap<i64, Page<EdgeRow<M>>> = HashMap::new();
     if parents.is_empty() {
         return Ok(out);
     }
     let backend = db.get_database_backend();
-    let (node_alias, join, columns) = match spec.child {
-        Some((child_table, child_col)) => (
-            "n",
-            format!(" JOIN {child_table} n ON n.id = e.{child_col}"),
-            node_columns(child_table, "n", long_text),
-        ),
-        None => ("e", String::new(), "e.*".to_owned()),
-    };
-    let attrs = if spec.attrs {
-        ", e.importance AS sg_importance, e.level AS sg_level, e.hot_technology AS sg_hot, \
-         e.in_demand AS sg_in_demand, e.onet_importance AS sg_onet_im, e.onet_level AS sg_onet_lv"
-    } else {
-        ""
-    };
     let mut values = vec![id_list_value(backend, parents)];
-    let sort = sort_expr(backend, node_alias, SortKey::Slug, spec.sort_col, None);
-    let (order_by, cond) = keyset(&sort, node_alias, args, &mut values)?;
-    let cursor_sql = if cond.is_empty() {
-        String::new()
-    } else {
-        format!(" AND {cond}")
-    };
-    values.push(Value::from((args.limit + 1) as i64));
-    let sql = format!(
-        "SELECT * FROM (SELECT {columns}, e.{parent} AS sg_parent{attrs}, \
-         {node_alias}.id AS sg_id, {node_alias}.{sort_col} AS sg_sort, \
-         ROW_NUMBER() OVER (PARTITION BY e.{parent} ORDER BY {order_by}) AS sg_rn \
-         FROM {table} e{join} WHERE {in_list}{cursor_sql}) w \
-         WHERE w.sg_rn <= ? ORDER BY w.sg_parent, w.sg_rn",
-        parent = spec.parent_col,
-        sort_col = spec.sort_col,
-        table = spec.table,
-        in_list = in_id_list(backend, &format!("e.{}", spec.parent_col)),
-    );
+    let sql = edge_page_sql(backend, spec, args, detail, &mut values)?;
     let rows = db.query_all_raw(stmt(backend, &sql, values)).await?;
     let mut grouped: HashMap<i64, Vec<EdgeRow<M>>> = HashMap::new();
     for row in &rows {
@@ -165,6 +170,98 @@ pub async fn edge_pages<M: FromQueryResult>(
         out.insert(parent, Page::from_rows(rows, args));
     }
     Ok(out)
+}
+
+/// The statement of [`edge_pages`]; `values` holds the parents' id list and gets the rest.
+///
+/// - PostgreSQL: a LATERAL subquery per parent (its edges by index, the node by primary key,
+///   a top-N sort). The single-window form below was planned as a hash join over a sequential
+///   scan of the whole node table (45 ms for Q1's 50 roles instead of a few: the generic plan
+///   cannot see how short the id list is).
+/// - SQLite: the parents' edges numbered by a window over narrow rows (edge, node id and sort
+///   key), and only the rows kept joined to the node's columns.
+fn edge_page_sql(
+    backend: DbBackend,
+    spec: &EdgeSpec,
+    args: &PageArgs,
+    detail: Detail,
+    values: &mut Vec<Value>,
+) -> AppResult<String> {
+    let parent = spec.parent_col;
+    let sort_col = spec.sort_col;
+    let table = spec.table;
+    let attrs = if spec.attrs {
+        ", e.importance AS sg_importance, e.level AS sg_level, e.hot_technology AS sg_hot, \
+         e.in_demand AS sg_in_demand, e.onet_importance AS sg_onet_im, e.onet_level AS sg_onet_lv"
+    } else {
+        ""
+    };
+    let and = |cond: String| {
+        if cond.is_empty() {
+            cond
+        } else {
+            format!(" AND {cond}")
+        }
+    };
+    match (backend, spec.child) {
+        (DbBackend::Postgres, child) => {
+            let (node_alias, join, columns) = match child {
+                Some((child_table, child_col)) => (
+                    "n",
+                    format!(" JOIN {child_table} n ON n.id = e.{child_col}"),
+                    node_columns(child_table, "n", detail),
+                ),
+                None => ("e", String::new(), "e.*".to_owned()),
+            };
+            let sort = sort_expr(backend, node_alias, SortKey::Slug, sort_col, None);
+            let (order_by, cond) = keyset(&sort, node_alias, args, values)?;
+            let cond = and(cond);
+            values.push(Value::from((args.limit + 1) as i64));
+            let dir = if args.order.desc == args.backward {
+                "ASC"
+            } else {
+                "DESC"
+            };
+            let c = collate(backend);
+            Ok(format!(
+                "SELECT x.* FROM unnest(?) AS p(id) CROSS JOIN LATERAL \
+                 (SELECT {columns}, e.{parent} AS sg_parent{attrs}, {node_alias}.id AS sg_id, \
+                 {node_alias}.{sort_col} AS sg_sort FROM {table} e{join} \
+                 WHERE e.{parent} = p.id{cond} ORDER BY {order_by} LIMIT ?) x \
+                 ORDER BY x.sg_parent, x.sg_sort{c} {dir}, x.sg_id {dir}"
+            ))
+        }
+        (_, Some((child_table, child_col))) => {
+            let columns = node_columns(child_table, "n", detail);
+            let sort = sort_expr(backend, "s", SortKey::Slug, sort_col, None);
+            let (order_by, cond) = keyset(&sort, "s", args, values)?;
+            let cond = and(cond);
+            values.push(Value::from((args.limit + 1) as i64));
+            Ok(format!(
+                "SELECT {columns}, w.* FROM (SELECT e.{parent} AS sg_parent{attrs}, \
+                 s.id AS sg_id, s.{sort_col} AS sg_sort, \
+                 ROW_NUMBER() OVER (PARTITION BY e.{parent} ORDER BY {order_by}) AS sg_rn \
+                 FROM {table} e JOIN {child_table} s ON s.id = e.{child_col} \
+                 WHERE {in_list}{cond}) w JOIN {child_table} n ON n.id = w.sg_id \
+                 WHERE w.sg_rn <= ? ORDER BY w.sg_parent, w.sg_rn",
+                in_list = in_id_list(backend, &format!("e.{parent}")),
+            ))
+        }
+        (_, None) => {
+            let sort = sort_expr(backend, "e", SortKey::Slug, sort_col, None);
+            let (order_by, cond) = keyset(&sort, "e", args, values)?;
+            let cond = and(cond);
+            values.push(Value::from((args.limit + 1) as i64));
+            Ok(format!(
+                "SELECT * FROM (SELECT e.*, e.{parent} AS sg_parent, e.id AS sg_id, \
+                 e.{sort_col} AS sg_sort, \
+                 ROW_NUMBER() OVER (PARTITION BY e.{parent} ORDER BY {order_by}) AS sg_rn \
+                 FROM {table} e WHERE {in_list}{cond}) w \
+                 WHERE w.sg_rn <= ? ORDER BY w.sg_parent, w.sg_rn",
+                in_list = in_id_list(backend, &format!("e.{parent}")),
+            ))
+        }
+    }
 }
 
 /// How many edges each parent has, all parents in one statement.

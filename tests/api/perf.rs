@@ -80,7 +80,7 @@ async fn imported(engine: Engine) -> TestApp {
 
 /// Whether a statement filters on an id list (the store's `in_id_list`).
 fn has_id_list(s: &Statement) -> bool {
-    s.sql.contains("= ANY(") || s.sql.contains("json_each(")
+    s.sql.contains("= ANY(") || s.sql.contains("unnest(") || s.sql.contains("json_each(")
 }
 
 #[tokio::test]
@@ -203,6 +203,60 @@ async fn typed_id_list_matches_the_rows() {
         let mut got: Vec<i64> = rows.keys().copied().collect();
         got.sort_unstable();
         assert_eq!(got, vec![1, 2, 3], "[{backend:?}]");
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn nested_rows_read_only_the_optional_text_the_query_selects() {
+    // Q1 shows names only: its nested statements leave every optional text column out. A query
+    // selecting `escoUri` under the same connection reads it, and gets the imported URIs.
+    for engine in engines() {
+        let app = imported(engine).await;
+        let (router, conn, seen) = fresh_app(&app).await;
+        post(&router, Q1).await;
+        let statements = seen.lock().map(|s| s.clone()).unwrap_or_default();
+        let nested: Vec<&Statement> = statements.iter().filter(|s| has_id_list(s)).collect();
+        assert_eq!(nested.len(), 2, "[{engine:?}] {statements:#?}");
+        for s in &nested {
+            for col in ["description", "esco_uri", "onet_name", "reuse_level"] {
+                assert!(
+                    s.sql.contains(&format!("CAST(NULL AS TEXT) AS {col}")),
+                    "[{engine:?}] {col} read by a names-only page: {}",
+                    s.sql
+                );
+            }
+        }
+
+        let data = post(
+            &router,
+            "{ roles(first: 50) { nodes { skills(first: 20) { nodes { name escoUri reuseLevel } } } } }",
+        )
+        .await;
+        let skills: Vec<serde_json::Value> = data["roles"]["nodes"]
+            .as_array()
+            .expect("roles")
+            .iter()
+            .flat_map(|r| r["skills"]["nodes"].as_array().cloned().unwrap_or_default())
+            .collect();
+        assert!(!skills.is_empty(), "[{engine:?}] no skills: {data}");
+        let with_uri = skills
+            .iter()
+            .filter(|s| {
+                s["escoUri"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("http://data.europa.eu/esco/skill/"))
+            })
+            .count();
+        assert!(
+            with_uri > 0,
+            "[{engine:?}] an ESCO import's skills have no escoUri: {skills:?}"
+        );
+        assert!(
+            skills.iter().any(|s| s["reuseLevel"].is_string()),
+            "[{engine:?}] no reuseLevel read: {skills:?}"
+        );
+        conn.close().await.ok();
         app.cleanup().await;
     }
 }

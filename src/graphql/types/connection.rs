@@ -2,7 +2,7 @@
 //! from each node's sort key and `totalCount` computed only when selected.
 use crate::graphql::error::ToGraphql;
 use crate::graphql::ContextExt;
-use async_graphql::{Context, SimpleObject};
+use async_graphql::{Context, SelectionField, SimpleObject};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use sea_orm::FromQueryResult;
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use crate::{
     catalog::pages::{Cursor, EdgeRow, Order, Page, PageArgs, DEFAULT_PAGE, MAX_PAGE},
     error::AppError,
     graphql::loaders::{Loaders, PagesOf, Rel},
-    store::{ListCount, Listing},
+    store::{edges::Detail, ListCount, Listing},
 };
 
 /// The cost of a connection field: its page size times what each node costs.
@@ -134,10 +134,11 @@ impl Total {
     }
 }
 
-/// An edge built from a row; its cursor is the node's sort key.
+/// An edge built from a row; its cursor is the node's sort key, encoded only when asked for (a
+/// nested query has thousands of edges and rarely selects their cursors).
 pub trait EdgeOf<M>: Sized {
     fn from_row(row: EdgeRow<M>) -> Self;
-    fn cursor(&self) -> &str;
+    fn cursor(&self) -> String;
 }
 
 /// A page of edges plus what `pageInfo` and `totalCount` need.
@@ -156,8 +157,8 @@ impl<E> Conn<E> {
         PageInfo {
             has_next_page: self.has_next,
             has_previous_page: self.has_previous,
-            start_cursor: self.edges.first().map(|e| e.cursor().to_owned()),
-            end_cursor: self.edges.last().map(|e| e.cursor().to_owned()),
+            start_cursor: self.edges.first().map(|e| e.cursor()),
+            end_cursor: self.edges.last().map(|e| e.cursor()),
         }
     }
 
@@ -190,7 +191,7 @@ pub async fn edge_connection<M, E>(
     input: PageInput,
 ) -> async_graphql::Result<Conn<E>>
 where
-    M: FromQueryResult + Clone + Send + Sync + 'static,
+    M: FromQueryResult + NodeFields + Clone + Send + Sync + 'static,
     Loaders: PagesOf<M>,
     E: EdgeOf<M>,
 {
@@ -207,7 +208,7 @@ pub async fn edge_connection_ordered<M, E>(
     order: Order,
 ) -> async_graphql::Result<Conn<E>>
 where
-    M: FromQueryResult + Clone + Send + Sync + 'static,
+    M: FromQueryResult + NodeFields + Clone + Send + Sync + 'static,
     Loaders: PagesOf<M>,
     E: EdgeOf<M>,
 {
@@ -216,18 +217,11 @@ where
     let loader = loaders
         .pages(rel)
         .ok_or_else(|| AppError::Internal(format!("no page loader for {rel:?}")))?;
-    let look = ctx.look_ahead();
-    let long_text = look.field("nodes").field("description").exists()
-        || look
-            .field("edges")
-            .field("node")
-            .field("description")
-            .exists();
     let page = loader
         .load_one(crate::graphql::loaders::PageKey {
             parent,
             args: args.clone(),
-            long_text,
+            detail: detail_of::<M>(ctx),
         })
         .await
         .map_err(|e| e.to_graphql())?
@@ -236,9 +230,56 @@ where
     Ok(Conn::from_page(page, Total::Edges(rel, parent)))
 }
 
+/// The fields of a node type that read nothing beyond the columns a nested page always reads
+/// (ids, slugs, names, kinds, dates, and the connections, which need only the id). A selection
+/// with any other field reads the optional text columns too, so a field added later is served
+/// from a full row unless it is listed here.
+pub trait NodeFields {
+    const PLAIN: &'static [&'static str];
+}
+
+/// Postings have no columns a nested page leaves out.
+impl NodeFields for entity::job_posting::Model {
+    const PLAIN: &'static [&'static str] = &[];
+}
+
+/// Which optional columns the nodes of this connection field need, from the query's selection
+/// under `nodes` and `edges { node }` (look-ahead).
+fn detail_of<M: NodeFields>(ctx: &Context<'_>) -> Detail {
+    fn note<'a>(
+        detail: &mut Detail,
+        fields: impl Iterator<Item = SelectionField<'a>>,
+        plain: &[&str],
+    ) {
+        for f in fields {
+            match f.name() {
+                "description" => detail.long_text = true,
+                "__typename" => {}
+                name if plain.contains(&name) => {}
+                _ => detail.optional_text = true,
+            }
+        }
+    }
+    let mut detail = Detail::default();
+    for conn in ctx.look_ahead().selection_fields() {
+        for f in conn.selection_set() {
+            match f.name() {
+                "nodes" => note(&mut detail, f.selection_set(), M::PLAIN),
+                "edges" => {
+                    for g in f.selection_set().filter(|g| g.name() == "node") {
+                        note(&mut detail, g.selection_set(), M::PLAIN);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    detail
+}
+
 /// A GraphQL connection type: a wrapper around a [`Conn`] of its edges.
 pub trait Connection: Sized {
-    type Model: FromQueryResult + Clone + Send + Sync + 'static;
+    type Model: FromQueryResult + NodeFields + Clone + Send + Sync + 'static;
     type Edge: EdgeOf<Self::Model>;
     fn wrap(conn: Conn<Self::Edge>) -> Self;
 }
@@ -394,21 +435,30 @@ pub(crate) use connection;
 /// Declares an edge type with just a node and a cursor.
 macro_rules! plain_edge {
     ($edge:ident, $model:ty, $node:ident) => {
-        #[derive(async_graphql::SimpleObject)]
         pub struct $edge {
-            pub cursor: String,
+            pub cursor: $crate::catalog::pages::Cursor,
             pub node: $node,
+        }
+
+        #[async_graphql::Object]
+        impl $edge {
+            async fn cursor(&self) -> String {
+                $crate::graphql::types::connection::encode_cursor(&self.cursor)
+            }
+            async fn node(&self) -> &$node {
+                &self.node
+            }
         }
 
         impl $crate::graphql::types::connection::EdgeOf<$model> for $edge {
             fn from_row(row: $crate::catalog::pages::EdgeRow<$model>) -> Self {
                 $edge {
-                    cursor: $crate::graphql::types::connection::encode_cursor(&row.cursor),
+                    cursor: row.cursor,
                     node: $node(row.node),
                 }
             }
-            fn cursor(&self) -> &str {
-                &self.cursor
+            fn cursor(&self) -> String {
+                $crate::graphql::types::connection::encode_cursor(&self.cursor)
             }
         }
     };
@@ -419,49 +469,66 @@ pub(crate) use plain_edge;
 macro_rules! weighted_edge {
     ($edge:ident, $model:ty, $node:ident, $doc:literal) => {
         #[doc = $doc]
-        #[derive(async_graphql::SimpleObject)]
         pub struct $edge {
-            pub cursor: String,
+            pub cursor: $crate::catalog::pages::Cursor,
             pub node: $node,
+            pub attrs: $crate::catalog::pages::EdgeAttrs,
+        }
+
+        #[doc = $doc]
+        #[async_graphql::Object]
+        impl $edge {
+            async fn cursor(&self) -> String {
+                $crate::graphql::types::connection::encode_cursor(&self.cursor)
+            }
+            async fn node(&self) -> &$node {
+                &self.node
+            }
             /// Whether the role needs it (ESSENTIAL) or it is a plus (OPTIONAL).
-            pub importance: $crate::graphql::types::Importance,
+            async fn importance(&self) -> $crate::graphql::types::Importance {
+                self.attrs.importance.into()
+            }
             /// Expected proficiency, 1 (basic) to 5 (expert); null when the source gives none
             /// (ESCO, O*NET technology lists).
-            pub level: Option<i32>,
+            async fn level(&self) -> Option<i32> {
+                self.attrs.level
+            }
             /// O*NET: the technology is frequently listed in employers' job postings (a market
             /// signal); null when O*NET says nothing about this edge.
-            pub hot_technology: Option<bool>,
+            async fn hot_technology(&self) -> Option<bool> {
+                self.attrs.hot_technology
+            }
             /// O*NET: the technology is in demand by employers (a market signal).
-            pub in_demand: Option<bool>,
+            async fn in_demand(&self) -> Option<bool> {
+                self.attrs.in_demand
+            }
             /// O*NET importance rating (IM, 1–5), from its Skills and Knowledge ratings.
-            pub onet_importance: Option<f64>,
+            async fn onet_importance(&self) -> Option<f64> {
+                self.attrs.onet_importance
+            }
             /// O*NET level rating (LV, 0–7), from its Skills and Knowledge ratings.
-            pub onet_level: Option<f64>,
+            async fn onet_level(&self) -> Option<f64> {
+                self.attrs.onet_level
+            }
         }
 
         impl $crate::graphql::types::connection::EdgeOf<$model> for $edge {
             fn from_row(row: $crate::catalog::pages::EdgeRow<$model>) -> Self {
-                let attrs = row.attrs.unwrap_or($crate::catalog::pages::EdgeAttrs {
-                    importance: $crate::catalog::pages::Importance::Optional,
-                    level: None,
-                    hot_technology: None,
-                    in_demand: None,
-                    onet_importance: None,
-                    onet_level: None,
-                });
                 $edge {
-                    cursor: $crate::graphql::types::connection::encode_cursor(&row.cursor),
+                    cursor: row.cursor,
                     node: $node(row.node),
-                    importance: attrs.importance.into(),
-                    level: attrs.level,
-                    hot_technology: attrs.hot_technology,
-                    in_demand: attrs.in_demand,
-                    onet_importance: attrs.onet_importance,
-                    onet_level: attrs.onet_level,
+                    attrs: row.attrs.unwrap_or($crate::catalog::pages::EdgeAttrs {
+                        importance: $crate::catalog::pages::Importance::Optional,
+                        level: None,
+                        hot_technology: None,
+                        in_demand: None,
+                        onet_importance: None,
+                        onet_level: None,
+                    }),
                 }
             }
-            fn cursor(&self) -> &str {
-                &self.cursor
+            fn cursor(&self) -> String {
+                $crate::graphql::types::connection::encode_cursor(&self.cursor)
             }
         }
     };

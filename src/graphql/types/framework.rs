@@ -10,7 +10,9 @@ use crate::{
         loaders::{Loaders, Rel},
         types::{
             conn_cost,
-            connection::{connection, nested, object_with_connections, plain_edge, weighted_edge},
+            connection::{
+                connection, nested, object_with_connections, plain_edge, weighted_edge, NodeFields,
+            },
             from_stored, global_id,
             posting::{postings_of, JobPostingConnection},
             role::Role,
@@ -23,6 +25,23 @@ use crate::{
 /// A framework, library or runtime, written in one language.
 #[derive(Clone, Debug)]
 pub struct Framework(pub framework::Model);
+
+impl NodeFields for framework::Model {
+    const PLAIN: &'static [&'static str] = &[
+        "id",
+        "slug",
+        "name",
+        "category",
+        "firstReleaseYear",
+        "createdAt",
+        "updatedAt",
+        "aliases",
+        "language",
+        "skills",
+        "roles",
+        "jobPostings",
+    ];
+}
 
 plain_edge!(FrameworkEdge, framework::Model, Framework);
 connection!(

@@ -8,7 +8,9 @@ use crate::graphql::{
     loaders::Rel,
     types::{
         conn_cost,
-        connection::{connection, nested, object_with_connections, plain_edge, weighted_edge},
+        connection::{
+            connection, nested, object_with_connections, plain_edge, weighted_edge, NodeFields,
+        },
         evidence::{self, RequirementEvidence, RoleEquivalence},
         framework::Framework,
         global_id,
@@ -22,6 +24,22 @@ use crate::graphql::{
 /// A role (occupation), such as Back-End Developer.
 #[derive(Clone, Debug)]
 pub struct Role(pub role::Model);
+
+impl NodeFields for role::Model {
+    const PLAIN: &'static [&'static str] = &[
+        "id",
+        "slug",
+        "name",
+        "source",
+        "createdAt",
+        "updatedAt",
+        "aliases",
+        "related",
+        "skills",
+        "frameworks",
+        "jobPostings",
+    ];
+}
 
 plain_edge!(RoleEdge, role::Model, Role);
 connection!(

@@ -8,7 +8,10 @@ use crate::graphql::{
     loaders::Rel,
     types::{
         conn_cost,
-        connection::{connection, nested, object_with_connections, plain_edge, weighted_edge},
+        connection::{
+            connection, encode_cursor, nested, object_with_connections, plain_edge, weighted_edge,
+            NodeFields,
+        },
         from_stored, global_id,
         posting::{postings_of, JobPostingConnection},
         role::Role,
@@ -27,6 +30,31 @@ pub struct Alias {
     pub name: String,
 }
 
+impl NodeFields for skill::Model {
+    const PLAIN: &'static [&'static str] = &[
+        "id",
+        "slug",
+        "name",
+        "kind",
+        "source",
+        "createdAt",
+        "updatedAt",
+        "aliases",
+        "broader",
+        "narrower",
+        "prerequisites",
+        "requiredBy",
+        "related",
+        "frameworks",
+        "roles",
+        "jobPostings",
+    ];
+}
+
+impl NodeFields for AliasRow {
+    const PLAIN: &'static [&'static str] = &["name"];
+}
+
 plain_edge!(SkillEdge, skill::Model, Skill);
 connection!(
     SkillConnection,
@@ -37,23 +65,33 @@ connection!(
 );
 
 /// An alias edge; aliases sort by name.
-#[derive(SimpleObject)]
 pub struct AliasEdge {
-    pub cursor: String,
+    pub cursor: crate::catalog::pages::Cursor,
     pub node: Alias,
+}
+
+/// An alias edge; aliases sort by name.
+#[Object]
+impl AliasEdge {
+    async fn cursor(&self) -> String {
+        encode_cursor(&self.cursor)
+    }
+    async fn node(&self) -> &Alias {
+        &self.node
+    }
 }
 
 impl crate::graphql::types::connection::EdgeOf<AliasRow> for AliasEdge {
     fn from_row(row: crate::catalog::pages::EdgeRow<AliasRow>) -> Self {
         AliasEdge {
-            cursor: crate::graphql::types::connection::encode_cursor(&row.cursor),
+            cursor: row.cursor,
             node: Alias {
                 name: row.node.alias,
             },
         }
     }
-    fn cursor(&self) -> &str {
-        &self.cursor
+    fn cursor(&self) -> String {
+        encode_cursor(&self.cursor)
     }
 }
 connection!(
