@@ -214,6 +214,20 @@ impl Metrics {
     }
 }
 
+/// (connections open, connections idle) of the pool.
+fn pool_sizes(db: &DatabaseConnection) -> (i64, i64) {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            let p = db.get_postgres_connection_pool();
+            (i64::from(p.size()), p.num_idle() as i64)
+        }
+        _ => {
+            let p = db.get_sqlite_connection_pool();
+            (i64::from(p.size()), p.num_idle() as i64)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,19 +258,5 @@ mod tests {
             .filter(|l| l.starts_with("skillgraph_graphql_request_duration_seconds_count{"))
             .count();
         assert_eq!(series, MAX_OPERATION_LABELS + 2);
-    }
-}
-
-/// (connections open, connections idle) of the pool.
-fn pool_sizes(db: &DatabaseConnection) -> (i64, i64) {
-    match db.get_database_backend() {
-        sea_orm::DbBackend::Postgres => {
-            let p = db.get_postgres_connection_pool();
-            (i64::from(p.size()), p.num_idle() as i64)
-        }
-        _ => {
-            let p = db.get_sqlite_connection_pool();
-            (i64::from(p.size()), p.num_idle() as i64)
-        }
     }
 }
