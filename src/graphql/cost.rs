@@ -190,7 +190,11 @@ pub fn field_price(
                 .unwrap_or(0);
             10 + (len as u64) / 50
         }
-        "relatedSkills" | "learningPath" | "skillGap" | "skillPath" => 300,
+        // Priced so that the default budget (50,000) buys under 1 s of CPU (release build,
+        // full ESCO + O*NET, README "Limits"): 50 aliased relatedSkills took 1,060 ms and 50
+        // aliased topSkills 2,290 ms at the old prices (300 and 500).
+        "relatedSkills" => 1_500,
+        "learningPath" | "skillGap" | "skillPath" => 300,
         "normalizeTitle" => {
             let len = field
                 .get_argument("title")
@@ -205,8 +209,10 @@ pub fn field_price(
                 .unwrap_or((0, 0));
             5 + 5 * n as u64 + (len as u64) / 10
         }
-        "topSkills" | "topFrameworks" | "salaries" | "coOccurringSkills" | "trendingSkills" => 500,
-        "demand" if field.get_argument("window").is_some() => 500,
+        "topSkills" | "topFrameworks" | "salaries" | "coOccurringSkills" | "trendingSkills" => {
+            2_500
+        }
+        "demand" if field.get_argument("window").is_some() => 2_500,
         _ => 0,
     }
 }

@@ -68,88 +68,75 @@ impl RoleEquivalence {
     }
 }
 
+/// The `#[Object]` of one kind of requirement evidence: the node it is about (`$node`, loaded
+/// by `$loader`) and the counts every kind shares.
+macro_rules! evidence_object {
+    ($ty:ident, $node:ident, $Node:ident, $loader:ident, $what:literal, $required:literal) => {
+        #[Object]
+        impl $ty {
+            async fn $node(&self, ctx: &Context<'_>) -> async_graphql::Result<$Node> {
+                let loaders = ctx.data::<Loaders>()?;
+                loaders
+                    .$loader
+                    .load_one(self.0.skill_id)
+                    .await
+                    .map_err(|e| e.to_graphql())?
+                    .map($Node)
+                    .ok_or_else(|| {
+                        AppError::NotFound(format!("{} {} of the evidence", $what, self.0.skill_id))
+                            .to_graphql()
+                    })
+            }
+            #[doc = $required]
+            async fn required(&self) -> bool {
+                self.0.required
+            }
+            /// How many equivalent occupations require it.
+            async fn occupations(&self) -> i64 {
+                self.0.occupations
+            }
+            /// How many of them as essential.
+            async fn essential_in(&self) -> i64 {
+                self.0.essential_in
+            }
+            /// O*NET flags it a Hot Technology for one of them.
+            async fn hot_technology(&self) -> bool {
+                self.0.hot_technology
+            }
+            /// O*NET flags it In Demand for one of them.
+            async fn in_demand(&self) -> bool {
+                self.0.in_demand
+            }
+        }
+    };
+}
+
 /// What a curated role's equivalent occupations say about one skill. Evidence, not a
 /// requirement: `required` tells whether the curated role itself requires the skill.
 pub struct RequirementEvidence(pub SkillEvidence);
 
-#[Object]
-impl RequirementEvidence {
-    async fn skill(&self, ctx: &Context<'_>) -> async_graphql::Result<Skill> {
-        let loaders = ctx.data::<Loaders>()?;
-        loaders
-            .skill_by_id
-            .load_one(self.0.skill_id)
-            .await
-            .map_err(|e| e.to_graphql())?
-            .map(Skill)
-            .ok_or_else(|| {
-                AppError::NotFound(format!("skill {} of the evidence", self.0.skill_id))
-                    .to_graphql()
-            })
-    }
-    /// The curated role itself requires this skill.
-    async fn required(&self) -> bool {
-        self.0.required
-    }
-    /// How many equivalent occupations require the skill.
-    async fn occupations(&self) -> i64 {
-        self.0.occupations
-    }
-    /// How many of them as essential.
-    async fn essential_in(&self) -> i64 {
-        self.0.essential_in
-    }
-    /// O*NET flags it a Hot Technology for one of them.
-    async fn hot_technology(&self) -> bool {
-        self.0.hot_technology
-    }
-    /// O*NET flags it In Demand for one of them.
-    async fn in_demand(&self) -> bool {
-        self.0.in_demand
-    }
-}
+evidence_object!(
+    RequirementEvidence,
+    skill,
+    Skill,
+    skill_by_id,
+    "skill",
+    "The curated role itself requires this skill."
+);
 
 /// What a curated role's equivalent occupations say about one framework (O*NET lists
 /// technologies such as Django or Spring for its occupations). Evidence, not a requirement:
 /// `required` tells whether the curated role itself uses the framework.
 pub struct FrameworkRequirementEvidence(pub SkillEvidence);
 
-#[Object]
-impl FrameworkRequirementEvidence {
-    async fn framework(&self, ctx: &Context<'_>) -> async_graphql::Result<Framework> {
-        let loaders = ctx.data::<Loaders>()?;
-        loaders
-            .framework_by_id
-            .load_one(self.0.skill_id)
-            .await
-            .map_err(|e| e.to_graphql())?
-            .map(Framework)
-            .ok_or_else(|| {
-                AppError::NotFound(format!("framework {} of the evidence", self.0.skill_id))
-                    .to_graphql()
-            })
-    }
-    /// The curated role itself uses this framework.
-    async fn required(&self) -> bool {
-        self.0.required
-    }
-    /// How many equivalent occupations require the framework.
-    async fn occupations(&self) -> i64 {
-        self.0.occupations
-    }
-    /// How many of them as essential.
-    async fn essential_in(&self) -> i64 {
-        self.0.essential_in
-    }
-    /// O*NET flags it a Hot Technology for one of them.
-    async fn hot_technology(&self) -> bool {
-        self.0.hot_technology
-    }
-    /// O*NET flags it In Demand for one of them.
-    async fn in_demand(&self) -> bool {
-        self.0.in_demand
-    }
-}
+evidence_object!(
+    FrameworkRequirementEvidence,
+    framework,
+    Framework,
+    framework_by_id,
+    "framework",
+    "The curated role itself uses this framework."
+);
 
 /// `Role.frameworkEvidence`: at most `first` (1–100), optionally only the frameworks the role
 /// itself uses.
