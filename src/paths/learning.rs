@@ -263,23 +263,7 @@ mod tests {
     use super::*;
 
     fn model(id: i64, name: &str) -> NodeModel {
-        NodeModel::Skill(entity::skill::Model {
-            id,
-            slug: name.to_lowercase(),
-            name: name.to_owned(),
-            kind: "concept".into(),
-            description: None,
-            esco_uri: None,
-            onet_name: None,
-            first_release_year: None,
-            license: None,
-            homepage: None,
-            reuse_level: None,
-            onet_element_id: None,
-            source_id: None,
-            created_at: chrono::Utc::now(),
-            updated_at: chrono::Utc::now(),
-        })
+        NodeModel::Skill(crate::paths::plan::tests::skill_model(id, name))
     }
 
     #[test]

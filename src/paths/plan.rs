@@ -170,7 +170,7 @@ pub fn order(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::paths::graph::adjacency;
 
@@ -187,7 +187,8 @@ mod tests {
         }
     }
 
-    fn model(id: i64, name: &str) -> entity::skill::Model {
+    /// A bare skill row for unit tests.
+    pub(crate) fn skill_model(id: i64, name: &str) -> entity::skill::Model {
         entity::skill::Model {
             id,
             slug: name.to_lowercase(),
@@ -230,7 +231,7 @@ mod tests {
             (30, "F"),
         ]
         .into_iter()
-        .map(|(id, n)| (s(id), NodeModel::Skill(model(id, n))))
+        .map(|(id, n)| (s(id), NodeModel::Skill(skill_model(id, n))))
         .collect();
         // E is in high demand, but optional: it still comes after every essential step.
         let demand: HashMap<Node, Demand> = [(20, 9), (3, 2)]

@@ -183,21 +183,7 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Response {
-        let resp = self.router.clone().oneshot(req).await.expect("request");
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let body = resp
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes()
-            .to_vec();
-        Response {
-            status,
-            headers,
-            body,
-        }
+        send_to(&self.router, req).await
     }
 
     /// POSTs a GraphQL request as a client that accepts the GraphQL response type.
@@ -277,4 +263,23 @@ pub fn slugs(conn: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Sends one request to a router (an app instance) and reads the whole answer.
+pub async fn send_to(router: &Router, req: Request<Body>) -> Response {
+    let resp = router.clone().oneshot(req).await.expect("request");
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    Response {
+        status,
+        headers,
+        body,
+    }
 }

@@ -8,9 +8,8 @@ use skillgraph::{
     config::{Config, ConfigLayer, Secret},
     db, persisted, AppState,
 };
-use tower::ServiceExt;
 
-use crate::helpers::{engines, first_code, Response, TestApp, ADMIN_TOKEN};
+use crate::helpers::{engines, first_code, send_to as send, TestApp, ADMIN_TOKEN};
 
 const QUERY: &str = "{ skill(slug: \"python\") { name } }";
 
@@ -27,25 +26,6 @@ async fn instance(app: &TestApp, persisted_only: bool) -> Router {
         .expect("config");
     let conn = db::connect(&app.url, 2).await.expect("connect");
     skillgraph::app(AppState::new(conn, config))
-}
-
-async fn send(router: &Router, req: Request<Body>) -> Response {
-    use http_body_util::BodyExt;
-    let resp = router.clone().oneshot(req).await.expect("request");
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let body = resp
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
-    Response {
-        status,
-        headers,
-        body,
-    }
 }
 
 fn post(body: Value) -> Request<Body> {
