@@ -335,6 +335,36 @@ async fn send(
     }
 }
 
+/// Runs `load` while asking `/healthz` every 20 ms: the slowest answer (ms) and how many.
+async fn health_during(
+    client: &reqwest::Client,
+    url: &str,
+    load: impl std::future::Future<Output = ()>,
+) -> (f64, u32) {
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let probe = async {
+        let (mut worst, mut n) = (0f64, 0u32);
+        while !done.load(std::sync::atomic::Ordering::Relaxed) {
+            let started = Instant::now();
+            let ok = client
+                .get(format!("{url}/healthz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            worst = worst.max(if ok { ms } else { f64::INFINITY });
+            n += 1;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        (worst, n)
+    };
+    let load = async {
+        load.await;
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+    };
+    tokio::join!(probe, load).0
+}
+
 fn memory_row(label: &str, pid: u32, idle: f64) {
     let (arenas, heap, anon, file) = rss_split(pid);
     let rss = rss_mib(pid);
@@ -388,6 +418,27 @@ async fn main() {
         );
     }
     println!("\nWorst server CPU for one request: {worst:.0} ms (target ≤ 1000 ms).");
+    // The issue's target: /healthz under 100 ms while two abusive requests run (the two
+    // heaviest admitted ones: the 900 KB extraction and 50 aliased learning paths).
+    let heavy: Vec<_> = all
+        .iter()
+        .filter(|(n, _, _)| {
+            n.starts_with("extractSkills, 900 KB text, 2")
+                || n.starts_with("50 aliased learningPath")
+        })
+        .collect();
+    let two = async {
+        let sends = heavy
+            .iter()
+            .map(|(_, q, vars)| send(&client, &url, q, vars));
+        futures_util::future::join_all(sends).await;
+    };
+    let (w2, n2) = health_during(&client, &url, two).await;
+    println!(
+        "/healthz while the {} heaviest admitted requests ran: slowest of {n2} answers {w2:.0} ms \
+         (target < 100 ms).",
+        heavy.len()
+    );
 
     println!(
         "\n### Memory: every request at once, {} rounds\n",
@@ -397,10 +448,13 @@ async fn main() {
     println!("|---|--:|--:|--:|--:|--:|--:|");
     memory_row("idle, after warm-up", pid, idle);
     let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
-    for _ in 0..args.rounds {
-        let sends = all.iter().map(|(_, q, vars)| send(&client, &url, q, vars));
-        futures_util::future::join_all(sends).await;
-    }
+    let rounds = async {
+        for _ in 0..args.rounds {
+            let sends = all.iter().map(|(_, q, vars)| send(&client, &url, q, vars));
+            futures_util::future::join_all(sends).await;
+        }
+    };
+    let (health_worst, health_n) = health_during(&client, &url, rounds).await;
     let peak = status_kb(pid, "VmHWM:") / 1024.0;
     println!(
         "| peak during the abuse | {peak:.1} | {:.2}× | | | | |",
@@ -428,5 +482,9 @@ async fn main() {
     println!(
         "\nRSS after the abuse: {end:.1} MiB, {:.2}× idle ({idle:.1} MiB); target ≤ 2×.",
         end / idle
+    );
+    println!(
+        "/healthz while every abusive request ran at once: slowest of {health_n} answers \
+         {health_worst:.0} ms (target < 100 ms)."
     );
 }

@@ -169,12 +169,13 @@ impl Summary {
 /// (ESCO-sized graph): the limit of 50,000 then holds about one second of work.
 ///
 /// - `__schema`: the whole schema (~107 KB of JSON, ~10 ms): 1,000; `__type`: 50.
-/// - `extractSkills(text)`: 10 + 1 per 50 bytes of text (~0.4 µs a byte, and its matches).
-/// - `relatedSkills`, `learningPath`, `skillGap`, `skillPath`: 300 (graph walks, ~6 ms each).
+/// - `extractSkills(text)`: 10 + 1 per 30 bytes of text (release build, full ESCO + O*NET:
+///   2 × 900 KB took 0.9–1.25 s of CPU; the default budget now admits one such text).
+/// - `relatedSkills`: 1,500; `learningPath`, `skillGap`, `skillPath`: 300 (graph walks).
 /// - `normalizeTitle(title)`: 5 + 1 per 10 bytes; `normalizeTitles(titles)`: 5 + 5 a title +
 ///   1 per 10 bytes (scoring against the role labels of an imported graph).
 /// - market analytics (`demand(window:)`, `topSkills`, `topFrameworks`, `salaries`,
-///   `coOccurringSkills`, `trendingSkills`): 500 (scans of the postings, ~16 ms on 500).
+///   `coOccurringSkills`, `trendingSkills`): 2,500 (scans of the postings; 50 aliased took 2.3 s of CPU at 500).
 pub fn field_price(
     field: &async_graphql::parser::types::Field,
     variables: &async_graphql::Variables,
@@ -188,7 +189,7 @@ pub fn field_price(
                 .get_argument("text")
                 .map(|v| string_len(&v.node, variables))
                 .unwrap_or(0);
-            10 + (len as u64) / 50
+            10 + (len as u64) / 30
         }
         // Priced so that the default budget (50,000) buys under 1 s of CPU (release build,
         // full ESCO + O*NET, README "Limits"): 50 aliased relatedSkills took 1,060 ms and 50
