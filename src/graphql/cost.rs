@@ -469,7 +469,7 @@ mod budget_tests {
             .expect("parse");
         let vars = Variables::from_json(serde_json::json!({ "t": "x".repeat(5_000) }));
         let m = check_budget(&doc, None, &vars, &BudgetLimits::default()).expect("fits");
-        assert_eq!(m.price, 10 + 100 + 1_000);
+        assert_eq!(m.price, 10 + 5_000 / 30 + 1_000);
         assert_eq!(m.aliases, 2);
     }
 }
