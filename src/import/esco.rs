@@ -11,14 +11,14 @@ use csv::StringRecord;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    error::{AppError, AppResult},
+    error::AppResult,
     import::{
         batch::{Batch, Upsert},
         concepts::{
             Concept, ConceptWriter, RoleFields, SkillFields, ROLE_BY_ESCO_URI, SKILL_BY_ESCO_URI,
         },
         crosswalk::{write_equivalents, KeyMap, Link},
-        read::{field, find, labels, opt, text, Format, SourceFile},
+        read::{field, labels, opt, text, Format, ReleaseDir, SourceFile},
         session::{release_version, Session},
         slug::Slugs,
         ImportOptions, ImportReport, SourceSpec,
@@ -51,42 +51,32 @@ struct Files {
 
 impl Files {
     fn find(dir: &Path) -> AppResult<Self> {
-        if !dir.is_dir() {
-            return Err(AppError::Validation(format!(
-                "{} is not a folder",
-                dir.display()
-            )));
-        }
-        let required = |name: &str| {
-            find(dir, &[name])
-                .ok_or_else(|| AppError::Validation(format!("{} has no {name}", dir.display())))
-        };
-        let mut notes = Vec::new();
+        let mut release = ReleaseDir::open(dir)?;
         let mut suffixed = 0;
         let mut plain = 0;
-        let mut relation = |base: &str| {
+        // ESCO v1.1 names relation files `base.csv`, v1.2 `base_en.csv`.
+        let mut relation = |release: &mut ReleaseDir, base: &str| {
             let plain_name = format!("{base}.csv");
             let en_name = format!("{base}_en.csv");
-            if let Some(p) = find(dir, &[&plain_name]) {
+            if let Some(p) = release.file(&plain_name) {
                 plain += 1;
                 Some(p)
-            } else if let Some(p) = find(dir, &[&en_name]) {
+            } else if let Some(p) = release.file(&en_name) {
                 suffixed += 1;
                 Some(p)
             } else {
-                notes.push(format!("no {plain_name} or {en_name}: skipped"));
+                release
+                    .notes
+                    .push(format!("no {plain_name} or {en_name}: skipped"));
                 None
             }
         };
-        let occupation_skills = relation("occupationSkillRelations");
-        let skill_skills = relation("skillSkillRelations");
-        let broader = relation("broaderRelationsSkillPillar");
-        let groups = find(dir, &["skillGroups_en.csv"]);
-        if groups.is_none() {
-            notes.push("no skillGroups_en.csv: skipped".to_owned());
-        }
+        let occupation_skills = relation(&mut release, "occupationSkillRelations");
+        let skill_skills = relation(&mut release, "skillSkillRelations");
+        let broader = relation(&mut release, "broaderRelationsSkillPillar");
+        let groups = release.optional("skillGroups_en.csv");
         if suffixed > 0 || plain > 0 {
-            notes.insert(
+            release.notes.insert(
                 0,
                 if suffixed > plain {
                     "relation files named as in ESCO v1.2 (_en suffix)".to_owned()
@@ -96,13 +86,13 @@ impl Files {
             );
         }
         Ok(Files {
-            skills: required("skills_en.csv")?,
+            skills: release.required("skills_en.csv")?,
             groups,
-            occupations: required("occupations_en.csv")?,
+            occupations: release.required("occupations_en.csv")?,
             occupation_skills,
             skill_skills,
             broader,
-            notes,
+            notes: release.notes,
         })
     }
 }

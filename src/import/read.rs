@@ -57,9 +57,47 @@ fn ends_with_crlf(path: &Path) -> bool {
     false
 }
 
-/// `DIR/name` when it exists.
-pub fn find(dir: &Path, names: &[&str]) -> Option<PathBuf> {
-    names.iter().map(|n| dir.join(n)).find(|p| p.is_file())
+/// A release folder being searched for its files: the files it lacks are either an error
+/// (required) or a note in the import report (optional).
+pub struct ReleaseDir<'a> {
+    dir: &'a Path,
+    pub notes: Vec<String>,
+}
+
+impl<'a> ReleaseDir<'a> {
+    /// Refuses a path that is not a folder.
+    pub fn open(dir: &'a Path) -> AppResult<Self> {
+        if !dir.is_dir() {
+            return Err(AppError::Validation(format!(
+                "{} is not a folder",
+                dir.display()
+            )));
+        }
+        Ok(Self {
+            dir,
+            notes: Vec::new(),
+        })
+    }
+
+    /// `DIR/name` when it is a file.
+    pub fn file(&self, name: &str) -> Option<PathBuf> {
+        Some(self.dir.join(name)).filter(|p| p.is_file())
+    }
+
+    /// `DIR/name`, or a validation error naming the folder and the file.
+    pub fn required(&self, name: &str) -> AppResult<PathBuf> {
+        self.file(name)
+            .ok_or_else(|| AppError::Validation(format!("{} has no {name}", self.dir.display())))
+    }
+
+    /// `DIR/name`, or `None` with a note that the file was skipped.
+    pub fn optional(&mut self, name: &str) -> Option<PathBuf> {
+        let found = self.file(name);
+        if found.is_none() {
+            self.notes.push(format!("no {name}: skipped"));
+        }
+        found
+    }
 }
 
 impl SourceFile {

@@ -20,7 +20,7 @@ use crate::{
             SKILL_BY_ONET_ELEMENT, SKILL_BY_ONET_NAME,
         },
         crosswalk::{write_equivalents, KeyMap, Link, Owner, Target},
-        read::{clean, field, find, text, Format, SourceFile},
+        read::{clean, field, text, Format, ReleaseDir, SourceFile},
         session::{release_version, Session},
         slug::Slugs,
         techlink::{HotReport, LabelIndex, Node, Resolution},
@@ -71,35 +71,15 @@ struct Files {
 
 impl Files {
     fn find(dir: &Path) -> AppResult<Self> {
-        if !dir.is_dir() {
-            return Err(AppError::Validation(format!(
-                "{} is not a folder",
-                dir.display()
-            )));
-        }
-        let mut notes = Vec::new();
-        let mut optional = |name: &str| {
-            let p = find(dir, &[name]);
-            if p.is_none() {
-                notes.push(format!("no {name}: skipped"));
-            }
-            p
-        };
-        let titles = optional("Sample of Reported Titles.txt");
-        let related = optional("Related Occupations.txt");
-        let technology = optional("Technology Skills.txt");
-        let skills = optional("Skills.txt");
-        let knowledge = optional("Knowledge.txt");
+        let mut release = ReleaseDir::open(dir)?;
         Ok(Files {
-            occupations: find(dir, &["Occupation Data.txt"]).ok_or_else(|| {
-                AppError::Validation(format!("{} has no Occupation Data.txt", dir.display()))
-            })?,
-            titles,
-            related,
-            technology,
-            skills,
-            knowledge,
-            notes,
+            occupations: release.required("Occupation Data.txt")?,
+            titles: release.optional("Sample of Reported Titles.txt"),
+            related: release.optional("Related Occupations.txt"),
+            technology: release.optional("Technology Skills.txt"),
+            skills: release.optional("Skills.txt"),
+            knowledge: release.optional("Knowledge.txt"),
+            notes: release.notes,
         })
     }
 }
