@@ -175,7 +175,7 @@ impl Summary {
 /// - `normalizeTitle(title)`: 5 + 1 per 10 bytes; `normalizeTitles(titles)`: 5 + 5 a title +
 ///   1 per 10 bytes (scoring against the role labels of an imported graph).
 /// - market analytics (`demand(window:)`, `topSkills`, `topFrameworks`, `salaries`,
-///   `coOccurringSkills`, `trendingSkills`): 2,500 (scans of the postings; 50 aliased took 2.3 s of CPU at 500).
+///   `coOccurringSkills`, `trendingSkills`, `skillSalary`): 2,500 (scans of the postings; 50 aliased took 2.3 s of CPU at 500).
 pub fn field_price(
     field: &async_graphql::parser::types::Field,
     variables: &async_graphql::Variables,
@@ -210,9 +210,8 @@ pub fn field_price(
                 .unwrap_or((0, 0));
             5 + 5 * n as u64 + (len as u64) / 10
         }
-        "topSkills" | "topFrameworks" | "salaries" | "coOccurringSkills" | "trendingSkills" => {
-            2_500
-        }
+        "topSkills" | "topFrameworks" | "salaries" | "coOccurringSkills" | "trendingSkills"
+        | "skillSalary" => 2_500,
         "demand" if field.get_argument("window").is_some() => 2_500,
         _ => 0,
     }

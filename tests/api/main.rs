@@ -26,6 +26,7 @@ mod paths_market;
 mod perf;
 mod persisted;
 mod relations;
+mod salary_by_skill;
 mod schema;
 mod search;
 mod subscriptions;

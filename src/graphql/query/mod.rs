@@ -6,6 +6,7 @@ pub(crate) mod market;
 mod node;
 mod paths;
 mod role;
+mod salary;
 mod search;
 mod skill;
 mod titles;

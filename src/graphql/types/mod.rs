@@ -9,6 +9,7 @@ pub mod market;
 pub mod paths;
 pub mod posting;
 pub mod role;
+pub mod salary;
 pub mod search;
 pub mod skill;
 pub mod source;
