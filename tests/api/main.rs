@@ -31,3 +31,4 @@ mod schema;
 mod search;
 mod subscriptions;
 mod titles;
+mod transitions;

@@ -10,6 +10,7 @@ mod salary;
 mod search;
 mod skill;
 mod titles;
+mod transitions;
 
 use async_graphql::MergedObject;
 
@@ -25,4 +26,5 @@ pub struct QueryRoot(
     market::MarketQuery,
     analytics::AnalyticsQuery,
     titles::TitleQuery,
+    transitions::TransitionQuery,
 );
