@@ -263,6 +263,7 @@ async fn candidates(
     covered: &HashSet<Node>,
     source: &[(Node, u64)],
     excluded: &[i64],
+    curated_only: bool,
     limit: usize,
 ) -> AppResult<Vec<i64>> {
     let backend = db.get_database_backend();
@@ -296,6 +297,11 @@ async fn candidates(
     let f_ess = cond("rf.framework_id", &ess_f);
     let f_opt = cond("rf.framework_id", &opt_f);
     let not_excluded = cond("u.role_id", excluded);
+    let curated = if curated_only {
+        " AND u.role_id IN (SELECT id FROM role WHERE source_id IS NULL)"
+    } else {
+        ""
+    };
     values.push((source_weight as i64).into());
     values.push((limit as i64).into());
     let sql = format!(
@@ -318,7 +324,8 @@ async fn candidates(
              CASE WHEN {f_ess} THEN 2 WHEN {f_opt} THEN 1 ELSE 0 END \
              FROM role_framework rf WHERE rf.role_id IN (SELECT role_id FROM cand)\
            ) x GROUP BY x.role_id, x.unit\
-         ) u WHERE NOT ({not_excluded}) GROUP BY u.role_id HAVING SUM(u.w * u.cov) > 0 \
+         ) u WHERE NOT ({not_excluded}){curated} GROUP BY u.role_id \
+         HAVING SUM(u.w * u.cov) > 0 \
          ORDER BY 1.0 * SUM(u.w * u.cov) / (SUM(u.w) + ? - SUM(u.src)) DESC, u.role_id \
          LIMIT ?"
     );
@@ -460,13 +467,15 @@ fn salary_difference(
     }
 }
 
-/// The roles nearest to the source, best first: at most 16 statements whatever the graph.
+/// The roles nearest to the source, best first (only curated roles with `curated_only`): at most
+/// 16 statements whatever the graph.
 pub async fn role_transitions<C: ConnectionTrait>(
     db: &C,
     source: &Source,
     first: usize,
     salary_scope: &Filter,
     min_postings: u64,
+    curated_only: bool,
 ) -> AppResult<Transitions> {
     if !(1..=MAX_TRANSITIONS).contains(&first) {
         return Err(AppError::Validation(format!(
@@ -514,7 +523,7 @@ pub async fn role_transitions<C: ConnectionTrait>(
     let adj = adjacency(&prerequisite_edges_from(db, &source_ids).await?);
     let covered = closure(&adj, source_ids.iter().copied(), &HashSet::new());
 
-    let pool = candidates(db, &covered, &source_nodes, &excluded, POOL).await?;
+    let pool = candidates(db, &covered, &source_nodes, &excluded, curated_only, POOL).await?;
     if pool.is_empty() {
         return Ok(Transitions {
             from,

@@ -348,6 +348,20 @@ async fn nearest_roles_on_an_imported_graph_with_bounded_statements() {
         let list = &d["roleTransitions"];
         well_formed(list);
         assert_eq!(list.as_array().map(Vec::len), Some(5), "{list}");
+        // Only the catalog's roles when asked.
+        let d = app
+            .data(
+                r#"query($k: [ID!]) { roleTransitions(known: $k, first: 20, curatedOnly: true) {
+                    score role { slug source { name } } } }"#,
+                json!({ "k": ["python", "sql", "docker"] }),
+            )
+            .await;
+        let list = d["roleTransitions"].as_array().expect("list");
+        assert!(!list.is_empty());
+        assert!(
+            list.iter().all(|t| t["role"]["source"].is_null()),
+            "{list:?}"
+        );
         app.cleanup().await;
     }
 }

@@ -23,7 +23,8 @@ impl TransitionQuery {
     /// source (the `learningPath` planner), the median salary difference of the two roles'
     /// postings per currency (postings in `filter`, at least `minPostings`, default 30, on
     /// each side, else none with a reason) and an explanation. The source role and the roles
-    /// equivalent to it are left out.
+    /// equivalent to it are left out. `curatedOnly`: only the catalog's roles (imported
+    /// occupations with a short technology list can rank high on a few shared skills).
     #[graphql(complexity = "1 + first.unwrap_or(5).clamp(1, 20) as usize * child_complexity")]
     async fn role_transitions(
         &self,
@@ -33,6 +34,7 @@ impl TransitionQuery {
         first: Option<i32>,
         filter: Option<JobPostingFilter>,
         min_postings: Option<i32>,
+        #[graphql(default = false)] curated_only: bool,
     ) -> async_graphql::Result<Vec<RoleTransition>> {
         let min_postings = min_postings.unwrap_or(transitions::DEFAULT_MIN_POSTINGS as i32);
         let source = match (from, known) {
@@ -67,8 +69,15 @@ impl TransitionQuery {
         };
         let db = ctx.db()?;
         let scope = analytics::scope(db, &filter)?;
-        let t =
-            transitions::role_transitions(db, &source, first, &scope, min_postings as u64).await?;
+        let t = transitions::role_transitions(
+            db,
+            &source,
+            first,
+            &scope,
+            min_postings as u64,
+            curated_only,
+        )
+        .await?;
         Ok(t.transitions.into_iter().map(Into::into).collect())
     }
 }
