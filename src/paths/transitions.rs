@@ -483,44 +483,52 @@ pub async fn role_transitions<C: ConnectionTrait>(
         )));
     }
     let min_postings = min_postings.max(1);
-    // The source set, with weights.
-    let (from, known, source_nodes, excluded): (Option<role::Model>, Vec<NodeModel>, _, _) =
-        match source {
-            Source::Role(r) => {
-                let role = roles::get(db, r).await?;
-                let reqs = role_requirements(db, role.id).await?;
-                let nodes: Vec<Node> = reqs.list.iter().map(|r| r.node).collect();
-                let adj = adjacency(&prerequisite_edges_from(db, &nodes).await?);
-                let grouped: Vec<Node> = reqs
-                    .list
-                    .iter()
-                    .filter(|r| r.choice.is_some())
-                    .map(|r| r.node)
-                    .collect();
-                let d = demand(db, &grouped).await?;
-                let m = node_models(db, grouped).await?;
-                let (kept, _) = settle_choices(&reqs, &HashSet::new(), &d, &m);
-                let kept = settle_frameworks(kept, &HashSet::new(), &adj);
-                let s: Vec<(Node, u64)> = kept
-                    .iter()
-                    .map(|r| (r.node, weight(r.importance)))
-                    .collect();
-                let excluded = same_roles(db, role.id).await?;
-                (Some(role), Vec::new(), s, excluded)
+    // The source set with its weights, and its prerequisite links (a role's requirements are
+    // their seeds, so the role's own read serves).
+    #[allow(clippy::type_complexity)]
+    let (from, known, source_nodes, excluded, adj): (
+        Option<role::Model>,
+        Vec<NodeModel>,
+        Vec<(Node, u64)>,
+        Vec<i64>,
+        HashMap<Node, Vec<Node>>,
+    ) = match source {
+        Source::Role(r) => {
+            let role = roles::get(db, r).await?;
+            let reqs = role_requirements(db, role.id).await?;
+            let nodes: Vec<Node> = reqs.list.iter().map(|r| r.node).collect();
+            let adj = adjacency(&prerequisite_edges_from(db, &nodes).await?);
+            let grouped: Vec<Node> = reqs
+                .list
+                .iter()
+                .filter(|r| r.choice.is_some())
+                .map(|r| r.node)
+                .collect();
+            let d = demand(db, &grouped).await?;
+            let m = node_models(db, grouped).await?;
+            let (kept, _) = settle_choices(&reqs, &HashSet::new(), &d, &m);
+            let kept = settle_frameworks(kept, &HashSet::new(), &adj);
+            let s: Vec<(Node, u64)> = kept
+                .iter()
+                .map(|r| (r.node, weight(r.importance)))
+                .collect();
+            let excluded = same_roles(db, role.id).await?;
+            (Some(role), Vec::new(), s, excluded, adj)
+        }
+        Source::Known(refs) => {
+            if refs.is_empty() {
+                return Err(AppError::Validation(
+                    "`known` must name at least one skill or framework".into(),
+                ));
             }
-            Source::Known(refs) => {
-                if refs.is_empty() {
-                    return Err(AppError::Validation(
-                        "`known` must name at least one skill or framework".into(),
-                    ));
-                }
-                let known = resolve_nodes(db, refs).await?;
-                let s = known.iter().map(|m| (m.node(), 1)).collect();
-                (None, known, s, Vec::new())
-            }
-        };
+            let known = resolve_nodes(db, refs).await?;
+            let s: Vec<(Node, u64)> = known.iter().map(|m| (m.node(), 1)).collect();
+            let seeds: Vec<Node> = s.iter().map(|(n, _)| *n).collect();
+            let adj = adjacency(&prerequisite_edges_from(db, &seeds).await?);
+            (None, known, s, Vec::new(), adj)
+        }
+    };
     let source_ids: Vec<Node> = source_nodes.iter().map(|(n, _)| *n).collect();
-    let adj = adjacency(&prerequisite_edges_from(db, &source_ids).await?);
     let covered = closure(&adj, source_ids.iter().copied(), &HashSet::new());
 
     let pool = candidates(db, &covered, &source_nodes, &excluded, curated_only, POOL).await?;
