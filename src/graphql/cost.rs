@@ -171,11 +171,12 @@ impl Summary {
 /// - `__schema`: the whole schema (~107 KB of JSON, ~10 ms): 1,000; `__type`: 50.
 /// - `extractSkills(text)`: 10 + 1 per 30 bytes of text (release build, full ESCO + O*NET:
 ///   2 × 900 KB took 0.9–1.25 s of CPU; the default budget now admits one such text).
-/// - `relatedSkills`: 1,500; `learningPath`, `skillGap`, `skillPath`: 300 (graph walks).
+/// - `relatedSkills`: 1,500; `learningPath`, `skillGap`, `skillPath`: 300 (graph walks);
+///   `roleTransitions`: 2,500 (60 roles scored and planned, and their postings' salaries).
 /// - `normalizeTitle(title)`: 5 + 1 per 10 bytes; `normalizeTitles(titles)`: 5 + 5 a title +
 ///   1 per 10 bytes (scoring against the role labels of an imported graph).
 /// - market analytics (`demand(window:)`, `topSkills`, `topFrameworks`, `salaries`,
-///   `coOccurringSkills`, `trendingSkills`): 2,500 (scans of the postings; 50 aliased took 2.3 s of CPU at 500).
+///   `coOccurringSkills`, `trendingSkills`, `skillSalary`): 2,500 (scans of the postings; 50 aliased took 2.3 s of CPU at 500).
 pub fn field_price(
     field: &async_graphql::parser::types::Field,
     variables: &async_graphql::Variables,
@@ -196,6 +197,8 @@ pub fn field_price(
         // aliased topSkills 2,290 ms at the old prices (300 and 500).
         "relatedSkills" => 1_500,
         "learningPath" | "skillGap" | "skillPath" => 300,
+        // Up to 60 roles scored and planned, plus a salary scan of their postings.
+        "roleTransitions" => 2_500,
         "normalizeTitle" => {
             let len = field
                 .get_argument("title")
@@ -210,9 +213,8 @@ pub fn field_price(
                 .unwrap_or((0, 0));
             5 + 5 * n as u64 + (len as u64) / 10
         }
-        "topSkills" | "topFrameworks" | "salaries" | "coOccurringSkills" | "trendingSkills" => {
-            2_500
-        }
+        "topSkills" | "topFrameworks" | "salaries" | "coOccurringSkills" | "trendingSkills"
+        | "skillSalary" => 2_500,
         "demand" if field.get_argument("window").is_some() => 2_500,
         _ => 0,
     }

@@ -6,4 +6,5 @@ pub mod extract;
 pub mod feed;
 pub mod ingest;
 pub mod postings;
+pub mod salary_by_skill;
 pub mod specs;

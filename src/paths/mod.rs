@@ -15,6 +15,7 @@ mod partners;
 pub mod plan;
 pub mod related;
 pub mod route;
+pub mod transitions;
 
 use sea_orm::{DbBackend, Value};
 

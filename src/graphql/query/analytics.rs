@@ -45,7 +45,7 @@ fn limit(n: i32) -> Result<u64, AppError> {
     }
 }
 
-fn scope(
+pub(super) fn scope(
     ctx: &Context<'_>,
     f: Option<JobPostingFilter>,
 ) -> async_graphql::Result<analytics::Scope> {
@@ -213,6 +213,21 @@ impl Market {
             synthetic: analytics::synthetic(&sources),
             sources,
         })
+    }
+
+    /// What a skill (or framework; global id or slug) is worth in salary: the annualised
+    /// quartiles of postings in scope asking for it against the same scope without it, per
+    /// currency, with the difference and ratio of the medians. Below `minPostings` (default 30)
+    /// on a side, that side's quartiles and the difference are null and `status` / `reason` say
+    /// which side is short (per currency, so one thin currency does not hide another).
+    async fn skill_salary(
+        &self,
+        ctx: &Context<'_>,
+        skill: ID,
+        filter: Option<JobPostingFilter>,
+        min_postings: Option<i32>,
+    ) -> async_graphql::Result<crate::graphql::types::salary::SkillSalary> {
+        super::salary::skill_salary(ctx, skill, filter, min_postings).await
     }
 
     /// Skills asked for together with `skill`, ranked by lift; `minSupport` postings in common.

@@ -6,9 +6,11 @@ pub(crate) mod market;
 mod node;
 mod paths;
 mod role;
+mod salary;
 mod search;
 mod skill;
 mod titles;
+mod transitions;
 
 use async_graphql::MergedObject;
 
@@ -24,4 +26,5 @@ pub struct QueryRoot(
     market::MarketQuery,
     analytics::AnalyticsQuery,
     titles::TitleQuery,
+    transitions::TransitionQuery,
 );

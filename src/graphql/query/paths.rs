@@ -23,7 +23,7 @@ pub struct PathQuery;
 
 /// A skill or framework named by its global id or a slug (a skill's when a skill has it, else a
 /// framework's).
-fn node_ref(s: &ID) -> Result<NodeRef, AppError> {
+pub(super) fn node_ref(s: &ID) -> Result<NodeRef, AppError> {
     match decode_global_id(s) {
         Some((NodeType::Skill, id)) => Ok(NodeRef::Skill(EntityRef::Id(id))),
         Some((NodeType::Framework, id)) => Ok(NodeRef::Framework(EntityRef::Id(id))),
@@ -36,7 +36,7 @@ fn node_ref(s: &ID) -> Result<NodeRef, AppError> {
     }
 }
 
-fn node_refs(ids: Option<Vec<ID>>) -> Result<Vec<NodeRef>, AppError> {
+pub(super) fn node_refs(ids: Option<Vec<ID>>) -> Result<Vec<NodeRef>, AppError> {
     ids.unwrap_or_default().iter().map(node_ref).collect()
 }
 

@@ -9,9 +9,11 @@ pub mod market;
 pub mod paths;
 pub mod posting;
 pub mod role;
+pub mod salary;
 pub mod search;
 pub mod skill;
 pub mod source;
+pub mod transitions;
 
 use async_graphql::{Enum, ID};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};

@@ -1,7 +1,9 @@
 //! Ingestion of job postings: schema.org `JobPosting` objects as JSON Lines or a JSON array, or
 //! CSV with a header row (columns in the README). Every format is streamed (one record in memory
 //! at a time). Each record is parsed, resolved against the catalog and written in its own
-//! transaction: a bad record is reported with its position and the rest go on. A JSON array
+//! transaction: a bad record is reported with its position and the rest go on. A record with
+//! no role (or one the catalog does not know) takes the role its title names, when one does
+//! (`TitleIndex::role_of`: every word of a role name or alias in the title). A JSON array
 //! that is not well-formed JSON is refused whole, before anything is written. Idempotent on
 //! (source, external id).
 mod json_array;
@@ -15,7 +17,7 @@ use sea_orm::DatabaseConnection;
 
 pub use self::{
     records::{parse_records, read_records, records, Record, Records},
-    resolve::{parse_date, resolve, RoleIndex},
+    resolve::{parse_date, resolve, Resolved, RoleIndex},
     schema_org::{from_schema_org, strip_html, RawPosting, CSV_COLUMNS},
 };
 use crate::{
@@ -38,6 +40,9 @@ pub struct ImportReport {
     pub errors: Vec<(String, String)>,
     /// Listed skills the catalog does not know (ignored).
     pub unknown_skills: usize,
+    /// Postings written whose role was read from their title (the record gave none the
+    /// catalog knows).
+    pub roles_from_titles: usize,
 }
 
 impl std::fmt::Display for ImportReport {
@@ -47,6 +52,14 @@ impl std::fmt::Display for ImportReport {
             "read {}, inserted {}, updated {}, rejected {}",
             self.read, self.inserted, self.updated, self.rejected
         )?;
+        if self.roles_from_titles > 0 {
+            let n = self.roles_from_titles;
+            write!(
+                f,
+                ", {n} role{} set from titles",
+                if n == 1 { "" } else { "s" }
+            )?;
+        }
         if self.unknown_skills > 0 {
             write!(f, " ({} unknown skill labels ignored)", self.unknown_skills)?;
         }
@@ -63,17 +76,26 @@ pub async fn import_records(
     source: &str,
 ) -> AppResult<ImportReport> {
     let roles = RoleIndex::load(db).await?;
+    // Every role label (names, aliases, lent labels): three statements, once per import.
+    let titles = crate::catalog::titles::load(db, 0).await?;
     let mut report = ImportReport::default();
     for (pos, rec) in records {
         report.read += 1;
         let result = match rec {
             Err(e) => Err(e),
-            Ok(raw) => match resolve(raw, source, ex, &roles, &mut report.unknown_skills) {
-                Err(e) => Err(e),
-                Ok(p) => postings::upsert(db, feed, p).await.map(|(_, o)| o),
-            },
+            Ok(raw) => {
+                match resolve(raw, source, ex, &roles, &titles, &mut report.unknown_skills) {
+                    Err(e) => Err(e),
+                    Ok(r) => postings::upsert(db, feed, r.posting)
+                        .await
+                        .map(|(_, o)| (o, r.role_from_title)),
+                }
+            }
         };
-        match result {
+        if let Ok((_, true)) = result {
+            report.roles_from_titles += 1;
+        }
+        match result.map(|(o, _)| o) {
             Ok(Outcome::Inserted) => report.inserted += 1,
             Ok(Outcome::Updated) => report.updated += 1,
             Err(e) => {

@@ -1,11 +1,13 @@
-//! Resolving a read record against the catalog: role by O*NET-SOC code, name or slug;
-//! skills and frameworks by label (or extracted from the description); dates and salary checked.
+//! Resolving a read record against the catalog: role by O*NET-SOC code, name or slug (or, when
+//! the record names none the catalog knows, by its title); skills and frameworks by label (or
+//! extracted from the description); dates and salary checked.
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::ConnectionTrait;
 
 use crate::{
+    catalog::titles::TitleIndex,
     db::stmt,
     error::{AppError, AppResult},
     market::{
@@ -68,15 +70,27 @@ impl RoleIndex {
     }
 }
 
+/// A record resolved: the posting to write, and whether its role was read from its title.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub posting: NewPosting,
+    /// The record named no role the catalog knows and its title named one in full
+    /// ([`TitleIndex::role_of`]).
+    pub role_from_title: bool,
+}
+
 /// Turns a raw record into a posting to write: catalog ids for skills, frameworks and role; with
-/// no listed skills, those its description mentions (as preferred).
+/// no listed skills, those its description mentions (as preferred). A record whose role is
+/// missing (or names no role of the catalog) takes the role its title names in full, if any;
+/// otherwise its role stays empty.
 pub fn resolve(
     raw: RawPosting,
     source: &str,
     ex: &Extractor,
     roles: &RoleIndex,
+    titles: &TitleIndex,
     unknown: &mut usize,
-) -> AppResult<NewPosting> {
+) -> AppResult<Resolved> {
     let title = raw
         .title
         .ok_or_else(|| AppError::Validation("title is missing".into()))?;
@@ -142,23 +156,31 @@ pub fn resolve(
             frameworks.extend(f.into_iter().map(|id| (id, false)));
         }
     }
-    Ok(NewPosting {
-        source: source.to_owned(),
-        external_id,
-        title,
-        company: raw.company,
-        city: raw.city,
-        region: raw.region,
-        country: raw.country,
-        workplace,
-        employment_type: raw.employment_type,
-        salary,
-        posted_date,
-        valid_through,
-        url: raw.url,
-        description: raw.description,
-        role_id: raw.role.as_deref().and_then(|r| roles.find(r)),
-        skills,
-        frameworks,
+    let listed_role = raw.role.as_deref().and_then(|r| roles.find(r));
+    let title_role = match listed_role {
+        Some(_) => None,
+        None => titles.role_of(&title),
+    };
+    Ok(Resolved {
+        role_from_title: title_role.is_some(),
+        posting: NewPosting {
+            source: source.to_owned(),
+            external_id,
+            title,
+            company: raw.company,
+            city: raw.city,
+            region: raw.region,
+            country: raw.country,
+            workplace,
+            employment_type: raw.employment_type,
+            salary,
+            posted_date,
+            valid_through,
+            url: raw.url,
+            description: raw.description,
+            role_id: listed_role.or(title_role),
+            skills,
+            frameworks,
+        },
     })
 }

@@ -1,0 +1,83 @@
+//! `roleTransitions`: a thin resolver over `paths::transitions`.
+use async_graphql::{Context, Object, ID};
+
+use crate::{
+    error::AppError,
+    graphql::{
+        types::{entity_ref, market::JobPostingFilter, transitions::RoleTransition, NodeType},
+        ContextExt,
+    },
+    market::analytics,
+    paths::transitions::{self, Source},
+};
+
+#[derive(Default)]
+pub struct TransitionQuery;
+
+#[Object]
+impl TransitionQuery {
+    /// The roles nearest to a role (`from`: global id or slug) or to a set of known skills and
+    /// frameworks (`known`: global ids or slugs), exactly one of the two; best first, `first`
+    /// 1–20 (default 5). Each with its score (weighted Jaccard index of requirements, essential
+    /// ones counting twice), what it shares, the skills to add, the learning path from the
+    /// source (the `learningPath` planner), the median salary difference of the two roles'
+    /// postings per currency (postings in `filter`, at least `minPostings`, default 30, on
+    /// each side, else none with a reason) and an explanation. The source role and the roles
+    /// equivalent to it are left out. `curatedOnly`: only the catalog's roles (imported
+    /// occupations with a short technology list can rank high on a few shared skills).
+    #[graphql(complexity = "1 + first.unwrap_or(5).clamp(1, 20) as usize * child_complexity")]
+    async fn role_transitions(
+        &self,
+        ctx: &Context<'_>,
+        from: Option<ID>,
+        known: Option<Vec<ID>>,
+        first: Option<i32>,
+        filter: Option<JobPostingFilter>,
+        min_postings: Option<i32>,
+        #[graphql(default = false)] curated_only: bool,
+    ) -> async_graphql::Result<Vec<RoleTransition>> {
+        let min_postings = min_postings.unwrap_or(transitions::DEFAULT_MIN_POSTINGS as i32);
+        let source = match (from, known) {
+            (Some(r), None) => Source::Role(entity_ref(NodeType::Role, &r)?),
+            (None, Some(k)) => Source::Known(super::paths::node_refs(Some(k))?),
+            _ => {
+                return Err(AppError::Validation(
+                    "give exactly one of `from` (a role) and `known` (skills and frameworks)"
+                        .into(),
+                )
+                .into())
+            }
+        };
+        if !(1..=100_000).contains(&min_postings) {
+            return Err(AppError::Validation(format!(
+                "`minPostings` must be between 1 and 100000, got {min_postings}"
+            ))
+            .into());
+        }
+        let filter = filter.unwrap_or_default().into_domain()?;
+        if filter.role.is_some() {
+            return Err(AppError::Validation(
+                "`filter.role` cannot be used here: the roles compared are the source and each \
+                 transition"
+                    .into(),
+            )
+            .into());
+        }
+        let first = match first {
+            None => transitions::DEFAULT_TRANSITIONS,
+            Some(n) => usize::try_from(n).unwrap_or(0),
+        };
+        let db = ctx.db()?;
+        let scope = analytics::scope(db, &filter)?;
+        let t = transitions::role_transitions(
+            db,
+            &source,
+            first,
+            &scope,
+            min_postings as u64,
+            curated_only,
+        )
+        .await?;
+        Ok(t.transitions.into_iter().map(Into::into).collect())
+    }
+}
