@@ -13,6 +13,8 @@ pub mod edges;
 pub mod listing;
 pub mod pages;
 pub mod persisted;
+pub mod pooler;
+pub mod route;
 pub mod version;
 
 pub use db::{connect, connect_migrated, id_list_value, in_id_list, migrate, stmt};

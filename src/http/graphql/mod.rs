@@ -81,6 +81,7 @@ async fn execute(
     media: MediaType,
     inc: Incoming,
     is_get: bool,
+    reader: Option<crate::state::AppState>,
 ) -> Response {
     let metrics = &s.app.metrics;
     let started = Instant::now();
@@ -110,8 +111,26 @@ async fn execute(
             return resp;
         }
     };
+    // Reads go to a replica (or the primary within the client's read-your-writes window);
+    // a mutation runs on the primary from start to end, and opens the client's window.
+    let client = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let operation = req.operation_name.clone();
+    let writes = req
+        .parsed_query()
+        .map_or(true, |d| admit::is_mutation(d, operation.as_deref()));
+    let state = if writes {
+        if let Some(c) = client {
+            s.app.route.note_write(c);
+        }
+        s.app.clone()
+    } else {
+        reader.unwrap_or_else(|| s.app.for_read(client).0)
+    };
     let req = req
-        .data(Loaders::new(&s.app.db))
+        .data(Loaders::new(&state.db))
+        .data(state)
         .data(extra)
         .data(auth(headers, s.app.config.admin_token.as_ref()));
     metrics.graphql_requests.inc();
@@ -228,7 +247,7 @@ pub async fn post_graphql(State(s): State<HttpState>, headers: HeaderMap, body: 
         operation_name,
         variables: parsed.variables,
     };
-    execute(s, &headers, media, inc, false).await
+    execute(s, &headers, media, inc, false, None).await
 }
 
 pub async fn get_graphql(
@@ -272,7 +291,12 @@ pub async fn get_graphql(
     // Validate with the data version read before running: a write during the run leaves the
     // answer an older tag, which the next revalidation replaces.
     let max_age = s.app.config.cache_max_age;
-    let tag = caching::etag(&s.app.db, media).await;
+    // The tag is the version of the data the answer reads: a replica's when it reads one.
+    let client = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let (reader, _) = s.app.for_read(client);
+    let tag = caching::etag(&reader.db, media).await;
     if let Some(t) = tag.as_deref().filter(|t| caching::matches(&headers, t)) {
         return caching::not_modified(t, &headers, max_age);
     }
@@ -284,6 +308,6 @@ pub async fn get_graphql(
             .cloned(),
         variables,
     };
-    let resp = execute(s, &headers, media, inc, true).await;
+    let resp = execute(s, &headers, media, inc, true, Some(reader)).await;
     caching::decorate(resp, tag.as_deref(), &headers, max_age)
 }
