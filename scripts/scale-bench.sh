@@ -14,9 +14,9 @@ BIN=${1:-target/release/skillgraph}
 DURATION=${DURATION:-10s}
 CONNS=${CONNECTIONS:-16}
 DB=${DB:-skillgraph_scale}
-PRIMARY=postgres://postgres@127.0.0.1:5432/$DB
-REPLICA=postgres://postgres@127.0.0.1:5433/$DB
-POOLED=postgres://postgres@127.0.0.1:6432/$DB
+PRIMARY=${PRIMARY_URL:-postgres://postgres@127.0.0.1:5432/$DB}
+REPLICA=${REPLICA_URL:-postgres://postgres@127.0.0.1:5433/$DB}
+POOLED=${POOLED_URL:-postgres://postgres@127.0.0.1:6432/$DB}
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() {

@@ -52,6 +52,8 @@ pub struct GlobalArgs {
     pub pg_pooler: Option<String>,
 }
 
+// Parsed once per process: the size of `serve`'s flags does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Serve GraphQL over HTTP (migrates, and loads the catalog into an empty database).
