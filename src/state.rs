@@ -83,7 +83,9 @@ impl AppState {
     pub fn for_read(&self, client: Option<&str>) -> (AppState, Option<usize>) {
         let reader = self.route.reader(client);
         let mut state = self.clone();
-        state.db = reader.conn;
+        if reader.replica.is_some() {
+            state.db = reader.conn;
+        }
         (state, reader.replica)
     }
 }
