@@ -413,3 +413,84 @@ async fn replicas_need_postgres_and_readyz_lists_none_without() {
         app.cleanup().await;
     }
 }
+
+/// The routing rules on both engines, with a second database standing in for a replica whose
+/// data version the test sets: lag is the time since the primary first showed a version the
+/// replica lacks, a replica beyond the bound is skipped, a writer's reads stay on the primary
+/// within its window, and a replica that catches up is used again.
+#[tokio::test]
+async fn lag_is_measured_on_the_data_version_and_bounds_the_routing() {
+    use skillgraph::store::route::{DbRoute, Health};
+    for engine in engines() {
+        let primary = TestApp::empty(engine).await;
+        let replica = TestApp::empty(engine).await;
+        let set = |v: i64| format!("UPDATE graph_version SET version = {v} WHERE id = 2");
+        primary.db.execute_unprepared(&set(10)).await.expect("set");
+        replica.db.execute_unprepared(&set(10)).await.expect("set");
+        let route = DbRoute::new(
+            primary.db.clone(),
+            vec![("stand-in".to_owned(), replica.db.clone())],
+            Duration::from_secs(1),
+            Duration::from_secs(60),
+        );
+        assert_eq!(route.status()[0].state, Health::Unknown);
+        assert_eq!(
+            route.reader(None).replica,
+            None,
+            "[{engine:?}] unchecked: primary"
+        );
+        route.check().await;
+        let s = &route.status()[0];
+        assert_eq!(
+            (s.state, s.lag_secs, s.data_version),
+            (Health::Ok, Some(0.0), Some(10))
+        );
+        assert_eq!(route.reader(None).replica, Some(0), "[{engine:?}]");
+
+        // The primary moves on: the replica lags from the check that first saw it.
+        primary.db.execute_unprepared(&set(11)).await.expect("set");
+        route.check().await;
+        assert_eq!(
+            route.status()[0].state,
+            Health::Ok,
+            "[{engine:?}] within the bound"
+        );
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        primary.db.execute_unprepared(&set(12)).await.expect("set");
+        route.check().await;
+        let s = &route.status()[0];
+        assert_eq!(s.state, Health::Lagging, "[{engine:?}] {s:?}");
+        assert!(
+            s.lag_secs.unwrap_or(0.0) >= 1.2,
+            "[{engine:?}] measured from version 11: {s:?}"
+        );
+        assert_eq!(
+            route.reader(None).replica,
+            None,
+            "[{engine:?}] lagging: primary"
+        );
+
+        // Half caught up: still measured from version 12's first sight (recent), so usable.
+        replica.db.execute_unprepared(&set(11)).await.expect("set");
+        route.check().await;
+        let s = &route.status()[0];
+        assert_eq!(s.state, Health::Ok, "[{engine:?}] {s:?}");
+        assert!(s.lag_secs.unwrap_or(9.0) < 1.0, "[{engine:?}] {s:?}");
+        replica.db.execute_unprepared(&set(12)).await.expect("set");
+        route.check().await;
+        assert_eq!(route.status()[0].lag_secs, Some(0.0));
+
+        // A writer's reads stay on the primary within its window; others use the replica.
+        route.note_write("Bearer writer");
+        assert_eq!(route.reader(Some("Bearer writer")).replica, None);
+        assert_eq!(route.reader(Some("Bearer reader")).replica, Some(0));
+        assert_eq!(route.reader(None).replica, Some(0));
+        // Marked down by a failed read: skipped until a check finds it again.
+        route.mark_down(0);
+        assert_eq!(route.reader(None).replica, None);
+        route.check().await;
+        assert_eq!(route.reader(None).replica, Some(0));
+        primary.cleanup().await;
+        replica.cleanup().await;
+    }
+}
