@@ -151,7 +151,7 @@ async fn the_server_works_behind_pgbouncer_in_transaction_mode() {
         return;
     }
     let admin = admin_url();
-    let name = format!("sgpool_{}", std::process::id());
+    let name = format!("sgtest_pool_{}", std::process::id());
     let root = db::connect(&admin, 1).await.expect("connect to PostgreSQL");
     root.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .await
