@@ -45,8 +45,15 @@ pub struct GlobalArgs {
     /// Seconds a SQLite writer waits for the write lock held by another writer (default 60).
     #[arg(long, env = "SKILLGRAPH_SQLITE_BUSY_TIMEOUT_SECS", global = true)]
     pub sqlite_busy_timeout_secs: Option<u64>,
+    /// A pooler between this program and PostgreSQL: `transaction` for PgBouncer in
+    /// transaction mode (every pooled connection is lent inside one transaction, no statement
+    /// outlives it), `none` otherwise (default).
+    #[arg(long, env = "SKILLGRAPH_PG_POOLER", global = true, value_parser = ["none", "transaction"])]
+    pub pg_pooler: Option<String>,
 }
 
+// Parsed once per process: the size of `serve`'s flags does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Serve GraphQL over HTTP (migrates, and loads the catalog into an empty database).
@@ -162,6 +169,28 @@ pub struct ServeArgs {
     /// revalidate every time with If-None-Match, answered 304 while the data have not changed).
     #[arg(long, env = "SKILLGRAPH_CACHE_MAX_AGE_SECS")]
     pub cache_max_age_secs: Option<u64>,
+    /// A read replica of the PostgreSQL database (repeat the flag for several; the variable
+    /// takes a comma-separated list). Queries read from a replica; mutations, and a client's
+    /// reads within --read-your-writes-window-secs of its last mutation, use the primary.
+    #[arg(
+        long,
+        env = "SKILLGRAPH_READ_DATABASE_URL",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub read_database_url: Vec<String>,
+    /// A replica lagging more than this many seconds behind the primary is skipped until it
+    /// catches up (default 5).
+    #[arg(long, env = "SKILLGRAPH_REPLICA_MAX_LAG_SECS")]
+    pub replica_max_lag_secs: Option<u64>,
+    /// Seconds after a client's mutation during which its reads go to the primary; a client is
+    /// its Authorization header, per instance (default 0: only the mutation's own request).
+    #[arg(long, env = "SKILLGRAPH_READ_YOUR_WRITES_WINDOW_SECS")]
+    pub read_your_writes_window_secs: Option<u64>,
+    /// Where subscriptions LISTEN for new postings: a session connection to the primary, not
+    /// through a transaction-mode pooler (default: --database-url).
+    #[arg(long, env = "SKILLGRAPH_LISTEN_DATABASE_URL", hide_env_values = true)]
+    pub listen_database_url: Option<String>,
 }
 
 impl Cli {
@@ -183,6 +212,10 @@ impl Cli {
             db_max_connections: g.db_max_connections,
             db_acquire_timeout_secs: g.db_acquire_timeout_secs,
             sqlite_busy_timeout_secs: g.sqlite_busy_timeout_secs,
+            pg_pooler: g.pg_pooler.as_deref().map(|p| match p {
+                "transaction" => db::Pooler::Transaction,
+                _ => db::Pooler::None,
+            }),
             ..Default::default()
         };
         if let Command::Serve(s) = &self.command {
@@ -204,6 +237,11 @@ impl Cli {
             top.ws_init_timeout_secs = s.ws_init_timeout_secs;
             top.persisted_only = s.persisted_only.then_some(true);
             top.cache_max_age_secs = s.cache_max_age_secs;
+            top.read_database_urls =
+                (!s.read_database_url.is_empty()).then(|| s.read_database_url.clone());
+            top.replica_max_lag_secs = s.replica_max_lag_secs;
+            top.read_your_writes_window_secs = s.read_your_writes_window_secs;
+            top.listen_database_url = s.listen_database_url.clone();
         }
         top
     }
@@ -244,6 +282,7 @@ pub async fn run(cli: Cli) -> AppResult<()> {
             let bind = config.bind;
             let mut state = AppState::new(conn, config);
             state.metrics = metrics;
+            state.connect_replicas().await?;
             state.start_feed();
             let app = http::app(state);
             let listener = tokio::net::TcpListener::bind(bind)

@@ -58,6 +58,18 @@ pub struct Config {
     pub persisted_only: bool,
     /// `max-age` of cacheable GET answers; 0 makes caches revalidate every time (`no-cache`).
     pub cache_max_age: Duration,
+    /// Read replicas (PostgreSQL): queries read from them, see [`crate::store::route`].
+    pub read_database_urls: Vec<String>,
+    /// A replica lagging more than this behind the primary is skipped.
+    pub replica_max_lag: Duration,
+    /// After a client's mutation its reads go to the primary for this long (0: only the
+    /// mutation's own request).
+    pub read_your_writes_window: Duration,
+    /// Where the posting feed LISTENs (a session connection; default: `database_url`).
+    pub listen_database_url: Option<String>,
+    /// A pooler between the instances and PostgreSQL (`transaction` for PgBouncer in
+    /// transaction mode).
+    pub pg_pooler: db::Pooler,
 }
 
 impl Default for Config {
@@ -78,6 +90,11 @@ impl Default for Config {
             sqlite_busy_timeout: db::SQLITE_BUSY_TIMEOUT,
             persisted_only: false,
             cache_max_age: Duration::ZERO,
+            read_database_urls: Vec::new(),
+            replica_max_lag: Duration::from_secs(5),
+            read_your_writes_window: Duration::ZERO,
+            listen_database_url: None,
+            pg_pooler: db::Pooler::None,
         }
     }
 }
@@ -104,6 +121,11 @@ pub struct ConfigLayer {
     pub sqlite_busy_timeout_secs: Option<u64>,
     pub persisted_only: Option<bool>,
     pub cache_max_age_secs: Option<u64>,
+    pub read_database_urls: Option<Vec<String>>,
+    pub replica_max_lag_secs: Option<u64>,
+    pub read_your_writes_window_secs: Option<u64>,
+    pub listen_database_url: Option<String>,
+    pub pg_pooler: Option<db::Pooler>,
 }
 
 impl ConfigLayer {
@@ -176,6 +198,21 @@ impl Config {
             if let Some(v) = l.cache_max_age_secs {
                 c.cache_max_age = Duration::from_secs(v);
             }
+            if let Some(v) = &l.read_database_urls {
+                c.read_database_urls = v.clone();
+            }
+            if let Some(v) = l.replica_max_lag_secs {
+                c.replica_max_lag = Duration::from_secs(v);
+            }
+            if let Some(v) = l.read_your_writes_window_secs {
+                c.read_your_writes_window = Duration::from_secs(v);
+            }
+            if let Some(v) = &l.listen_database_url {
+                c.listen_database_url = Some(v.clone());
+            }
+            if let Some(v) = l.pg_pooler {
+                c.pg_pooler = v;
+            }
         }
         c.validate()?;
         Ok(c)
@@ -222,7 +259,30 @@ impl Config {
                     .into(),
             ));
         }
+        let pg = self.database_url.starts_with("postgres");
+        if !self.read_database_urls.is_empty() && !pg {
+            return Err(AppError::Validation(
+                "read replicas need a PostgreSQL primary".into(),
+            ));
+        }
+        if self
+            .read_database_urls
+            .iter()
+            .chain(self.listen_database_url.iter())
+            .any(|u| !u.starts_with("postgres"))
+        {
+            return Err(AppError::Validation(
+                "replica and listen database urls must start with postgres://".into(),
+            ));
+        }
         Ok(())
+    }
+
+    /// Where the posting feed LISTENs: `listen_database_url`, else the primary.
+    pub fn listen_url(&self) -> &str {
+        self.listen_database_url
+            .as_deref()
+            .unwrap_or(&self.database_url)
     }
 
     /// The pool's limits.
@@ -231,6 +291,7 @@ impl Config {
             max_connections: self.db_max_connections,
             acquire_timeout: self.db_acquire_timeout,
             sqlite_busy_timeout: self.sqlite_busy_timeout,
+            pooler: self.pg_pooler,
         }
     }
 }

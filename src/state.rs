@@ -6,9 +6,11 @@ use sea_orm::DatabaseConnection;
 use crate::{
     catalog::titles::TitleCache,
     config::Config,
+    error::AppResult,
     market::{extract::ExtractCache, feed::Feed},
     metrics::Metrics,
     search::SearchCache,
+    store::route::DbRoute,
 };
 
 #[derive(Clone)]
@@ -26,6 +28,9 @@ pub struct AppState {
     pub feed: Arc<Feed>,
     /// Persisted operations (the store is the database; this is the instance's cache).
     pub persisted: Arc<crate::persisted::PersistedOps>,
+    /// The primary and the read replicas. `db` is the primary, except in the copy of the state
+    /// a read request runs with (see [`AppState::for_read`]).
+    pub route: Arc<DbRoute>,
 }
 
 impl AppState {
@@ -33,6 +38,7 @@ impl AppState {
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
         let feed = Arc::new(Feed::new(db.get_database_backend()));
         AppState {
+            route: Arc::new(DbRoute::primary_only(db.clone())),
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
@@ -47,6 +53,39 @@ impl AppState {
     /// Starts this instance's LISTEN task for new postings (PostgreSQL only; a no-op on SQLite),
     /// so subscribers hear postings written through any instance. Call it inside a tokio runtime.
     pub fn start_feed(&self) {
-        self.feed.listen(&self.config.database_url);
+        self.feed.listen(self.config.listen_url());
+    }
+
+    /// Connects the configured read replicas (lazily: one that is down is only marked down),
+    /// checks them once and keeps checking them in the background. Call it inside a tokio
+    /// runtime, before the state is shared.
+    pub async fn connect_replicas(&mut self) -> AppResult<()> {
+        if self.config.read_database_urls.is_empty() {
+            return Ok(());
+        }
+        let replicas =
+            DbRoute::connect_replicas(&self.config.read_database_urls, &self.config.pool_options())
+                .await?;
+        let route = Arc::new(DbRoute::new(
+            self.db.clone(),
+            replicas,
+            self.config.replica_max_lag,
+            self.config.read_your_writes_window,
+        ));
+        route.check().await;
+        route.start_checks();
+        self.route = route;
+        Ok(())
+    }
+
+    /// The state a read-only request runs with: `db` is the reader chosen for `client` (its
+    /// credentials), and which replica it is (`None`: the primary).
+    pub fn for_read(&self, client: Option<&str>) -> (AppState, Option<usize>) {
+        let reader = self.route.reader(client);
+        let mut state = self.clone();
+        if reader.replica.is_some() {
+            state.db = reader.conn;
+        }
+        (state, reader.replica)
     }
 }

@@ -174,12 +174,19 @@ async fn healthz(State(s): State<HttpState>) -> impl IntoResponse {
     }
 }
 
-/// Ready to serve: the database answers and every migration is applied; 503 otherwise.
+/// Ready to serve: the database answers and every migration is applied; 503 otherwise. Each
+/// read replica's state is listed (`ok`, `lagging`, `down`, `unknown`); a replica that is down
+/// does not make the instance unready, its reads go to the primary.
 async fn readyz(State(s): State<HttpState>) -> impl IntoResponse {
+    let replicas = s.app.route.status();
     match crate::db::readiness(&s.app.db).await {
-        Ok(()) => (
+        Ok(()) if replicas.is_empty() => (
             StatusCode::OK,
             Json(serde_json::json!({ "status": "ready" })),
+        ),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ready", "replicas": replicas })),
         ),
         Err(reason) => {
             tracing::warn!(%reason, "not ready");

@@ -44,7 +44,9 @@ impl<T: Versioned> VersionedCache<T> {
     {
         let v = super::version(db).await?;
         let stale = match self.current.read().await.as_ref() {
-            Some(x) if x.version() == v => return Ok(Arc::clone(x)),
+            // Newer than asked for: a read on a replica that lags behind a primary this
+            // instance already read keeps the newer value instead of rebuilding an older one.
+            Some(x) if x.version() >= v => return Ok(Arc::clone(x)),
             Some(x) => Some(Arc::clone(x)),
             None => None,
         };

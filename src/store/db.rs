@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 /// The pool's limits (configurable: `db_max_connections`, `db_acquire_timeout_secs`,
-/// `sqlite_busy_timeout_secs`).
+/// `sqlite_busy_timeout_secs`, `pg_pooler`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PoolOptions {
     pub max_connections: u32,
@@ -17,6 +17,8 @@ pub struct PoolOptions {
     pub acquire_timeout: Duration,
     /// How long a SQLite writer waits for the write lock.
     pub sqlite_busy_timeout: Duration,
+    /// What stands between this pool and PostgreSQL.
+    pub pooler: Pooler,
 }
 
 impl PoolOptions {
@@ -25,8 +27,20 @@ impl PoolOptions {
             max_connections,
             acquire_timeout: DEFAULT_ACQUIRE_TIMEOUT,
             sqlite_busy_timeout: SQLITE_BUSY_TIMEOUT,
+            pooler: Pooler::None,
         }
     }
+}
+
+/// A connection pooler between the instances and PostgreSQL (`--pg-pooler`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pooler {
+    /// Direct connections, or a pooler in session mode.
+    #[default]
+    None,
+    /// PgBouncer (or alike) in transaction mode: see [`crate::store::pooler`].
+    Transaction,
 }
 
 /// Below the default request timeout (30 s), so a starved pool answers `UNAVAILABLE`, not 408.
@@ -40,6 +54,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
 
 /// [`connect`] with every pool limit given.
 pub async fn connect_with(url: &str, pool: &PoolOptions) -> Result<DatabaseConnection, DbErr> {
+    if pool.pooler == Pooler::Transaction && url.starts_with("postgres") {
+        return super::pooler::connect(url, pool, false).await;
+    }
     let busy = pool.sqlite_busy_timeout;
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.max_connections(pool.max_connections)

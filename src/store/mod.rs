@@ -1,7 +1,9 @@
 //! The storage layer, the only place SQL text lives: connections and migrations ([`db`]), the
 //! helpers that make one SQL text run on SQLite and PostgreSQL, keyset pages over top-level lists
 //! ([`pages`]) and their counts ([`listing`]), batched pages of edges ([`edges`]) and rows by id ([`by_ids`]). Domains describe
-//! what they list (tables, edge specs, filters); this layer turns that into statements.
+//! what they list (tables, edge specs, filters); this layer turns that into statements. Which
+//! connection a request uses — the primary or a read replica — is decided here too ([`route`]),
+//! as is how pooled connections behave behind a transaction-mode pooler ([`pooler`]).
 use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, FromQueryResult};
@@ -13,6 +15,8 @@ pub mod edges;
 pub mod listing;
 pub mod pages;
 pub mod persisted;
+pub mod pooler;
+pub mod route;
 pub mod version;
 
 pub use db::{connect, connect_migrated, id_list_value, in_id_list, migrate, stmt};

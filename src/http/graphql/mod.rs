@@ -81,6 +81,7 @@ async fn execute(
     media: MediaType,
     inc: Incoming,
     is_get: bool,
+    reader: Option<(crate::state::AppState, Option<usize>)>,
 ) -> Response {
     let metrics = &s.app.metrics;
     let started = Instant::now();
@@ -110,12 +111,60 @@ async fn execute(
             return resp;
         }
     };
+    // Reads go to a replica (or the primary within the client's read-your-writes window);
+    // a mutation runs on the primary from start to end, and opens the client's window.
+    let client = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let operation = req.operation_name.clone();
+    let writes = req
+        .parsed_query()
+        .map_or(true, |d| admit::is_mutation(d, operation.as_deref()));
+    let (state, replica) = if writes {
+        if let Some(c) = client {
+            s.app.route.note_write(c);
+        }
+        (s.app.clone(), None)
+    } else {
+        reader.unwrap_or_else(|| s.app.for_read(client))
+    };
+    // Kept to read again from the primary if the replica fails under the request.
+    let again = replica.map(|_| {
+        (
+            req.query.clone(),
+            req.operation_name.clone(),
+            req.variables.clone(),
+        )
+    });
     let req = req
-        .data(Loaders::new(&s.app.db))
+        .data(Loaders::new(&state.db))
+        .data(state)
         .data(extra)
         .data(auth(headers, s.app.config.admin_token.as_ref()));
     metrics.graphql_requests.inc();
-    let resp = run_bounded(s.schema.clone(), req, s.app.config.request_timeout).await;
+    let mut resp = run_bounded(s.schema.clone(), req, s.app.config.request_timeout).await;
+    if let (Some(i), Some((query, op, vars))) = (replica, again) {
+        let failed = resp.as_ref().is_some_and(|r| {
+            r.errors
+                .iter()
+                .any(|e| matches!(code_of(e).as_deref(), Some("UNAVAILABLE" | "INTERNAL")))
+        });
+        if failed {
+            // A read is safe to repeat; the replica waits for the next check to be used again.
+            s.app.route.mark_down(i);
+            tracing::warn!("a read failed on a replica: marked down, read again on the primary");
+            let mut retry = async_graphql::Request::new(query).variables(vars);
+            if let Some(op) = op {
+                retry = retry.operation_name(op);
+            }
+            let retry = retry
+                .data(Loaders::new(&s.app.db))
+                .data(s.app.clone())
+                .data(extra)
+                .data(auth(headers, s.app.config.admin_token.as_ref()));
+            resp = run_bounded(s.schema.clone(), retry, s.app.config.request_timeout).await;
+        }
+    }
     let label = metrics.observe_request(label.as_deref(), started.elapsed());
     let Some(mut resp) = resp else {
         tracing::warn!(operation = %label, "GraphQL request timed out");
@@ -228,7 +277,7 @@ pub async fn post_graphql(State(s): State<HttpState>, headers: HeaderMap, body: 
         operation_name,
         variables: parsed.variables,
     };
-    execute(s, &headers, media, inc, false).await
+    execute(s, &headers, media, inc, false, None).await
 }
 
 pub async fn get_graphql(
@@ -272,7 +321,12 @@ pub async fn get_graphql(
     // Validate with the data version read before running: a write during the run leaves the
     // answer an older tag, which the next revalidation replaces.
     let max_age = s.app.config.cache_max_age;
-    let tag = caching::etag(&s.app.db, media).await;
+    // The tag is the version of the data the answer reads: a replica's when it reads one.
+    let client = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let reader = s.app.for_read(client);
+    let tag = caching::etag(&reader.0.db, media).await;
     if let Some(t) = tag.as_deref().filter(|t| caching::matches(&headers, t)) {
         return caching::not_modified(t, &headers, max_age);
     }
@@ -284,6 +338,6 @@ pub async fn get_graphql(
             .cloned(),
         variables,
     };
-    let resp = execute(s, &headers, media, inc, true).await;
+    let resp = execute(s, &headers, media, inc, true, Some(reader)).await;
     caching::decorate(resp, tag.as_deref(), &headers, max_age)
 }
