@@ -58,6 +58,8 @@ pub struct Config {
     pub persisted_only: bool,
     /// `max-age` of cacheable GET answers; 0 makes caches revalidate every time (`no-cache`).
     pub cache_max_age: Duration,
+    /// Refuse requests without an API key holding `read` (or the admin token).
+    pub require_key: bool,
 }
 
 impl Default for Config {
@@ -78,6 +80,7 @@ impl Default for Config {
             sqlite_busy_timeout: db::SQLITE_BUSY_TIMEOUT,
             persisted_only: false,
             cache_max_age: Duration::ZERO,
+            require_key: false,
         }
     }
 }
@@ -104,6 +107,7 @@ pub struct ConfigLayer {
     pub sqlite_busy_timeout_secs: Option<u64>,
     pub persisted_only: Option<bool>,
     pub cache_max_age_secs: Option<u64>,
+    pub require_key: Option<bool>,
 }
 
 impl ConfigLayer {
@@ -175,6 +179,9 @@ impl Config {
             }
             if let Some(v) = l.cache_max_age_secs {
                 c.cache_max_age = Duration::from_secs(v);
+            }
+            if let Some(v) = l.require_key {
+                c.require_key = v;
             }
         }
         c.validate()?;

@@ -12,6 +12,7 @@ mod helpers;
 mod http;
 mod import;
 mod import_evidence;
+mod keys;
 mod listing;
 mod market;
 mod mutations;

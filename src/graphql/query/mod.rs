@@ -5,6 +5,7 @@ mod info;
 pub(crate) mod market;
 mod node;
 mod paths;
+mod rate_limit;
 mod role;
 mod search;
 mod skill;
@@ -24,4 +25,5 @@ pub struct QueryRoot(
     market::MarketQuery,
     analytics::AnalyticsQuery,
     titles::TitleQuery,
+    rate_limit::RateLimitQuery,
 );

@@ -32,11 +32,7 @@ use self::{
     media::{negotiate, MediaType, JSON},
 };
 use crate::{
-    config::Secret,
-    graphql::{
-        guard::{token_matches, Auth},
-        loaders::Loaders,
-    },
+    graphql::{guard::RateSlot, loaders::Loaders},
     http::HttpState,
 };
 
@@ -47,26 +43,6 @@ struct PostBody {
     operation_name: Option<serde_json::Value>,
     variables: Option<serde_json::Value>,
     extensions: Option<serde_json::Value>,
-}
-
-/// Reads `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 9110).
-fn auth(headers: &HeaderMap, token: Option<&Secret>) -> Auth {
-    let Some(token) = token else {
-        return Auth {
-            token_configured: false,
-            is_admin: false,
-        };
-    };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim());
-    Auth {
-        token_configured: true,
-        is_admin: given.is_some_and(|g| token_matches(g, token.expose())),
-    }
 }
 
 struct Incoming {
@@ -110,10 +86,16 @@ async fn execute(
             return resp;
         }
     };
+    let caller = match admit::authorize(&s.app, headers).await {
+        Ok(c) => c,
+        Err(refused) => return admit::auth_response(metrics, media, refused),
+    };
+    let slot = RateSlot::default();
     let req = req
         .data(Loaders::new(&s.app.db))
         .data(extra)
-        .data(auth(headers, s.app.config.admin_token.as_ref()));
+        .data(caller)
+        .data(slot.clone());
     metrics.graphql_requests.inc();
     let resp = run_bounded(s.schema.clone(), req, s.app.config.request_timeout).await;
     let label = metrics.observe_request(label.as_deref(), started.elapsed());
@@ -131,7 +113,15 @@ async fn execute(
         && !resp.errors.is_empty()
         && resp.errors.iter().all(|e| e.path.is_empty())
     {
-        return request_error(metrics, media.request_error_status(), media, resp.errors);
+        let over = admit::over_budget(&slot);
+        let status = if over {
+            StatusCode::TOO_MANY_REQUESTS
+        } else {
+            media.request_error_status()
+        };
+        let mut out = request_error(metrics, status, media, resp.errors);
+        admit::rate_headers(&mut out, &slot);
+        return out;
     }
     for e in &mut resp.errors {
         let code = match code_of(e) {
@@ -161,6 +151,7 @@ async fn execute(
     if clean {
         out.extensions_mut().insert(caching::Clean);
     }
+    admit::rate_headers(&mut out, &slot);
     out
 }
 
