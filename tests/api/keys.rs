@@ -454,3 +454,119 @@ async fn two_instances_drain_one_budget_together() {
         app.cleanup().await;
     }
 }
+
+/// Runs one query over a WebSocket (graphql-transport-ws) with optional upgrade headers and
+/// `connection_init` payload; returns the first answer, or the close code.
+async fn ws_query(
+    addr: std::net::SocketAddr,
+    header: Option<&str>,
+    payload: Value,
+    query: &str,
+) -> Result<Value, u16> {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::HeaderValue, Message};
+
+    let mut req = format!("ws://{addr}/graphql/ws")
+        .into_client_request()
+        .expect("request");
+    req.headers_mut().insert(
+        "sec-websocket-protocol",
+        HeaderValue::from_static("graphql-transport-ws"),
+    );
+    if let Some(h) = header {
+        req.headers_mut()
+            .insert("authorization", HeaderValue::from_str(h).expect("header"));
+    }
+    let (mut ws, _) = match tokio_tungstenite::connect_async(req).await {
+        Ok(x) => x,
+        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => return Err(r.status().as_u16()),
+        Err(e) => panic!("connect: {e}"),
+    };
+    ws.send(Message::text(
+        json!({ "type": "connection_init", "payload": payload }).to_string(),
+    ))
+    .await
+    .expect("init");
+    ws.send(Message::text(
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string(),
+    ))
+    .await
+    .ok();
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("a message within 10 s");
+        match msg {
+            Some(Ok(Message::Text(t))) => {
+                let v: Value = serde_json::from_str(t.as_str()).expect("JSON");
+                if v["type"] == "next" || v["type"] == "error" {
+                    return Ok(v["payload"].clone());
+                }
+            }
+            Some(Ok(Message::Close(f))) => return Err(f.map(|f| u16::from(f.code)).unwrap_or(0)),
+            Some(Ok(_)) => {}
+            _ => return Err(0),
+        }
+    }
+}
+
+#[tokio::test]
+async fn websockets_take_keys_from_the_upgrade_or_connection_init() {
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        let layer = ConfigLayer {
+            database_url: Some(app.url.clone()),
+            admin_token: Some(Secret::new(ADMIN_TOKEN)),
+            require_key: Some(true),
+            ..Default::default()
+        };
+        let config = Config::build(&[layer])
+            .map_err(|e| e.detail())
+            .expect("config");
+        let conn = db::connect(&app.url, 2).await.expect("connect");
+        let strict = skillgraph::app(AppState::new(conn, config));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, strict).await.ok() });
+        let reader = create_key(&app, "reader", "read", Some((1_000_000, 3600))).await;
+
+        let anon = ws_query(addr, None, json!({}), READ)
+            .await
+            .expect("an answer");
+        let text = anon.to_string();
+        assert!(text.contains("UNAUTHENTICATED"), "[{engine:?}] {text}");
+
+        let by_header = ws_query(addr, Some(&format!("Bearer {reader}")), json!({}), READ)
+            .await
+            .expect("an answer");
+        assert_eq!(
+            by_header["data"]["skill"]["name"], "Python",
+            "[{engine:?}] {by_header}"
+        );
+        // Operations over the socket are charged to the key like HTTP requests.
+        let spent = rows(&app, "SELECT spent FROM api_key_usage").await;
+        assert_eq!(spent.len(), 1, "[{engine:?}]");
+        assert!(spent[0].try_get::<i64>("", "spent").expect("spent") > 0);
+
+        let by_init = ws_query(
+            addr,
+            None,
+            json!({ "Authorization": format!("Bearer {reader}") }),
+            READ,
+        )
+        .await
+        .expect("an answer");
+        assert_eq!(
+            by_init["data"]["skill"]["name"], "Python",
+            "[{engine:?}] {by_init}"
+        );
+
+        let bad = ws_query(addr, Some("Bearer sg_1_nope"), json!({}), READ).await;
+        assert_eq!(bad, Err(401), "[{engine:?}]");
+        let bad = ws_query(addr, None, json!({ "authorization": "Bearer nope" }), READ).await;
+        assert_eq!(bad, Err(4403), "[{engine:?}]");
+        app.cleanup().await;
+    }
+}

@@ -111,16 +111,25 @@ pub(crate) async fn authorize(
     state: &crate::state::AppState,
     headers: &axum::http::HeaderMap,
 ) -> Result<Caller, Refused> {
-    let header = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .map(|v| v.to_str().unwrap_or(""));
-    let caller = crate::auth::authenticate(&state.db, state.config.admin_token.as_ref(), header)
-        .await
-        .map_err(auth_refusal)?;
+    let caller = authenticate(state, headers).await?;
     if state.config.require_key && !caller.allows(Scope::Read) {
         return Err(auth_refusal(refusal(&caller, Scope::Read)));
     }
     Ok(caller)
+}
+
+/// Who is calling, from the `Authorization` header (none: anonymous); a bad or revoked
+/// credential is refused.
+pub(crate) async fn authenticate(
+    state: &crate::state::AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<Caller, Refused> {
+    let header = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or(""));
+    crate::auth::authenticate(&state.db, state.config.admin_token.as_ref(), header)
+        .await
+        .map_err(auth_refusal)
 }
 
 fn auth_refusal(e: AppError) -> Refused {

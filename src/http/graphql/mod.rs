@@ -24,12 +24,13 @@ use axum::{
 use serde::Deserialize;
 
 pub(crate) use self::{
-    admit::{precheck, run_bounded},
+    admit::{auth_response, authenticate, precheck, run_bounded},
     errors::timeout_error,
+    media::MediaType,
 };
 use self::{
     errors::{bad_request, code_of, coded, execution_error_code, not_acceptable, request_error},
-    media::{negotiate, MediaType, JSON},
+    media::{negotiate, JSON},
 };
 use crate::{
     graphql::{guard::RateSlot, loaders::Loaders},
