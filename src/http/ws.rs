@@ -206,7 +206,7 @@ pub async fn subscriptions(
             return crate::http::graphql::auth_response(
                 &s.app.metrics,
                 crate::http::graphql::MediaType::Json,
-                refused,
+                *refused,
             )
         }
     };

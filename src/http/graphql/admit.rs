@@ -149,9 +149,8 @@ fn auth_refusal(e: AppError) -> Refused {
 pub(crate) fn auth_response(
     metrics: &crate::metrics::Metrics,
     media: super::media::MediaType,
-    refused: Refused,
+    (status, e): (StatusCode, ServerError),
 ) -> axum::response::Response {
-    let (status, e) = *refused;
     let mut resp = super::errors::request_error(metrics, status, media, vec![e]);
     if status == StatusCode::UNAUTHORIZED {
         resp.headers_mut().insert(

@@ -89,7 +89,7 @@ async fn execute(
     };
     let caller = match admit::authorize(&s.app, headers).await {
         Ok(c) => c,
-        Err(refused) => return admit::auth_response(metrics, media, refused),
+        Err(refused) => return admit::auth_response(metrics, media, *refused),
     };
     let slot = RateSlot::default();
     let req = req
