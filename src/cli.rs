@@ -71,6 +71,38 @@ pub enum Command {
     /// Register GraphQL documents (files such as ops/*.graphql) as persisted operations: the
     /// allow-list of `serve --persisted-only`, shared by every instance on the database.
     Persist(PersistArgs),
+    /// Create, list and revoke API keys (scopes and cost budgets; README "Keys and budgets").
+    Keys(KeysArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct KeysArgs {
+    #[command(subcommand)]
+    pub action: KeysAction,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysAction {
+    /// Create a key and print its secret (shown once; only a hash is stored).
+    Create {
+        /// Who or what the key is for.
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: read, write:catalog, write:postings, import.
+        #[arg(long)]
+        scopes: String,
+        /// Cost points the key may spend per window (the `cost` every response reports);
+        /// without it the key is unmetered.
+        #[arg(long)]
+        budget: Option<i64>,
+        /// Length of the budget's window in seconds (default 3600).
+        #[arg(long, requires = "budget")]
+        window_secs: Option<i64>,
+    },
+    /// List every key (never the secrets).
+    List,
+    /// Revoke a key by id; every instance refuses it from its next request.
+    Revoke { id: i64 },
 }
 
 #[derive(Args, Debug)]
@@ -191,6 +223,10 @@ pub struct ServeArgs {
     /// through a transaction-mode pooler (default: --database-url).
     #[arg(long, env = "SKILLGRAPH_LISTEN_DATABASE_URL", hide_env_values = true)]
     pub listen_database_url: Option<String>,
+    /// Refuse requests that carry no API key with the `read` scope (or the admin token);
+    /// by default anonymous reads are allowed.
+    #[arg(long, env = "SKILLGRAPH_REQUIRE_KEY")]
+    pub require_key: bool,
 }
 
 impl Cli {
@@ -242,6 +278,7 @@ impl Cli {
             top.replica_max_lag_secs = s.replica_max_lag_secs;
             top.read_your_writes_window_secs = s.read_your_writes_window_secs;
             top.listen_database_url = s.listen_database_url.clone();
+            top.require_key = s.require_key.then_some(true);
         }
         top
     }
@@ -362,10 +399,82 @@ pub async fn run(cli: Cli) -> AppResult<()> {
             }
             txn.commit().await?;
         }
+        Command::Keys(args) => {
+            print!("{}", keys(&conn, &args.action).await?);
+        }
         Command::DemoPostings(args) => {
             let n = crate::market::demo::generate_and_write(&conn, args.count, args.seed).await?;
             println!("postings: {n} synthetic postings written (source `synthetic`)");
         }
     }
     Ok(())
+}
+
+/// Runs a `keys` command; returns what it prints.
+pub async fn keys(db: &sea_orm::DatabaseConnection, action: &KeysAction) -> AppResult<String> {
+    use crate::auth::{keys, Budget, Scopes};
+    use std::fmt::Write;
+
+    let mut out = String::new();
+    match action {
+        KeysAction::Create {
+            name,
+            scopes,
+            budget,
+            window_secs,
+        } => {
+            let new = keys::NewKey {
+                name: name.clone(),
+                scopes: Scopes::parse(scopes)?,
+                budget: budget.map(|points| Budget {
+                    points,
+                    window_secs: window_secs.unwrap_or(keys::DEFAULT_WINDOW_SECS),
+                }),
+            };
+            let (id, secret) = keys::create(db, &new).await?;
+            let _ = writeln!(out, "created API key {id} ({}): {}", new.name, new.scopes);
+            let _ = writeln!(out, "{secret}");
+            let _ = writeln!(
+                out,
+                "Keep it now: it is not stored and cannot be shown again. \
+                 Send it as `Authorization: Bearer <key>`."
+            );
+        }
+        KeysAction::List => {
+            let _ = writeln!(
+                out,
+                "{:>4}  {:<24}  {:<14}  {:<40}  {:<16}  {:<20}  status",
+                "id", "name", "key", "scopes", "budget", "last used"
+            );
+            for k in keys::list(db).await? {
+                let budget = k
+                    .budget
+                    .map(|b| format!("{}/{}s", b.points, b.window_secs))
+                    .unwrap_or_else(|| "unmetered".into());
+                let used = k
+                    .last_used_at
+                    .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+                    .unwrap_or_else(|| "never".into());
+                let status = match k.revoked_at {
+                    Some(t) => format!("revoked {}", t.format("%Y-%m-%d %H:%M:%S")),
+                    None => "active".into(),
+                };
+                let _ = writeln!(
+                    out,
+                    "{:>4}  {:<24}  {:<14}  {:<40}  {:<16}  {:<20}  {status}",
+                    k.id,
+                    k.name,
+                    k.shown,
+                    k.scopes.to_string(),
+                    budget,
+                    used
+                );
+            }
+        }
+        KeysAction::Revoke { id } => {
+            let k = keys::revoke(db, *id).await?;
+            let _ = writeln!(out, "revoked API key {} ({})", k.id, k.name);
+        }
+    }
+    Ok(out)
 }

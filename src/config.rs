@@ -70,6 +70,8 @@ pub struct Config {
     /// A pooler between the instances and PostgreSQL (`transaction` for PgBouncer in
     /// transaction mode).
     pub pg_pooler: db::Pooler,
+    /// Refuse requests without an API key holding `read` (or the admin token).
+    pub require_key: bool,
 }
 
 impl Default for Config {
@@ -95,6 +97,7 @@ impl Default for Config {
             read_your_writes_window: Duration::ZERO,
             listen_database_url: None,
             pg_pooler: db::Pooler::None,
+            require_key: false,
         }
     }
 }
@@ -126,6 +129,7 @@ pub struct ConfigLayer {
     pub read_your_writes_window_secs: Option<u64>,
     pub listen_database_url: Option<String>,
     pub pg_pooler: Option<db::Pooler>,
+    pub require_key: Option<bool>,
 }
 
 impl ConfigLayer {
@@ -212,6 +216,9 @@ impl Config {
             }
             if let Some(v) = l.pg_pooler {
                 c.pg_pooler = v;
+            }
+            if let Some(v) = l.require_key {
+                c.require_key = v;
             }
         }
         c.validate()?;

@@ -16,6 +16,8 @@ pub enum AppError {
     Validation(String),
     Conflict(String),
     Unauthenticated(String),
+    /// Authenticated, but without the scope the operation needs.
+    Forbidden(String),
     Db(DbErr),
     Internal(String),
 }
@@ -33,6 +35,7 @@ impl AppError {
             AppError::Validation(_) => "VALIDATION",
             AppError::Conflict(_) => "CONFLICT",
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
+            AppError::Forbidden(_) => "FORBIDDEN",
             // No connection in time, or no database: the client may retry later.
             AppError::Db(DbErr::ConnectionAcquire(_)) => "UNAVAILABLE",
             AppError::Db(_) | AppError::Internal(_) => "INTERNAL",
@@ -51,7 +54,8 @@ impl AppError {
             AppError::NotFound(m)
             | AppError::Validation(m)
             | AppError::Conflict(m)
-            | AppError::Unauthenticated(m) => m.clone(),
+            | AppError::Unauthenticated(m)
+            | AppError::Forbidden(m) => m.clone(),
             AppError::Db(e) => format!("database error: {e}"),
             AppError::Internal(m) => format!("internal error: {m}"),
         }

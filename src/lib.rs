@@ -1,6 +1,7 @@
 //! skillgraph: a GraphQL server over a job-market and skills knowledge graph.
 //! Arrows point one way: http → graphql → catalog, paths (domain services) → entity; the command
 //! line → import → entity.
+pub mod auth;
 pub mod catalog;
 pub mod cli;
 pub mod config;

@@ -1,4 +1,6 @@
 //! SeaORM entities of the skills graph: one module per table, no GraphQL in here.
+pub mod api_key;
+pub mod api_key_usage;
 pub mod company;
 pub mod framework;
 pub mod framework_alias;

@@ -19,6 +19,8 @@ fn builder(
         MutationRoot::default(),
         SubscriptionRoot,
     )
+    // Outermost, so it charges the cost the cost extension computed (see guard.rs).
+    .extension(crate::graphql::guard::RateLimiter)
     // The limits are enforced by the cost extension, which also reports each request's cost.
     .extension(CostLimits {
         max_complexity: config.max_complexity,

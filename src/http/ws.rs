@@ -149,6 +149,7 @@ impl LimitedExecutor {
 const UNAUTHORIZED: u16 = 4401;
 const INIT_TIMEOUT: u16 = 4408;
 const BAD_MESSAGE: u16 = 4400;
+const FORBIDDEN: u16 = 4403;
 
 async fn close(mut socket: WebSocket, code: u16, reason: &'static str) {
     let _ = socket
@@ -177,11 +178,39 @@ fn classify(text: &str) -> First {
     }
 }
 
+/// A key in `connection_init`'s payload (`Authorization` or `authorization`), the way browsers,
+/// which cannot set headers on a WebSocket, send one.
+fn init_authorization(init: &Message) -> Option<String> {
+    let Message::Text(t) = init else {
+        return None;
+    };
+    let v: serde_json::Value = serde_json::from_str(t.as_str()).ok()?;
+    let p = v.get("payload")?;
+    ["Authorization", "authorization"]
+        .iter()
+        .find_map(|k| p.get(*k)?.as_str().map(str::to_owned))
+}
+
+/// API keys: a bad `Authorization` header on the upgrade request is a 401 before upgrading;
+/// a bad key in `connection_init` closes the socket with 4403. The caller is session data, so
+/// the scopes, `--require-key` and budgets hold for every operation as over HTTP.
 pub async fn subscriptions(
     State(s): State<HttpState>,
+    headers: axum::http::HeaderMap,
     protocol: async_graphql_axum::GraphQLProtocol,
     upgrade: axum::extract::ws::WebSocketUpgrade,
 ) -> HttpResponse {
+    let header_caller = match crate::http::graphql::authenticate(&s.app, &headers).await {
+        Ok(c) => c,
+        Err(refused) => {
+            return crate::http::graphql::auth_response(
+                &s.app.metrics,
+                crate::http::graphql::MediaType::Json,
+                *refused,
+            )
+        }
+    };
+    let app = s.app.clone();
     let executor = LimitedExecutor {
         schema: s.schema.clone(),
         limits: s.app.config.budget,
@@ -226,6 +255,23 @@ pub async fn subscriptions(
                     _ => continue,
                 }
             };
+            let mut data = data;
+            let caller = match (header_caller, init_authorization(&init)) {
+                (crate::auth::Caller::Anonymous, Some(a)) => {
+                    match crate::auth::authenticate(
+                        &app.db,
+                        app.config.admin_token.as_ref(),
+                        Some(&a),
+                    )
+                    .await
+                    {
+                        Ok(c) => c,
+                        Err(_) => return close(socket, FORBIDDEN, "Forbidden").await,
+                    }
+                }
+                (c, _) => c,
+            };
+            data.insert(caller);
             let (sink, stream) = socket.split();
             let stream = futures_util::stream::once(async move { Ok(init) }).chain(stream);
             async_graphql_axum::GraphQLWebSocket::new_with_pair(sink, stream, executor, protocol)

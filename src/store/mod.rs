@@ -12,6 +12,7 @@ use crate::error::AppResult;
 
 pub mod db;
 pub mod edges;
+pub mod keys;
 pub mod listing;
 pub mod pages;
 pub mod persisted;

@@ -13,6 +13,7 @@ mod http;
 mod import;
 mod import_evidence;
 mod import_roles;
+mod keys;
 mod listing;
 mod market;
 mod mutations;

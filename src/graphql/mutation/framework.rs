@@ -8,7 +8,7 @@ use crate::{
         patch::{CommonPatch, ReleasePatch},
     },
     graphql::{
-        guard::AdminGuard,
+        guard::Scope,
         mutation::{patch, relink_pair, Deleted},
         types::{entity_ref, global_id, Framework, FrameworkCategory, NodeType},
     },
@@ -51,7 +51,7 @@ pub struct FrameworkMutation;
 
 #[Object]
 impl FrameworkMutation {
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn create_framework(
         &self,
         ctx: &Context<'_>,
@@ -77,7 +77,7 @@ impl FrameworkMutation {
         Ok(Framework(m))
     }
 
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn update_framework(
         &self,
         ctx: &Context<'_>,
@@ -107,7 +107,7 @@ impl FrameworkMutation {
         Ok(Framework(frameworks::update(ctx.db()?, &r, p).await?))
     }
 
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn delete_framework(
         &self,
         ctx: &Context<'_>,
@@ -121,7 +121,7 @@ impl FrameworkMutation {
         })
     }
 
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn add_framework_alias(
         &self,
         ctx: &Context<'_>,
@@ -134,7 +134,7 @@ impl FrameworkMutation {
         ))
     }
 
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn remove_framework_alias(
         &self,
         ctx: &Context<'_>,
@@ -147,7 +147,7 @@ impl FrameworkMutation {
         ))
     }
 
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn link_framework_skill(
         &self,
         ctx: &Context<'_>,
@@ -164,7 +164,7 @@ impl FrameworkMutation {
         .map(Framework)
     }
 
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn unlink_framework_skill(
         &self,
         ctx: &Context<'_>,

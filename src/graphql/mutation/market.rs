@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use crate::{
     catalog::{frameworks, roles, skills},
     graphql::{
-        guard::AdminGuard,
+        guard::Scope,
         types::{
             entity_ref,
             posting::{SalaryPeriod, Workplace},
@@ -66,7 +66,7 @@ pub struct MarketMutation;
 #[Object]
 impl MarketMutation {
     /// Creates a posting, or replaces the one with the same source and external id.
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WritePostings")]
     async fn create_job_posting(
         &self,
         ctx: &Context<'_>,

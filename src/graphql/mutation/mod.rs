@@ -1,4 +1,4 @@
-//! Curator mutations, one object per domain, merged. Every field is behind [`AdminGuard`].
+//! Curator mutations, one object per domain, merged. Every field needs a scope (`Scope::WriteCatalog` or `Scope::WritePostings`, see `guard`).
 mod framework;
 mod market;
 mod role;

@@ -7,7 +7,7 @@ use crate::{
         roles::{self, NewRole, RolePatch},
     },
     graphql::{
-        guard::AdminGuard,
+        guard::Scope,
         mutation::{patch, relink_pair, Deleted},
         types::{entity_ref, global_id, Importance, NodeType, Role},
     },
@@ -37,7 +37,7 @@ pub struct RoleMutation;
 
 #[Object]
 impl RoleMutation {
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn create_role(
         &self,
         ctx: &Context<'_>,
@@ -57,7 +57,7 @@ impl RoleMutation {
         Ok(Role(m))
     }
 
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn update_role(
         &self,
         ctx: &Context<'_>,
@@ -78,7 +78,7 @@ impl RoleMutation {
         ))
     }
 
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn delete_role(&self, ctx: &Context<'_>, role: ID) -> async_graphql::Result<Deleted> {
         let m = roles::delete(ctx.db()?, &entity_ref(NodeType::Role, &role)?).await?;
         Ok(Deleted {
@@ -88,7 +88,7 @@ impl RoleMutation {
     }
 
     /// Sets how much a role requires a skill (inserted, or updated when already linked).
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn link_role_skill(
         &self,
         ctx: &Context<'_>,
@@ -107,7 +107,7 @@ impl RoleMutation {
         .map(Role)
     }
 
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn unlink_role_skill(
         &self,
         ctx: &Context<'_>,
@@ -125,7 +125,7 @@ impl RoleMutation {
     }
 
     /// Sets how much a role uses a framework (inserted, or updated when already linked).
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn link_role_framework(
         &self,
         ctx: &Context<'_>,
@@ -144,7 +144,7 @@ impl RoleMutation {
         .map(Role)
     }
 
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn unlink_role_framework(
         &self,
         ctx: &Context<'_>,

@@ -8,7 +8,7 @@ use crate::{
         skills::{self, NewSkill, SkillLink, SkillPatch},
     },
     graphql::{
-        guard::AdminGuard,
+        guard::Scope,
         mutation::{patch, relink_pair, Deleted},
         types::{entity_ref, global_id, NodeType, Skill, SkillKind},
     },
@@ -75,7 +75,7 @@ async fn relink(
 
 #[Object]
 impl SkillMutation {
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn create_skill(
         &self,
         ctx: &Context<'_>,
@@ -102,7 +102,7 @@ impl SkillMutation {
         Ok(Skill(m))
     }
 
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn update_skill(
         &self,
         ctx: &Context<'_>,
@@ -128,7 +128,7 @@ impl SkillMutation {
     }
 
     /// Deletes a skill and every link to it; refused while a framework is written in it.
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn delete_skill(&self, ctx: &Context<'_>, skill: ID) -> async_graphql::Result<Deleted> {
         let m = skills::delete(ctx.db()?, &sref(&skill)?).await?;
         Ok(Deleted {
@@ -137,7 +137,7 @@ impl SkillMutation {
         })
     }
 
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn add_skill_alias(
         &self,
         ctx: &Context<'_>,
@@ -149,7 +149,7 @@ impl SkillMutation {
         ))
     }
 
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn remove_skill_alias(
         &self,
         ctx: &Context<'_>,
@@ -162,7 +162,7 @@ impl SkillMutation {
     }
 
     /// Makes `broader` a broader skill of `skill`; refused if it would close a cycle.
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn link_broader_skill(
         &self,
         ctx: &Context<'_>,
@@ -172,7 +172,7 @@ impl SkillMutation {
         relink(ctx, SkillLink::Broader, &skill, &broader, true).await
     }
 
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn unlink_broader_skill(
         &self,
         ctx: &Context<'_>,
@@ -184,7 +184,7 @@ impl SkillMutation {
 
     /// Makes `prerequisite` a prerequisite of `skill`; refused with the cycle named if it would
     /// close one.
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn link_prerequisite(
         &self,
         ctx: &Context<'_>,
@@ -194,7 +194,7 @@ impl SkillMutation {
         relink(ctx, SkillLink::Prerequisite, &skill, &prerequisite, true).await
     }
 
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn unlink_prerequisite(
         &self,
         ctx: &Context<'_>,
@@ -205,7 +205,7 @@ impl SkillMutation {
     }
 
     /// Relates two skills (both ways).
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn link_related_skills(
         &self,
         ctx: &Context<'_>,
@@ -215,7 +215,7 @@ impl SkillMutation {
         relink(ctx, SkillLink::Related, &skill, &related, true).await
     }
 
-    #[graphql(guard = "AdminGuard")]
+    #[graphql(guard = "Scope::WriteCatalog")]
     async fn unlink_related_skills(
         &self,
         ctx: &Context<'_>,

@@ -5,6 +5,7 @@ mod info;
 pub(crate) mod market;
 mod node;
 mod paths;
+mod rate_limit;
 mod role;
 mod salary;
 mod search;
@@ -27,4 +28,5 @@ pub struct QueryRoot(
     analytics::AnalyticsQuery,
     titles::TitleQuery,
     transitions::TransitionQuery,
+    rate_limit::RateLimitQuery,
 );

@@ -8,6 +8,7 @@ pub mod inputs;
 pub mod market;
 pub mod paths;
 pub mod posting;
+pub mod rate_limit;
 pub mod role;
 pub mod salary;
 pub mod search;

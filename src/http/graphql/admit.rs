@@ -1,6 +1,7 @@
 //! What is decided on the parsed document before validation: the operation that would run,
 //! whether GET would write, the budget and price ([`check_budget`]); then validation and
-//! execution under the request timeout.
+//! execution under the request timeout. Also who is calling ([`authorize`]) and how a
+//! request refused for its key's budget is answered (429, `Retry-After`, [`rate_headers`]).
 use async_graphql::{
     parser::types::{DocumentOperations, ExecutableDocument, OperationType},
     ServerError,
@@ -8,7 +9,13 @@ use async_graphql::{
 use axum::http::StatusCode;
 
 use super::errors::{budget_error, coded, parse_error};
-use crate::graphql::cost::{check_budget, ExtraCost};
+use crate::{
+    error::AppError,
+    graphql::{
+        cost::{check_budget, ExtraCost},
+        guard::{refusal, Caller, RateSlot, Scope},
+    },
+};
 
 /// The operation that would run: the named one, or the only one.
 pub(crate) fn chosen_operation<'a>(
@@ -95,4 +102,87 @@ pub(crate) async fn run_bounded(
     tokio::time::timeout(timeout, schema.execute(req))
         .await
         .ok()
+}
+
+/// Who is calling, from the `Authorization` header, and (with `--require-key`) whether they
+/// may read: 401 UNAUTHENTICATED for a bad or revoked credential or none, 403 FORBIDDEN for a
+/// key without `read`. The scopes of mutations are checked by their guards.
+pub(crate) async fn authorize(
+    state: &crate::state::AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<Caller, Refused> {
+    let caller = authenticate(state, headers).await?;
+    if state.config.require_key && !caller.allows(Scope::Read) {
+        return Err(auth_refusal(refusal(&caller, Scope::Read)));
+    }
+    Ok(caller)
+}
+
+/// Who is calling, from the `Authorization` header (none: anonymous); a bad or revoked
+/// credential is refused.
+pub(crate) async fn authenticate(
+    state: &crate::state::AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<Caller, Refused> {
+    let header = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or(""));
+    crate::auth::authenticate(&state.db, state.config.admin_token.as_ref(), header)
+        .await
+        .map_err(auth_refusal)
+}
+
+fn auth_refusal(e: AppError) -> Refused {
+    let status = match &e {
+        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Db(sea_orm::DbErr::ConnectionAcquire(_)) => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let g = async_graphql::Error::from(e);
+    let mut err = ServerError::new(g.message, None);
+    err.extensions = g.extensions;
+    Box::new((status, err))
+}
+
+/// The answer to a refused caller: its status, with `WWW-Authenticate` on a 401 (RFC 9110).
+pub(crate) fn auth_response(
+    metrics: &crate::metrics::Metrics,
+    media: super::media::MediaType,
+    (status, e): (StatusCode, ServerError),
+) -> axum::response::Response {
+    let mut resp = super::errors::request_error(metrics, status, media, vec![e]);
+    if status == StatusCode::UNAUTHORIZED {
+        resp.headers_mut().insert(
+            axum::http::header::WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static("Bearer"),
+        );
+    }
+    resp
+}
+
+/// Whether the request was refused for its budget.
+pub(crate) fn over_budget(slot: &RateSlot) -> bool {
+    slot.get().is_some_and(|u| !u.admitted)
+}
+
+/// GitHub's `x-ratelimit-*` headers on every answer to a metered key, and `Retry-After`
+/// (seconds to the window's end) on a refusal.
+pub(crate) fn rate_headers(resp: &mut axum::response::Response, slot: &RateSlot) {
+    let Some(u) = slot.get() else {
+        return;
+    };
+    let h = resp.headers_mut();
+    let mut put = |name: &'static str, v: i64| {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&v.to_string()) {
+            h.insert(name, v);
+        }
+    };
+    put("x-ratelimit-limit", u.limit);
+    put("x-ratelimit-remaining", u.remaining());
+    put("x-ratelimit-used", u.used);
+    put("x-ratelimit-reset", u.reset_at.timestamp());
+    if !u.admitted {
+        put("retry-after", u.retry_after_secs(chrono::Utc::now()));
+    }
 }

@@ -24,19 +24,16 @@ use axum::{
 use serde::Deserialize;
 
 pub(crate) use self::{
-    admit::{precheck, run_bounded},
+    admit::{auth_response, authenticate, precheck, run_bounded},
     errors::timeout_error,
+    media::MediaType,
 };
 use self::{
     errors::{bad_request, code_of, coded, execution_error_code, not_acceptable, request_error},
-    media::{negotiate, MediaType, JSON},
+    media::{negotiate, JSON},
 };
 use crate::{
-    config::Secret,
-    graphql::{
-        guard::{token_matches, Auth},
-        loaders::Loaders,
-    },
+    graphql::{guard::RateSlot, loaders::Loaders},
     http::HttpState,
 };
 
@@ -47,26 +44,6 @@ struct PostBody {
     operation_name: Option<serde_json::Value>,
     variables: Option<serde_json::Value>,
     extensions: Option<serde_json::Value>,
-}
-
-/// Reads `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 9110).
-fn auth(headers: &HeaderMap, token: Option<&Secret>) -> Auth {
-    let Some(token) = token else {
-        return Auth {
-            token_configured: false,
-            is_admin: false,
-        };
-    };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim());
-    Auth {
-        token_configured: true,
-        is_admin: given.is_some_and(|g| token_matches(g, token.expose())),
-    }
 }
 
 struct Incoming {
@@ -111,6 +88,11 @@ async fn execute(
             return resp;
         }
     };
+    let caller = match admit::authorize(&s.app, headers).await {
+        Ok(c) => c,
+        Err(refused) => return admit::auth_response(metrics, media, *refused),
+    };
+    let slot = RateSlot::default();
     // Reads go to a replica (or the primary within the client's read-your-writes window);
     // a mutation runs on the primary from start to end, and opens the client's window.
     let client = headers
@@ -140,7 +122,8 @@ async fn execute(
         .data(Loaders::new(&state.db))
         .data(state)
         .data(extra)
-        .data(auth(headers, s.app.config.admin_token.as_ref()));
+        .data(caller.clone())
+        .data(slot.clone());
     metrics.graphql_requests.inc();
     let mut resp = run_bounded(s.schema.clone(), req, s.app.config.request_timeout).await;
     if let (Some(i), Some((query, op, vars))) = (replica, again) {
@@ -161,7 +144,8 @@ async fn execute(
                 .data(Loaders::new(&s.app.db))
                 .data(s.app.clone())
                 .data(extra)
-                .data(auth(headers, s.app.config.admin_token.as_ref()));
+                .data(caller)
+                .data(slot.clone());
             resp = run_bounded(s.schema.clone(), retry, s.app.config.request_timeout).await;
         }
     }
@@ -180,7 +164,15 @@ async fn execute(
         && !resp.errors.is_empty()
         && resp.errors.iter().all(|e| e.path.is_empty())
     {
-        return request_error(metrics, media.request_error_status(), media, resp.errors);
+        let over = admit::over_budget(&slot);
+        let status = if over {
+            StatusCode::TOO_MANY_REQUESTS
+        } else {
+            media.request_error_status()
+        };
+        let mut out = request_error(metrics, status, media, resp.errors);
+        admit::rate_headers(&mut out, &slot);
+        return out;
     }
     for e in &mut resp.errors {
         let code = match code_of(e) {
@@ -210,6 +202,7 @@ async fn execute(
     if clean {
         out.extensions_mut().insert(caching::Clean);
     }
+    admit::rate_headers(&mut out, &slot);
     out
 }
 
