@@ -26,6 +26,7 @@ impl TransitionQuery {
     /// equivalent to it are left out. `curatedOnly`: only the catalog's roles (imported
     /// occupations with a short technology list can rank high on a few shared skills).
     #[graphql(complexity = "1 + first.unwrap_or(5).clamp(1, 20) as usize * child_complexity")]
+    #[allow(clippy::too_many_arguments)]
     async fn role_transitions(
         &self,
         ctx: &Context<'_>,
