@@ -182,7 +182,11 @@ pub async fn connect_migrated_with(
     pool: &PoolOptions,
 ) -> Result<DatabaseConnection, DbErr> {
     let memory = url.contains(":memory:") || url.contains("mode=memory");
-    if url.starts_with("sqlite") && !memory {
+    // Behind a transaction-mode pooler a statement outside a transaction commits when its
+    // connection goes back to the pool, a moment later (see `pooler`): on one connection the
+    // next statement waits for that, so a migration step always sees the previous one.
+    let pooled = pool.pooler == Pooler::Transaction && url.starts_with("postgres");
+    if (url.starts_with("sqlite") && !memory) || pooled {
         let single = connect_with(
             url,
             &PoolOptions {
@@ -195,7 +199,9 @@ pub async fn connect_migrated_with(
         single.close().await?;
     }
     let db = connect_with(url, pool).await?;
-    migrate(&db).await?;
+    if !pooled {
+        migrate(&db).await?;
+    }
     Ok(db)
 }
 

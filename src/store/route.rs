@@ -52,6 +52,9 @@ struct Checked {
     health: Health,
     lag: Option<Duration>,
     version: Option<i64>,
+    /// The last version read, kept while the replica is down: the primary versions after it
+    /// stay remembered, so its lag is measured right when it comes back.
+    known: Option<i64>,
     checked_at: Option<Instant>,
 }
 
@@ -125,6 +128,7 @@ impl DbRoute {
                         health: Health::Unknown,
                         lag: None,
                         version: None,
+                        known: None,
                         checked_at: None,
                     }),
                     reads: AtomicU64::new(0),
@@ -237,12 +241,16 @@ impl DbRoute {
         }
     }
 
-    /// Checks every replica once.
+    /// Checks every replica once (each independently, at the same time).
     pub async fn check(&self) {
-        if self.replicas.is_empty() {
+        futures_util::future::join_all((0..self.replicas.len()).map(|i| self.check_one(i))).await;
+    }
+
+    /// Checks one replica: the primary's data version, then the replica's.
+    async fn check_one(&self, i: usize) {
+        let Some(r) = self.replicas.get(i) else {
             return;
-        }
-        let now = Instant::now();
+        };
         let primary =
             tokio::time::timeout(REPLICA_TIMEOUT, super::version::data_version(&self.primary))
                 .await
@@ -250,68 +258,73 @@ impl DbRoute {
                 .and_then(Result::ok);
         if let (Some(p), Ok(mut seen)) = (primary, self.seen.lock()) {
             if seen.back().is_none_or(|(v, _)| *v < p) && seen.len() < MAX_VERSIONS {
-                seen.push_back((p, now));
+                seen.push_back((p, Instant::now()));
             }
         }
-        let mut lowest: Option<i64> = None;
-        for r in &self.replicas {
-            let got = tokio::time::timeout(REPLICA_TIMEOUT, super::version::data_version(&r.conn))
-                .await
-                .ok()
-                .and_then(Result::ok);
-            let checked = match (got, primary) {
-                (None, _) => Checked {
-                    health: Health::Down,
-                    lag: None,
-                    version: None,
-                    checked_at: Some(now),
-                },
-                (Some(v), Some(p)) => {
-                    lowest = Some(lowest.map_or(v, |l| l.min(v)));
-                    let lag = if v >= p {
-                        Duration::ZERO
+        let got = tokio::time::timeout(REPLICA_TIMEOUT, super::version::data_version(&r.conn))
+            .await
+            .ok()
+            .and_then(Result::ok);
+        let now = Instant::now();
+        let checked = match (got, primary) {
+            (None, _) => Checked {
+                health: Health::Down,
+                lag: None,
+                version: None,
+                known: r.state.read().ok().and_then(|s| s.known),
+                checked_at: Some(now),
+            },
+            (Some(v), Some(p)) => {
+                let lag = if v >= p {
+                    Duration::ZERO
+                } else {
+                    self.seen
+                        .lock()
+                        .ok()
+                        .and_then(|s| s.iter().find(|(sv, _)| *sv > v).map(|(_, t)| *t))
+                        .map_or(Duration::ZERO, |t| now.duration_since(t))
+                };
+                Checked {
+                    health: if lag > self.max_lag {
+                        Health::Lagging
                     } else {
-                        self.seen
-                            .lock()
-                            .ok()
-                            .and_then(|s| s.iter().find(|(sv, _)| *sv > v).map(|(_, t)| *t))
-                            .map_or(Duration::ZERO, |t| now.duration_since(t))
-                    };
-                    Checked {
-                        health: if lag > self.max_lag {
-                            Health::Lagging
-                        } else {
-                            Health::Ok
-                        },
-                        lag: Some(lag),
-                        version: Some(v),
-                        checked_at: Some(now),
-                    }
+                        Health::Ok
+                    },
+                    lag: Some(lag),
+                    version: Some(v),
+                    known: Some(v),
+                    checked_at: Some(now),
                 }
-                // The primary did not answer: the replica answers, its lag is unknown; keep
-                // routing as before.
-                (Some(v), None) => {
-                    let prev = r.state.read().map(|s| s.health).unwrap_or(Health::Unknown);
-                    Checked {
-                        health: if prev == Health::Unknown {
-                            Health::Ok
-                        } else {
-                            prev
-                        },
-                        lag: None,
-                        version: Some(v),
-                        checked_at: Some(now),
-                    }
-                }
-            };
-            if let Ok(mut s) = r.state.write() {
-                if s.health != checked.health {
-                    tracing::info!(replica = %r.name, from = ?s.health, to = ?checked.health, lag = ?checked.lag, "replica state changed");
-                }
-                *s = checked;
             }
+            // The primary did not answer: the replica answers, its lag is unknown; keep
+            // routing as before.
+            (Some(v), None) => {
+                let prev = r.state.read().map(|s| s.health).unwrap_or(Health::Unknown);
+                Checked {
+                    health: if prev == Health::Unknown {
+                        Health::Ok
+                    } else {
+                        prev
+                    },
+                    lag: None,
+                    version: Some(v),
+                    known: Some(v),
+                    checked_at: Some(now),
+                }
+            }
+        };
+        if let Ok(mut s) = r.state.write() {
+            if s.health != checked.health {
+                tracing::info!(replica = %r.name, from = ?s.health, to = ?checked.health, lag = ?checked.lag, "replica state changed");
+            }
+            *s = checked;
         }
-        // Versions every replica has are no longer needed to measure a lag.
+        // Versions every replica has (or had, when down) are no longer needed to measure a lag.
+        let lowest = self
+            .replicas
+            .iter()
+            .filter_map(|r| r.state.read().ok().and_then(|s| s.known))
+            .min();
         if let (Some(low), Ok(mut seen)) = (lowest, self.seen.lock()) {
             while seen.front().is_some_and(|(v, _)| *v <= low) {
                 seen.pop_front();
@@ -319,21 +332,21 @@ impl DbRoute {
         }
     }
 
-    /// Checks the replicas every [`CHECK_INTERVAL`] until the route is dropped.
+    /// Checks each replica every [`CHECK_INTERVAL`] (one task per replica, so a replica that
+    /// times out does not delay the others) until the route is dropped.
     pub fn start_checks(self: &Arc<Self>) {
-        if self.replicas.is_empty() {
-            return;
+        for i in 0..self.replicas.len() {
+            let route = Arc::downgrade(self);
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(CHECK_INTERVAL);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    let Some(r) = route.upgrade() else { return };
+                    r.check_one(i).await;
+                }
+            });
         }
-        let route = Arc::downgrade(self);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(CHECK_INTERVAL);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                let Some(r) = route.upgrade() else { return };
-                r.check().await;
-            }
-        });
     }
 
     /// Every replica's state, for `/readyz`.
@@ -345,6 +358,7 @@ impl DbRoute {
                     health: Health::Unknown,
                     lag: None,
                     version: None,
+                    known: None,
                     checked_at: None,
                 });
                 ReplicaStatus {
