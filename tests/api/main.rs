@@ -1,6 +1,7 @@
 //! The one integration-test binary: every test runs on SQLite, and on PostgreSQL too when
 //! `SKILLGRAPH_TEST_POSTGRES_URL` is set.
 mod analytics;
+mod api_v1;
 mod catalog;
 mod catalog_breadth;
 mod extract_labelled;
@@ -26,6 +27,7 @@ mod perf;
 mod persisted;
 mod relations;
 mod schema;
+mod schema_lint;
 mod search;
 mod subscriptions;
 mod titles;

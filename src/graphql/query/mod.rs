@@ -12,6 +12,7 @@ mod titles;
 
 use async_graphql::MergedObject;
 
+/// Everything that can be read.
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
     skill::SkillQuery,
