@@ -99,17 +99,17 @@ fn scenarios() -> Vec<(&'static str, String, Value)> {
         ),
         (
             "50 aliased relatedSkills(first: 1)",
-            aliased(50, "", "relatedSkills(skill: \"python\", first: 1) { score }"),
+            aliased(50, "", "relatedSkills(skill: { slug: \"python\" }, first: 1) { score }"),
             json!({}),
         ),
         (
             "2,000 aliased relatedSkills(first: 1)",
-            aliased(2000, "", "relatedSkills(skill: \"python\", first: 1) { score }"),
+            aliased(2000, "", "relatedSkills(skill: { slug: \"python\" }, first: 1) { score }"),
             json!({}),
         ),
         (
             "50 aliased market.topSkills",
-            aliased(50, "", "market { topSkills(limit: 100) { postings skills { postings } } }"),
+            aliased(50, "", "market { topSkills(first: 100) { postings skills { postings } } }"),
             json!({}),
         ),
         (
@@ -117,13 +117,13 @@ fn scenarios() -> Vec<(&'static str, String, Value)> {
             aliased(
                 50,
                 "",
-                "learningPath(target: { role: \"backend-developer\" }) { steps { position } }",
+                "learningPath(target: { role: { slug: \"backend-developer\" } }) { steps { position } }",
             ),
             json!({}),
         ),
         (
             "50 aliased search (typos)",
-            aliased(50, "", "search(query: \"pythno djnago kubernets\", first: 50) { score }"),
+            aliased(50, "", "search(query: \"pythno djnago kubernets\", first: 50) { edges { score } }"),
             json!({}),
         ),
         (
@@ -388,7 +388,7 @@ async fn main() {
 
     // Warm up what every server builds once (search index, extractor), then idle.
     for q in [
-        "{ search(query: \"python\") { score } }",
+        "{ search(query: \"python\") { edges { score } } }",
         "{ extractSkills(text: \"Python and SQL\") { skill { name } } }",
         "{ skills(first: 20) { nodes { name description } } }",
     ] {

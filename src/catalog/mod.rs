@@ -165,9 +165,11 @@ pub(crate) async fn upsert_role_edge(
     other_col: &str,
     ids: (i64, i64),
     importance: pages::Importance,
-    level: i32,
+    level: Option<i32>,
 ) -> AppResult<bool> {
-    validate_level(level)?;
+    if let Some(level) = level {
+        validate_level(level)?;
+    }
     let now = chrono::Utc::now();
     let backend = db.get_database_backend();
     // The WHERE keeps a no-op upsert from touching the row (idempotent seeding). A curator's
@@ -178,7 +180,8 @@ pub(crate) async fn upsert_role_edge(
          VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (role_id, {other_col}) DO UPDATE SET \
          importance = excluded.importance, level = excluded.level, source_id = NULL, \
          updated_at = excluded.updated_at \
-         WHERE {table}.importance <> excluded.importance OR {table}.level IS NULL \
+         WHERE {table}.importance <> excluded.importance \
+         OR ({table}.level IS NULL) <> (excluded.level IS NULL) \
          OR {table}.level <> excluded.level OR {table}.source_id IS NOT NULL"
     );
     let values: Vec<Value> = vec![

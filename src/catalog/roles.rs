@@ -124,13 +124,80 @@ pub async fn delete(db: &DatabaseConnection, r: &EntityRef) -> AppResult<role::M
     lookup::delete::<role::Entity>(db, r).await
 }
 
+pub async fn add_alias(
+    db: &DatabaseConnection,
+    r: &EntityRef,
+    alias: &str,
+) -> AppResult<role::Model> {
+    lookup::add_alias::<role::Entity>(db, &crate::catalog::ROLE_ALIAS_TABLE, r, alias).await
+}
+
+pub async fn remove_alias(
+    db: &DatabaseConnection,
+    r: &EntityRef,
+    alias: &str,
+) -> AppResult<role::Model> {
+    lookup::remove_alias::<role::Entity>(db, &crate::catalog::ROLE_ALIAS_TABLE, r, alias).await
+}
+
+/// Makes `related` a related role of `role` (curated: no source), in that direction, as O*NET
+/// gives related occupations; refuses a self-link.
+pub async fn link_related(
+    db: &DatabaseConnection,
+    role: &EntityRef,
+    related: &EntityRef,
+) -> AppResult<(role::Model, role::Model)> {
+    let txn = crate::db::begin_write(db).await?;
+    let a = get(&txn, role).await?;
+    let b = get(&txn, related).await?;
+    if a.id == b.id {
+        return Err(AppError::Validation(
+            "a role cannot be related to itself".into(),
+        ));
+    }
+    crate::catalog::insert_edge(
+        &txn,
+        "role_related",
+        ("role_id", "related_id"),
+        (a.id, b.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((a, b))
+}
+
+pub async fn unlink_related(
+    db: &DatabaseConnection,
+    role: &EntityRef,
+    related: &EntityRef,
+) -> AppResult<(role::Model, role::Model)> {
+    let txn = crate::db::begin_write(db).await?;
+    let a = get(&txn, role).await?;
+    let b = get(&txn, related).await?;
+    if !delete_edge(
+        &txn,
+        "role_related",
+        ("role_id", "related_id"),
+        (a.id, b.id),
+    )
+    .await?
+    {
+        return Err(AppError::NotFound(format!(
+            "role '{}' is not related to role '{}'",
+            a.slug, b.slug
+        )));
+    }
+    txn.commit().await?;
+    Ok((a, b))
+}
+
 /// Sets (inserts or updates) the requirement of a skill by a role.
 pub async fn link_skill(
     db: &DatabaseConnection,
     role: &EntityRef,
     skill: &EntityRef,
     importance: Importance,
-    level: i32,
+    level: Option<i32>,
 ) -> AppResult<role::Model> {
     let txn = crate::db::begin_write(db).await?;
     let r = get(&txn, role).await?;
@@ -171,7 +238,7 @@ pub async fn link_framework(
     role: &EntityRef,
     framework: &EntityRef,
     importance: Importance,
-    level: i32,
+    level: Option<i32>,
 ) -> AppResult<role::Model> {
     let txn = crate::db::begin_write(db).await?;
     let r = get(&txn, role).await?;

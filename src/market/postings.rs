@@ -13,7 +13,7 @@ use crate::{
 };
 
 mod filter;
-pub use filter::{list, PostingFilter, LIST};
+pub use filter::{list, matches, PostingFilter, LIST};
 
 /// Where the work is done.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -151,7 +151,16 @@ pub fn validate_currency(c: &str) -> AppResult<String> {
 }
 
 /// Checks and normalises a posting before it is written.
+/// At most this many skills, and as many frameworks, per posting: `JobPosting.skills` and
+/// `frameworks` are plain lists, bounded by this.
+pub const MAX_POSTING_LINKS: usize = 100;
+
 pub fn validate(mut p: NewPosting) -> AppResult<NewPosting> {
+    if p.skills.len() > MAX_POSTING_LINKS || p.frameworks.len() > MAX_POSTING_LINKS {
+        return Err(AppError::Validation(format!(
+            "a posting asks for at most {MAX_POSTING_LINKS} skills and {MAX_POSTING_LINKS} frameworks"
+        )));
+    }
     p.source = clean_text("source", &p.source, 100)?;
     p.external_id = clean_text("external id", &p.external_id, 200)?;
     p.title = clean_text("title", &p.title, 300)?;

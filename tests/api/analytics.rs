@@ -37,9 +37,9 @@ async fn demand_is_monthly_with_shares() {
     for engine in engines() {
         let app = TestApp::spawn(engine).await;
         import_all(&app).await;
-        let q = r#"query($s: ID, $r: ID) { market { demand(skill: $s, role: $r, window: { from: "2026-08-01", to: "2026-10-31" }) {
+        let q = r#"query($s: SkillRef, $r: RoleRef) { market { demand(skill: $s, role: $r, window: { from: "2026-08-01", to: "2026-10-31" }) {
             total months { month postings share } sources } } }"#;
-        let d = app.data(q, json!({ "s": "python" })).await;
+        let d = app.data(q, json!({ "s": {"slug": "python"} })).await;
         assert_eq!(
             d["market"]["demand"],
             json!({ "total": 3, "sources": ["fixtures"], "months": [
@@ -49,7 +49,10 @@ async fn demand_is_monthly_with_shares() {
             "[{engine:?}]"
         );
         let d = app
-            .data(q, json!({ "r": "backend-developer", "s": "redis" }))
+            .data(
+                q,
+                json!({ "r": {"slug": "backend-developer"}, "s": {"slug": "redis"} }),
+            )
             .await;
         assert_eq!(d["market"]["demand"]["total"], 2);
         assert_eq!(d["market"]["demand"]["months"][2]["share"], 0.3333);
@@ -62,7 +65,7 @@ async fn top_skills_by_role_country_and_remote() {
     for engine in engines() {
         let app = TestApp::spawn(engine).await;
         import_all(&app).await;
-        let q = r#"query($f: JobPostingFilter, $n: Int!) { market { topSkills(filter: $f, limit: $n) {
+        let q = r#"query($f: JobPostingFilter, $n: Int!) { market { topSkills(filter: $f, first: $n) {
             postings sources skills { skill { slug } postings required share } } } }"#;
         let d = app.data(q, json!({ "n": 2 })).await;
         let t = &d["market"]["topSkills"];
@@ -75,7 +78,10 @@ async fn top_skills_by_role_country_and_remote() {
             ]
         );
         let d = app
-            .data(q, json!({ "n": 10, "f": { "role": "backend-developer" } }))
+            .data(
+                q,
+                json!({ "n": 10, "f": { "role": {"slug": "backend-developer"} } }),
+            )
             .await;
         assert_eq!(
             pairs(
@@ -131,7 +137,12 @@ async fn salary_percentiles_are_interpolated_and_annualised() {
             ]),
             "[{engine:?}]"
         );
-        let d = app.data(q, json!({ "f": { "skills": ["python"] } })).await;
+        let d = app
+            .data(
+                q,
+                json!({ "f": { "skills": crate::helpers::rs(&["python"]) } }),
+            )
+            .await;
         assert_eq!(
             d["market"]["salaries"]["currencies"],
             json!([{ "currency": "EUR", "postings": 3, "min": 62400.0, "p25": 66200.0, "median": 70000.0, "p75": 75000.0, "max": 80000.0 }])
@@ -142,7 +153,7 @@ async fn salary_percentiles_are_interpolated_and_annualised() {
             json!({ "currency": "EUR", "postings": 3, "min": 66000.0, "p25": 68000.0, "median": 70000.0, "p75": 75000.0, "max": 80000.0 })
         );
         let d = app
-            .data(q, json!({ "f": { "role": "backend-developer" } }))
+            .data(q, json!({ "f": { "role": {"slug": "backend-developer"} } }))
             .await;
         // EUR: J-1 70,000, J-5 66,000, C-1 80,000 and A-3 62,400 (its role read from its title).
         assert_eq!(d["market"]["salaries"]["currencies"][0]["median"], 68000.0);
@@ -156,7 +167,7 @@ async fn co_occurrence_is_ranked_by_lift_with_support() {
     for engine in engines() {
         let app = TestApp::spawn(engine).await;
         import_all(&app).await;
-        let q = r#"query($m: Int!) { market { coOccurringSkills(skill: "postgresql", minSupport: $m) {
+        let q = r#"query($m: Int!) { market { coOccurringSkills(skill: { slug: "postgresql" }, minSupport: $m) {
             postings subjectPostings sources skills { skill { slug } support postings lift confidence } } } }"#;
         let d = app.data(q, json!({ "m": 1 })).await;
         let c = &d["market"]["coOccurringSkills"];
@@ -260,11 +271,11 @@ async fn analytics_take_a_fixed_number_of_statements() {
         let app = TestApp::spawn(engine).await;
         import_all(&app).await;
         let q = r#"{ market {
-            demand(skill: "python", window: { from: "2025-01-01", to: "2026-12-31" }) { total }
-            topSkills(limit: 100) { skills { skill { slug } } }
+            demand(skill: { slug: "python" }, window: { from: "2025-01-01", to: "2026-12-31" }) { total }
+            topSkills(first: 100) { skills { skill { slug } } }
             topFrameworks { frameworks { framework { slug } } }
             salaries { currencies { median } }
-            coOccurringSkills(skill: "postgresql") { skills { skill { slug } } }
+            coOccurringSkills(skill: { slug: "postgresql" }) { skills { skill { slug } } }
             trendingSkills(current: { from: "2026-10-01", to: "2026-10-31" }, previous: { from: "2026-09-01", to: "2026-09-30" }) { skills { skill { slug } } } } }"#;
         app.reset_statements();
         app.data(q, json!({})).await;
@@ -327,11 +338,11 @@ async fn demo_postings_are_deterministic_and_marked_synthetic() {
         let d = app
             .data(
                 r#"{ market {
-                    demand(skill: "python", window: { from: "2025-01-01", to: "2026-12-31" }) { synthetic }
+                    demand(skill: { slug: "python" }, window: { from: "2025-01-01", to: "2026-12-31" }) { synthetic }
                     topSkills { synthetic }
                     topFrameworks { synthetic frameworks { postings required } }
                     salaries { synthetic }
-                    coOccurringSkills(skill: "sql") { synthetic }
+                    coOccurringSkills(skill: { slug: "sql" }) { synthetic }
                     trendingSkills(current: { from: "2026-10-01", to: "2026-10-31" },
                                    previous: { from: "2026-09-01", to: "2026-09-30" }) { synthetic } } }"#,
                 json!({}),

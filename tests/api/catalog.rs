@@ -50,7 +50,7 @@ async fn catalog_has_the_core_frameworks_with_their_languages() {
         for (fw, lang) in expected {
             let d = app
                 .data(
-                    "query($s: String) { framework(slug: $s) { slug language { slug kind } } }",
+                    "query($s: String) { framework(by: { slug: $s }) { slug language { slug kind } } }",
                     json!({ "s": fw }),
                 )
                 .await;
@@ -66,9 +66,9 @@ async fn catalog_has_the_core_frameworks_with_their_languages() {
         let d = app
             .data(
                 "{ skills { totalCount } frameworks { totalCount } roles { totalCount nodes { slug } } \
-                  django: framework(slug: \"django\") { firstReleaseYear license } \
-                  rails: framework(slug: \"ruby-on-rails\") { firstReleaseYear license } \
-                  spring: framework(slug: \"spring-boot\") { firstReleaseYear license } }",
+                  django: framework(by: { slug: \"django\" }) { firstReleaseYear license } \
+                  rails: framework(by: { slug: \"ruby-on-rails\" }) { firstReleaseYear license } \
+                  spring: framework(by: { slug: \"spring-boot\" }) { firstReleaseYear license } }",
                 json!({}),
             )
             .await;
@@ -119,7 +119,7 @@ async fn catalog_covers_the_back_end_concepts() {
         for c in concepts {
             let d = app
                 .data(
-                    "query($s: String) { skill(slug: $s) { slug } }",
+                    "query($s: String) { skill(by: { slug: $s }) { slug } }",
                     json!({ "s": c }),
                 )
                 .await;
@@ -133,7 +133,7 @@ async fn catalog_covers_the_back_end_concepts() {
 #[tokio::test]
 async fn nested_query_from_python_to_roles() {
     let q = r#"{
-      skill(slug: "python") {
+      skill(by: { slug: "python" }) {
         name kind aliases { nodes { name } }
         frameworks(first: 5) {
           totalCount
@@ -145,7 +145,7 @@ async fn nested_query_from_python_to_roles() {
           }
         }
       }
-      role(slug: "backend-developer") {
+      role(by: { slug: "backend-developer" }) {
         name
         skills(first: 5) { totalCount edges { importance level node { slug kind } } }
       }

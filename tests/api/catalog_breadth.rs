@@ -39,7 +39,7 @@ async fn the_catalog_is_broad_and_front_end_frameworks_are_frameworks() {
         let d = app
             .data(
                 "{ skills { totalCount } frameworks { totalCount } roles { totalCount nodes { slug } } \
-                   react: skill(slug: \"react\") { slug } vue: skill(slug: \"vue\") { slug } }",
+                   react: skill(by: { slug: \"react\" }) { slug } vue: skill(by: { slug: \"vue\" }) { slug } }",
                 json!({}),
             )
             .await;
@@ -101,7 +101,7 @@ async fn each_framework_is_written_in_its_language() {
         for (fw, lang, cat) in expected {
             let d = app
                 .data(
-                    "query($s: String) { framework(slug: $s) { category language { slug kind } } }",
+                    "query($s: String) { framework(by: { slug: $s }) { category language { slug kind } } }",
                     json!({ "s": fw }),
                 )
                 .await;
@@ -120,9 +120,9 @@ async fn languages_carry_release_facts_as_fields_and_filters() {
         let app = TestApp::spawn(engine).await;
         let d = app
             .data(
-                "{ python: skill(slug: \"python\") { firstReleaseYear license homepage } \
-                   c: skill(slug: \"c\") { firstReleaseYear license homepage } \
-                   ktor: framework(slug: \"ktor\") { firstReleaseYear } \
+                "{ python: skill(by: { slug: \"python\" }) { firstReleaseYear license homepage } \
+                   c: skill(by: { slug: \"c\" }) { firstReleaseYear license homepage } \
+                   ktor: framework(by: { slug: \"ktor\" }) { firstReleaseYear } \
                    old: skills(first: 50, filter: { kind: [LANGUAGE], releasedTo: 1972 }) { nodes { slug } } \
                    mit: skills(first: 50, filter: { kind: [LANGUAGE], license: [\"MIT\"] }) { nodes { slug } } }",
                 json!({}),
@@ -161,26 +161,26 @@ async fn curators_set_and_clear_release_facts() {
             .admin_ok(
                 "mutation { createSkill(input: { slug: \"nim\", name: \"Nim\", kind: LANGUAGE, \
                    firstReleaseYear: 2008, license: \"MIT\", homepage: \"https://nim-lang.org/\" }) \
-                   { firstReleaseYear license homepage } }",
+                   { skill { firstReleaseYear license homepage } userErrors { code message } } }",
                 json!({}),
             )
             .await;
-        assert_eq!(d["createSkill"]["license"], "MIT");
+        assert_eq!(d["createSkill"]["skill"]["license"], "MIT");
         let d = app
             .admin_ok(
-                "mutation { updateSkill(skill: \"nim\", input: { license: null, firstReleaseYear: 2008 }) \
-                   { firstReleaseYear license homepage } }",
+                "mutation { updateSkill(skill: { slug: \"nim\" }, input: { license: null, firstReleaseYear: 2008 }) \
+                   { skill { firstReleaseYear license homepage } userErrors { code message } } }",
                 json!({}),
             )
             .await;
         assert_eq!(
-            d["updateSkill"],
+            d["updateSkill"]["skill"],
             json!({ "firstReleaseYear": 2008, "license": null, "homepage": "https://nim-lang.org/" })
         );
         for bad in [
-            "mutation { updateSkill(skill: \"nim\", input: { homepage: \"nim-lang.org\" }) { slug } }",
-            "mutation { updateSkill(skill: \"nim\", input: { firstReleaseYear: 1800 }) { slug } }",
-            "mutation { updateFramework(framework: \"django\", input: { homepage: \"ftp://x\" }) { slug } }",
+            "mutation { updateSkill(skill: { slug: \"nim\" }, input: { homepage: \"nim-lang.org\" }) { skill { slug } userErrors { code message } } }",
+            "mutation { updateSkill(skill: { slug: \"nim\" }, input: { firstReleaseYear: 1800 }) { skill { slug } userErrors { code message } } }",
+            "mutation { updateFramework(framework: { slug: \"django\" }, input: { homepage: \"ftp://x\" }) { framework { slug } userErrors { code message } } }",
         ] {
             let v = app.admin(bad, json!({})).await;
             assert_eq!(first_code(&v), "VALIDATION", "[{engine:?}] {bad}: {v}");
@@ -188,7 +188,7 @@ async fn curators_set_and_clear_release_facts() {
         // Nothing was half-written.
         let d = app
             .data(
-                "{ skill(slug: \"nim\") { homepage firstReleaseYear } }",
+                "{ skill(by: { slug: \"nim\" }) { homepage firstReleaseYear } }",
                 json!({}),
             )
             .await;

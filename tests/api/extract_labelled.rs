@@ -56,7 +56,7 @@ async fn measure(app: &TestApp, label: &str) -> Score {
     for s in snippets() {
         let d = app
             .data(
-                "query($t: String!) { extractSkills(text: $t) { text skill { slug } framework { slug } } }",
+                "query($t: String!) { extractSkills(text: $t) { text node { slug } } }",
                 json!({ "t": s.text }),
             )
             .await;
@@ -64,12 +64,7 @@ async fn measure(app: &TestApp, label: &str) -> Score {
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(|m| {
-                m["skill"]["slug"]
-                    .as_str()
-                    .or(m["framework"]["slug"].as_str())
-                    .map(str::to_owned)
-            })
+            .filter_map(|m| m["node"]["slug"].as_str().map(str::to_owned))
             .collect();
         let want: BTreeSet<String> = s.expect.iter().cloned().collect();
         let also: BTreeSet<String> = s.also.iter().cloned().collect();

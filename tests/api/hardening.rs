@@ -146,7 +146,7 @@ async fn expensive_fields_are_priced_by_their_work() {
             .post(
                 &aliased(
                     30,
-                    "relatedSkills(skill: \"python\", first: 1) { skill { slug } }",
+                    "relatedSkills(skill: { slug: \"python\" }, first: 1) { skill { slug } }",
                 ),
                 json!({}),
                 None,
@@ -165,7 +165,7 @@ async fn expensive_fields_are_priced_by_their_work() {
             .post(
                 &aliased(
                     34,
-                    "relatedSkills(skill: \"python\", first: 1) { skill { slug } }",
+                    "relatedSkills(skill: { slug: \"python\" }, first: 1) { skill { slug } }",
                 ),
                 json!({}),
                 None,
@@ -177,7 +177,7 @@ async fn expensive_fields_are_priced_by_their_work() {
         // The price shows in the reported cost.
         let r = app
             .post(
-                "{ relatedSkills(skill: \"python\", first: 1) { score } }",
+                "{ relatedSkills(skill: { slug: \"python\" }, first: 1) { score } }",
                 json!({}),
                 None,
             )
@@ -222,7 +222,7 @@ async fn responses_over_the_size_cap_are_refused_with_a_code() {
         assert_eq!(v["data"], Value::Null);
         // A small answer passes.
         let data = app
-            .data("{ skill(slug: \"python\") { name } }", json!({}))
+            .data("{ skill(by: { slug: \"python\" }) { name } }", json!({}))
             .await;
         assert_eq!(data["skill"]["name"], "Python");
         app.cleanup().await;
@@ -230,7 +230,7 @@ async fn responses_over_the_size_cap_are_refused_with_a_code() {
 }
 
 const ALIAS: &str =
-    "mutation($a: String!) { addSkillAlias(skill: \"python\", alias: $a) { slug } }";
+    "mutation($a: String!) { addSkillAlias(skill: { slug: \"python\" }, alias: $a) { skill { slug } userErrors { code message } } }";
 
 #[tokio::test]
 async fn concurrent_mutations_all_succeed() {
@@ -264,7 +264,7 @@ async fn concurrent_mutations_all_succeed() {
         assert!(failures.is_empty(), "[{engine:?}] {failures:?}");
         let data = app
             .data(
-                "{ skill(slug: \"python\") { aliases(first: 100) { nodes { name } } } }",
+                "{ skill(by: { slug: \"python\" }) { aliases(first: 100) { nodes { name } } } }",
                 json!({}),
             )
             .await;
@@ -306,14 +306,17 @@ async fn a_mutation_during_another_writer_waits_then_succeeds() {
             .admin(ALIAS, json!({ "a": "written during an import" }))
             .await;
         assert!(v.get("errors").is_none(), "[{engine:?}] {v}");
-        assert_eq!(v["data"]["addSkillAlias"]["slug"], "python");
+        assert_eq!(v["data"]["addSkillAlias"]["skill"]["slug"], "python");
         if engine == crate::helpers::Engine::Sqlite {
             // It waited for the lock rather than failing.
             assert!(started.elapsed() >= Duration::from_millis(1_000));
         }
         holder.await.expect("holder");
         let data = app
-            .data("{ skill(slug: \"sql\") { description } }", json!({}))
+            .data(
+                "{ skill(by: { slug: \"sql\" }) { description } }",
+                json!({}),
+            )
             .await;
         assert_eq!(data["skill"]["description"], "held by an import");
         app.cleanup().await;
@@ -325,9 +328,9 @@ async fn get_never_runs_a_mutation() {
     for engine in engines() {
         let app = TestApp::spawn(engine).await;
         for q in [
-            "mutation M { addSkillAlias(skill: \"python\", alias: \"via get\") { slug } }",
-            "mutation { addSkillAlias(skill: \"python\", alias: \"via get\") { slug } }",
-            "query Q { info { version } } mutation M { addSkillAlias(skill: \"python\", alias: \"via get\") { slug } }",
+            "mutation M { addSkillAlias(skill: { slug: \"python\" }, alias: \"via get\") { skill { slug } userErrors { code message } } }",
+            "mutation { addSkillAlias(skill: { slug: \"python\" }, alias: \"via get\") { skill { slug } userErrors { code message } } }",
+            "query Q { info { version } } mutation M { addSkillAlias(skill: { slug: \"python\" }, alias: \"via get\") { skill { slug } userErrors { code message } } }",
         ] {
             let uri = format!(
                 "/graphql?{}",
@@ -348,7 +351,7 @@ async fn get_never_runs_a_mutation() {
         }
         let data = app
             .data(
-                "{ skill(slug: \"python\") { aliases(first: 100) { nodes { name } } } }",
+                "{ skill(by: { slug: \"python\" }) { aliases(first: 100) { nodes { name } } } }",
                 json!({}),
             )
             .await;
@@ -404,7 +407,7 @@ async fn every_error_response_is_json_with_a_code() {
             ),
             (
                 post_json(
-                    json!({ "query": "query { search(query: $s) { score } }" }).to_string(),
+                    json!({ "query": "query { search(query: $s) { edges { score } } }" }).to_string(),
                     GRJ,
                 ),
                 400,
@@ -417,7 +420,7 @@ async fn every_error_response_is_json_with_a_code() {
             ),
             (
                 post_json(
-                    json!({ "query": "query($w: DateRange!) { market { demand(skill: \"python\", window: $w) { __typename } } }",
+                    json!({ "query": "query($w: DateRange!) { market { demand(skill: { slug: \"python\" }, window: $w) { __typename } } }",
                             "variables": { "w": { "from": "2026-02-31", "to": "2026-03-01" } } })
                     .to_string(),
                     GRJ,
@@ -455,7 +458,7 @@ async fn every_error_response_is_json_with_a_code() {
         // Under legacy application/json, request errors are 200, still coded.
         let r = app
             .send(post_json(
-                json!({ "query": "query { search(query: $s) { score } }" }).to_string(),
+                json!({ "query": "query { search(query: $s) { edges { score } } }" }).to_string(),
                 "application/json",
             ))
             .await;
@@ -492,7 +495,7 @@ async fn bearer_scheme_is_case_insensitive_and_request_ids_are_checked() {
                 .await;
             let v = r.json();
             assert_eq!(
-                v["data"]["addSkillAlias"]["slug"], "python",
+                v["data"]["addSkillAlias"]["skill"]["slug"], "python",
                 "[{engine:?}] {scheme}: {v}"
             );
         }
@@ -552,14 +555,20 @@ async fn metrics_cover_operations_errors_pool_and_caches() {
     for engine in engines() {
         let app = TestApp::spawn(engine).await;
         app.data(
-            "query Lookup { skill(slug: \"python\") { name } }",
+            "query Lookup { skill(by: { slug: \"python\" }) { name } }",
             json!({}),
         )
         .await;
-        app.data("query Lookup { skill(slug: \"sql\") { name } }", json!({}))
-            .await;
-        app.data("{ search(query: \"djnago\") { score } }", json!({}))
-            .await;
+        app.data(
+            "query Lookup { skill(by: { slug: \"sql\" }) { name } }",
+            json!({}),
+        )
+        .await;
+        app.data(
+            "{ search(query: \"djnago\") { edges { score } } }",
+            json!({}),
+        )
+        .await;
         app.post("{ nope }", json!({}), None).await;
         app.post("{ broken", json!({}), None).await;
         let r = app
@@ -725,7 +734,7 @@ mod ws {
             // A query still runs, with its answer.
             send(
                 &mut ws,
-                json!({ "id": "q", "type": "subscribe", "payload": { "query": "{ skill(slug: \"python\") { name } }" } }),
+                json!({ "id": "q", "type": "subscribe", "payload": { "query": "{ skill(by: { slug: \"python\" }) { name } }" } }),
             )
             .await;
             let m = next(&mut ws).await.expect("next");
@@ -823,7 +832,7 @@ async fn a_request_stuck_past_the_timeout_is_answered_408_and_writes_nothing() {
         tokio::time::sleep(Duration::from_millis(300)).await;
         let data = app
             .data(
-                "{ skill(slug: \"python\") { aliases(first: 100) { nodes { name } } } }",
+                "{ skill(by: { slug: \"python\" }) { aliases(first: 100) { nodes { name } } } }",
                 json!({}),
             )
             .await;

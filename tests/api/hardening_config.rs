@@ -314,7 +314,7 @@ async fn an_exhausted_pool_answers_unavailable_and_counts_the_timeout() {
             .expect("connect");
         let state = AppState::new(conn, config);
         let router = skillgraph::app(state.clone());
-        let q = "{ skill(slug: \"python\") { name } }";
+        let q = "{ skill(by: { slug: \"python\" }) { name } }";
         assert_eq!(query(&router, q).await["data"]["skill"]["name"], "Python");
         let before = metrics(&router).await;
         assert_eq!(

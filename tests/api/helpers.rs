@@ -216,11 +216,12 @@ impl TestApp {
         self.post(query, variables, Some(ADMIN_TOKEN)).await.json()
     }
 
-    /// Runs a mutation as the admin that must succeed; returns `data`.
+    /// Runs a mutation as the admin that must succeed (no errors, no `userErrors` in any
+    /// payload); returns `data`.
     pub async fn admin_ok(&self, query: &str, variables: Value) -> Value {
         let v = self.admin(query, variables).await;
         assert!(
-            v.get("errors").is_none(),
+            v.get("errors").is_none() && user_errors(&v).is_empty(),
             "[{:?}] errors for {query}: {v}",
             self.engine
         );
@@ -245,10 +246,41 @@ impl TestApp {
     }
 }
 
-/// The error code of the first error of a response.
+/// The error code of the first error of a response: a top-level error's `extensions.code`,
+/// else the first `userErrors` code of a mutation payload.
 pub fn first_code(v: &Value) -> String {
-    v["errors"][0]["extensions"]["code"]
-        .as_str()
+    if let Some(c) = v["errors"][0]["extensions"]["code"].as_str() {
+        return c.to_owned();
+    }
+    user_errors(v)
+        .first()
+        .and_then(|e| e["code"].as_str())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Every `userErrors` entry of the mutation payloads of a response, in field order.
+pub fn user_errors(v: &Value) -> Vec<Value> {
+    v["data"]
+        .as_object()
+        .map(|d| {
+            d.values()
+                .filter_map(|p| p["userErrors"].as_array())
+                .flatten()
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The message of the first error of a response: top-level, else the first `userErrors` one.
+pub fn first_message(v: &Value) -> String {
+    if let Some(m) = v["errors"][0]["message"].as_str() {
+        return m.to_owned();
+    }
+    user_errors(v)
+        .first()
+        .and_then(|e| e["message"].as_str())
         .unwrap_or("")
         .to_owned()
 }
@@ -282,4 +314,40 @@ pub async fn send_to(router: &Router, req: Request<Body>) -> Response {
         headers,
         body,
     }
+}
+
+/// A `...Ref` input value naming an entity the way tests do, by global id or by slug:
+/// `{ "id": … }` for a global id, else `{ "slug": … }`; a list maps each item, an object (a
+/// ref already) stays as it is.
+pub fn r<T: serde::Serialize + ?Sized>(x: &T) -> Value {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    let v = serde_json::to_value(x).unwrap_or(Value::Null);
+    match v {
+        Value::String(s) => {
+            let is_id = URL_SAFE_NO_PAD
+                .decode(&s)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|t| {
+                    let (ty, n) = t.split_once(':')?;
+                    Some(
+                        matches!(ty, "Skill" | "Framework" | "Role" | "JobPosting")
+                            && n.parse::<i64>().is_ok(),
+                    )
+                })
+                .unwrap_or(false);
+            if is_id {
+                json!({ "id": s })
+            } else {
+                json!({ "slug": s })
+            }
+        }
+        Value::Array(items) => Value::Array(items.iter().map(r).collect()),
+        other => other,
+    }
+}
+
+/// [`r`] for each of a list.
+pub fn rs<T: serde::Serialize>(v: &[T]) -> Value {
+    r(v)
 }

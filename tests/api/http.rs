@@ -31,7 +31,10 @@ async fn graphql_over_http_follows_the_spec() {
         // GET runs queries.
         let r = app
             .send(get(
-                &format!("/graphql?{}", enc("{ skill(slug: \"python\") { name } }")),
+                &format!(
+                    "/graphql?{}",
+                    enc("{ skill(by: { slug: \"python\" }) { name } }")
+                ),
                 GRJ,
             ))
             .await;
@@ -45,7 +48,7 @@ async fn graphql_over_http_follows_the_spec() {
         // application/json is honoured.
         let r = app
             .send(post(
-                r#"{"query":"{ role(slug: \"backend-developer\") { slug } }"}"#,
+                r#"{"query":"{ role(by: { slug: \"backend-developer\" }) { slug } }"}"#,
                 "application/json",
                 "application/json",
             ))
@@ -60,7 +63,7 @@ async fn graphql_over_http_follows_the_spec() {
         // Mutations are refused over GET, even with the token.
         let req = Request::get(format!(
             "/graphql?{}",
-            enc("mutation { deleteSkill(skill: \"python\") { slug } }")
+            enc("mutation { deleteSkill(skill: { slug: \"python\" }) { deleted { slug } userErrors { code message } } }")
         ))
         .header("accept", GRJ)
         .header("authorization", format!("Bearer {ADMIN_TOKEN}"))
@@ -70,7 +73,7 @@ async fn graphql_over_http_follows_the_spec() {
         assert_eq!(r.status, 405);
         assert_eq!(r.header("allow"), Some("POST"));
         let still = app
-            .data("{ skill(slug: \"python\") { slug } }", json!({}))
+            .data("{ skill(by: { slug: \"python\" }) { slug } }", json!({}))
             .await;
         assert_eq!(still["skill"]["slug"], "python");
 
@@ -78,7 +81,7 @@ async fn graphql_over_http_follows_the_spec() {
         for (body, code) in [
             (r#"{"query":"{ skill(slug: "}"#, "GRAPHQL_PARSE_FAILED"),
             (
-                r#"{"query":"{ skill(slug: \"python\") { nope } }"}"#,
+                r#"{"query":"{ skill(by: { slug: \"python\" }) { nope } }"}"#,
                 "GRAPHQL_VALIDATION_FAILED",
             ),
         ] {
@@ -118,7 +121,7 @@ async fn graphql_over_http_follows_the_spec() {
         assert_eq!(r.status, 400);
 
         // Field errors are still 200 with data.
-        let r = app.send(post(r#"{"query":"{ skill(slug: \"python\") { name } skills(first: 1000) { totalCount } }"}"#, "application/json", GRJ)).await;
+        let r = app.send(post(r#"{"query":"{ skill(by: { slug: \"python\" }) { name } skills(first: 1000) { totalCount } }"}"#, "application/json", GRJ)).await;
         assert_eq!(r.status, 200);
         let v = r.json();
         assert_eq!(v["data"], serde_json::Value::Null);
@@ -247,7 +250,7 @@ async fn compression_body_limit_and_real_listener() {
     let client = reqwest::Client::new();
     let v: serde_json::Value = client
         .post(format!("http://{addr}/graphql"))
-        .json(&json!({ "query": "{ framework(slug: \"django\") { name language { name } } }" }))
+        .json(&json!({ "query": "{ framework(by: { slug: \"django\" }) { name language { name } } }" }))
         .send()
         .await
         .expect("send")

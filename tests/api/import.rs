@@ -141,15 +141,15 @@ async fn esco_reads_both_naming_schemes_and_line_ends() {
         // search, not as precise aliases.
         let d = a
             .data(
-                r#"{ skill(slug: "integrated-development-environment-software") { name kind reuseLevel escoUri aliases(first: 50) { nodes { name } } } search(query: "NetBeans", types: [SKILL]) { matchedLabel node { ... on Skill { slug } } } }"#,
+                r#"{ skill(by: { slug: "integrated-development-environment-software" }) { name kind reuseLevel escoUri aliases(first: 50) { nodes { name } } } search(query: "NetBeans", types: [SKILL]) { edges { matchedLabel node { ... on Skill { slug } } } } }"#,
                 json!({}),
             )
             .await;
         assert_eq!(d["skill"]["kind"], "KNOWLEDGE");
         assert_eq!(d["skill"]["aliases"]["nodes"], json!([]), "{d}");
-        assert_eq!(d["search"][0]["matchedLabel"], "NetBeans", "{d}");
+        assert_eq!(d["search"]["edges"][0]["matchedLabel"], "NetBeans", "{d}");
         assert_eq!(
-            d["search"][0]["node"]["slug"],
+            d["search"]["edges"][0]["node"]["slug"],
             "integrated-development-environment-software"
         );
         a.cleanup().await;
@@ -190,13 +190,13 @@ async fn a_newer_release_updates_in_place() {
         assert_eq!(after.counts[1..], before.counts[1..]);
         let d = app
             .data(
-                r#"{ a: skill(slug: "provide-technical-documentation") { source { name version } } b: skill(slug: "python") { source { name } } }"#,
+                r#"{ a: skill(by: { slug: "provide-technical-documentation" }) { source { name version } } b: skill(by: { slug: "python" }) { source { name } } }"#,
                 json!({}),
             )
             .await;
         assert_eq!(
             d["a"]["source"],
-            json!({ "name": "esco", "version": "1.2.0" })
+            json!({ "name": "ESCO", "version": "1.2.0" })
         );
         assert_eq!(d["b"]["source"], Value::Null);
         app.cleanup().await;
@@ -313,7 +313,7 @@ fn edge<'a>(conn: &'a Value, slug: &str) -> &'a Value {
 }
 
 const CROSSWALK: &str = r#"{
-  framework(slug: "django") {
+  framework(by: { slug: "django" }) {
     roles(first: 50) { edges { importance level hotTechnology inDemand node { slug onetSocCode source { name } } } }
     language {
       slug
@@ -347,7 +347,7 @@ async fn the_catalog_reaches_imported_occupations() {
         );
         let d = app
             .data(
-                r#"{ skills(kind: TOOL, first: 100) { nodes { slug onetName } } }"#,
+                r#"{ skills(filter: { kind: [TOOL] }, first: 100) { nodes { slug onetName } } }"#,
                 json!({}),
             )
             .await;
@@ -365,7 +365,7 @@ async fn the_catalog_reaches_imported_occupations() {
         // An O*NET occupation listing Django, with O*NET's market flags on the edge.
         let e = edge(fw_roles, "computer-systems-analysts");
         assert_eq!(e["node"]["onetSocCode"], "15-1211.00");
-        assert_eq!(e["node"]["source"]["name"], "onet");
+        assert_eq!(e["node"]["source"]["name"], "ONET");
         assert_eq!(
             (e["hotTechnology"].clone(), e["inDemand"].clone()),
             (json!(true), json!(false))
@@ -389,7 +389,7 @@ async fn the_catalog_reaches_imported_occupations() {
         let e = edge(&py["roles"], "software-analyst");
         assert_eq!(
             e["node"]["source"],
-            json!({ "name": "esco", "version": "1.1.1" })
+            json!({ "name": "ESCO", "version": "1.1.1" })
         );
         assert_eq!(e["level"], Value::Null);
         assert!(e["node"]["escoUri"]
@@ -420,7 +420,7 @@ async fn the_catalog_reaches_imported_occupations() {
         // which keep their own aliases and related occupations.
         let d = app
             .data(
-                r#"{ role(slug: "backend-developer") { iscoCode source { name } aliases(first: 100) { totalCount } equivalentRoles { via source { name } role { slug aliases(first: 100) { nodes { name } } related(first: 20) { nodes { slug } } } } } }"#,
+                r#"{ role(by: { slug: "backend-developer" }) { iscoCode source { name } aliases(first: 100) { totalCount } equivalentRoles { via source { name } role { slug aliases(first: 100) { nodes { name } } related(first: 20) { nodes { slug } } } } } }"#,
                 json!({}),
             )
             .await;
@@ -454,13 +454,13 @@ async fn the_catalog_reaches_imported_occupations() {
             [
                 (
                     "software-developer".into(),
-                    "esco_uri".into(),
-                    "esco".into()
+                    "ESCO_URI".into(),
+                    "ESCO".into()
                 ),
                 (
                     "software-developers".into(),
-                    "onet_soc_code".into(),
-                    "onet".into()
+                    "ONET_SOC_CODE".into(),
+                    "ONET".into()
                 ),
             ],
             "{role}"
@@ -487,12 +487,12 @@ async fn sources_and_market_flags_show_in_graphql() {
         let d = app
             .data(
                 r#"{
-                  skill(slug: "atlassian-jira") {
+                  skill(by: { slug: "atlassian-jira" }) {
                     kind onetName description
                     source { name version uri attribution }
                     roles(first: 10) { totalCount edges { importance level hotTechnology inDemand node { slug source { name version } } } }
                   }
-                  role(slug: "computer-systems-analysts") {
+                  role(by: { slug: "computer-systems-analysts" }) {
                     onetSocCode source { name version }
                     skills(first: 20) { edges { hotTechnology inDemand node { slug } } }
                   }
@@ -503,7 +503,7 @@ async fn sources_and_market_flags_show_in_graphql() {
         let s = &d["skill"];
         assert_eq!(s["kind"], "TOOL");
         assert_eq!(s["onetName"], "Atlassian JIRA");
-        assert_eq!(s["source"]["name"], "onet");
+        assert_eq!(s["source"]["name"], "ONET");
         assert_eq!(s["source"]["version"], "29.3");
         assert_eq!(
             s["source"]["uri"],
@@ -533,7 +533,7 @@ async fn sources_and_market_flags_show_in_graphql() {
         );
         // Curated rows have no source.
         let d = app
-            .data(r#"{ skill(slug: "python") { source { name } } role(slug: "backend-developer") { source { name } } }"#, json!({}))
+            .data(r#"{ skill(by: { slug: "python" }) { source { name } } role(by: { slug: "backend-developer" }) { source { name } } }"#, json!({}))
             .await;
         assert_eq!(
             d,
@@ -555,7 +555,7 @@ async fn onet_ratings_are_imported_when_present() {
         assert!(r.notes.is_empty(), "{:?}", r.notes);
         let d = app
             .data(
-                r#"{ role(slug: "computer-systems-analysts") { skills(first: 50) { edges { importance level onetImportance onetLevel node { slug kind onetElementId } } } } }"#,
+                r#"{ role(by: { slug: "computer-systems-analysts" }) { skills(first: 50) { edges { importance level onetImportance onetLevel node { slug kind onetElementId } } } } }"#,
                 json!({}),
             )
             .await;
@@ -573,7 +573,7 @@ async fn onet_ratings_are_imported_when_present() {
         // "Mathematics" is a skill and a knowledge area in O*NET: two skills, told apart by id.
         let d = app
             .data(
-                r#"{ skills(kind: KNOWLEDGE, first: 100) { nodes { slug onetElementId } } }"#,
+                r#"{ skills(filter: { kind: [KNOWLEDGE] }, first: 100) { nodes { slug onetElementId } } }"#,
                 json!({}),
             )
             .await;

@@ -58,7 +58,7 @@ async fn curated_requirements(app: &TestApp) -> Vec<(String, Vec<String>, Vec<St
     {
         let d = app
             .data(
-                r#"query($slug: String!) { role(slug: $slug) { source { name } skills(first: 100) { totalCount nodes { slug } } frameworks(first: 100) { totalCount nodes { slug } } } }"#,
+                r#"query($slug: String!) { role(by: { slug: $slug }) { source { name } skills(first: 100) { totalCount nodes { slug } } frameworks(first: 100) { totalCount nodes { slug } } } }"#,
                 json!({ "slug": slug }),
             )
             .await;
@@ -84,12 +84,12 @@ async fn curated_roles_keep_their_requirements_and_gain_evidence() {
         let d = app
             .data(
                 r#"{
-                  backend: role(slug: "backend-developer") {
+                  backend: role(by: { slug: "backend-developer" }) {
                     equivalentRoles { via role { slug source { name } } }
                     requirementEvidence(first: 100) { skill { slug } required occupations essentialIn hotTechnology inDemand }
                     requiredOnly: requirementEvidence(first: 100, requiredOnly: true) { skill { slug } required }
                   }
-                  imported: role(slug: "software-developers") { equivalentRoles { via } requirementEvidence { occupations } }
+                  imported: role(by: { slug: "software-developers" }) { equivalentRoles { via } requirementEvidence { occupations } }
                 }"#,
                 json!({}),
             )
@@ -152,10 +152,10 @@ async fn imported_labels_stay_apart_from_precise_names() {
         let d = app
             .data(
                 r#"{
-                  js: skill(slug: "javascript") { aliases(first: 100) { nodes { name } } }
-                  pf: skill(slug: "programming-fundamentals") { aliases(first: 100) { totalCount } }
-                  lua: search(query: "Lua") { node { ... on Skill { slug } } }
-                  mocha: search(query: "Mocha") { node { ... on Skill { slug } } }
+                  js: skill(by: { slug: "javascript" }) { aliases(first: 100) { nodes { name } } }
+                  pf: skill(by: { slug: "programming-fundamentals" }) { aliases(first: 100) { totalCount } }
+                  lua: search(query: "Lua") { edges { node { ... on Skill { slug } } } }
+                  mocha: search(query: "Mocha") { edges { node { ... on Skill { slug } } } }
                   extracted: extractSkills(text: "We test with Mocha and script in Lua.") { text }
                 }"#,
                 json!({}),
@@ -167,7 +167,8 @@ async fn imported_labels_stay_apart_from_precise_names() {
             .unwrap_or_default();
         assert!(!js.contains(&"Mocha"), "[{engine:?}] {js:?}");
         let hits = |k: &str| -> Vec<String> {
-            d[k].as_array()
+            d[k]["edges"]
+                .as_array()
                 .map(|a| {
                     a.iter()
                         .filter_map(|h| h["node"]["slug"].as_str().map(str::to_owned))
@@ -248,9 +249,9 @@ async fn the_crosswalk_links_normalised_names_without_duplicates() {
         let d = app
             .data(
                 r#"{
-                  tools: skills(kind: TOOL, first: 100) { nodes { slug } }
-                  java: skill(slug: "java") { aliases(first: 50) { nodes { name } } roles(first: 50) { edges { hotTechnology node { slug } } } }
-                  eclipse: skill(slug: "eclipse-integrated-development-environment-software") { onetName }
+                  tools: skills(filter: { kind: [TOOL] }, first: 100) { nodes { slug } }
+                  java: skill(by: { slug: "java" }) { aliases(first: 50) { nodes { name } } roles(first: 50) { edges { hotTechnology node { slug } } } }
+                  eclipse: skill(by: { slug: "eclipse-integrated-development-environment-software" }) { onetName }
                 }"#,
                 json!({}),
             )
@@ -303,24 +304,24 @@ async fn the_crosswalk_links_normalised_names_without_duplicates() {
 
 /// Every root field, on an imported graph.
 const EVERY_ROOT_FIELD: &str = r#"{
-  skill(slug: "python") { slug aliases(first: 5) { totalCount } roles(first: 5) { totalCount } }
+  skill(by: { slug: "python" }) { slug aliases(first: 5) { totalCount } roles(first: 5) { totalCount } }
   skills(first: 5) { totalCount nodes { slug } }
-  framework(slug: "django") { slug roles(first: 5) { totalCount } }
+  framework(by: { slug: "django" }) { slug roles(first: 5) { totalCount } }
   frameworks(first: 5) { totalCount }
-  role(slug: "backend-developer") { slug skills(first: 5) { totalCount } equivalentRoles { via } requirementEvidence(first: 5) { occupations } }
+  role(by: { slug: "backend-developer" }) { slug skills(first: 5) { totalCount } equivalentRoles { via } requirementEvidence(first: 5) { occupations } }
   roles(first: 5) { totalCount }
-  learningPath(target: { role: "backend-developer" }, known: ["python"]) { steps { skill { slug } } }
-  skillGap(role: "backend-developer", known: ["python"]) { essential { required covered } }
-  relatedSkills(skill: "python", first: 5) { skill { slug } score }
-  skillPath(from: "python", to: "programming-fundamentals") { length hops { to { slug } } }
+  learningPath(target: { role: { slug: "backend-developer" } }, known: [{ slug: "python" }]) { steps { skill { slug } } }
+  skillGap(role: { slug: "backend-developer" }, known: [{ slug: "python" }]) { essential { required covered } }
+  relatedSkills(skill: { slug: "python" }, first: 5) { skill { slug } score }
+  skillPath(from: { slug: "python" }, to: { slug: "programming-fundamentals" }) { length hops { to { slug } } }
   info { version backend }
   node(id: "U2tpbGw6MQ") { id }
   nodes(ids: ["U2tpbGw6MQ"]) { id }
-  search(query: "python", first: 5) { score }
+  search(query: "python", first: 5) { edges { score } }
   jobPosting(id: "Sm9iUG9zdGluZzox") { id }
   jobPostings(first: 5) { totalCount }
   extractSkills(text: "Python and Django on PostgreSQL") { text }
-  market { topSkills(limit: 5) { postings } }
+  market { topSkills(first: 5) { postings } }
 }"#;
 
 #[tokio::test]
@@ -466,8 +467,8 @@ async fn real_releases_enrich_without_polluting() {
         let d = app
             .data(
                 r#"{
-                  js: skill(slug: "javascript") { aliases(first: 100) { nodes { name } } }
-                  lua: search(query: "Lua") { node { ... on Skill { slug } } }
+                  js: skill(by: { slug: "javascript" }) { aliases(first: 100) { nodes { name } } }
+                  lua: search(query: "Lua") { edges { node { ... on Skill { slug } } } }
                 }"#,
                 json!({}),
             )

@@ -67,7 +67,7 @@ async fn pages_walk_both_ways_in_every_order() {
             "orderBy: { field: NAME, direction: DESC },",
             "orderBy: { field: CREATED, direction: DESC },",
             "orderBy: { field: POPULARITY, direction: DESC },",
-            "kind: LANGUAGE, orderBy: { field: POPULARITY },",
+            "filter: { kind: [LANGUAGE] }, orderBy: { field: POPULARITY },",
         ] {
             let (fwd, back) = walk(&app, "skills", args, 7).await;
             assert_eq!(
@@ -152,13 +152,13 @@ async fn nested_connections_page_backwards() {
         let app = TestApp::spawn(engine).await;
         let d = app
             .data(
-                r#"{ role(slug: "backend-developer") { skills(first: 100) { nodes { slug } } } }"#,
+                r#"{ role(by: { slug: "backend-developer" }) { skills(first: 100) { nodes { slug } } } }"#,
                 json!({}),
             )
             .await;
         let all = slugs(&d["role"]["skills"]);
         assert!(all.len() > 10);
-        let q = r#"query($c: String) { role(slug: "backend-developer") { skills(last: 4, before: $c) { nodes { slug } pageInfo { hasPreviousPage hasNextPage startCursor } } } }"#;
+        let q = r#"query($c: String) { role(by: { slug: "backend-developer" }) { skills(last: 4, before: $c) { nodes { slug } pageInfo { hasPreviousPage hasNextPage startCursor } } } }"#;
         let (mut back, mut cursor) = (Vec::new(), Value::Null);
         loop {
             let d = app.data(q, json!({ "c": cursor })).await;
@@ -197,7 +197,7 @@ async fn filters_combine() {
     for engine in engines() {
         let app = TestApp::empty(engine).await;
         build_graph(&app).await;
-        app.admin_ok(r#"mutation { updateSkill(skill: "python", input: { escoUri: "http://data.europa.eu/esco/skill/python" }) { slug } }"#, json!({})).await;
+        app.admin_ok(r#"mutation { updateSkill(skill: { slug: "python" }, input: { escoUri: "http://data.europa.eu/esco/skill/python" }) { skill { slug } userErrors { code message } } }"#, json!({})).await;
         let cases: Vec<(&str, Vec<&str>)> = vec![
             ("{ kind: [LANGUAGE] }", vec!["python", "ruby", "sql"]),
             (
@@ -212,33 +212,33 @@ async fn filters_combine() {
                 "{ hasEscoId: false, kind: [LANGUAGE] }",
                 vec!["ruby", "sql"],
             ),
-            ("{ broader: \"databases\" }", vec!["postgresql", "sql"]),
+            ("{ broader: { slug: \"databases\" } }", vec!["postgresql", "sql"]),
             (
-                "{ requiredByRole: { role: \"backend-developer\" } }",
+                "{ requiredByRole: { role: { slug: \"backend-developer\" } } }",
                 vec!["python", "sql"],
             ),
             (
-                "{ requiredByRole: { role: \"backend-developer\", minLevel: 3 } }",
+                "{ requiredByRole: { role: { slug: \"backend-developer\" }, minLevel: 3 } }",
                 vec!["sql"],
             ),
             (
-                "{ requiredByRole: { role: \"backend-developer\", essentialOnly: true } }",
+                "{ requiredByRole: { role: { slug: \"backend-developer\" }, essentialOnly: true } }",
                 vec!["sql"],
             ),
-            ("{ usedByFramework: \"django\" }", vec!["orm", "python"]),
+            ("{ usedByFramework: { slug: \"django\" } }", vec!["orm", "python"]),
             (
-                "{ or: [{ kind: [DATABASE] }, { usedByFramework: \"ruby-on-rails\" }] }",
+                "{ or: [{ kind: [DATABASE] }, { usedByFramework: { slug: \"ruby-on-rails\" } }] }",
                 vec!["orm", "postgresql", "ruby"],
             ),
             (
-                "{ kind: [LANGUAGE], not: { requiredByRole: { role: \"backend-developer\" } } }",
+                "{ kind: [LANGUAGE], not: { requiredByRole: { role: { slug: \"backend-developer\" } } } }",
                 vec!["ruby"],
             ),
             (
-                "{ and: [{ broader: \"databases\" }, { not: { kind: [LANGUAGE] } }] }",
+                "{ and: [{ broader: { slug: \"databases\" } }, { not: { kind: [LANGUAGE] } }] }",
                 vec!["postgresql"],
             ),
-            ("{ requiredByRole: { role: \"nobody\" } }", vec![]),
+            ("{ requiredByRole: { role: { slug: \"nobody\" } } }", vec![]),
         ];
         for (filter, expected) in cases {
             assert_eq!(
@@ -248,9 +248,9 @@ async fn filters_combine() {
             );
         }
         // Broader is transitive.
-        app.admin_ok(r#"mutation { createSkill(input: { slug: "pg-extensions", name: "PostgreSQL extensions", kind: TOOL }) { slug } linkBroaderSkill(skill: "pg-extensions", broader: "postgresql") { slug } }"#, json!({})).await;
+        app.admin_ok(r#"mutation { createSkill(input: { slug: "pg-extensions", name: "PostgreSQL extensions", kind: TOOL }) { skill { slug } userErrors { code message } } linkBroaderSkill(skill: { slug: "pg-extensions" }, broader: { slug: "postgresql" }) { skill { slug } userErrors { code message } } }"#, json!({})).await;
         assert_eq!(
-            skill_slugs(&app, "{ broader: \"databases\" }").await,
+            skill_slugs(&app, "{ broader: { slug: \"databases\" } }").await,
             ["pg-extensions", "postgresql", "sql"]
         );
 
@@ -266,7 +266,7 @@ async fn filters_combine() {
                 slugs(&d["frameworks"])
             }
         };
-        assert_eq!(fw("{ language: [\"python\"] }").await, ["django"]);
+        assert_eq!(fw("{ language: [{ slug: \"python\" }] }").await, ["django"]);
         assert_eq!(
             fw("{ category: [WEB_FRAMEWORK], releasedFrom: 2005 }").await,
             ["django"]
@@ -274,13 +274,13 @@ async fn filters_combine() {
         assert_eq!(fw("{ releasedTo: 2004 }").await, ["ruby-on-rails"]);
         assert_eq!(fw("{ license: [\"MIT\"] }").await, ["ruby-on-rails"]);
         assert_eq!(
-            fw("{ usesSkill: \"orm\", not: { nameContains: \"rails\" } }").await,
+            fw("{ usesSkill: { slug: \"orm\" }, not: { nameContains: \"rails\" } }").await,
             ["django"]
         );
         assert_eq!(fw("{ or: [] }").await, Vec::<String>::new());
 
         let roles = app
-            .data(r#"{ a: roles(filter: { requiresSkills: ["sql", "python"] }) { nodes { slug } } b: roles(filter: { requiresSkills: ["sql", "ruby"] }) { nodes { slug } } c: roles(filter: { requiresAnySkill: ["ruby", "sql"], usesFramework: "django" }) { nodes { slug } } }"#, json!({}))
+            .data(r#"{ a: roles(filter: { requiresSkills: [{ slug: "sql" }, { slug: "python" }] }) { nodes { slug } } b: roles(filter: { requiresSkills: [{ slug: "sql" }, { slug: "ruby" }] }) { nodes { slug } } c: roles(filter: { requiresAnySkill: [{ slug: "ruby" }, { slug: "sql" }], usesFramework: { slug: "django" } }) { nodes { slug } } }"#, json!({}))
             .await;
         assert_eq!(slugs(&roles["a"]), ["backend-developer"]);
         assert!(slugs(&roles["b"]).is_empty());

@@ -1,6 +1,7 @@
 //! The one integration-test binary: every test runs on SQLite, and on PostgreSQL too when
 //! `SKILLGRAPH_TEST_POSTGRES_URL` is set.
 mod analytics;
+mod api_v1;
 mod catalog;
 mod catalog_breadth;
 mod extract_labelled;
@@ -31,6 +32,7 @@ mod relations;
 mod replica;
 mod salary_by_skill;
 mod schema;
+mod schema_lint;
 mod search;
 mod subscriptions;
 mod titles;

@@ -155,21 +155,33 @@ async fn job_postings_filter_order_and_page() {
         assert_eq!(ids(&all), ["J-5", "C-3", "C-1", "J-2", "A-3", "A-1", "J-1"]);
         let f = |f: serde_json::Value| json!({ "f": f });
         assert_eq!(
-            ids(&app.data(q, f(json!({ "skills": ["python"] }))).await),
+            ids(&app
+                .data(q, f(json!({ "skills": crate::helpers::rs(&["python"]) })))
+                .await),
             ["C-1", "A-3", "J-1"]
         );
         assert_eq!(
             ids(&app
-                .data(q, f(json!({ "skills": ["python", "postgresql"] })))
+                .data(
+                    q,
+                    f(json!({ "skills": crate::helpers::rs(&["python", "postgresql"]) }))
+                )
                 .await),
             ["C-1", "J-1"]
         );
         assert_eq!(
-            ids(&app.data(q, f(json!({ "frameworks": ["node-js"] }))).await),
+            ids(&app
+                .data(
+                    q,
+                    f(json!({ "frameworks": crate::helpers::rs(&["node-js"]) }))
+                )
+                .await),
             ["A-1"]
         );
         assert_eq!(
-            ids(&app.data(q, f(json!({ "role": "backend-developer" }))).await),
+            ids(&app
+                .data(q, f(json!({ "role": {"slug": "backend-developer"} })))
+                .await),
             // J-2 and A-3 give no role; their titles name it.
             ["J-5", "C-1", "J-2", "A-3", "J-1"]
         );
@@ -252,9 +264,9 @@ async fn postings_are_nodes_and_nested_lists_are_batched() {
         let d = app
             .data(
                 r#"{ skills(first: 100) { nodes { slug jobPostings(first: 10) { totalCount nodes { externalId company skills { skill { slug } } role { slug } } } } }
-                    python: skill(slug: "python") { jobPostings(first: 10) { totalCount nodes { externalId } } }
-                    role(slug: "backend-developer") { jobPostings { totalCount nodes { externalId } } }
-                    framework(slug: "django") { jobPostings { nodes { externalId } } } }"#,
+                    python: skill(by: { slug: "python" }) { jobPostings(first: 10) { totalCount nodes { externalId } } }
+                    role(by: { slug: "backend-developer" }) { jobPostings { totalCount nodes { externalId } } }
+                    framework(by: { slug: "django" }) { jobPostings { nodes { externalId } } } }"#,
                 json!({}),
             )
             .await;
@@ -279,9 +291,9 @@ async fn postings_are_nodes_and_nested_lists_are_batched() {
 async fn create_job_posting_needs_the_admin_and_extracts_skills() {
     for engine in engines() {
         let app = TestApp::spawn(engine).await;
-        let m = r#"mutation($i: CreateJobPostingInput!) { createJobPosting(input: $i) {
+        let m = r#"mutation($i: UpsertJobPostingInput!) { upsertJobPosting(input: $i) { jobPosting {
             id source externalId location { country } workplace salary { annualMin annualMax currency }
-            skills { required skill { slug } } frameworks { framework { slug } } } }"#;
+            skills { required skill { slug } } frameworks { framework { slug } } } userErrors { code message } } }"#;
         let input = json!({ "i": {
             "source": "manual", "externalId": "M-1", "title": "Rails developer",
             "country": "nl", "workplace": "HYBRID", "postedDate": "2026-11-01",
@@ -291,7 +303,7 @@ async fn create_job_posting_needs_the_admin_and_extracts_skills() {
         let denied = app.post(m, input.clone(), None).await.json();
         assert_eq!(first_code(&denied), "UNAUTHENTICATED", "{denied}");
         let d = app.admin_ok(m, input.clone()).await;
-        let p = &d["createJobPosting"];
+        let p = &d["upsertJobPosting"]["jobPosting"];
         assert_eq!(p["location"]["country"], "NL");
         assert_eq!(p["workplace"], "HYBRID");
         assert_eq!(
@@ -308,11 +320,11 @@ async fn create_job_posting_needs_the_admin_and_extracts_skills() {
         );
         // Same source and external id: updated, not duplicated.
         let mut again = input.clone();
-        again["i"]["requiredSkills"] = json!(["ruby"]);
+        again["i"]["requiredSkills"] = json!([{ "slug": "ruby" }]);
         let d2 = app.admin_ok(m, again).await;
-        assert_eq!(d2["createJobPosting"]["id"], p["id"]);
+        assert_eq!(d2["upsertJobPosting"]["jobPosting"]["id"], p["id"]);
         assert_eq!(
-            d2["createJobPosting"]["skills"],
+            d2["upsertJobPosting"]["jobPosting"]["skills"],
             json!([{ "required": true, "skill": { "slug": "ruby" } }])
         );
         let bad = app
@@ -333,7 +345,7 @@ async fn extract_skills_finds_names_and_aliases_with_spans() {
         let app = TestApp::spawn(engine).await;
         let d = app
             .data(
-                "query($t: String!) { extractSkills(text: $t) { start end text skill { slug } framework { slug } } }",
+                "query($t: String!) { extractSkills(text: $t) { start end text node { slug } } }",
                 json!({ "t": "Senior Go dev: golang, Node.js, k8s? Let's go! ROR or Spring Boot (Java)." }),
             )
             .await;
@@ -342,11 +354,7 @@ async fn extract_skills_finds_names_and_aliases_with_spans() {
             .map(|a| {
                 a.iter()
                     .map(|m| {
-                        let slug = m["skill"]["slug"]
-                            .as_str()
-                            .or(m["framework"]["slug"].as_str())
-                            .unwrap_or("")
-                            .to_owned();
+                        let slug = m["node"]["slug"].as_str().unwrap_or("").to_owned();
                         (
                             m["start"].as_i64().unwrap_or(-1),
                             m["end"].as_i64().unwrap_or(-1),

@@ -2,11 +2,11 @@ use serde_json::{json, Value};
 use skillgraph::config::ConfigLayer;
 
 use crate::{
-    helpers::{engines, first_code, slugs, TestApp, ADMIN_TOKEN},
+    helpers::{engines, first_code, first_message, slugs, TestApp, ADMIN_TOKEN},
     relations::build_graph,
 };
 
-const CREATE: &str = "mutation($i: CreateSkillInput!) { createSkill(input: $i) { slug name kind aliases { nodes { name } } } }";
+const CREATE: &str = "mutation($i: CreateSkillInput!) { createSkill(input: $i) { skill { slug name kind aliases { nodes { name } } } userErrors { code message } } }";
 
 #[tokio::test]
 async fn mutations_need_the_admin_token() {
@@ -26,7 +26,7 @@ async fn mutations_need_the_admin_token() {
             "nothing written without auth"
         );
         let ok = app.post(CREATE, input, Some(ADMIN_TOKEN)).await.json();
-        assert_eq!(ok["data"]["createSkill"]["slug"], "go");
+        assert_eq!(ok["data"]["createSkill"]["skill"]["slug"], "go");
         app.cleanup().await;
 
         // With no token configured at all, every mutation is refused.
@@ -58,25 +58,25 @@ async fn input_is_validated_and_nothing_is_half_written() {
             (CREATE, json!({ "i": { "slug": "x", "name": "  ", "kind": "CONCEPT" } }), "VALIDATION"),
             (CREATE, json!({ "i": { "slug": "x", "name": "X", "kind": "CONCEPT", "aliases": ["ok", ""] } }), "VALIDATION"),
             (CREATE, json!({ "i": { "slug": "python", "name": "Python again", "kind": "LANGUAGE" } }), "CONFLICT"),
-            ("mutation { linkRoleSkill(role: \"backend-developer\", skill: \"orm\", importance: ESSENTIAL, level: 6) { slug } }", json!({}), "VALIDATION"),
-            ("mutation { linkRoleSkill(role: \"nobody\", skill: \"orm\", importance: ESSENTIAL, level: 2) { slug } }", json!({}), "NOT_FOUND"),
-            ("mutation { createFramework(input: { slug: \"x\", name: \"X\", language: \"orm\", category: ORM }) { slug } }", json!({}), "VALIDATION"),
-            ("mutation { createFramework(input: { slug: \"x\", name: \"X\", language: \"python\", category: ORM, homepage: \"ftp://x\" }) { slug } }", json!({}), "VALIDATION"),
-            ("mutation { createFramework(input: { slug: \"x\", name: \"X\", language: \"python\", category: ORM, firstReleaseYear: 1800 }) { slug } }", json!({}), "VALIDATION"),
-            ("mutation { deleteSkill(skill: \"python\") { slug } }", json!({}), "CONFLICT"),
-            ("mutation { updateSkill(skill: \"python\", input: { kind: CONCEPT }) { slug } }", json!({}), "CONFLICT"),
-            ("mutation { unlinkFrameworkSkill(framework: \"django\", skill: \"python\") { slug } }", json!({}), "VALIDATION"),
-            ("mutation { unlinkRoleSkill(role: \"backend-developer\", skill: \"orm\") { slug } }", json!({}), "NOT_FOUND"),
-            ("mutation { removeSkillAlias(skill: \"python\", alias: \"nope\") { slug } }", json!({}), "NOT_FOUND"),
-            ("mutation { linkRelatedSkills(skill: \"python\", related: \"python\") { slug } }", json!({}), "VALIDATION"),
-            ("mutation { updateRole(role: \"backend-developer\", input: { slug: \"Bad Slug\" }) { slug } }", json!({}), "VALIDATION"),
+            ("mutation { linkRoleSkill(role: { slug: \"backend-developer\" }, skill: { slug: \"orm\" }, importance: ESSENTIAL, level: 6) { role { slug } userErrors { code message } } }", json!({}), "VALIDATION"),
+            ("mutation { linkRoleSkill(role: { slug: \"nobody\" }, skill: { slug: \"orm\" }, importance: ESSENTIAL, level: 2) { role { slug } userErrors { code message } } }", json!({}), "NOT_FOUND"),
+            ("mutation { createFramework(input: { slug: \"x\", name: \"X\", language: { slug: \"orm\" }, category: ORM }) { framework { slug } userErrors { code message } } }", json!({}), "VALIDATION"),
+            ("mutation { createFramework(input: { slug: \"x\", name: \"X\", language: { slug: \"python\" }, category: ORM, homepage: \"ftp://x\" }) { framework { slug } userErrors { code message } } }", json!({}), "VALIDATION"),
+            ("mutation { createFramework(input: { slug: \"x\", name: \"X\", language: { slug: \"python\" }, category: ORM, firstReleaseYear: 1800 }) { framework { slug } userErrors { code message } } }", json!({}), "VALIDATION"),
+            ("mutation { deleteSkill(skill: { slug: \"python\" }) { deleted { slug } userErrors { code message } } }", json!({}), "CONFLICT"),
+            ("mutation { updateSkill(skill: { slug: \"python\" }, input: { kind: CONCEPT }) { skill { slug } userErrors { code message } } }", json!({}), "CONFLICT"),
+            ("mutation { unlinkFrameworkSkill(framework: { slug: \"django\" }, skill: { slug: \"python\" }) { framework { slug } userErrors { code message } } }", json!({}), "VALIDATION"),
+            ("mutation { unlinkRoleSkill(role: { slug: \"backend-developer\" }, skill: { slug: \"orm\" }) { role { slug } userErrors { code message } } }", json!({}), "NOT_FOUND"),
+            ("mutation { removeSkillAlias(skill: { slug: \"python\" }, alias: \"nope\") { skill { slug } userErrors { code message } } }", json!({}), "NOT_FOUND"),
+            ("mutation { linkRelatedSkills(skill: { slug: \"python\" }, related: { slug: \"python\" }) { skill { slug } userErrors { code message } } }", json!({}), "VALIDATION"),
+            ("mutation { updateRole(role: { slug: \"backend-developer\" }, input: { slug: \"Bad Slug\" }) { role { slug } userErrors { code message } } }", json!({}), "VALIDATION"),
         ];
         for (q, vars, code) in &cases {
             let r = app.admin(q, vars.clone()).await;
             assert_eq!(first_code(&r), *code, "[{engine:?}] {q} {vars}: {r}");
         }
         // The refused skill with a blank alias was not created.
-        let d = app.data("{ x: skill(slug: \"x\") { slug } frameworks { totalCount } python: skill(slug: \"python\") { kind } }", json!({})).await;
+        let d = app.data("{ x: skill(by: { slug: \"x\" }) { slug } frameworks { totalCount } python: skill(by: { slug: \"python\" }) { kind } }", json!({})).await;
         assert_eq!(d["x"], Value::Null);
         assert_eq!(d["frameworks"]["totalCount"], 2);
         assert_eq!(d["python"]["kind"], "LANGUAGE");
@@ -91,40 +91,40 @@ async fn prerequisite_cycles_are_refused_with_the_cycle_named() {
         build_graph(&app).await;
         // orm → sql already; postgresql → sql. Close sql → postgresql → ... no; make a real loop:
         app.admin_ok(
-            r#"mutation { linkPrerequisite(skill: "python", prerequisite: "orm") { slug } }"#,
+            r#"mutation { linkPrerequisite(skill: { slug: "python" }, prerequisite: { slug: "orm" }) { skill { slug } userErrors { code message } } }"#,
             json!({}),
         )
         .await;
         let r = app
             .admin(
-                r#"mutation { linkPrerequisite(skill: "sql", prerequisite: "python") { slug } }"#,
+                r#"mutation { linkPrerequisite(skill: { slug: "sql" }, prerequisite: { slug: "python" }) { skill { slug } userErrors { code message } } }"#,
                 json!({}),
             )
             .await;
         assert_eq!(first_code(&r), "VALIDATION", "[{engine:?}] {r}");
         assert_eq!(
-            r["errors"][0]["message"],
+            first_message(&r),
             "prerequisite link would close a cycle: sql → python → orm → sql"
         );
         let self_loop = app
             .admin(
-                r#"mutation { linkPrerequisite(skill: "sql", prerequisite: "sql") { slug } }"#,
+                r#"mutation { linkPrerequisite(skill: { slug: "sql" }, prerequisite: { slug: "sql" }) { skill { slug } userErrors { code message } } }"#,
                 json!({}),
             )
             .await;
         assert_eq!(
-            self_loop["errors"][0]["message"],
+            first_message(&self_loop),
             "prerequisite link would close a cycle: sql → sql"
         );
         // The broader hierarchy is kept acyclic too.
-        let b = app.admin(r#"mutation { linkBroaderSkill(skill: "databases", broader: "postgresql") { slug } }"#, json!({})).await;
+        let b = app.admin(r#"mutation { linkBroaderSkill(skill: { slug: "databases" }, broader: { slug: "postgresql" }) { skill { slug } userErrors { code message } } }"#, json!({})).await;
         assert_eq!(
-            b["errors"][0]["message"],
+            first_message(&b),
             "broader link would close a cycle: databases → postgresql → databases"
         );
         let d = app
             .data(
-                r#"{ skill(slug: "sql") { prerequisites { totalCount } } }"#,
+                r#"{ skill(by: { slug: "sql" }) { prerequisites { totalCount } } }"#,
                 json!({}),
             )
             .await;
@@ -140,56 +140,56 @@ async fn update_delete_and_unlink() {
         build_graph(&app).await;
         let u = app
             .admin_ok(
-                r#"mutation { updateSkill(skill: "postgresql", input: { name: "PostgreSQL 17", description: "An RDBMS" }) { name description } }"#,
+                r#"mutation { updateSkill(skill: { slug: "postgresql" }, input: { name: "PostgreSQL 17", description: "An RDBMS" }) { skill { name description } userErrors { code message } } }"#,
                 json!({}),
             )
             .await;
         assert_eq!(
-            u["updateSkill"],
+            u["updateSkill"]["skill"],
             json!({ "name": "PostgreSQL 17", "description": "An RDBMS" })
         );
         let cleared = app
-            .admin_ok(r#"mutation { updateSkill(skill: "postgresql", input: { description: null }) { name description } }"#, json!({}))
+            .admin_ok(r#"mutation { updateSkill(skill: { slug: "postgresql" }, input: { description: null }) { skill { name description } userErrors { code message } } }"#, json!({}))
             .await;
         assert_eq!(
-            cleared["updateSkill"],
+            cleared["updateSkill"]["skill"],
             json!({ "name": "PostgreSQL 17", "description": null })
         );
         let rl = app
-            .admin_ok(r#"mutation { linkRoleSkill(role: "backend-developer", skill: "sql", importance: OPTIONAL, level: 5) { skills { edges { importance level node { slug } } } } }"#, json!({}))
+            .admin_ok(r#"mutation { linkRoleSkill(role: { slug: "backend-developer" }, skill: { slug: "sql" }, importance: OPTIONAL, level: 5) { role { skills { edges { importance level node { slug } } } } userErrors { code message } } }"#, json!({}))
             .await;
         assert_eq!(
-            rl["linkRoleSkill"]["skills"]["edges"][1],
+            rl["linkRoleSkill"]["role"]["skills"]["edges"][1],
             json!({ "importance": "OPTIONAL", "level": 5, "node": { "slug": "sql" } })
         );
         app.admin_ok(
-            r#"mutation { unlinkRelatedSkills(skill: "ruby", related: "python") { slug } }"#,
+            r#"mutation { unlinkRelatedSkills(skill: { slug: "ruby" }, related: { slug: "python" }) { skill { slug } userErrors { code message } } }"#,
             json!({}),
         )
         .await;
         let d = app
             .data(
-                r#"{ skill(slug: "python") { related { totalCount } } }"#,
+                r#"{ skill(by: { slug: "python" }) { related { totalCount } } }"#,
                 json!({}),
             )
             .await;
         assert_eq!(d["skill"]["related"]["totalCount"], 0);
         let del = app
             .admin_ok(
-                r#"mutation { deleteFramework(framework: "django") { slug } }"#,
+                r#"mutation { deleteFramework(framework: { slug: "django" }) { deleted { slug } userErrors { code message } } }"#,
                 json!({}),
             )
             .await;
-        assert_eq!(del["deleteFramework"]["slug"], "django");
+        assert_eq!(del["deleteFramework"]["deleted"]["slug"], "django");
         let del = app
             .admin_ok(
-                r#"mutation { deleteSkill(skill: "sql") { slug } }"#,
+                r#"mutation { deleteSkill(skill: { slug: "sql" }) { deleted { slug } userErrors { code message } } }"#,
                 json!({}),
             )
             .await;
-        assert_eq!(del["deleteSkill"]["slug"], "sql");
+        assert_eq!(del["deleteSkill"]["deleted"]["slug"], "sql");
         let d = app
-            .data(r#"{ role(slug: "backend-developer") { skills { nodes { slug } } frameworks { totalCount } } orm: skill(slug: "orm") { prerequisites { totalCount } frameworks { nodes { slug } } } }"#, json!({}))
+            .data(r#"{ role(by: { slug: "backend-developer" }) { skills { nodes { slug } } frameworks { totalCount } } orm: skill(by: { slug: "orm" }) { prerequisites { totalCount } frameworks { nodes { slug } } } }"#, json!({}))
             .await;
         assert_eq!(slugs(&d["role"]["skills"]), ["python"]);
         assert_eq!(d["role"]["frameworks"]["totalCount"], 0);

@@ -5,7 +5,7 @@ use crate::helpers::{engines, first_code, slugs, TestApp};
 async fn make_skills(app: &TestApp, n: usize) {
     for i in 0..n {
         app.admin_ok(
-            "mutation($i: CreateSkillInput!) { createSkill(input: $i) { slug } }",
+            "mutation($i: CreateSkillInput!) { createSkill(input: $i) { skill { slug } userErrors { code message } } }",
             json!({ "i": { "slug": format!("skill-{i:03}"), "name": format!("Skill {i}"), "kind": "CONCEPT", "aliases": [format!("alias-{i}")] } }),
         )
         .await;
@@ -51,15 +51,15 @@ async fn nested_pages_are_per_parent() {
     for engine in engines() {
         let app = TestApp::empty(engine).await;
         make_skills(&app, 5).await;
-        app.admin_ok(r#"mutation { a: createRole(input: { slug: "a", name: "A" }) { slug } b: createRole(input: { slug: "b", name: "B" }) { slug } }"#, json!({})).await;
+        app.admin_ok(r#"mutation { a: createRole(input: { slug: "a", name: "A" }) { role { slug } userErrors { code message } } b: createRole(input: { slug: "b", name: "B" }) { role { slug } userErrors { code message } } }"#, json!({})).await;
         for i in 0..5 {
             app.admin_ok(
-                "mutation($s: ID!) { linkRoleSkill(role: \"a\", skill: $s, importance: ESSENTIAL, level: 2) { slug } }",
+                "mutation($s: String!) { linkRoleSkill(role: { slug: \"a\" }, skill: { slug: $s }, importance: ESSENTIAL, level: 2) { role { slug } userErrors { code message } } }",
                 json!({ "s": format!("skill-{i:03}") }),
             )
             .await;
         }
-        app.admin_ok(r#"mutation { linkRoleSkill(role: "b", skill: "skill-004", importance: OPTIONAL, level: 1) { slug } }"#, json!({})).await;
+        app.admin_ok(r#"mutation { linkRoleSkill(role: { slug: "b" }, skill: { slug: "skill-004" }, importance: OPTIONAL, level: 1) { role { slug } userErrors { code message } } }"#, json!({})).await;
         let d = app
             .data("{ roles { nodes { slug skills(first: 2) { totalCount nodes { slug } pageInfo { hasNextPage endCursor } } } } }", json!({}))
             .await;
@@ -72,14 +72,14 @@ async fn nested_pages_are_per_parent() {
         assert_eq!(b["totalCount"], 1);
         assert_eq!(b["pageInfo"]["hasNextPage"], false);
         let next = app
-            .data("query($c: String) { role(slug: \"a\") { skills(first: 2, after: $c) { nodes { slug } pageInfo { hasNextPage hasPreviousPage } } } }", json!({ "c": a["pageInfo"]["endCursor"] }))
+            .data("query($c: String) { role(by: { slug: \"a\" }) { skills(first: 2, after: $c) { nodes { slug } pageInfo { hasNextPage hasPreviousPage } } } }", json!({ "c": a["pageInfo"]["endCursor"] }))
             .await;
         assert_eq!(slugs(&next["role"]["skills"]), ["skill-002", "skill-003"]);
         assert_eq!(
             next["role"]["skills"]["pageInfo"],
             json!({ "hasNextPage": true, "hasPreviousPage": true })
         );
-        let aliases = app.data(r#"{ skill(slug: "skill-001") { aliases(first: 0) { totalCount nodes { name } } } }"#, json!({})).await;
+        let aliases = app.data(r#"{ skill(by: { slug: "skill-001" }) { aliases(first: 0) { totalCount nodes { name } } } }"#, json!({})).await;
         assert_eq!(
             aliases["skill"]["aliases"],
             json!({ "totalCount": 1, "nodes": [] })
@@ -97,7 +97,7 @@ async fn page_size_and_cursor_are_checked() {
             "{ skills(first: 101) { totalCount } }",
             "{ skills(first: -1) { totalCount } }",
             "{ skills(after: \"not-a-cursor\") { totalCount } }",
-            "{ skill(slug: \"skill-000\") { aliases(first: 500) { totalCount } } }",
+            "{ skill(by: { slug: \"skill-000\" }) { aliases(first: 500) { totalCount } } }",
         ] {
             let r = app.post(q, json!({}), None).await.json();
             assert_eq!(first_code(&r), "VALIDATION", "[{engine:?}] {q}: {r}");

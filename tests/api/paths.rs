@@ -6,7 +6,7 @@ use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 use serde_json::{json, Value as Json};
 use skillgraph::{catalog::seed, db::stmt};
 
-use crate::helpers::{engines, first_code, Engine, TestApp};
+use crate::helpers::{engines, first_code, r, rs, Engine, TestApp};
 
 /// A role's requirements: (skill, importance, level).
 type Requirements<'a> = &'a [(&'a str, &'a str, i32)];
@@ -47,33 +47,33 @@ async fn build(app: &TestApp, g: &Graph<'_>) {
             "CONCEPT"
         };
         m.push(format!(
-            r#"createSkill(input: {{ slug: "{s}", name: "{}", kind: {kind} }}) {{ slug }}"#,
+            r#"createSkill(input: {{ slug: "{s}", name: "{}", kind: {kind} }}) {{ skill {{ slug }} userErrors {{ code message }} }}"#,
             name_of(s)
         ));
     }
     for (s, p) in g.prerequisites {
         m.push(format!(
-            r#"linkPrerequisite(skill: "{s}", prerequisite: "{p}") {{ slug }}"#
+            r#"linkPrerequisite(skill: {{ slug: "{s}" }}, prerequisite: {{ slug: "{p}" }}) {{ skill {{ slug }} userErrors {{ code message }} }}"#
         ));
     }
     for (s, b) in g.broader {
         m.push(format!(
-            r#"linkBroaderSkill(skill: "{s}", broader: "{b}") {{ slug }}"#
+            r#"linkBroaderSkill(skill: {{ slug: "{s}" }}, broader: {{ slug: "{b}" }}) {{ skill {{ slug }} userErrors {{ code message }} }}"#
         ));
     }
     for (s, r) in g.related {
         m.push(format!(
-            r#"linkRelatedSkills(skill: "{s}", related: "{r}") {{ slug }}"#
+            r#"linkRelatedSkills(skill: {{ slug: "{s}" }}, related: {{ slug: "{r}" }}) {{ skill {{ slug }} userErrors {{ code message }} }}"#
         ));
     }
     for (f, lang, skills) in g.frameworks {
         m.push(format!(
-            r#"createFramework(input: {{ slug: "{f}", name: "{}", language: "{lang}", category: WEB_FRAMEWORK }}) {{ slug }}"#,
+            r#"createFramework(input: {{ slug: "{f}", name: "{}", language: {{ slug: "{lang}" }}, category: WEB_FRAMEWORK }}) {{ framework {{ slug }} userErrors {{ code message }} }}"#,
             name_of(f)
         ));
         for s in *skills {
             m.push(format!(
-                r#"linkFrameworkSkill(framework: "{f}", skill: "{s}") {{ slug }}"#
+                r#"linkFrameworkSkill(framework: {{ slug: "{f}" }}, skill: {{ slug: "{s}" }}) {{ framework {{ slug }} userErrors {{ code message }} }}"#
             ));
         }
     }
@@ -84,17 +84,17 @@ async fn build(app: &TestApp, g: &Graph<'_>) {
             name_of(r)
         };
         m.push(format!(
-            r#"createRole(input: {{ slug: "{r}", name: "{name}" }}) {{ slug }}"#
+            r#"createRole(input: {{ slug: "{r}", name: "{name}" }}) {{ role {{ slug }} userErrors {{ code message }} }}"#
         ));
         for (s, imp, level) in *reqs {
             m.push(format!(
-                r#"linkRoleSkill(role: "{r}", skill: "{s}", importance: {imp}, level: {level}) {{ slug }}"#
+                r#"linkRoleSkill(role: {{ slug: "{r}" }}, skill: {{ slug: "{s}" }}, importance: {imp}, level: {level}) {{ role {{ slug }} userErrors {{ code message }} }}"#
             ));
         }
     }
     for (r, f, imp, level) in g.role_frameworks {
         m.push(format!(
-            r#"linkRoleFramework(role: "{r}", framework: "{f}", importance: {imp}, level: {level}) {{ slug }}"#
+            r#"linkRoleFramework(role: {{ slug: "{r}" }}, framework: {{ slug: "{f}" }}, importance: {imp}, level: {level}) {{ role {{ slug }} userErrors {{ code message }} }}"#
         ));
     }
     let body: Vec<String> = m
@@ -139,7 +139,7 @@ const DIAMOND: Graph<'static> = Graph {
     role_frameworks: &[],
 };
 
-const PATH: &str = r#"query($t: LearningTarget!, $k: [ID!]) {
+const PATH: &str = r#"query($t: LearningTarget!, $k: [PathNodeRef!]) {
   learningPath(target: $t, known: $k) {
     role { slug } skill { slug }
     steps {
@@ -177,7 +177,9 @@ async fn learning_path_orders_a_diamond_by_prerequisites_importance_demand_and_n
     for engine in engines() {
         let app = TestApp::empty(engine).await;
         build(&app, &DIAMOND).await;
-        let d = app.data(PATH, json!({ "t": { "role": "dev" } })).await;
+        let d = app
+            .data(PATH, json!({ "t": { "role": {"slug": "dev"} } }))
+            .await;
         let path = &d["learningPath"];
         // base first (everything needs it); right before left (demand 1 vs 0); the essential
         // top before any optional step; extra before opt (demand 2 vs 1).
@@ -197,12 +199,15 @@ async fn known_skills_and_what_they_imply_are_left_out() {
         let app = TestApp::empty(engine).await;
         build(&app, &DIAMOND).await;
         let id = app
-            .data(r#"{ skill(slug: "left") { id } }"#, json!({}))
+            .data(r#"{ skill(by: { slug: "left" }) { id } }"#, json!({}))
             .await["skill"]["id"]
             .clone();
         // Knowing left (by global id) implies base: that branch is cut.
         let d = app
-            .data(PATH, json!({ "t": { "role": "dev" }, "k": [id] }))
+            .data(
+                PATH,
+                json!({ "t": { "role": {"slug": "dev"} }, "k": rs(&[id]) }),
+            )
             .await;
         let path = &d["learningPath"];
         assert_eq!(
@@ -221,7 +226,7 @@ async fn known_skills_and_what_they_imply_are_left_out() {
         let d = app
             .data(
                 PATH,
-                json!({ "t": { "role": "dev" }, "k": ["top", "extra", "top"] }),
+                json!({ "t": { "role": {"slug": "dev"} }, "k": rs(&["top", "extra", "top"]) }),
             )
             .await;
         let path = &d["learningPath"];
@@ -242,7 +247,9 @@ async fn learning_path_to_a_skill_and_unreachable_targets() {
     for engine in engines() {
         let app = TestApp::empty(engine).await;
         build(&app, &DIAMOND).await;
-        let d = app.data(PATH, json!({ "t": { "skill": "top" } })).await;
+        let d = app
+            .data(PATH, json!({ "t": { "skill": {"slug": "top"} } }))
+            .await;
         let path = &d["learningPath"];
         assert_eq!(path["skill"]["slug"], "top");
         assert_eq!(path["role"], Json::Null);
@@ -268,31 +275,37 @@ async fn learning_path_to_a_skill_and_unreachable_targets() {
 
         // Known skills unconnected to the target do not shorten its path.
         let d = app
-            .data(PATH, json!({ "t": { "skill": "lonely" }, "k": ["top"] }))
+            .data(
+                PATH,
+                json!({ "t": { "skill": {"slug": "lonely"} }, "k": rs(&["top"]) }),
+            )
             .await;
         assert_eq!(step_slugs(&d["learningPath"]), ["lonely"]);
         // A target implied by a known skill needs nothing.
         let d = app
-            .data(PATH, json!({ "t": { "skill": "base" }, "k": ["top"] }))
+            .data(
+                PATH,
+                json!({ "t": { "skill": {"slug": "base"} }, "k": rs(&["top"]) }),
+            )
             .await;
         assert_eq!(step_slugs(&d["learningPath"]), Vec::<String>::new());
         assert_eq!(list_slugs(&d["learningPath"]["satisfied"]), ["base"]);
         // A role requiring nothing.
         let d = app
-            .data(PATH, json!({ "t": { "role": "empty-role" } }))
+            .data(PATH, json!({ "t": { "role": {"slug": "empty-role"} } }))
             .await;
         assert_eq!(d["learningPath"]["steps"], json!([]));
 
         // Unknown names are errors, not empty paths.
         let r = app
-            .post(PATH, json!({ "t": { "role": "nobody" } }), None)
+            .post(PATH, json!({ "t": { "role": {"slug": "nobody"} } }), None)
             .await
             .json();
         assert_eq!(first_code(&r), "NOT_FOUND", "[{engine:?}] {r}");
         let r = app
             .post(
                 PATH,
-                json!({ "t": { "role": "dev" }, "k": ["top", "nope"] }),
+                json!({ "t": { "role": {"slug": "dev"} }, "k": rs(&["top", "nope"]) }),
                 None,
             )
             .await
@@ -307,7 +320,7 @@ async fn learning_path_to_a_skill_and_unreachable_targets() {
         let r = app
             .post(
                 PATH,
-                json!({ "t": { "role": "dev" }, "k": [odd, "top"] }),
+                json!({ "t": { "role": {"slug": "dev"} }, "k": rs(&[odd, "top"]) }),
                 None,
             )
             .await
@@ -317,17 +330,23 @@ async fn learning_path_to_a_skill_and_unreachable_targets() {
             r["errors"][0]["message"],
             format!("skill or framework '{odd}' not found")
         );
-        let role_id =
-            app.data(r#"{ role(slug: "dev") { id } }"#, json!({})).await["role"]["id"].clone();
+        let role_id = app
+            .data(r#"{ role(by: { slug: "dev" }) { id } }"#, json!({}))
+            .await["role"]["id"]
+            .clone();
         let r = app
-            .post(PATH, json!({ "t": { "skill": role_id } }), None)
+            .post(
+                PATH,
+                json!({ "t": { "skill": crate::helpers::r(&role_id) } }),
+                None,
+            )
             .await
             .json();
         assert_eq!(first_code(&r), "VALIDATION", "{r}");
         // The target names exactly one thing (@oneOf).
         let r = app
             .post(
-                r#"{ learningPath(target: { role: "dev", skill: "top" }) { steps { position } } }"#,
+                r#"{ learningPath(target: { role: { slug: "dev" }, skill: { slug: "top" } }) { steps { position } } }"#,
                 json!({}),
                 None,
             )
@@ -371,7 +390,7 @@ const GAP_GRAPH: Graph<'static> = Graph {
     ],
 };
 
-const GAP: &str = r#"query($r: ID!, $k: [ID!]) {
+const GAP: &str = r#"query($r: RoleRef!, $k: [PathNodeRef!]) {
   skillGap(role: $r, known: $k) {
     role { slug } known { slug }
     essential { required covered missing percent }
@@ -390,7 +409,9 @@ async fn skill_gap_reports_coverage_missing_skills_and_framework_fit() {
         // Knowing b implies a: essentials a and b covered (2 of 5: the essential framework
         // fw-one counts too), optional h (1 of 3: fw-two is optional, in a language neither
         // known nor required, so it does not count).
-        let d = app.data(GAP, json!({ "r": "dev", "k": ["b", "h"] })).await;
+        let d = app
+            .data(GAP, json!({ "r": {"slug": "dev"}, "k": rs(&["b", "h"]) }))
+            .await;
         let gap = &d["skillGap"];
         assert_eq!(
             gap["essential"],
@@ -430,17 +451,20 @@ async fn skill_gap_reports_coverage_missing_skills_and_framework_fit() {
             ])
         );
 
-        let d = app.data(GAP, json!({ "r": "dev" })).await;
+        let d = app.data(GAP, json!({ "r": {"slug": "dev"} })).await;
         assert_eq!(d["skillGap"]["essential"]["percent"], 0.0);
         assert_eq!(d["skillGap"]["missingEssential"][0]["node"]["slug"], "f");
         let d = app
-            .data(GAP, json!({ "r": "empty-role", "k": ["a"] }))
+            .data(GAP, json!({ "r": {"slug": "empty-role"}, "k": rs(&["a"]) }))
             .await;
         assert_eq!(
             d["skillGap"]["essential"],
             json!({ "required": 0, "covered": 0, "missing": 0, "percent": 100.0 })
         );
-        let r = app.post(GAP, json!({ "r": "nobody" }), None).await.json();
+        let r = app
+            .post(GAP, json!({ "r": {"slug": "nobody"} }), None)
+            .await
+            .json();
         assert_eq!(first_code(&r), "NOT_FOUND");
         app.cleanup().await;
     }
@@ -474,7 +498,7 @@ const RELATED_GRAPH: Graph<'static> = Graph {
     role_frameworks: &[],
 };
 
-const RELATED: &str = r#"query($s: ID!, $n: Int) {
+const RELATED: &str = r#"query($s: PathNodeRef!, $n: Int) {
   relatedSkills(skill: $s, first: $n) {
     skill { slug } score
     components {
@@ -491,7 +515,7 @@ async fn related_skills_expose_every_component_of_the_score() {
     for engine in engines() {
         let app = TestApp::empty(engine).await;
         build(&app, &RELATED_GRAPH).await;
-        let d = app.data(RELATED, json!({ "s": "x" })).await;
+        let d = app.data(RELATED, json!({ "s": {"slug": "x"} })).await;
         let list = &d["relatedSkills"];
         // z: curated (0.4). y: broader 1/2 and roles 1/2 (0.1 + 0.15). v: same broader set
         // (0.2). w: roles 2/3 (0.2). v and w tie and go by name.
@@ -518,16 +542,18 @@ async fn related_skills_expose_every_component_of_the_score() {
         );
         insta::assert_json_snapshot!("related_skills_x", list);
 
-        let d = app.data(RELATED, json!({ "s": "x", "n": 2 })).await;
+        let d = app
+            .data(RELATED, json!({ "s": {"slug": "x"}, "n": 2 }))
+            .await;
         assert_eq!(d["relatedSkills"].as_array().map(Vec::len), Some(2));
         for n in [0, 101] {
             let r = app
-                .post(RELATED, json!({ "s": "x", "n": n }), None)
+                .post(RELATED, json!({ "s": {"slug": "x"}, "n": n }), None)
                 .await
                 .json();
             assert_eq!(first_code(&r), "VALIDATION", "{r}");
         }
-        let d = app.data(RELATED, json!({ "s": "p1" })).await;
+        let d = app.data(RELATED, json!({ "s": {"slug": "p1"} })).await;
         assert_eq!(
             d["relatedSkills"],
             json!([]),
@@ -582,7 +608,7 @@ async fn related_skills_stay_exact_when_hundreds_are_co_required() {
         app.reset_statements();
         let d = app
             .data(
-                r#"{ relatedSkills(skill: "x", first: 3) { skill { slug name } score } }"#,
+                r#"{ relatedSkills(skill: { slug: "x" }, first: 3) { skill { slug name } score } }"#,
                 json!({}),
             )
             .await;
@@ -621,7 +647,7 @@ const CHAIN_GRAPH: Graph<'static> = Graph {
     role_frameworks: &[],
 };
 
-const CHAIN: &str = r#"query($a: ID!, $b: ID!) {
+const CHAIN: &str = r#"query($a: PathNodeRef!, $b: PathNodeRef!) {
   skillPath(from: $a, to: $b) { from { slug } to { slug } length hops { from { slug } to { slug } link relation } }
 }"#;
 
@@ -687,7 +713,7 @@ async fn skill_path_follows_both_link_types_either_way_or_is_null() {
             ("top", "top", &[]),
         ];
         for (a, b, expected) in cases {
-            let d = app.data(CHAIN, json!({ "a": a, "b": b })).await;
+            let d = app.data(CHAIN, json!({ "a": r(&a), "b": r(&b) })).await;
             let p = &d["skillPath"];
             assert_eq!(hops(p), *expected, "[{engine:?}] {a} → {b}: {p}");
             assert_eq!(p["length"], expected.len());
@@ -698,11 +724,15 @@ async fn skill_path_follows_both_link_types_either_way_or_is_null() {
         }
         // Siblings (left and right share base) are not chained; nor is an island.
         for (a, b) in [("left", "right"), ("island", "top"), ("base", "cat")] {
-            let d = app.data(CHAIN, json!({ "a": a, "b": b })).await;
+            let d = app.data(CHAIN, json!({ "a": r(&a), "b": r(&b) })).await;
             assert_eq!(d["skillPath"], Json::Null, "[{engine:?}] {a} → {b}");
         }
         let r = app
-            .post(CHAIN, json!({ "a": "top", "b": "nope" }), None)
+            .post(
+                CHAIN,
+                json!({ "a": {"slug": "top"}, "b": {"slug": "nope"} }),
+                None,
+            )
             .await
             .json();
         assert_eq!(first_code(&r), "NOT_FOUND");
@@ -811,27 +841,27 @@ async fn generate(app: &TestApp, n: usize) {
 /// Each query, the most statements it may issue, and its variables.
 const BOUNDED: &[(&str, usize, &str)] = &[
     (
-        "query($k: [ID!]) { learningPath(target: { role: \"role-00000\" }, known: $k) { steps { skill { slug } pulledInBy { slug } unlocks { slug } } satisfied { slug } } }",
+        "query($k: [PathNodeRef!]) { learningPath(target: { role: { slug: \"role-00000\" } }, known: $k) { steps { skill { slug } pulledInBy { slug } unlocks { slug } } satisfied { slug } } }",
         9,
         "path-role",
     ),
     (
-        "query($k: [ID!]) { learningPath(target: { skill: \"s-00019\" }, known: $k) { steps { skill { slug } } } }",
+        "query($k: [PathNodeRef!]) { learningPath(target: { skill: { slug: \"s-00019\" } }, known: $k) { steps { skill { slug } } } }",
         7,
         "path-skill",
     ),
     (
-        "query($k: [ID!]) { skillGap(role: \"role-00000\", known: $k) { essential { percent } missingEssential { skill { slug } } frameworks { framework { slug } missing { slug } } } }",
+        "query($k: [PathNodeRef!]) { skillGap(role: { slug: \"role-00000\" }, known: $k) { essential { percent } missingEssential { skill { slug } } frameworks { framework { slug } missing { slug } } } }",
         10,
         "gap",
     ),
     (
-        "{ relatedSkills(skill: \"s-00015\", first: 20) { skill { slug } score } }",
+        "{ relatedSkills(skill: { slug: \"s-00015\" }, first: 20) { skill { slug } score } }",
         9,
         "related",
     ),
     (
-        "{ skillPath(from: \"s-00019\", to: \"group-00001\") { hops { from { slug } to { slug } } } }",
+        "{ skillPath(from: { slug: \"s-00019\" }, to: { slug: \"group-00001\" }) { hops { from { slug } to { slug } } } }",
         4,
         "chain",
     ),
@@ -843,7 +873,9 @@ async fn statements_for(engine: Engine, n: usize) -> Vec<(usize, Json)> {
     let mut out = Vec::new();
     for (q, bound, label) in BOUNDED {
         app.reset_statements();
-        let d = app.data(q, json!({ "k": ["s-00012", "s-00001"] })).await;
+        let d = app
+            .data(q, json!({ "k": rs(&["s-00012", "s-00001"]) }))
+            .await;
         let (count, log) = app.statements();
         assert!(
             count <= *bound,
@@ -939,13 +971,13 @@ async fn curated_catalog_has_prerequisites_for_the_back_end() {
 #[tokio::test]
 async fn curated_catalog_answers_the_back_end_question() {
     let q = r#"{
-      learningPath(target: { role: "backend-developer" }, known: ["python", "sql"]) {
+      learningPath(target: { role: { slug: "backend-developer" } }, known: [{ slug: "python" }, { slug: "sql" }]) {
         steps { node { slug } skill { slug prerequisites(first: 100) { nodes { slug } } } requirement importance level }
         satisfied { slug }
       }
-      role(slug: "backend-developer") { skills(first: 100) { edges { importance node { slug } } } }
-      python: skill(slug: "python") { prerequisites(first: 100) { nodes { slug } } }
-      sql: skill(slug: "sql") { prerequisites(first: 100) { nodes { slug } } }
+      role(by: { slug: "backend-developer" }) { skills(first: 100) { edges { importance node { slug } } } }
+      python: skill(by: { slug: "python" }) { prerequisites(first: 100) { nodes { slug } } }
+      sql: skill(by: { slug: "sql" }) { prerequisites(first: 100) { nodes { slug } } }
     }"#;
     for engine in engines() {
         let app = TestApp::spawn(engine).await;
@@ -1137,7 +1169,7 @@ kind = "concept"
         );
         let d = app
             .data(
-                r#"{ skills { totalCount } x: skill(slug: "x") { prerequisites { totalCount } } }"#,
+                r#"{ skills { totalCount } x: skill(by: { slug: "x" }) { prerequisites { totalCount } } }"#,
                 json!({}),
             )
             .await;

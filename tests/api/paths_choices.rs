@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::{
-    helpers::{engines, TestApp},
+    helpers::{engines, r, rs, TestApp},
     paths_imported::imported,
 };
 
@@ -19,8 +19,8 @@ const SERVER_LANGUAGES: &[&str] = &[
     "ruby",
 ];
 
-const PATH: &str = r#"query($known: [ID!]) {
-  learningPath(target: { role: "backend-developer" }, known: $known) {
+const PATH: &str = r#"query($known: [PathNodeRef!]) {
+  learningPath(target: { role: { slug: "backend-developer" } }, known: $known) {
     steps { skill { slug } requirement reason }
     satisfied { slug }
   }
@@ -44,10 +44,10 @@ fn steps(d: &Value) -> Vec<(String, String)> {
 
 async fn gap(app: &TestApp, known: Value) -> Value {
     app.data(
-        r#"query($known: [ID!]) { skillGap(role: "backend-developer", known: $known) {
+        r#"query($known: [PathNodeRef!]) { skillGap(role: { slug: "backend-developer" }, known: $known) {
             optional { required covered }
             missingOptional { skill { slug } } } }"#,
-        json!({ "known": known }),
+        json!({ "known": r(&known) }),
     )
     .await
 }
@@ -55,7 +55,7 @@ async fn gap(app: &TestApp, known: Value) -> Value {
 async fn check(app: &TestApp, label: &str) {
     let engine = app.engine;
     // A Python developer: Python settles the language group, no second language is added.
-    let d = app.data(PATH, json!({ "known": ["python"] })).await;
+    let d = app.data(PATH, json!({ "known": rs(&["python"]) })).await;
     let s = steps(&d);
     let langs: Vec<&str> = s
         .iter()
@@ -104,7 +104,9 @@ async fn check(app: &TestApp, label: &str) {
     assert!(s.len() > before, "[{engine:?} {label}]");
 
     // Knowing Go and MySQL: they are kept, the other options never appear.
-    let d = app.data(PATH, json!({ "known": ["go", "mysql"] })).await;
+    let d = app
+        .data(PATH, json!({ "known": rs(&["go", "mysql"]) }))
+        .await;
     let s = steps(&d);
     assert!(
         !s.iter()

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use crate::{
-    helpers::{engines, first_code, TestApp},
+    helpers::{engines, first_code, r, rs, TestApp},
     paths_imported::imported,
 };
 
@@ -20,7 +20,7 @@ const SERVER_LANGUAGES: &[&str] = &[
     "ruby",
 ];
 
-const PATH: &str = r#"query($target: LearningTarget!, $known: [ID!]) {
+const PATH: &str = r#"query($target: LearningTarget!, $known: [PathNodeRef!]) {
   learningPath(target: $target, known: $known) {
     skill { slug }
     framework { slug }
@@ -77,7 +77,7 @@ fn framework_steps(d: &Value) -> Vec<(String, String)> {
 }
 
 async fn path(app: &TestApp, target: Value, known: Value) -> Value {
-    app.data(PATH, json!({ "target": target, "known": known }))
+    app.data(PATH, json!({ "target": target, "known": r(&known) }))
         .await
 }
 
@@ -87,7 +87,7 @@ async fn check(app: &TestApp, label: &str) {
     let tag = format!("[{engine:?} {label}]");
 
     // A framework as the target: its language comes first, the framework last.
-    let d = path(app, json!({ "framework": "django" }), json!([])).await;
+    let d = path(app, json!({ "framework": {"slug": "django"} }), json!([])).await;
     assert_eq!(d["learningPath"]["framework"]["slug"], "django", "{tag}");
     assert_eq!(d["learningPath"]["skill"], Value::Null, "{tag}");
     let s = steps(&d);
@@ -101,14 +101,19 @@ async fn check(app: &TestApp, label: &str) {
     assert_eq!(last_step["requirement"], true, "{tag}");
     assert_eq!(last_step["skill"], Value::Null, "{tag}");
     // Knowing Python leaves Django alone.
-    let d = path(app, json!({ "framework": "django" }), json!(["python"])).await;
+    let d = path(
+        app,
+        json!({ "framework": {"slug": "django"} }),
+        json!(["python"]),
+    )
+    .await;
     assert_eq!(steps(&d), [("Framework".into(), "django".into())], "{tag}");
 
     // A Python developer's path to Back-End Developer: frameworks are steps, in Python only,
     // and no second server language comes in through a framework.
     let d = path(
         app,
-        json!({ "role": "backend-developer" }),
+        json!({ "role": {"slug": "backend-developer"} }),
         json!(["python"]),
     )
     .await;
@@ -136,7 +141,7 @@ async fn check(app: &TestApp, label: &str) {
     // Knowing Django: it is satisfied, and it implies Python, which settles the language.
     let d = path(
         app,
-        json!({ "role": "backend-developer" }),
+        json!({ "role": {"slug": "backend-developer"} }),
         json!(["django"]),
     )
     .await;
@@ -158,7 +163,12 @@ async fn check(app: &TestApp, label: &str) {
     }
 
     // Knowing nothing: one language is picked, and every framework step comes after it.
-    let d = path(app, json!({ "role": "backend-developer" }), json!([])).await;
+    let d = path(
+        app,
+        json!({ "role": {"slug": "backend-developer"} }),
+        json!([]),
+    )
+    .await;
     let s = steps(&d);
     let langs: Vec<&str> = SERVER_LANGUAGES
         .iter()
@@ -178,11 +188,11 @@ async fn check(app: &TestApp, label: &str) {
     }
 
     // Gaps list missing frameworks; knowing one covers it.
-    let gap = r#"query($known: [ID!]) { skillGap(role: "backend-developer", known: $known) {
+    let gap = r#"query($known: [PathNodeRef!]) { skillGap(role: { slug: "backend-developer" }, known: $known) {
         known { slug }
         optional { required covered }
         missingOptional { node { __typename slug } framework { slug } skill { slug } } } }"#;
-    let a = app.data(gap, json!({ "known": ["python"] })).await;
+    let a = app.data(gap, json!({ "known": rs(&["python"]) })).await;
     let missing: Vec<(String, String)> = a["skillGap"]["missingOptional"]
         .as_array()
         .map(|v| {
@@ -205,7 +215,7 @@ async fn check(app: &TestApp, label: &str) {
         "{tag} {missing:?}"
     );
     let b = app
-        .data(gap, json!({ "known": ["python", "django"] }))
+        .data(gap, json!({ "known": rs(&["python", "django"]) }))
         .await;
     assert_eq!(
         b["skillGap"]["optional"]["required"], a["skillGap"]["optional"]["required"],
@@ -220,7 +230,7 @@ async fn check(app: &TestApp, label: &str) {
     // Related: a framework answers, its language first among the curated links.
     let d = app
         .data(
-            r#"{ relatedSkills(skill: "django", first: 20) {
+            r#"{ relatedSkills(skill: { slug: "django" }, first: 20) {
                 node { __typename slug } score components { related { value } } } }"#,
             json!({}),
         )
@@ -233,7 +243,7 @@ async fn check(app: &TestApp, label: &str) {
     assert_eq!(py["components"]["related"]["value"], 1.0, "{tag}");
     let d = app
         .data(
-            r#"{ relatedSkills(skill: "python", first: 100) { node { __typename slug } } }"#,
+            r#"{ relatedSkills(skill: { slug: "python" }, first: 100) { node { __typename slug } } }"#,
             json!({}),
         )
         .await;
@@ -245,11 +255,14 @@ async fn check(app: &TestApp, label: &str) {
     );
 
     // Chains: Python → Django through the language link, both ways.
-    let chain = r#"query($a: ID!, $b: ID!) { skillPath(from: $a, to: $b) {
+    let chain = r#"query($a: PathNodeRef!, $b: PathNodeRef!) { skillPath(from: $a, to: $b) {
         length from { __typename slug } to { __typename slug }
         hops { from { slug } to { slug } link relation } } }"#;
     let d = app
-        .data(chain, json!({ "a": "python", "b": "django" }))
+        .data(
+            chain,
+            json!({ "a": {"slug": "python"}, "b": {"slug": "django"} }),
+        )
         .await;
     assert_eq!(
         d["skillPath"],
@@ -263,19 +276,25 @@ async fn check(app: &TestApp, label: &str) {
         "{tag}"
     );
     let d = app
-        .data(chain, json!({ "a": "django", "b": "python" }))
+        .data(
+            chain,
+            json!({ "a": {"slug": "django"}, "b": {"slug": "python"} }),
+        )
         .await;
     assert_eq!(d["skillPath"]["hops"][0]["relation"], "LANGUAGE", "{tag}");
 
     // Bad input: a role id among known nodes, an unknown slug.
     let role_id = app
-        .data(r#"{ role(slug: "backend-developer") { id } }"#, json!({}))
+        .data(
+            r#"{ role(by: { slug: "backend-developer" }) { id } }"#,
+            json!({}),
+        )
         .await["role"]["id"]
         .clone();
     let r = app
         .post(
             PATH,
-            json!({ "target": { "framework": "django" }, "known": [role_id] }),
+            json!({ "target": { "framework": {"slug": "django"} }, "known": rs(&[role_id]) }),
             None,
         )
         .await
@@ -283,7 +302,7 @@ async fn check(app: &TestApp, label: &str) {
     assert_eq!(first_code(&r), "VALIDATION", "{tag} {r}");
     let r = app
         .post(
-            r#"{ relatedSkills(skill: "no-such-thing") { node { slug } } }"#,
+            r#"{ relatedSkills(skill: { slug: "no-such-thing" }) { node { slug } } }"#,
             json!({}),
             None,
         )
@@ -311,7 +330,7 @@ async fn frameworks_take_part_on_an_imported_graph_with_evidence() {
         // Node.js and Spring Boot: evidence on the curated role, not requirements of it.
         let d = app
             .data(
-                r#"{ role(slug: "backend-developer") {
+                r#"{ role(by: { slug: "backend-developer" }) {
                     frameworks(first: 100) { totalCount }
                     frameworkEvidence { framework { slug } required occupations hotTechnology } } }"#,
                 json!({}),
@@ -340,7 +359,7 @@ async fn frameworks_take_part_on_an_imported_graph_with_evidence() {
         let catalog = TestApp::spawn(engine).await;
         let before = catalog
             .data(
-                r#"{ role(slug: "backend-developer") { frameworks(first: 100) { totalCount } } }"#,
+                r#"{ role(by: { slug: "backend-developer" }) { frameworks(first: 100) { totalCount } } }"#,
                 json!({}),
             )
             .await;
@@ -354,7 +373,7 @@ async fn frameworks_take_part_on_an_imported_graph_with_evidence() {
         // three the equivalent occupation uses come first.
         let d = app
             .data(
-                r#"{ skillGap(role: "backend-developer") { frameworks { framework { slug } percent } } }"#,
+                r#"{ skillGap(role: { slug: "backend-developer" }) { frameworks { framework { slug } percent } } }"#,
                 json!({}),
             )
             .await;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 use skillgraph::import::{self, ImportOptions};
 
-use crate::helpers::{engines, TestApp};
+use crate::helpers::{engines, r, rs, TestApp};
 
 fn fixture(p: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -43,14 +43,14 @@ fn step_slugs(path: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-const PATH: &str = r#"query($role: ID!, $known: [ID!]) {
+const PATH: &str = r#"query($role: RoleRef!, $known: [PathNodeRef!]) {
   learningPath(target: { role: $role }, known: $known) {
     steps { position skill { slug } requirement importance level reason }
     satisfied { slug }
   }
 }"#;
 
-const GAP: &str = r#"query($role: ID!, $known: [ID!]) {
+const GAP: &str = r#"query($role: RoleRef!, $known: [PathNodeRef!]) {
   skillGap(role: $role, known: $known) {
     essential { required covered missing percent }
     optional { required covered missing percent }
@@ -69,7 +69,7 @@ async fn every_paths_field_answers_on_an_imported_graph() {
         let d = app
             .data(
                 PATH,
-                json!({ "role": "computer-systems-analysts", "known": [] }),
+                json!({ "role": {"slug": "computer-systems-analysts"}, "known": [] }),
             )
             .await;
         let steps = d["learningPath"]["steps"].as_array().expect("steps");
@@ -95,7 +95,7 @@ async fn every_paths_field_answers_on_an_imported_graph() {
         let d = app
             .data(
                 PATH,
-                json!({ "role": "computer-systems-analysts", "known": [first_req] }),
+                json!({ "role": {"slug": "computer-systems-analysts"}, "known": rs(&[&first_req]) }),
             )
             .await;
         let fewer = step_slugs(&d["learningPath"]);
@@ -111,7 +111,7 @@ async fn every_paths_field_answers_on_an_imported_graph() {
         // An ESCO occupation, and the curated role the imports enriched.
         for role in ["software-analyst", "backend-developer"] {
             let d = app
-                .data(PATH, json!({ "role": role, "known": ["python"] }))
+                .data(PATH, json!({ "role": r(&role), "known": rs(&["python"]) }))
                 .await;
             let slugs = step_slugs(&d["learningPath"]);
             assert!(!slugs.is_empty(), "[{engine:?}] {role}: {d}");
@@ -122,7 +122,7 @@ async fn every_paths_field_answers_on_an_imported_graph() {
         let d = app
             .data(
                 GAP,
-                json!({ "role": "computer-systems-analysts", "known": ["python"] }),
+                json!({ "role": {"slug": "computer-systems-analysts"}, "known": rs(&["python"]) }),
             )
             .await;
         let g = &d["skillGap"];
@@ -151,7 +151,7 @@ async fn every_paths_field_answers_on_an_imported_graph() {
         );
         for role in ["software-analyst", "backend-developer"] {
             let d = app
-                .data(GAP, json!({ "role": role, "known": ["python"] }))
+                .data(GAP, json!({ "role": r(&role), "known": rs(&["python"]) }))
                 .await;
             assert!(
                 d["skillGap"]["essential"]["required"].as_i64().is_some(),
@@ -162,7 +162,7 @@ async fn every_paths_field_answers_on_an_imported_graph() {
         // relatedSkills and skillPath, on a catalog skill and an imported one.
         let d = app
             .data(
-                r#"{ relatedSkills(skill: "python", first: 5) { skill { slug } score } }"#,
+                r#"{ relatedSkills(skill: { slug: "python" }, first: 5) { skill { slug } score } }"#,
                 json!({}),
             )
             .await;
@@ -172,14 +172,14 @@ async fn every_paths_field_answers_on_an_imported_graph() {
         );
         let d = app
             .data(
-                r#"{ relatedSkills(skill: "atlassian-jira", first: 5) { skill { slug } score } }"#,
+                r#"{ relatedSkills(skill: { slug: "atlassian-jira" }, first: 5) { skill { slug } score } }"#,
                 json!({}),
             )
             .await;
         assert!(d["relatedSkills"].is_array(), "[{engine:?}] {d}");
         let d = app
             .data(
-                r#"{ skillPath(from: "python", to: "programming-languages") { length hops { from { slug } to { slug } link } } }"#,
+                r#"{ skillPath(from: { slug: "python" }, to: { slug: "programming-languages" }) { length hops { from { slug } to { slug } link } } }"#,
                 json!({}),
             )
             .await;

@@ -9,7 +9,7 @@ use crate::{
     paths_imported::imported,
 };
 
-const RELATED: &str = r#"query($s: ID!) { relatedSkills(skill: $s, first: 10) {
+const RELATED: &str = r#"query($s: PathNodeRef!) { relatedSkills(skill: $s, first: 10) {
   skill { slug } score
   components { related { value evidence } postings { value evidence contribution } }
 } }"#;
@@ -38,7 +38,9 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 async fn check(app: &TestApp, label: &str) {
     let engine = app.engine;
     // Docker is a prerequisite of Kubernetes: in its top 3, before any postings.
-    let d = app.data(RELATED, json!({ "s": "kubernetes" })).await;
+    let d = app
+        .data(RELATED, json!({ "s": {"slug": "kubernetes"} }))
+        .await;
     let top = slugs(&d);
     let docker = top.iter().position(|s| s == "docker");
     assert!(
@@ -71,7 +73,7 @@ async fn check(app: &TestApp, label: &str) {
     );
     let d = app
         .data(
-            r#"{ learningPath(target: { skill: "kubernetes" }, known: []) { steps { skill { slug } demand } } }"#,
+            r#"{ learningPath(target: { skill: { slug: "kubernetes" } }, known: []) { steps { skill { slug } demand } } }"#,
             json!({}),
         )
         .await;
@@ -94,7 +96,9 @@ async fn check(app: &TestApp, label: &str) {
          WHERE sa.slug = 'kubernetes' AND sb.slug = 'docker'",
     )
     .await;
-    let d = app.data(RELATED, json!({ "s": "kubernetes" })).await;
+    let d = app
+        .data(RELATED, json!({ "s": {"slug": "kubernetes"} }))
+        .await;
     let top = slugs(&d);
     let p = top.iter().position(|s| s == "docker");
     assert!(p.is_some_and(|p| p < 3), "[{engine:?} {label}] {top:?}");

@@ -11,7 +11,7 @@ use skillgraph::{
 
 use crate::helpers::{engines, first_code, send_to as send, TestApp, ADMIN_TOKEN};
 
-const QUERY: &str = "{ skill(slug: \"python\") { name } }";
+const QUERY: &str = "{ skill(by: { slug: \"python\" }) { name } }";
 
 /// Another instance over the same database.
 async fn instance(app: &TestApp, persisted_only: bool) -> Router {
@@ -114,7 +114,7 @@ async fn persisted_only_runs_registered_operations_alone() {
     for engine in engines() {
         let app = TestApp::spawn(engine).await;
         let strict = instance(&app, true).await;
-        let other = "{ role(slug: \"backend-developer\") { name } }";
+        let other = "{ role(by: { slug: \"backend-developer\" }) { name } }";
 
         // Nothing registered: neither text nor hash runs, and a client cannot register one.
         let r = send(&strict, post(json!({ "query": QUERY }))).await;
@@ -194,7 +194,7 @@ async fn get_answers_validate_on_the_data_version() {
 
         // A write anywhere (here a posting, which no label trigger sees) moves the version.
         app.admin_ok(
-            "mutation { createJobPosting(input: { source: \"test\", externalId: \"etag-1\", title: \"Python Developer\", postedDate: \"2026-11-01\", description: \"Python and Django\" }) { id } }",
+            "mutation { upsertJobPosting(input: { source: \"test\", externalId: \"etag-1\", title: \"Python Developer\", postedDate: \"2026-11-01\", description: \"Python and Django\" }) { jobPosting { id } userErrors { code message } } }",
             json!({}),
         )
         .await;
@@ -215,7 +215,7 @@ async fn get_answers_validate_on_the_data_version() {
             .send(get(
                 &[(
                     "query",
-                    "{ skill(slug: \"nope\", id: \"x\") { name } }".to_owned(),
+                    "{ skill(by: { slug: \"nope\", id: \"x\" }) { name } }".to_owned(),
                 )],
                 &[],
             ))
@@ -310,7 +310,10 @@ async fn persisted_only_holds_on_websockets_too() {
         .expect("init");
         let mut answers = Vec::new();
         for (id, q) in [
-            ("1", "{ role(slug: \"backend-developer\") { name } }"),
+            (
+                "1",
+                "{ role(by: { slug: \"backend-developer\" }) { name } }",
+            ),
             ("2", QUERY),
         ] {
             ws.send(Message::text(

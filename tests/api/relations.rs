@@ -15,29 +15,29 @@ pub async fn build_graph(app: &TestApp) {
     ];
     for (slug, name, kind) in skills {
         app.admin_ok(
-            "mutation($i: CreateSkillInput!) { createSkill(input: $i) { slug } }",
+            "mutation($i: CreateSkillInput!) { createSkill(input: $i) { skill { slug } userErrors { code message } } }",
             json!({ "i": { "slug": slug, "name": name, "kind": kind } }),
         )
         .await;
     }
     let m = r#"mutation {
-      a1: addSkillAlias(skill: "postgresql", alias: "postgres") { slug }
-      a2: addSkillAlias(skill: "postgresql", alias: "pg") { slug }
-      b1: linkBroaderSkill(skill: "postgresql", broader: "databases") { slug }
-      b2: linkBroaderSkill(skill: "sql", broader: "databases") { slug }
-      b3: linkBroaderSkill(skill: "python", broader: "programming") { slug }
-      p1: linkPrerequisite(skill: "python", prerequisite: "programming") { slug }
-      p2: linkPrerequisite(skill: "orm", prerequisite: "sql") { slug }
-      p3: linkPrerequisite(skill: "postgresql", prerequisite: "sql") { slug }
-      r1: linkRelatedSkills(skill: "python", related: "ruby") { slug }
-      f1: createFramework(input: { slug: "django", name: "Django", language: "python", category: WEB_FRAMEWORK, firstReleaseYear: 2005, license: "BSD-3-Clause" }) { slug }
-      f2: createFramework(input: { slug: "ruby-on-rails", name: "Ruby on Rails", language: "ruby", category: WEB_FRAMEWORK, firstReleaseYear: 2004, license: "MIT" }) { slug }
-      fs1: linkFrameworkSkill(framework: "django", skill: "orm") { slug }
-      fs2: linkFrameworkSkill(framework: "ruby-on-rails", skill: "orm") { slug }
-      ro: createRole(input: { slug: "backend-developer", name: "Back-End Developer" }) { slug }
-      rs1: linkRoleSkill(role: "backend-developer", skill: "sql", importance: ESSENTIAL, level: 3) { slug }
-      rs2: linkRoleSkill(role: "backend-developer", skill: "python", importance: OPTIONAL, level: 2) { slug }
-      rf1: linkRoleFramework(role: "backend-developer", framework: "django", importance: OPTIONAL, level: 2) { slug }
+      a1: addSkillAlias(skill: { slug: "postgresql" }, alias: "postgres") { skill { slug } userErrors { code message } }
+      a2: addSkillAlias(skill: { slug: "postgresql" }, alias: "pg") { skill { slug } userErrors { code message } }
+      b1: linkBroaderSkill(skill: { slug: "postgresql" }, broader: { slug: "databases" }) { skill { slug } userErrors { code message } }
+      b2: linkBroaderSkill(skill: { slug: "sql" }, broader: { slug: "databases" }) { skill { slug } userErrors { code message } }
+      b3: linkBroaderSkill(skill: { slug: "python" }, broader: { slug: "programming" }) { skill { slug } userErrors { code message } }
+      p1: linkPrerequisite(skill: { slug: "python" }, prerequisite: { slug: "programming" }) { skill { slug } userErrors { code message } }
+      p2: linkPrerequisite(skill: { slug: "orm" }, prerequisite: { slug: "sql" }) { skill { slug } userErrors { code message } }
+      p3: linkPrerequisite(skill: { slug: "postgresql" }, prerequisite: { slug: "sql" }) { skill { slug } userErrors { code message } }
+      r1: linkRelatedSkills(skill: { slug: "python" }, related: { slug: "ruby" }) { skill { slug } userErrors { code message } }
+      f1: createFramework(input: { slug: "django", name: "Django", language: { slug: "python" }, category: WEB_FRAMEWORK, firstReleaseYear: 2005, license: "BSD-3-Clause" }) { framework { slug } userErrors { code message } }
+      f2: createFramework(input: { slug: "ruby-on-rails", name: "Ruby on Rails", language: { slug: "ruby" }, category: WEB_FRAMEWORK, firstReleaseYear: 2004, license: "MIT" }) { framework { slug } userErrors { code message } }
+      fs1: linkFrameworkSkill(framework: { slug: "django" }, skill: { slug: "orm" }) { framework { slug } userErrors { code message } }
+      fs2: linkFrameworkSkill(framework: { slug: "ruby-on-rails" }, skill: { slug: "orm" }) { framework { slug } userErrors { code message } }
+      ro: createRole(input: { slug: "backend-developer", name: "Back-End Developer" }) { role { slug } userErrors { code message } }
+      rs1: linkRoleSkill(role: { slug: "backend-developer" }, skill: { slug: "sql" }, importance: ESSENTIAL, level: 3) { role { slug } userErrors { code message } }
+      rs2: linkRoleSkill(role: { slug: "backend-developer" }, skill: { slug: "python" }, importance: OPTIONAL, level: 2) { role { slug } userErrors { code message } }
+      rf1: linkRoleFramework(role: { slug: "backend-developer" }, framework: { slug: "django" }, importance: OPTIONAL, level: 2) { role { slug } userErrors { code message } }
     }"#;
     app.admin_ok(m, json!({})).await;
 }
@@ -67,14 +67,14 @@ async fn every_relation_is_navigable_both_ways() {
         let d = app
             .data(
                 r#"{
-                  pg: skill(slug: "postgresql") { aliases { totalCount nodes { name } } broader { nodes { slug } } prerequisites { nodes { slug } } }
-                  databases: skill(slug: "databases") { narrower { totalCount nodes { slug } } }
-                  sql: skill(slug: "sql") { requiredBy { nodes { slug } } roles { edges { importance level node { slug } } } }
-                  python: skill(slug: "python") { related { nodes { slug } } frameworks { nodes { slug } } roles { edges { importance level node { slug } } } }
-                  ruby: skill(slug: "ruby") { related { nodes { slug } } }
-                  orm: skill(slug: "orm") { frameworks { totalCount nodes { slug } } }
-                  django: framework(slug: "django") { language { slug } skills { nodes { slug } } roles { edges { importance level node { slug } } } }
-                  role: role(slug: "backend-developer") { skills { totalCount edges { importance level node { slug } } } frameworks { edges { importance level node { slug } } } }
+                  pg: skill(by: { slug: "postgresql" }) { aliases { totalCount nodes { name } } broader { nodes { slug } } prerequisites { nodes { slug } } }
+                  databases: skill(by: { slug: "databases" }) { narrower { totalCount nodes { slug } } }
+                  sql: skill(by: { slug: "sql" }) { requiredBy { nodes { slug } } roles { edges { importance level node { slug } } } }
+                  python: skill(by: { slug: "python" }) { related { nodes { slug } } frameworks { nodes { slug } } roles { edges { importance level node { slug } } } }
+                  ruby: skill(by: { slug: "ruby" }) { related { nodes { slug } } }
+                  orm: skill(by: { slug: "orm" }) { frameworks { totalCount nodes { slug } } }
+                  django: framework(by: { slug: "django" }) { language { slug } skills { nodes { slug } } roles { edges { importance level node { slug } } } }
+                  role: role(by: { slug: "backend-developer" }) { skills { totalCount edges { importance level node { slug } } } frameworks { edges { importance level node { slug } } } }
                 }"#,
                 json!({}),
             )
@@ -128,10 +128,10 @@ async fn lookups_by_id_and_slug_agree() {
     for engine in engines() {
         let app = TestApp::empty(engine).await;
         build_graph(&app).await;
-        let d = app.data(r#"{ skill(slug: "python") { id } framework(slug: "django") { id } role(slug: "backend-developer") { id } }"#, json!({})).await;
+        let d = app.data(r#"{ skill(by: { slug: "python" }) { id } framework(by: { slug: "django" }) { id } role(by: { slug: "backend-developer" }) { id } }"#, json!({})).await;
         let by_id = app
             .data(
-                "query($s: ID, $f: ID, $r: ID) { skill(id: $s) { slug } framework(id: $f) { slug } role(id: $r) { slug } }",
+                "query($s: ID, $f: ID, $r: ID) { skill(by: { id: $s }) { slug } framework(by: { id: $f }) { slug } role(by: { id: $r }) { slug } }",
                 json!({ "s": d["skill"]["id"], "f": d["framework"]["id"], "r": d["role"]["id"] }),
             )
             .await;
@@ -142,7 +142,7 @@ async fn lookups_by_id_and_slug_agree() {
         // A framework id is not a skill id.
         let r = app
             .post(
-                "query($f: ID) { skill(id: $f) { slug } }",
+                "query($f: ID) { skill(by: { id: $f }) { slug } }",
                 json!({ "f": d["framework"]["id"] }),
                 None,
             )
@@ -150,10 +150,10 @@ async fn lookups_by_id_and_slug_agree() {
             .json();
         assert_eq!(r["errors"][0]["extensions"]["code"], "VALIDATION");
         let missing = app
-            .data(r#"{ skill(slug: "cobol") { slug } }"#, json!({}))
+            .data(r#"{ skill(by: { slug: "cobol" }) { slug } }"#, json!({}))
             .await;
         assert_eq!(missing["skill"], Value::Null);
-        let filtered = app.data(r#"{ skills(kind: LANGUAGE) { nodes { slug } } frameworks(language: "ruby") { nodes { slug } } }"#, json!({})).await;
+        let filtered = app.data(r#"{ skills(filter: { kind: [LANGUAGE] }) { nodes { slug } } frameworks(filter: { language: [{ slug: "ruby" }] }) { nodes { slug } } }"#, json!({})).await;
         assert_eq!(slugs(&filtered["skills"]), ["python", "ruby", "sql"]);
         assert_eq!(slugs(&filtered["frameworks"]), ["ruby-on-rails"]);
         app.cleanup().await;

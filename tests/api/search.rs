@@ -3,18 +3,18 @@ use serde_json::{json, Value};
 
 use crate::helpers::{engines, first_code, TestApp};
 
-const SEARCH: &str = "query($q: String!, $t: [SearchType!], $n: Int!) { search(query: $q, types: $t, first: $n) { score matchedLabel matchedField node { __typename ... on Skill { slug } ... on Framework { slug } ... on Role { slug } } } }";
+const SEARCH: &str = "query($q: String!, $t: [SearchType!], $n: Int!) { search(query: $q, types: $t, first: $n) { edges { score matchedLabel matchedField node { __typename ... on Skill { slug } ... on Framework { slug } ... on Role { slug } } } } }";
 
 async fn top(app: &TestApp, q: &str) -> (String, String, Value) {
     let d = app.data(SEARCH, json!({ "q": q, "t": null, "n": 5 })).await;
-    let first = &d["search"][0];
+    let first = &d["search"]["edges"][0];
     (
         first["node"]["__typename"]
             .as_str()
             .unwrap_or("")
             .to_owned(),
         first["node"]["slug"].as_str().unwrap_or("").to_owned(),
-        d["search"].clone(),
+        d["search"]["edges"].clone(),
     )
 }
 
@@ -46,7 +46,10 @@ async fn search_finds_what_people_type() {
         let only_roles = app
             .data(SEARCH, json!({ "q": "developer", "t": ["ROLE"], "n": 3 }))
             .await;
-        let rows = only_roles["search"].as_array().cloned().unwrap_or_default();
+        let rows = only_roles["search"]["edges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         assert!(!rows.is_empty());
         assert!(rows.iter().all(|r| r["node"]["__typename"] == "Role"));
         let scores: Vec<f64> = rows.iter().filter_map(|r| r["score"].as_f64()).collect();
@@ -57,11 +60,11 @@ async fn search_finds_what_people_type() {
         let none = app
             .data(SEARCH, json!({ "q": "qqqqqqzzz", "t": null, "n": 5 }))
             .await;
-        assert_eq!(none["search"], json!([]));
+        assert_eq!(none["search"]["edges"], json!([]));
 
         // The index follows writes, through the database's graph version.
         app.admin_ok(
-            r#"mutation { addSkillAlias(skill: "graphql", alias: "gql") { slug } }"#,
+            r#"mutation { addSkillAlias(skill: { slug: "graphql" }, alias: "gql") { skill { slug } userErrors { code message } } }"#,
             json!({}),
         )
         .await;
@@ -85,7 +88,7 @@ async fn nodes_round_trip_by_global_id() {
     for engine in engines() {
         let app = TestApp::spawn(engine).await;
         let d = app
-            .data(r#"{ skill(slug: "python") { id } framework(slug: "django") { id } role(slug: "backend-developer") { id } }"#, json!({}))
+            .data(r#"{ skill(by: { slug: "python" }) { id } framework(by: { slug: "django" }) { id } role(by: { slug: "backend-developer" }) { id } }"#, json!({}))
             .await;
         let ids = json!([
             d["role"]["id"],

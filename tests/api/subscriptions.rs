@@ -73,15 +73,14 @@ async fn subscribe(addr: std::net::SocketAddr, query: &str) -> Ws {
     ws
 }
 
-const SUB: &str = r#"subscription { jobPostingAdded(filter: { country: "DE", skills: ["python"] }) {
+const SUB: &str = r#"subscription { jobPostingAdded(filter: { countries: ["DE"], skills: [{ slug: "python" }] }) {
     externalId source location { country } skills { skill { slug } } } }"#;
 
-const CREATE: &str =
-    r#"mutation($i: CreateJobPostingInput!) { createJobPosting(input: $i) { id } }"#;
+const CREATE: &str = r#"mutation($i: UpsertJobPostingInput!) { upsertJobPosting(input: $i) { jobPosting { id } userErrors { code message } } }"#;
 
 fn posting(id: &str, country: &str, skill: &str) -> Value {
     json!({ "i": { "source": "live", "externalId": id, "title": "Engineer", "country": country,
-                    "postedDate": "2026-11-02", "requiredSkills": [skill] } })
+                    "postedDate": "2026-11-02", "requiredSkills": crate::helpers::rs(&[skill]) } })
 }
 
 #[tokio::test]

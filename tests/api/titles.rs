@@ -147,7 +147,7 @@ async fn labelled_titles_top1_accuracy_on_an_imported_graph() {
             .await;
         let top = &d["normalizeTitle"]["matches"][0]["role"];
         assert_eq!(top["name"], "software analyst", "[{engine:?}] {d}");
-        assert_eq!(top["source"]["name"], "esco");
+        assert_eq!(top["source"]["name"], "ESCO");
         app.cleanup().await;
     }
 }

@@ -269,7 +269,7 @@ pub async fn load(db: &DatabaseConnection, cat: &Catalog) -> AppResult<SeedRepor
                 "skill_id",
                 (id, sid(&e.skill)?),
                 imp,
-                e.level,
+                Some(e.level),
             )
             .await?
             {
@@ -296,7 +296,7 @@ pub async fn load(db: &DatabaseConnection, cat: &Catalog) -> AppResult<SeedRepor
                 "framework_id",
                 (id, fid),
                 imp,
-                e.level,
+                Some(e.level),
             )
             .await?
             {

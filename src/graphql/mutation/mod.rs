@@ -1,6 +1,7 @@
 //! Curator mutations, one object per domain, merged. Every field needs a scope (`Scope::WriteCatalog` or `Scope::WritePostings`, see `guard`).
 mod framework;
 mod market;
+pub mod payload;
 mod role;
 mod skill;
 
@@ -10,12 +11,10 @@ use sea_orm::DatabaseConnection;
 use crate::{
     catalog::EntityRef,
     error::AppResult,
-    graphql::{
-        types::{entity_ref, NodeType},
-        ContextExt,
-    },
+    graphql::{types::refs::ToEntityRef, ContextExt},
 };
 
+/// Curator writes; every one needs a scope (or the admin token).
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
     skill::SkillMutation,
@@ -27,7 +26,9 @@ pub struct MutationRoot(
 /// What a delete removed.
 #[derive(SimpleObject)]
 pub struct Deleted {
+    /// The global id it had.
     pub id: ID,
+    /// The slug it had.
     pub slug: String,
 }
 
@@ -40,14 +41,13 @@ pub(crate) fn patch<T>(v: async_graphql::MaybeUndefined<T>) -> Option<Option<T>>
     }
 }
 
-/// The body of every link/unlink resolver: names both ends (global id or slug) and runs `op`
-/// on them.
+/// The body of every link/unlink resolver: resolves both ends and runs `op` on them.
 pub(crate) async fn relink_pair<M>(
     ctx: &Context<'_>,
-    (ta, a): (NodeType, &ID),
-    (tb, b): (NodeType, &ID),
+    a: &impl ToEntityRef,
+    b: &impl ToEntityRef,
     op: impl AsyncFnOnce(&DatabaseConnection, &EntityRef, &EntityRef) -> AppResult<M>,
 ) -> async_graphql::Result<M> {
-    let (a, b) = (entity_ref(ta, a)?, entity_ref(tb, b)?);
+    let (a, b) = (a.to_ref()?, b.to_ref()?);
     Ok(op(ctx.db()?, &a, &b).await?)
 }

@@ -1,5 +1,5 @@
 use crate::graphql::ContextExt;
-use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use sea_orm::ActiveEnum;
 
 use crate::{
@@ -9,156 +9,277 @@ use crate::{
     },
     graphql::{
         guard::Scope,
-        mutation::{patch, relink_pair, Deleted},
-        types::{entity_ref, global_id, NodeType, Skill, SkillKind},
+        mutation::{
+            patch,
+            payload::{payload, payload_type},
+            relink_pair, Deleted,
+        },
+        types::{
+            global_id,
+            refs::{SkillRef, ToEntityRef},
+            NodeType, Skill, SkillKind,
+        },
     },
 };
 
+/// A new skill.
 #[derive(InputObject)]
 pub struct CreateSkillInput {
+    /// Lowercase, hyphenated, unique among its kind; stable across renames unless a curator changes it.
     pub slug: String,
+    /// The display name.
     pub name: String,
+    /// What sort of skill it is.
     pub kind: SkillKind,
+    /// A short description, plain text.
     pub description: Option<String>,
+    /// ESCO concept URI, when known.
     pub esco_uri: Option<String>,
+    /// O*NET technology name, when known.
     pub onet_name: Option<String>,
     /// Year of the first public release (languages, tools).
     pub first_release_year: Option<i32>,
     /// SPDX expression of the current licence.
     pub license: Option<String>,
+    /// The official web site.
     pub homepage: Option<String>,
     #[graphql(default)]
+    /// Other names it goes by.
     pub aliases: Vec<String>,
 }
 
 /// Leave a field out to keep it; set an optional one to null to clear it.
 #[derive(InputObject)]
 pub struct UpdateSkillInput {
+    /// Lowercase, hyphenated, unique among its kind; stable across renames unless a curator changes it.
     pub slug: Option<String>,
+    /// The display name.
     pub name: Option<String>,
+    /// What sort of skill it is.
     pub kind: Option<SkillKind>,
+    /// A short description, plain text.
     pub description: MaybeUndefined<String>,
+    /// ESCO concept URI, when known.
     pub esco_uri: MaybeUndefined<String>,
+    /// O*NET technology name, when known.
     pub onet_name: MaybeUndefined<String>,
+    /// Year of the first public release.
     pub first_release_year: MaybeUndefined<i32>,
+    /// SPDX licence expression.
     pub license: MaybeUndefined<String>,
+    /// The official web site.
     pub homepage: MaybeUndefined<String>,
 }
+
+payload_type!(
+    /// The result of `createSkill`.
+    CreateSkillPayload {
+        /// The new skill.
+        skill: Skill,
+    }
+);
+payload_type!(
+    /// The result of `updateSkill`.
+    UpdateSkillPayload {
+        /// The skill as updated.
+        skill: Skill,
+    }
+);
+payload_type!(
+    /// The result of `deleteSkill`.
+    DeleteSkillPayload {
+        /// What was deleted.
+        deleted: Deleted,
+    }
+);
+payload_type!(
+    /// The result of `addSkillAlias`.
+    AddSkillAliasPayload {
+        /// The skill, with the alias.
+        skill: Skill,
+    }
+);
+payload_type!(
+    /// The result of `removeSkillAlias`.
+    RemoveSkillAliasPayload {
+        /// The skill, without the alias.
+        skill: Skill,
+    }
+);
+
+/// The payload of a link between two skills: both ends.
+macro_rules! skill_link_payload {
+    ($($name:ident, $doc:literal, $other:ident, $odoc:literal;)*) => {$(
+        payload_type!(
+            #[doc = $doc]
+            $name {
+                /// The skill.
+                skill: Skill,
+                #[doc = $odoc]
+                $other: Skill,
+            }
+        );
+    )*};
+}
+skill_link_payload!(
+    LinkBroaderSkillPayload, "The result of `linkBroaderSkill`.", broader, "The broader skill.";
+    UnlinkBroaderSkillPayload, "The result of `unlinkBroaderSkill`.", broader, "The broader skill.";
+    LinkPrerequisitePayload, "The result of `linkPrerequisite`.", prerequisite, "The prerequisite.";
+    UnlinkPrerequisitePayload, "The result of `unlinkPrerequisite`.", prerequisite, "The prerequisite.";
+    LinkRelatedSkillsPayload, "The result of `linkRelatedSkills`.", related, "The related skill.";
+    UnlinkRelatedSkillsPayload, "The result of `unlinkRelatedSkills`.", related, "The related skill.";
+);
 
 #[derive(Default)]
 pub struct SkillMutation;
 
-/// Arguments naming skills take a global id or a slug.
-fn sref(s: &ID) -> async_graphql::Result<crate::catalog::EntityRef> {
-    Ok(entity_ref(NodeType::Skill, s)?)
+fn sref(s: &SkillRef) -> async_graphql::Result<crate::catalog::EntityRef> {
+    Ok(s.to_ref()?)
 }
 
-/// The body of the six link/unlink resolvers: adds (`on`) or removes one edge between two skills.
+/// The body of the six link/unlink resolvers: adds (`on`) or removes one edge between two
+/// skills, and returns both.
 async fn relink(
     ctx: &Context<'_>,
     link: SkillLink,
-    skill: &ID,
-    other: &ID,
+    skill: &SkillRef,
+    other: &SkillRef,
     on: bool,
-) -> async_graphql::Result<Skill> {
-    let ends = ((NodeType::Skill, skill), (NodeType::Skill, other));
-    relink_pair(ctx, ends.0, ends.1, async |db, a, b| {
-        let (m, _) = if on {
+) -> async_graphql::Result<(Skill, Skill)> {
+    relink_pair(ctx, skill, other, async |db, a, b| {
+        let (a, b) = if on {
             skills::link(db, link, a, b).await?
         } else {
             skills::unlink(db, link, a, b).await?
         };
-        Ok(Skill(m))
+        Ok((Skill(a), Skill(b)))
     })
     .await
 }
 
 #[Object]
 impl SkillMutation {
+    /// Creates a skill.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn create_skill(
         &self,
         ctx: &Context<'_>,
-        input: CreateSkillInput,
-    ) -> async_graphql::Result<Skill> {
-        let m = skills::create(
-            ctx.db()?,
-            NewSkill {
-                slug: input.slug,
-                name: input.name,
-                kind: input.kind.to_value(),
-                description: input.description,
-                esco_uri: input.esco_uri,
-                onet_name: input.onet_name,
-                release: ReleaseFacts {
-                    first_release_year: input.first_release_year,
-                    license: input.license,
-                    homepage: input.homepage,
+        #[graphql(desc = "The new skill.")] input: CreateSkillInput,
+    ) -> async_graphql::Result<CreateSkillPayload> {
+        let r = async {
+            let m = skills::create(
+                ctx.db()?,
+                NewSkill {
+                    slug: input.slug,
+                    name: input.name,
+                    kind: input.kind.to_value(),
+                    description: input.description,
+                    esco_uri: input.esco_uri,
+                    onet_name: input.onet_name,
+                    release: ReleaseFacts {
+                        first_release_year: input.first_release_year,
+                        license: input.license,
+                        homepage: input.homepage,
+                    },
+                    aliases: input.aliases,
                 },
-                aliases: input.aliases,
-            },
-        )
-        .await?;
-        Ok(Skill(m))
+            )
+            .await?;
+            Ok(CreateSkillPayload {
+                skill: Some(Skill(m)),
+                user_errors: vec![],
+            })
+        };
+        payload(r.await, CreateSkillPayload::failed)
     }
 
+    /// Changes the fields given of a skill.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn update_skill(
         &self,
         ctx: &Context<'_>,
-        skill: ID,
-        input: UpdateSkillInput,
-    ) -> async_graphql::Result<Skill> {
-        let p = SkillPatch {
-            common: CommonPatch {
-                slug: input.slug,
-                name: input.name,
-                description: patch(input.description),
-                esco_uri: patch(input.esco_uri),
-            },
-            kind: input.kind.map(|k| k.to_value()),
-            onet_name: patch(input.onet_name),
-            release: ReleasePatch {
-                first_release_year: patch(input.first_release_year),
-                license: patch(input.license),
-                homepage: patch(input.homepage),
-            },
+        #[graphql(desc = "The skill to change.")] skill: SkillRef,
+        #[graphql(desc = "What to change.")] input: UpdateSkillInput,
+    ) -> async_graphql::Result<UpdateSkillPayload> {
+        let r = async {
+            let p = SkillPatch {
+                common: CommonPatch {
+                    slug: input.slug,
+                    name: input.name,
+                    description: patch(input.description),
+                    esco_uri: patch(input.esco_uri),
+                },
+                kind: input.kind.map(|k| k.to_value()),
+                onet_name: patch(input.onet_name),
+                release: ReleasePatch {
+                    first_release_year: patch(input.first_release_year),
+                    license: patch(input.license),
+                    homepage: patch(input.homepage),
+                },
+            };
+            let m = skills::update(ctx.db()?, &sref(&skill)?, p).await?;
+            Ok(UpdateSkillPayload {
+                skill: Some(Skill(m)),
+                user_errors: vec![],
+            })
         };
-        Ok(Skill(skills::update(ctx.db()?, &sref(&skill)?, p).await?))
+        payload(r.await, UpdateSkillPayload::failed)
     }
 
     /// Deletes a skill and every link to it; refused while a framework is written in it.
     #[graphql(guard = "Scope::WriteCatalog")]
-    async fn delete_skill(&self, ctx: &Context<'_>, skill: ID) -> async_graphql::Result<Deleted> {
-        let m = skills::delete(ctx.db()?, &sref(&skill)?).await?;
-        Ok(Deleted {
-            id: global_id(NodeType::Skill, m.id),
-            slug: m.slug,
-        })
+    async fn delete_skill(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The skill to delete.")] skill: SkillRef,
+    ) -> async_graphql::Result<DeleteSkillPayload> {
+        let r = async {
+            let m = skills::delete(ctx.db()?, &sref(&skill)?).await?;
+            Ok(DeleteSkillPayload {
+                deleted: Some(Deleted {
+                    id: global_id(NodeType::Skill, m.id),
+                    slug: m.slug,
+                }),
+                user_errors: vec![],
+            })
+        };
+        payload(r.await, DeleteSkillPayload::failed)
     }
 
+    /// Gives a skill another name.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn add_skill_alias(
         &self,
         ctx: &Context<'_>,
-        skill: ID,
-        alias: String,
-    ) -> async_graphql::Result<Skill> {
-        Ok(Skill(
-            skills::add_alias(ctx.db()?, &sref(&skill)?, &alias).await?,
-        ))
+        #[graphql(desc = "The skill.")] skill: SkillRef,
+        #[graphql(desc = "The other name.")] alias: String,
+    ) -> async_graphql::Result<AddSkillAliasPayload> {
+        let r = async {
+            let m = skills::add_alias(ctx.db()?, &sref(&skill)?, &alias).await?;
+            Ok(AddSkillAliasPayload {
+                skill: Some(Skill(m)),
+                user_errors: vec![],
+            })
+        };
+        payload(r.await, AddSkillAliasPayload::failed)
     }
 
+    /// Removes one of a skill's other names.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn remove_skill_alias(
         &self,
         ctx: &Context<'_>,
-        skill: ID,
-        alias: String,
-    ) -> async_graphql::Result<Skill> {
-        Ok(Skill(
-            skills::remove_alias(ctx.db()?, &sref(&skill)?, &alias).await?,
-        ))
+        #[graphql(desc = "The skill.")] skill: SkillRef,
+        #[graphql(desc = "The name to remove.")] alias: String,
+    ) -> async_graphql::Result<RemoveSkillAliasPayload> {
+        let r = async {
+            let m = skills::remove_alias(ctx.db()?, &sref(&skill)?, &alias).await?;
+            Ok(RemoveSkillAliasPayload {
+                skill: Some(Skill(m)),
+                user_errors: vec![],
+            })
+        };
+        payload(r.await, RemoveSkillAliasPayload::failed)
     }
 
     /// Makes `broader` a broader skill of `skill`; refused if it would close a cycle.
@@ -166,20 +287,35 @@ impl SkillMutation {
     async fn link_broader_skill(
         &self,
         ctx: &Context<'_>,
-        skill: ID,
-        broader: ID,
-    ) -> async_graphql::Result<Skill> {
-        relink(ctx, SkillLink::Broader, &skill, &broader, true).await
+        #[graphql(desc = "The skill.")] skill: SkillRef,
+        #[graphql(desc = "The broader skill.")] broader: SkillRef,
+    ) -> async_graphql::Result<LinkBroaderSkillPayload> {
+        let r = relink(ctx, SkillLink::Broader, &skill, &broader, true)
+            .await
+            .map(|(a, b)| LinkBroaderSkillPayload {
+                skill: Some(a),
+                broader: Some(b),
+                user_errors: vec![],
+            });
+        payload(r, LinkBroaderSkillPayload::failed)
     }
 
+    /// Removes a broader link.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn unlink_broader_skill(
         &self,
         ctx: &Context<'_>,
-        skill: ID,
-        broader: ID,
-    ) -> async_graphql::Result<Skill> {
-        relink(ctx, SkillLink::Broader, &skill, &broader, false).await
+        #[graphql(desc = "The skill.")] skill: SkillRef,
+        #[graphql(desc = "The broader skill.")] broader: SkillRef,
+    ) -> async_graphql::Result<UnlinkBroaderSkillPayload> {
+        let r = relink(ctx, SkillLink::Broader, &skill, &broader, false)
+            .await
+            .map(|(a, b)| UnlinkBroaderSkillPayload {
+                skill: Some(a),
+                broader: Some(b),
+                user_errors: vec![],
+            });
+        payload(r, UnlinkBroaderSkillPayload::failed)
     }
 
     /// Makes `prerequisite` a prerequisite of `skill`; refused with the cycle named if it would
@@ -188,20 +324,35 @@ impl SkillMutation {
     async fn link_prerequisite(
         &self,
         ctx: &Context<'_>,
-        skill: ID,
-        prerequisite: ID,
-    ) -> async_graphql::Result<Skill> {
-        relink(ctx, SkillLink::Prerequisite, &skill, &prerequisite, true).await
+        #[graphql(desc = "The skill.")] skill: SkillRef,
+        #[graphql(desc = "The prerequisite.")] prerequisite: SkillRef,
+    ) -> async_graphql::Result<LinkPrerequisitePayload> {
+        let r = relink(ctx, SkillLink::Prerequisite, &skill, &prerequisite, true)
+            .await
+            .map(|(a, b)| LinkPrerequisitePayload {
+                skill: Some(a),
+                prerequisite: Some(b),
+                user_errors: vec![],
+            });
+        payload(r, LinkPrerequisitePayload::failed)
     }
 
+    /// Removes a prerequisite link.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn unlink_prerequisite(
         &self,
         ctx: &Context<'_>,
-        skill: ID,
-        prerequisite: ID,
-    ) -> async_graphql::Result<Skill> {
-        relink(ctx, SkillLink::Prerequisite, &skill, &prerequisite, false).await
+        #[graphql(desc = "The skill.")] skill: SkillRef,
+        #[graphql(desc = "The prerequisite.")] prerequisite: SkillRef,
+    ) -> async_graphql::Result<UnlinkPrerequisitePayload> {
+        let r = relink(ctx, SkillLink::Prerequisite, &skill, &prerequisite, false)
+            .await
+            .map(|(a, b)| UnlinkPrerequisitePayload {
+                skill: Some(a),
+                prerequisite: Some(b),
+                user_errors: vec![],
+            });
+        payload(r, UnlinkPrerequisitePayload::failed)
     }
 
     /// Relates two skills (both ways).
@@ -209,19 +360,34 @@ impl SkillMutation {
     async fn link_related_skills(
         &self,
         ctx: &Context<'_>,
-        skill: ID,
-        related: ID,
-    ) -> async_graphql::Result<Skill> {
-        relink(ctx, SkillLink::Related, &skill, &related, true).await
+        #[graphql(desc = "The skill.")] skill: SkillRef,
+        #[graphql(desc = "The related skill.")] related: SkillRef,
+    ) -> async_graphql::Result<LinkRelatedSkillsPayload> {
+        let r = relink(ctx, SkillLink::Related, &skill, &related, true)
+            .await
+            .map(|(a, b)| LinkRelatedSkillsPayload {
+                skill: Some(a),
+                related: Some(b),
+                user_errors: vec![],
+            });
+        payload(r, LinkRelatedSkillsPayload::failed)
     }
 
+    /// Unrelates two skills (both ways).
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn unlink_related_skills(
         &self,
         ctx: &Context<'_>,
-        skill: ID,
-        related: ID,
-    ) -> async_graphql::Result<Skill> {
-        relink(ctx, SkillLink::Related, &skill, &related, false).await
+        #[graphql(desc = "The skill.")] skill: SkillRef,
+        #[graphql(desc = "The related skill.")] related: SkillRef,
+    ) -> async_graphql::Result<UnlinkRelatedSkillsPayload> {
+        let r = relink(ctx, SkillLink::Related, &skill, &related, false)
+            .await
+            .map(|(a, b)| UnlinkRelatedSkillsPayload {
+                skill: Some(a),
+                related: Some(b),
+                user_errors: vec![],
+            });
+        payload(r, UnlinkRelatedSkillsPayload::failed)
     }
 }

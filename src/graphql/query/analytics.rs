@@ -4,7 +4,7 @@ use crate::graphql::error::ToGraphql;
 use crate::graphql::ContextExt;
 use std::collections::HashMap;
 
-use async_graphql::{Context, Object, ID};
+use async_graphql::{Context, Object};
 use entity::{framework, skill};
 
 use crate::{
@@ -12,7 +12,10 @@ use crate::{
     graphql::{
         loaders::Loaders,
         types::{analytics::*, market::JobPostingFilter},
-        types::{entity_ref, Framework, NodeType, Skill},
+        types::{
+            refs::{FrameworkRef, RoleRef, SkillRef, ToEntityRef},
+            Framework, Skill,
+        },
     },
     market::{analytics, postings::PostingFilter},
 };
@@ -35,12 +38,12 @@ fn int(n: u64) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-fn limit(n: i32) -> Result<u64, AppError> {
+fn first(n: i32) -> Result<u64, AppError> {
     if (1..=100).contains(&n) {
         Ok(n as u64)
     } else {
         Err(AppError::Validation(format!(
-            "`limit` must be between 1 and 100, got {n}"
+            "`first` must be between 1 and 100, got {n}"
         )))
     }
 }
@@ -77,6 +80,7 @@ async fn frameworks_by_id(
         .map_err(|e| e.to_graphql())
 }
 
+/// Job-market analytics over the postings.
 #[Object]
 impl Market {
     /// Postings per month over a window for a skill, a framework and/or a role (all given must
@@ -85,25 +89,23 @@ impl Market {
     async fn demand(
         &self,
         ctx: &Context<'_>,
-        skill: Option<ID>,
-        framework: Option<ID>,
-        role: Option<ID>,
-        window: DateRange,
+        #[graphql(desc = "Count postings asking for this skill.")] skill: Option<SkillRef>,
+        #[graphql(desc = "Count postings asking for this framework.")] framework: Option<
+            FrameworkRef,
+        >,
+        #[graphql(desc = "Count postings for this role.")] role: Option<RoleRef>,
+        #[graphql(desc = "The months counted, `from` and `to` included.")] window: DateRange,
         filter: Option<JobPostingFilter>,
     ) -> async_graphql::Result<Demand> {
         let db = ctx.db()?;
         let target = PostingFilter {
-            skills: skill
-                .map(|s| entity_ref(NodeType::Skill, &s))
-                .transpose()?
-                .into_iter()
-                .collect(),
+            skills: skill.map(|s| s.to_ref()).transpose()?.into_iter().collect(),
             frameworks: framework
-                .map(|s| entity_ref(NodeType::Framework, &s))
+                .map(|s| s.to_ref())
                 .transpose()?
                 .into_iter()
                 .collect(),
-            role: role.map(|r| entity_ref(NodeType::Role, &r)).transpose()?,
+            role: role.map(|r| r.to_ref()).transpose()?,
             ..Default::default()
         };
         let target = analytics::scope(db, &target)?;
@@ -116,7 +118,7 @@ impl Market {
             months: months
                 .into_iter()
                 .map(|m| MonthDemand {
-                    month: m.month,
+                    month: YearMonth(m.month),
                     postings: int(m.postings),
                     share: m.share,
                 })
@@ -131,22 +133,24 @@ impl Market {
         &self,
         ctx: &Context<'_>,
         filter: Option<JobPostingFilter>,
-        #[graphql(default = 10)] limit: i32,
+        #[graphql(default = 10, desc = "How many, 1 to 100.")] first: i32,
     ) -> async_graphql::Result<TopSkills> {
         let db = ctx.db()?;
         let scope = scope(ctx, filter)?;
-        let (total, rows) = analytics::top(db, &scope, false, self::limit(limit)?).await?;
+        let (total, rows) = analytics::top(db, &scope, false, self::first(first)?).await?;
         let found = skills_by_id(ctx, rows.iter().map(|r| r.id).collect()).await?;
         let sources = analytics::sources(db, &scope).await?;
         Ok(TopSkills {
             postings: int(total),
             skills: rows
                 .into_iter()
-                .map(|r| SkillDemand {
-                    skill: found.get(&r.id).cloned().map(Skill),
-                    postings: int(r.postings),
-                    required: int(r.required),
-                    share: r.share,
+                .filter_map(|r| {
+                    Some(SkillDemand {
+                        skill: Skill(found.get(&r.id)?.clone()),
+                        postings: int(r.postings),
+                        required: int(r.required),
+                        share: r.share,
+                    })
                 })
                 .collect(),
             synthetic: analytics::synthetic(&sources),
@@ -159,22 +163,24 @@ impl Market {
         &self,
         ctx: &Context<'_>,
         filter: Option<JobPostingFilter>,
-        #[graphql(default = 10)] limit: i32,
+        #[graphql(default = 10, desc = "How many, 1 to 100.")] first: i32,
     ) -> async_graphql::Result<TopFrameworks> {
         let db = ctx.db()?;
         let scope = scope(ctx, filter)?;
-        let (total, rows) = analytics::top(db, &scope, true, self::limit(limit)?).await?;
+        let (total, rows) = analytics::top(db, &scope, true, self::first(first)?).await?;
         let found = frameworks_by_id(ctx, rows.iter().map(|r| r.id).collect()).await?;
         let sources = analytics::sources(db, &scope).await?;
         Ok(TopFrameworks {
             postings: int(total),
             frameworks: rows
                 .into_iter()
-                .map(|r| FrameworkDemand {
-                    framework: found.get(&r.id).cloned().map(Framework),
-                    postings: int(r.postings),
-                    required: int(r.required),
-                    share: r.share,
+                .filter_map(|r| {
+                    Some(FrameworkDemand {
+                        framework: Framework(found.get(&r.id)?.clone()),
+                        postings: int(r.postings),
+                        required: int(r.required),
+                        share: r.share,
+                    })
                 })
                 .collect(),
             synthetic: analytics::synthetic(&sources),
@@ -215,7 +221,7 @@ impl Market {
         })
     }
 
-    /// What a skill (or framework; global id or slug) is worth in salary: the annualised
+    /// What a skill (or framework) is worth in salary: the annualised
     /// quartiles of postings in scope asking for it against the same scope without it, per
     /// currency, with the difference and ratio of the medians. Below `minPostings` (default 30)
     /// on a side, that side's quartiles and the difference are null and `status` / `reason` say
@@ -223,7 +229,7 @@ impl Market {
     async fn skill_salary(
         &self,
         ctx: &Context<'_>,
-        skill: ID,
+        skill: crate::graphql::types::refs::PathNodeRef,
         filter: Option<JobPostingFilter>,
         min_postings: Option<i32>,
     ) -> async_graphql::Result<crate::graphql::types::salary::SkillSalary> {
@@ -234,22 +240,20 @@ impl Market {
     async fn co_occurring_skills(
         &self,
         ctx: &Context<'_>,
-        skill: ID,
+        #[graphql(desc = "The subject skill.")] skill: SkillRef,
         filter: Option<JobPostingFilter>,
         #[graphql(default = 1)] min_support: i32,
-        #[graphql(default = 10)] limit: i32,
+        #[graphql(default = 10, desc = "How many, 1 to 100.")] first: i32,
     ) -> async_graphql::Result<CoOccurrenceReport> {
         let db = ctx.db()?;
-        let subject = crate::catalog::skills::get(db, &entity_ref(NodeType::Skill, &skill)?)
-            .await?
-            .id;
+        let subject = crate::catalog::skills::get(db, &skill.to_ref()?).await?.id;
         let scope = scope(ctx, filter)?;
         let (n, n_a, rows) = analytics::co_occurring(
             db,
             &scope,
             subject,
             min_support.max(1) as u64,
-            self::limit(limit)? as usize,
+            self::first(first)? as usize,
         )
         .await?;
         let found = skills_by_id(ctx, rows.iter().map(|r| r.id).collect()).await?;
@@ -259,12 +263,14 @@ impl Market {
             subject_postings: int(n_a),
             skills: rows
                 .into_iter()
-                .map(|r| CoOccurringSkill {
-                    skill: found.get(&r.id).cloned().map(Skill),
-                    support: int(r.support),
-                    postings: int(r.postings),
-                    lift: r.lift,
-                    confidence: r.confidence,
+                .filter_map(|r| {
+                    Some(CoOccurringSkill {
+                        skill: Skill(found.get(&r.id)?.clone()),
+                        support: int(r.support),
+                        postings: int(r.postings),
+                        lift: r.lift,
+                        confidence: r.confidence,
+                    })
                 })
                 .collect(),
             synthetic: analytics::synthetic(&sources),
@@ -285,7 +291,7 @@ impl Market {
         previous: DateRange,
         filter: Option<JobPostingFilter>,
         #[graphql(default = 5)] min_postings: i32,
-        #[graphql(default = 10)] limit: i32,
+        #[graphql(default = 10, desc = "How many, 1 to 100.")] first: i32,
     ) -> async_graphql::Result<TrendReport> {
         let db = ctx.db()?;
         let scope = scope(ctx, filter)?;
@@ -295,7 +301,7 @@ impl Market {
             (current.from, current.to),
             (previous.from, previous.to),
             min_postings.max(1) as u64,
-            self::limit(limit)? as usize,
+            self::first(first)? as usize,
         )
         .await?;
         let found = skills_by_id(ctx, rows.iter().map(|r| r.id).collect()).await?;
@@ -311,13 +317,15 @@ impl Market {
             previous_postings: int(tp),
             skills: rows
                 .into_iter()
-                .map(|r| TrendingSkill {
-                    skill: found.get(&r.id).cloned().map(Skill),
-                    current: int(r.current),
-                    previous: int(r.previous),
-                    current_share: r.current_share,
-                    previous_share: r.previous_share,
-                    growth: r.growth,
+                .filter_map(|r| {
+                    Some(TrendingSkill {
+                        skill: Skill(found.get(&r.id)?.clone()),
+                        current: int(r.current),
+                        previous: int(r.previous),
+                        current_share: r.current_share,
+                        previous_share: r.previous_share,
+                        growth: r.growth,
+                    })
                 })
                 .collect(),
             synthetic: analytics::synthetic(&sources),

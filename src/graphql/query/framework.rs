@@ -1,5 +1,5 @@
 use crate::graphql::ContextExt;
-use async_graphql::{Context, Object, ID};
+use async_graphql::{Context, Object};
 
 use crate::{
     catalog::frameworks::{self, FrameworkFilter as Filter},
@@ -7,7 +7,8 @@ use crate::{
         conn_cost,
         connection::{page_args, PageInput},
         inputs::{CatalogOrder, FrameworkFilter},
-        lookup_ref, Conn, Framework, FrameworkConnection, NodeType,
+        refs::{FrameworkRef, ToEntityRef},
+        Conn, Framework, FrameworkConnection,
     },
 };
 
@@ -16,14 +17,13 @@ pub struct FrameworkQuery;
 
 #[Object]
 impl FrameworkQuery {
-    /// One framework, by global id or by slug.
+    /// One framework, by global id or by slug; null when there is none.
     async fn framework(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
-        slug: Option<String>,
+        #[graphql(desc = "The framework: `{ id }` or `{ slug }`.")] by: FrameworkRef,
     ) -> async_graphql::Result<Option<Framework>> {
-        let r = lookup_ref(NodeType::Framework, id, slug)?;
+        let r = by.to_ref()?;
         Ok(frameworks::find(ctx.db()?, &r).await?.map(Framework))
     }
 
@@ -33,9 +33,6 @@ impl FrameworkQuery {
     async fn frameworks(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only frameworks written for this language (its slug).")] language: Option<
-            String,
-        >,
         filter: Option<FrameworkFilter>,
         order_by: Option<CatalogOrder>,
         first: Option<i32>,
@@ -54,7 +51,7 @@ impl FrameworkQuery {
             order_by.into(),
         )?;
         let f = Filter {
-            language,
+            language: None,
             cond: filter.map(|f| f.to_cond()).transpose()?,
         };
         let listing = frameworks::list(db, &f, &args).await?;

@@ -15,6 +15,7 @@ mod transitions;
 
 use async_graphql::MergedObject;
 
+/// Everything that can be read.
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
     skill::SkillQuery,

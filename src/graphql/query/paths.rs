@@ -1,15 +1,13 @@
 //! Learning paths, skill gaps, related skills and skill chains: thin resolvers over
 //! `crate::paths`.
 use crate::graphql::ContextExt;
-use async_graphql::{Context, Object, ID};
+use async_graphql::{Context, Object};
 
 use crate::{
-    catalog::EntityRef,
     error::AppError,
     graphql::types::{
-        decode_global_id, entity_ref,
         paths::{LearningPath, LearningTarget, RelatedSkill, SkillGap, SkillPath},
-        NodeType,
+        refs::{PathNodeRef, RoleRef, ToEntityRef},
     },
     paths::{gap, learning, node::NodeRef, related, route},
 };
@@ -21,30 +19,17 @@ pub struct PathQuery;
 // its selection and a chain as 10 (typical sizes on the curated catalog; ESCO-sized roles give
 // a few hundred steps, each nested connection is still batched by the loaders).
 
-/// A skill or framework named by its global id or a slug (a skill's when a skill has it, else a
-/// framework's).
-pub(super) fn node_ref(s: &ID) -> Result<NodeRef, AppError> {
-    match decode_global_id(s) {
-        Some((NodeType::Skill, id)) => Ok(NodeRef::Skill(EntityRef::Id(id))),
-        Some((NodeType::Framework, id)) => Ok(NodeRef::Framework(EntityRef::Id(id))),
-        Some((found, _)) => Err(AppError::Validation(format!(
-            "id '{}' is a {} id, expected a Skill or Framework id or slug",
-            s.as_str(),
-            found.as_str()
-        ))),
-        None => Ok(NodeRef::Slug(s.to_string())),
-    }
-}
-
-pub(super) fn node_refs(ids: Option<Vec<ID>>) -> Result<Vec<NodeRef>, AppError> {
-    ids.unwrap_or_default().iter().map(node_ref).collect()
+pub(super) fn node_refs(refs: Option<Vec<PathNodeRef>>) -> Result<Vec<NodeRef>, AppError> {
+    refs.unwrap_or_default()
+        .iter()
+        .map(PathNodeRef::to_node_ref)
+        .collect()
 }
 
 #[Object]
 impl PathQuery {
     /// What to learn, in which order, to meet a role's requirements or to learn a skill or
-    /// framework, given the skills and frameworks already known (global ids or slugs; a slug
-    /// names a skill when a skill has it, else a framework). A known skill implies its
+    /// framework, given the skills and frameworks already known . A known skill implies its
     /// prerequisites, transitively, a known framework its language; known and implied nodes
     /// are left out. A role's frameworks are steps too, each after its language: the essential
     /// ones, and an optional one when its language is known or on the path. Every prerequisite
@@ -55,14 +40,14 @@ impl PathQuery {
         &self,
         ctx: &Context<'_>,
         target: LearningTarget,
-        known: Option<Vec<ID>>,
+        #[graphql(desc = "The skills and frameworks already known.")] known: Option<
+            Vec<PathNodeRef>,
+        >,
     ) -> async_graphql::Result<LearningPath> {
         let target = match target {
-            LearningTarget::Role(id) => learning::Target::Role(entity_ref(NodeType::Role, &id)?),
-            LearningTarget::Skill(id) => learning::Target::Skill(entity_ref(NodeType::Skill, &id)?),
-            LearningTarget::Framework(id) => {
-                learning::Target::Framework(entity_ref(NodeType::Framework, &id)?)
-            }
+            LearningTarget::Role(r) => learning::Target::Role(r.to_ref()?),
+            LearningTarget::Skill(r) => learning::Target::Skill(r.to_ref()?),
+            LearningTarget::Framework(r) => learning::Target::Framework(r.to_ref()?),
         };
         let known = node_refs(known)?;
         let db = ctx.db()?;
@@ -75,10 +60,12 @@ impl PathQuery {
     async fn skill_gap(
         &self,
         ctx: &Context<'_>,
-        role: ID,
-        known: Option<Vec<ID>>,
+        #[graphql(desc = "The role.")] role: RoleRef,
+        #[graphql(desc = "The skills and frameworks already known.")] known: Option<
+            Vec<PathNodeRef>,
+        >,
     ) -> async_graphql::Result<SkillGap> {
-        let role = entity_ref(NodeType::Role, &role)?;
+        let role = role.to_ref()?;
         let known = node_refs(known)?;
         let db = ctx.db()?;
         Ok(gap::skill_gap(db, &role, &known).await?.into())
@@ -90,10 +77,10 @@ impl PathQuery {
     async fn related_skills(
         &self,
         ctx: &Context<'_>,
-        skill: ID,
-        first: Option<i32>,
+        #[graphql(desc = "The skill or framework.")] skill: PathNodeRef,
+        #[graphql(desc = "How many, 1 to 100; default 10.")] first: Option<i32>,
     ) -> async_graphql::Result<Vec<RelatedSkill>> {
-        let skill = node_ref(&skill)?;
+        let skill = skill.to_node_ref()?;
         let first = match first {
             None => related::DEFAULT_RELATED,
             Some(n) => usize::try_from(n).unwrap_or(0),
@@ -110,11 +97,11 @@ impl PathQuery {
     async fn skill_path(
         &self,
         ctx: &Context<'_>,
-        from: ID,
-        to: ID,
+        #[graphql(desc = "Where the chain starts.")] from: PathNodeRef,
+        #[graphql(desc = "Where the chain ends.")] to: PathNodeRef,
     ) -> async_graphql::Result<Option<SkillPath>> {
-        let from = node_ref(&from)?;
-        let to = node_ref(&to)?;
+        let from = from.to_node_ref()?;
+        let to = to.to_node_ref()?;
         let db = ctx.db()?;
         Ok(route::skill_path(db, &from, &to).await?.map(Into::into))
     }

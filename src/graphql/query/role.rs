@@ -1,5 +1,5 @@
 use crate::graphql::ContextExt;
-use async_graphql::{Context, Object, ID};
+use async_graphql::{Context, Object};
 
 use crate::{
     catalog::roles::{self, RoleFilter as Filter},
@@ -7,7 +7,8 @@ use crate::{
         conn_cost,
         connection::{page_args, PageInput},
         inputs::{RoleFilter, RoleOrder},
-        lookup_ref, Conn, NodeType, Role, RoleConnection,
+        refs::{RoleRef, ToEntityRef},
+        Conn, Role, RoleConnection,
     },
 };
 
@@ -16,14 +17,13 @@ pub struct RoleQuery;
 
 #[Object]
 impl RoleQuery {
-    /// One role, by global id or by slug.
+    /// One role, by global id or by slug; null when there is none.
     async fn role(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
-        slug: Option<String>,
+        #[graphql(desc = "The role: `{ id }` or `{ slug }`.")] by: RoleRef,
     ) -> async_graphql::Result<Option<Role>> {
-        let r = lookup_ref(NodeType::Role, id, slug)?;
+        let r = by.to_ref()?;
         Ok(roles::find(ctx.db()?, &r).await?.map(Role))
     }
 

@@ -1,10 +1,10 @@
 //! `market { skillSalary }`: a thin resolver over `market::salary_by_skill`.
-use async_graphql::{Context, ID};
+use async_graphql::Context;
 
 use crate::{
     error::AppError,
     graphql::{
-        types::{market::JobPostingFilter, salary::SkillSalary},
+        types::{market::JobPostingFilter, refs::PathNodeRef, salary::SkillSalary},
         ContextExt,
     },
     market::{analytics, salary_by_skill},
@@ -13,7 +13,7 @@ use crate::{
 
 pub(super) async fn skill_salary(
     ctx: &Context<'_>,
-    skill: ID,
+    skill: PathNodeRef,
     filter: Option<JobPostingFilter>,
     min_postings: Option<i32>,
 ) -> async_graphql::Result<SkillSalary> {
@@ -25,12 +25,18 @@ pub(super) async fn skill_salary(
         .into());
     }
     let db = ctx.db()?;
-    let node = super::paths::node_ref(&skill)?;
+    let node = skill.to_node_ref()?;
     let model = resolve_nodes(db, &[node])
         .await?
         .into_iter()
         .next()
-        .ok_or_else(|| AppError::NotFound(format!("skill '{}' not found", skill.as_str())))?;
+        .ok_or_else(|| {
+            let name = match &skill {
+                PathNodeRef::Id(id) => id.to_string(),
+                PathNodeRef::Slug(s) => s.clone(),
+            };
+            AppError::NotFound(format!("skill '{name}' not found"))
+        })?;
     let scope = super::analytics::scope(ctx, filter)?;
     let s = salary_by_skill::salary_by_skill(db, &scope, model.node(), min_postings as u64).await?;
     let synthetic = analytics::synthetic(&s.sources);

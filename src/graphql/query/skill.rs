@@ -1,6 +1,5 @@
 use crate::graphql::ContextExt;
-use async_graphql::{Context, Object, ID};
-use sea_orm::ActiveEnum;
+use async_graphql::{Context, Object};
 
 use crate::{
     catalog::skills::{self, SkillFilter as Filter},
@@ -8,7 +7,8 @@ use crate::{
         conn_cost,
         connection::{page_args, PageInput},
         inputs::{CatalogOrder, SkillFilter},
-        lookup_ref, Conn, NodeType, Skill, SkillConnection, SkillKind,
+        refs::{SkillRef, ToEntityRef},
+        Conn, Skill, SkillConnection,
     },
 };
 
@@ -17,14 +17,13 @@ pub struct SkillQuery;
 
 #[Object]
 impl SkillQuery {
-    /// One skill, by global id or by slug.
+    /// One skill, by global id or by slug; null when there is none.
     async fn skill(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
-        slug: Option<String>,
+        #[graphql(desc = "The skill: `{ id }` or `{ slug }`.")] by: SkillRef,
     ) -> async_graphql::Result<Option<Skill>> {
-        let r = lookup_ref(NodeType::Skill, id, slug)?;
+        let r = by.to_ref()?;
         Ok(skills::find(ctx.db()?, &r).await?.map(Skill))
     }
 
@@ -34,8 +33,6 @@ impl SkillQuery {
     async fn skills(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only skills of this kind (shorthand for `filter: { kind: [...] }`).")]
-        kind: Option<SkillKind>,
         filter: Option<SkillFilter>,
         order_by: Option<CatalogOrder>,
         first: Option<i32>,
@@ -54,7 +51,7 @@ impl SkillQuery {
             order_by.into(),
         )?;
         let f = Filter {
-            kind: kind.map(|k| k.to_value()),
+            kind: None,
             cond: filter.map(|f| f.to_cond()).transpose()?,
         };
         let listing = skills::list(db, &f, &args).await?;

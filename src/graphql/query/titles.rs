@@ -13,6 +13,7 @@ pub struct TitleQuery;
 /// A role a job title names.
 #[derive(SimpleObject)]
 pub struct TitleMatch {
+    /// The role.
     pub role: Role,
     /// 0 to 1: above 0.5 every word of the matched label is in the title; 1 is the whole title.
     pub score: f64,
@@ -23,7 +24,9 @@ pub struct TitleMatch {
 /// A job title read: the roles it names, best first, and the words set aside.
 #[derive(SimpleObject)]
 pub struct TitleNormalization {
+    /// The title as advertised.
     pub title: String,
+    /// The roles it names, best first.
     pub matches: Vec<TitleMatch>,
     /// Senior, Sr., Junior, Lead, II…
     pub seniority_words: Vec<String>,

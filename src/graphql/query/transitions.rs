@@ -1,10 +1,14 @@
 //! `roleTransitions`: a thin resolver over `paths::transitions`.
-use async_graphql::{Context, Object, ID};
+use async_graphql::{Context, Object};
 
 use crate::{
     error::AppError,
     graphql::{
-        types::{entity_ref, market::JobPostingFilter, transitions::RoleTransition, NodeType},
+        types::{
+            market::JobPostingFilter,
+            refs::{PathNodeRef, RoleRef, ToEntityRef},
+            transitions::RoleTransition,
+        },
         ContextExt,
     },
     market::analytics,
@@ -16,8 +20,8 @@ pub struct TransitionQuery;
 
 #[Object]
 impl TransitionQuery {
-    /// The roles nearest to a role (`from`: global id or slug) or to a set of known skills and
-    /// frameworks (`known`: global ids or slugs), exactly one of the two; best first, `first`
+    /// The roles nearest to a role (`from`) or to a set of known skills and frameworks
+    /// (`known`), exactly one of the two; best first, `first`
     /// 1–20 (default 5). Each with its score (weighted Jaccard index of requirements, essential
     /// ones counting twice), what it shares, the skills to add, the learning path from the
     /// source (the `learningPath` planner), the median salary difference of the two roles'
@@ -30,8 +34,8 @@ impl TransitionQuery {
     async fn role_transitions(
         &self,
         ctx: &Context<'_>,
-        from: Option<ID>,
-        known: Option<Vec<ID>>,
+        from: Option<RoleRef>,
+        known: Option<Vec<PathNodeRef>>,
         first: Option<i32>,
         filter: Option<JobPostingFilter>,
         min_postings: Option<i32>,
@@ -39,7 +43,7 @@ impl TransitionQuery {
     ) -> async_graphql::Result<Vec<RoleTransition>> {
         let min_postings = min_postings.unwrap_or(transitions::DEFAULT_MIN_POSTINGS as i32);
         let source = match (from, known) {
-            (Some(r), None) => Source::Role(entity_ref(NodeType::Role, &r)?),
+            (Some(r), None) => Source::Role(r.to_ref()?),
             (None, Some(k)) => Source::Known(super::paths::node_refs(Some(k))?),
             _ => {
                 return Err(AppError::Validation(

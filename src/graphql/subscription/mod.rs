@@ -2,61 +2,35 @@
 //! are written, through any instance (see `market::feed`).
 use std::time::Duration;
 
-use async_graphql::{Context, InputObject, Subscription, ID};
+use async_graphql::{Context, Subscription};
 use futures_util::{stream, Stream};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::{
-    catalog::skills,
     error::AppError,
-    graphql::types::{entity_ref, JobPosting, NodeType},
-    market::postings::{self, validate_country, Workplace},
+    graphql::types::{market::JobPostingFilter, JobPosting},
+    market::postings::{self, PostingFilter},
     state::AppState,
 };
-
-/// Which new postings to receive; every given condition must hold.
-#[derive(InputObject, Default)]
-pub struct JobPostingAddedFilter {
-    /// Postings asking for at least one of these skills (global ids or slugs).
-    pub skills: Option<Vec<ID>>,
-    /// ISO 3166 alpha-2.
-    pub country: Option<String>,
-    /// true: remote postings only; false: no remote postings.
-    pub remote: Option<bool>,
-}
 
 #[derive(Default)]
 pub struct SubscriptionRoot;
 
-struct Wanted {
-    skills: Vec<i64>,
-    country: Option<String>,
-    remote: Option<bool>,
-}
-
+/// Live updates over WebSocket.
 #[Subscription]
 impl SubscriptionRoot {
     /// Each new job posting matching the filter, as it is written (updates are not sent).
     async fn job_posting_added(
         &self,
         ctx: &Context<'_>,
-        filter: Option<JobPostingAddedFilter>,
+        #[graphql(desc = "Which postings to receive: the `jobPostings` filter.")] filter: Option<
+            JobPostingFilter,
+        >,
     ) -> async_graphql::Result<impl Stream<Item = JobPosting>> {
         let state = ctx.data::<AppState>()?.clone();
-        let f = filter.unwrap_or_default();
-        let mut skill_ids = Vec::new();
-        for s in f.skills.unwrap_or_default() {
-            skill_ids.push(
-                skills::get(&state.db, &entity_ref(NodeType::Skill, &s)?)
-                    .await?
-                    .id,
-            );
-        }
-        let wanted = Wanted {
-            skills: skill_ids,
-            country: f.country.as_deref().map(validate_country).transpose()?,
-            remote: f.remote,
-        };
+        let wanted = filter.unwrap_or_default().into_domain()?;
+        // Refuse a bad filter (country, currency, too many skills) now, not on every posting.
+        wanted.compile(state.db.get_database_backend())?;
         if !state.feed.ready(Duration::from_secs(10)).await {
             return Err(AppError::Internal("the posting feed is not listening".into()).into());
         }
@@ -87,33 +61,14 @@ impl SubscriptionRoot {
     }
 }
 
-/// The posting, when it matches what the subscriber wants (two statements at most).
+/// The posting, when it matches what the subscriber wants (two statements).
 async fn matching(
     state: &AppState,
-    wanted: &Wanted,
+    wanted: &PostingFilter,
     id: i64,
 ) -> Result<Option<JobPosting>, AppError> {
-    let Some(p) = postings::find(&state.db, id).await? else {
+    if !postings::matches(&state.db, wanted, id).await? {
         return Ok(None);
-    };
-    if let Some(c) = &wanted.country {
-        if p.country.as_deref() != Some(c.as_str()) {
-            return Ok(None);
-        }
     }
-    if let Some(remote) = wanted.remote {
-        if (Workplace::parse(&p.workplace) == Some(Workplace::Remote)) != remote {
-            return Ok(None);
-        }
-    }
-    if !wanted.skills.is_empty() {
-        let links = postings::skills_of(&state.db, &[id]).await?;
-        let has = links
-            .get(&id)
-            .is_some_and(|v| v.iter().any(|l| wanted.skills.contains(&l.node.id)));
-        if !has {
-            return Ok(None);
-        }
-    }
-    Ok(Some(JobPosting(p)))
+    Ok(postings::find(&state.db, id).await?.map(JobPosting))
 }

@@ -4,25 +4,42 @@ use chrono::NaiveDate;
 
 use crate::graphql::types::{Framework, Skill};
 
+/// A range of days, both ends included.
 #[derive(InputObject, Clone, Copy)]
 pub struct DateRange {
+    /// The first day, included.
     pub from: NaiveDate,
+    /// The last day, included.
     pub to: NaiveDate,
 }
 
+/// A calendar month, `YYYY-MM` (ISO 8601).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct YearMonth(pub String);
+async_graphql::scalar!(
+    YearMonth,
+    "YearMonth",
+    "A calendar month, `YYYY-MM` (ISO 8601), e.g. `2026-11`."
+);
+
+/// Postings of one month.
 #[derive(SimpleObject)]
 pub struct MonthDemand {
-    /// `YYYY-MM`.
-    pub month: String,
+    /// The month.
+    pub month: YearMonth,
+    /// Postings counted.
     pub postings: i32,
     /// Of all postings in scope that month.
     pub share: f64,
 }
 
+/// Postings per month over a window.
 #[derive(SimpleObject)]
 pub struct Demand {
     /// Postings over the whole window.
     pub total: i32,
+    /// One entry per month of the window, in order.
     pub months: Vec<MonthDemand>,
     /// True when some of the postings counted are synthetic (the demo market): said here so
     /// that a client that does not select `sources` still learns it.
@@ -31,9 +48,12 @@ pub struct Demand {
     pub sources: Vec<String>,
 }
 
+/// How much a skill is asked for.
 #[derive(SimpleObject)]
 pub struct SkillDemand {
-    pub skill: Option<Skill>,
+    /// The skill.
+    pub skill: Skill,
+    /// Postings counted.
     pub postings: i32,
     /// Of which list it as required.
     pub required: i32,
@@ -41,14 +61,20 @@ pub struct SkillDemand {
     pub share: f64,
 }
 
+/// How much a framework is asked for.
 #[derive(SimpleObject)]
 pub struct FrameworkDemand {
-    pub framework: Option<Framework>,
+    /// The framework.
+    pub framework: Framework,
+    /// Postings counted.
     pub postings: i32,
+    /// How many of them required it (the rest preferred it).
     pub required: i32,
+    /// Its share of the postings in scope (0–1).
     pub share: f64,
 }
 
+/// The skills most asked for in scope.
 #[derive(SimpleObject)]
 pub struct TopSkills {
     /// Postings in scope.
@@ -61,9 +87,12 @@ pub struct TopSkills {
     pub sources: Vec<String>,
 }
 
+/// The frameworks most asked for in scope.
 #[derive(SimpleObject)]
 pub struct TopFrameworks {
+    /// Postings counted.
     pub postings: i32,
+    /// The frameworks, ranked.
     pub frameworks: Vec<FrameworkDemand>,
     /// True when some of the postings counted are synthetic (the demo market): said here so
     /// that a client that does not select `sources` still learns it.
@@ -75,17 +104,24 @@ pub struct TopFrameworks {
 /// Annualised salaries of one currency: each posting once, at the midpoint of its range.
 #[derive(SimpleObject)]
 pub struct SalaryDistribution {
+    /// ISO 4217 code, e.g. EUR.
     pub currency: String,
+    /// Postings counted.
     pub postings: i32,
+    /// The lower bound, when given.
     pub min: f64,
     pub p25: f64,
+    /// The median (p50).
     pub median: f64,
     pub p75: f64,
+    /// The upper bound, when given.
     pub max: f64,
 }
 
+/// Annualised salaries in scope, per currency.
 #[derive(SimpleObject)]
 pub struct SalaryReport {
+    /// One distribution per currency, by currency code.
     pub currencies: Vec<SalaryDistribution>,
     /// How the percentiles are computed.
     pub method: String,
@@ -96,9 +132,11 @@ pub struct SalaryReport {
     pub sources: Vec<String>,
 }
 
+/// A skill asked for together with the subject skill.
 #[derive(SimpleObject)]
 pub struct CoOccurringSkill {
-    pub skill: Option<Skill>,
+    /// The skill.
+    pub skill: Skill,
     /// Postings asking for both skills.
     pub support: i32,
     /// Postings asking for this skill.
@@ -109,6 +147,7 @@ pub struct CoOccurringSkill {
     pub confidence: f64,
 }
 
+/// Skills asked for together with a subject skill, by lift.
 #[derive(SimpleObject)]
 pub struct CoOccurrenceReport {
     /// Postings in scope (N).
@@ -123,9 +162,11 @@ pub struct CoOccurrenceReport {
     pub sources: Vec<String>,
 }
 
+/// A skill whose share of postings changed between two windows.
 #[derive(SimpleObject)]
 pub struct TrendingSkill {
-    pub skill: Option<Skill>,
+    /// The skill.
+    pub skill: Skill,
     /// Postings asking for it in the current window.
     pub current: i32,
     /// Postings asking for it in the previous window.
@@ -140,9 +181,12 @@ pub struct TrendingSkill {
     pub growth: Option<f64>,
 }
 
+/// Skills whose share of postings grew most.
 #[derive(SimpleObject)]
 pub struct TrendReport {
+    /// Postings in scope in the current window.
     pub current_postings: i32,
+    /// Postings in scope in the previous window.
     pub previous_postings: i32,
     pub skills: Vec<TrendingSkill>,
     /// True when some of the postings counted are synthetic (the demo market): said here so

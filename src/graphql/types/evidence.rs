@@ -49,6 +49,15 @@ pub async fn load(ctx: &Context<'_>, role_id: i64) -> async_graphql::Result<Arc<
         .unwrap_or_default())
 }
 
+/// The key a curated role and an imported occupation share.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EquivalenceKey {
+    /// The same ESCO occupation URI.
+    EscoUri,
+    /// The same O*NET-SOC code.
+    OnetSocCode,
+}
+
 /// An imported occupation that corresponds to a curated role (same ESCO URI or O*NET-SOC code).
 pub struct RoleEquivalence(pub Equivalent);
 
@@ -58,9 +67,16 @@ impl RoleEquivalence {
     async fn role(&self) -> Role {
         Role(self.0.role.clone())
     }
-    /// The key both share: `esco_uri` or `onet_soc_code`.
-    async fn via(&self) -> &str {
-        &self.0.via
+    /// The key both share.
+    async fn via(&self) -> async_graphql::Result<EquivalenceKey> {
+        match self.0.via.as_str() {
+            "esco_uri" => Ok(EquivalenceKey::EscoUri),
+            "onet_soc_code" => Ok(EquivalenceKey::OnetSocCode),
+            other => Err(crate::error::AppError::Internal(format!(
+                "unknown equivalence key '{other}'"
+            ))
+            .into()),
+        }
     }
     /// The release that made the link.
     async fn source(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Source>> {

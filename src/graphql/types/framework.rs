@@ -67,24 +67,35 @@ connection!(
 );
 
 object_with_connections! {
+    doc "A framework, library or runtime, written in one language.";
     #[Object]
     impl Framework [first, after, last, before; "conn_cost(first, last, child_complexity)"] {
     /// Global id.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Framework, self.0.id)
     }
+    /// Lowercase, hyphenated, unique among its kind; stable across renames unless a curator changes it.
     pub async fn slug(&self) -> &str {
         &self.0.slug
     }
+    /// The display name.
     pub async fn name(&self) -> &str {
         &self.0.name
     }
+    /// A short description, plain text.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
-    async fn category(&self) -> Option<FrameworkCategory> {
-        from_stored::<FrameworkCategory>(&self.0.category)
+    /// What sort of framework it is.
+    async fn category(&self) -> async_graphql::Result<FrameworkCategory> {
+        Ok(from_stored::<FrameworkCategory>(&self.0.category).ok_or_else(|| {
+            crate::error::AppError::Internal(format!(
+                "unknown framework category '{}'",
+                self.0.category
+            ))
+        })?)
     }
+    /// Year of the first public release.
     async fn first_release_year(&self) -> Option<i32> {
         self.0.first_release_year
     }
@@ -92,9 +103,11 @@ object_with_connections! {
     async fn license(&self) -> Option<&str> {
         self.0.license.as_deref()
     }
+    /// The official web site.
     async fn homepage(&self) -> Option<&str> {
         self.0.homepage.as_deref()
     }
+    /// ESCO concept URI, when known.
     async fn esco_uri(&self) -> Option<&str> {
         self.0.esco_uri.as_deref()
     }
@@ -102,9 +115,11 @@ object_with_connections! {
     async fn onet_name(&self) -> Option<&str> {
         self.0.onet_name.as_deref()
     }
+    /// When the row was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the row last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }

@@ -1,5 +1,5 @@
 //! Filter and ordering inputs of the top-level lists, and their conversion to domain filters.
-use async_graphql::{Enum, InputObject, ID};
+use async_graphql::{Enum, InputObject};
 use sea_orm::ActiveEnum;
 
 use crate::{
@@ -8,13 +8,18 @@ use crate::{
         pages::{Order, SortKey},
     },
     error::AppError,
-    graphql::types::{entity_ref, FrameworkCategory, NodeType, SkillKind},
+    graphql::types::{
+        refs::{to_refs, FrameworkRef, RoleRef, SkillRef, ToEntityRef},
+        FrameworkCategory, SkillKind,
+    },
 };
 
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum OrderDirection {
     #[default]
+    /// Ascending.
     Asc,
+    /// Descending.
     Desc,
 }
 
@@ -23,32 +28,44 @@ pub enum OrderDirection {
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum CatalogOrderField {
     #[default]
+    /// By slug.
     Slug,
+    /// By name.
     Name,
+    /// By creation time.
     Created,
+    /// By how many roles require or use it.
     Popularity,
 }
 
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum RoleOrderField {
     #[default]
+    /// By slug.
     Slug,
+    /// By name.
     Name,
+    /// By creation time.
     Created,
 }
 
 /// Ordering of skills or frameworks; ties are broken by id, so cursors stay stable.
 #[derive(InputObject, Clone, Copy, Debug, Default)]
 pub struct CatalogOrder {
+    /// What to order by.
     pub field: CatalogOrderField,
     #[graphql(default)]
+    /// Ascending or descending.
     pub direction: OrderDirection,
 }
 
+/// Ordering of roles; ties are broken by id, so cursors stay stable.
 #[derive(InputObject, Clone, Copy, Debug, Default)]
 pub struct RoleOrder {
+    /// What to order by.
     pub field: RoleOrderField,
     #[graphql(default)]
+    /// Ascending or descending.
     pub direction: OrderDirection,
 }
 
@@ -84,8 +101,8 @@ impl From<Option<RoleOrder>> for Order {
 /// A role's requirement of a skill.
 #[derive(InputObject, Clone, Debug)]
 pub struct RoleRequirementFilter {
-    /// The role: global id or slug.
-    pub role: ID,
+    /// The role.
+    pub role: RoleRef,
     /// Only requirements at this level or above.
     pub min_level: Option<i32>,
     /// Only essential requirements.
@@ -96,20 +113,26 @@ pub struct RoleRequirementFilter {
 /// Conditions on skills; the fields given are ANDed, `and`/`or`/`not` combine filters.
 #[derive(InputObject, Clone, Debug, Default)]
 pub struct SkillFilter {
+    /// Every one of these filters holds.
     pub and: Option<Vec<SkillFilter>>,
+    /// At least one of these filters holds.
     pub or: Option<Vec<SkillFilter>>,
+    /// This filter does not hold.
     pub not: Option<Box<SkillFilter>>,
     /// Of one of these kinds.
     pub kind: Option<Vec<SkillKind>>,
     /// Name or any alias contains this text (case-insensitive).
     pub name_contains: Option<String>,
+    /// Has (true) or lacks (false) an ESCO URI.
     pub has_esco_id: Option<bool>,
+    /// Has (true) or lacks (false) an O*NET name.
     pub has_onet_id: Option<bool>,
-    /// Narrower than this skill (global id or slug), at any depth.
-    pub broader: Option<ID>,
+    /// Narrower than this skill, at any depth.
+    pub broader: Option<SkillRef>,
+    /// Required by a role, optionally at a minimum level or as essential only.
     pub required_by_role: Option<RoleRequirementFilter>,
-    /// Used by this framework (global id or slug).
-    pub used_by_framework: Option<ID>,
+    /// Used by this framework.
+    pub used_by_framework: Option<FrameworkRef>,
     /// First released in or after this year (skills with a known year only).
     pub released_from: Option<i32>,
     /// First released in or before this year.
@@ -121,11 +144,15 @@ pub struct SkillFilter {
 /// Conditions on frameworks.
 #[derive(InputObject, Clone, Debug, Default)]
 pub struct FrameworkFilter {
+    /// Every one of these filters holds.
     pub and: Option<Vec<FrameworkFilter>>,
+    /// At least one of these filters holds.
     pub or: Option<Vec<FrameworkFilter>>,
+    /// This filter does not hold.
     pub not: Option<Box<FrameworkFilter>>,
-    /// Written in one of these languages (global ids or slugs).
-    pub language: Option<Vec<ID>>,
+    /// Written in one of these languages.
+    pub language: Option<Vec<SkillRef>>,
+    /// What sort of framework it is.
     pub category: Option<Vec<FrameworkCategory>>,
     /// First released in or after this year.
     pub released_from: Option<i32>,
@@ -133,27 +160,29 @@ pub struct FrameworkFilter {
     pub released_to: Option<i32>,
     /// SPDX licence, exactly.
     pub license: Option<Vec<String>>,
+    /// Name or any alias contains this text (case-insensitive).
     pub name_contains: Option<String>,
-    /// Uses this skill (global id or slug).
-    pub uses_skill: Option<ID>,
+    /// Uses this skill.
+    pub uses_skill: Option<SkillRef>,
 }
 
 /// Conditions on roles.
 #[derive(InputObject, Clone, Debug, Default)]
 pub struct RoleFilter {
+    /// Every one of these filters holds.
     pub and: Option<Vec<RoleFilter>>,
+    /// At least one of these filters holds.
     pub or: Option<Vec<RoleFilter>>,
+    /// This filter does not hold.
     pub not: Option<Box<RoleFilter>>,
     /// Requires every one of these skills.
-    pub requires_skills: Option<Vec<ID>>,
+    pub requires_skills: Option<Vec<SkillRef>>,
     /// Requires at least one of these skills.
-    pub requires_any_skill: Option<Vec<ID>>,
-    pub uses_framework: Option<ID>,
+    pub requires_any_skill: Option<Vec<SkillRef>>,
+    /// Uses this framework.
+    pub uses_framework: Option<FrameworkRef>,
+    /// Name or any alias contains this text (case-insensitive).
     pub name_contains: Option<String>,
-}
-
-fn refs(t: NodeType, ids: &[ID]) -> Result<Vec<crate::catalog::EntityRef>, AppError> {
-    ids.iter().map(|i| entity_ref(t, i)).collect()
 }
 
 impl SkillFilter {
@@ -185,20 +214,17 @@ impl SkillFilter {
             all.push(SkillCond::HasOnetId(b));
         }
         if let Some(b) = &self.broader {
-            all.push(SkillCond::Under(entity_ref(NodeType::Skill, b)?));
+            all.push(SkillCond::Under(b.to_ref()?));
         }
         if let Some(r) = &self.required_by_role {
             all.push(SkillCond::RequiredByRole {
-                role: entity_ref(NodeType::Role, &r.role)?,
+                role: r.role.to_ref()?,
                 min_level: r.min_level,
                 essential_only: r.essential_only,
             });
         }
         if let Some(f) = &self.used_by_framework {
-            all.push(SkillCond::UsedByFramework(entity_ref(
-                NodeType::Framework,
-                f,
-            )?));
+            all.push(SkillCond::UsedByFramework(f.to_ref()?));
         }
         if self.released_from.is_some() || self.released_to.is_some() {
             all.push(SkillCond::ReleasedBetween {
@@ -230,7 +256,7 @@ impl FrameworkFilter {
             all.push(FrameworkCond::Not(Box::new(n.to_cond()?)));
         }
         if let Some(l) = &self.language {
-            all.push(FrameworkCond::LanguageIn(refs(NodeType::Skill, l)?));
+            all.push(FrameworkCond::LanguageIn(to_refs(l)?));
         }
         if let Some(c) = &self.category {
             all.push(FrameworkCond::CategoryIn(
@@ -250,7 +276,7 @@ impl FrameworkFilter {
             all.push(FrameworkCond::NameContains(n.clone()));
         }
         if let Some(s) = &self.uses_skill {
-            all.push(FrameworkCond::UsesSkill(entity_ref(NodeType::Skill, s)?));
+            all.push(FrameworkCond::UsesSkill(s.to_ref()?));
         }
         Ok(FrameworkCond::And(all))
     }
@@ -273,13 +299,13 @@ impl RoleFilter {
             all.push(RoleCond::Not(Box::new(n.to_cond()?)));
         }
         if let Some(s) = &self.requires_skills {
-            all.push(RoleCond::RequiresSkills(refs(NodeType::Skill, s)?));
+            all.push(RoleCond::RequiresSkills(to_refs(s)?));
         }
         if let Some(s) = &self.requires_any_skill {
-            all.push(RoleCond::RequiresAnySkill(refs(NodeType::Skill, s)?));
+            all.push(RoleCond::RequiresAnySkill(to_refs(s)?));
         }
         if let Some(f) = &self.uses_framework {
-            all.push(RoleCond::UsesFramework(entity_ref(NodeType::Framework, f)?));
+            all.push(RoleCond::UsesFramework(f.to_ref()?));
         }
         if let Some(n) = &self.name_contains {
             all.push(RoleCond::NameContains(n.clone()));

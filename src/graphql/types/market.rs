@@ -1,13 +1,16 @@
 //! Inputs and answers of the job-posting queries: the posting filter and order, and skill
 //! mentions found in a text.
-use async_graphql::{Enum, InputObject, SimpleObject, ID};
+use async_graphql::{Enum, InputObject, SimpleObject};
 use chrono::NaiveDate;
 
 use crate::{
     catalog::pages::{Order, SortKey},
     error::AppError,
     graphql::types::{
-        entity_ref, inputs::OrderDirection, posting::Workplace, Framework, NodeType, Skill,
+        inputs::OrderDirection,
+        paths::PathNode,
+        posting::Workplace,
+        refs::{to_refs, FrameworkRef, RoleRef, SkillRef, ToEntityRef},
     },
     market::postings,
 };
@@ -15,17 +18,19 @@ use crate::{
 /// Narrows `jobPostings`; every given condition must hold.
 #[derive(InputObject, Default)]
 pub struct JobPostingFilter {
-    /// Postings asking for every one of these skills (global ids or slugs).
-    pub skills: Option<Vec<ID>>,
-    /// Postings asking for every one of these frameworks (global ids or slugs).
-    pub frameworks: Option<Vec<ID>>,
-    /// The posting's role (global id or slug).
-    pub role: Option<ID>,
+    /// Postings asking for every one of these skills.
+    pub skills: Option<Vec<SkillRef>>,
+    /// Postings asking for every one of these frameworks.
+    pub frameworks: Option<Vec<FrameworkRef>>,
+    /// The posting's role.
+    pub role: Option<RoleRef>,
     /// Any of these countries (ISO 3166 alpha-2).
     pub countries: Option<Vec<String>>,
     pub workplaces: Option<Vec<Workplace>>,
-    /// Annualised salary range that the posting's range must overlap.
+    /// Annualised salary floor: the posting's range must reach it. Needs `currency` (amounts
+    /// in different currencies do not compare).
     pub salary_min: Option<f64>,
+    /// Annualised salary ceiling: the posting's range must start below it. Needs `currency`.
     pub salary_max: Option<f64>,
     /// Only salaries in this currency (ISO 4217).
     pub currency: Option<String>,
@@ -39,19 +44,16 @@ pub struct JobPostingFilter {
 
 impl JobPostingFilter {
     pub fn into_domain(self) -> Result<postings::PostingFilter, AppError> {
-        let refs = |t: NodeType, v: Option<Vec<ID>>| {
-            v.unwrap_or_default()
-                .iter()
-                .map(|id| entity_ref(t, id))
-                .collect::<Result<Vec<_>, _>>()
-        };
+        if (self.salary_min.is_some() || self.salary_max.is_some()) && self.currency.is_none() {
+            return Err(AppError::Validation(
+                "`salaryMin`/`salaryMax` compare amounts of one currency: give `currency` too"
+                    .into(),
+            ));
+        }
         Ok(postings::PostingFilter {
-            skills: refs(NodeType::Skill, self.skills)?,
-            frameworks: refs(NodeType::Framework, self.frameworks)?,
-            role: self
-                .role
-                .map(|r| entity_ref(NodeType::Role, &r))
-                .transpose()?,
+            skills: to_refs(&self.skills.unwrap_or_default())?,
+            frameworks: to_refs(&self.frameworks.unwrap_or_default())?,
+            role: self.role.map(|r| r.to_ref()).transpose()?,
             countries: self.countries.unwrap_or_default(),
             workplaces: self
                 .workplaces
@@ -65,6 +67,7 @@ impl JobPostingFilter {
             posted_from: self.posted_from,
             posted_to: self.posted_to,
             sources: self.sources.unwrap_or_default(),
+            ids: Vec::new(),
         })
     }
 }
@@ -81,8 +84,10 @@ pub enum JobPostingOrderField {
 /// Ordering of postings; ties are broken by id. Default: newest first.
 #[derive(InputObject, Clone, Copy, Debug)]
 pub struct JobPostingOrder {
+    /// What to order by.
     pub field: JobPostingOrderField,
     #[graphql(default_with = "OrderDirection::Desc")]
+    /// Ascending or descending.
     pub direction: OrderDirection,
 }
 
@@ -103,13 +108,16 @@ pub fn order(o: Option<JobPostingOrder>) -> Order {
 /// A skill or framework mentioned in a text.
 #[derive(SimpleObject)]
 pub struct SkillMention {
-    /// The skill, when the mention is of a skill.
-    pub skill: Option<Skill>,
-    /// The framework, when the mention is of a framework.
-    pub framework: Option<Framework>,
-    /// Character offsets (Unicode scalar values) in the text; `end` is exclusive.
+    /// The skill or framework mentioned.
+    pub node: PathNode,
+    /// Where the mention starts, in Unicode scalar values (Rust `chars`, Python `str`).
     pub start: i32,
+    /// Where it ends (exclusive), in Unicode scalar values.
     pub end: i32,
+    /// Where it starts in UTF-16 code units (JavaScript `String.prototype.slice`, Java, C#).
+    pub start_utf16: i32,
+    /// Where it ends (exclusive) in UTF-16 code units.
+    pub end_utf16: i32,
     /// The text as it appears.
     pub text: String,
 }

@@ -9,6 +9,7 @@ pub mod market;
 pub mod paths;
 pub mod posting;
 pub mod rate_limit;
+pub mod refs;
 pub mod role;
 pub mod salary;
 pub mod search;
@@ -20,10 +21,7 @@ use async_graphql::{Enum, ID};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use sea_orm::{sea_query::StringLen, ActiveEnum, DeriveActiveEnum, EnumIter};
 
-use crate::{
-    catalog::{pages::Importance as DomainImportance, EntityRef},
-    error::AppError,
-};
+use crate::catalog::pages::Importance as DomainImportance;
 
 pub use connection::{conn_cost, Conn, PageInfo};
 pub use framework::Framework;
@@ -74,46 +72,13 @@ pub fn decode_global_id(s: &str) -> Option<(NodeType, i64)> {
     Some((t, id.parse().ok()?))
 }
 
-/// A mutation argument naming an entity: its global id, or its slug.
-pub fn entity_ref(t: NodeType, s: &str) -> Result<EntityRef, AppError> {
-    match decode_global_id(s) {
-        Some((found, id)) if found == t => Ok(EntityRef::Id(id)),
-        Some((found, _)) => Err(AppError::Validation(format!(
-            "id '{s}' is a {} id, expected a {} id or slug",
-            found.as_str(),
-            t.as_str()
-        ))),
-        None => Ok(EntityRef::Slug(s.to_owned())),
-    }
-}
-
-/// `skill(id:)` / `skill(slug:)`: exactly one of them.
-pub fn lookup_ref(
-    t: NodeType,
-    id: Option<ID>,
-    slug: Option<String>,
-) -> Result<EntityRef, AppError> {
-    match (id, slug) {
-        (Some(id), None) => match decode_global_id(&id) {
-            Some((found, n)) if found == t => Ok(EntityRef::Id(n)),
-            _ => Err(AppError::Validation(format!(
-                "'{}' is not a {} id",
-                id.as_str(),
-                t.as_str()
-            ))),
-        },
-        (None, Some(slug)) => Ok(EntityRef::Slug(slug)),
-        _ => Err(AppError::Validation(
-            "give exactly one of `id` and `slug`".into(),
-        )),
-    }
-}
-
 /// How much a role needs a skill or framework.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[graphql(remote = "DomainImportance")]
 pub enum Importance {
+    /// The role needs it.
     Essential,
+    /// A plus.
     Optional,
 }
 
@@ -126,13 +91,21 @@ pub enum Importance {
     rename_all = "kebab-case"
 )]
 pub enum SkillKind {
+    /// A concept or field (e.g. databases).
     Concept,
+    /// A programming or query language.
     Language,
+    /// A database system.
     Database,
+    /// A tool.
     Tool,
+    /// A platform (cloud, OS, runtime environment).
     Platform,
+    /// A practice or method.
     Practice,
+    /// An ESCO/O*NET knowledge item.
     Knowledge,
+    /// An ESCO/O*NET skill or competence.
     Competence,
 }
 
@@ -145,18 +118,31 @@ pub enum SkillKind {
     rename_all = "kebab-case"
 )]
 pub enum FrameworkCategory {
+    /// A full-stack web framework.
     WebFramework,
+    /// A runtime.
     Runtime,
+    /// A framework for HTTP APIs.
     ApiFramework,
+    /// An object-relational mapper.
     Orm,
+    /// A testing framework.
     TestingFramework,
+    /// A minimal web framework.
     Microframework,
+    /// A user-interface framework.
     UiFramework,
+    /// A CSS framework.
     CssFramework,
+    /// A mobile-app framework.
     MobileFramework,
+    /// A desktop-app framework.
     DesktopFramework,
+    /// A content-management system.
     Cms,
+    /// A library.
     Library,
+    /// A platform.
     Platform,
 }
 

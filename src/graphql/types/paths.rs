@@ -46,13 +46,15 @@ fn nodes(v: Vec<NodeModel>) -> Vec<PathNode> {
     v.into_iter().map(Into::into).collect()
 }
 
-/// What a learning path leads to: a role, a skill or a framework (global id or slug), exactly
-/// one.
+/// What a learning path leads to: a role, a skill or a framework, exactly one.
 #[derive(OneofObject)]
 pub enum LearningTarget {
-    Role(ID),
-    Skill(ID),
-    Framework(ID),
+    /// Meet this role's requirements.
+    Role(crate::graphql::types::refs::RoleRef),
+    /// Learn this skill.
+    Skill(crate::graphql::types::refs::SkillRef),
+    /// Learn this framework.
+    Framework(crate::graphql::types::refs::FrameworkRef),
 }
 
 /// What to learn, in order, to meet a role's requirements or learn a skill or framework.
@@ -82,8 +84,10 @@ pub struct LearningStep {
     /// What to learn: a skill or a framework.
     pub node: PathNode,
     /// The step's skill; null when the step is a framework.
+    #[graphql(deprecation = "Use `node` (`... on Skill`).")]
     pub skill: Option<Skill>,
     /// The step's framework; null when the step is a skill.
+    #[graphql(deprecation = "Use `node` (`... on Framework`).")]
     pub framework: Option<Framework>,
     /// True when the node is itself a requirement of the target (a skill or framework the role
     /// requires, or the target); false when it is only a prerequisite of one.
@@ -146,6 +150,7 @@ fn clamp(n: impl TryInto<i32>) -> i32 {
 /// How far someone is from a role.
 #[derive(SimpleObject)]
 pub struct SkillGap {
+    /// The role.
     pub role: Role,
     /// The known skills and frameworks as given.
     pub known: Vec<PathNode>,
@@ -170,8 +175,11 @@ pub struct SkillGap {
 /// known skill or framework.
 #[derive(SimpleObject)]
 pub struct Coverage {
+    /// How many of them required it (the rest preferred it).
     pub required: i32,
+    /// How many of them are covered.
     pub covered: i32,
+    /// How many of them are not covered.
     pub missing: i32,
     /// covered / required in percent, one decimal; 100 when nothing is required.
     pub percent: f64,
@@ -180,10 +188,13 @@ pub struct Coverage {
 /// A requirement of the role that is not covered: a skill or a framework.
 #[derive(SimpleObject)]
 pub struct GapSkill {
+    /// The skill or framework.
     pub node: PathNode,
     /// The missing skill; null when it is a framework.
+    #[graphql(deprecation = "Use `node` (`... on Skill`).")]
     pub skill: Option<Skill>,
     /// The missing framework; null when it is a skill.
+    #[graphql(deprecation = "Use `node` (`... on Framework`).")]
     pub framework: Option<Framework>,
     /// The level the role requires; null on imported edges (ESCO and O*NET give none).
     pub level: Option<i32>,
@@ -194,7 +205,9 @@ pub struct GapSkill {
 /// How well someone's skills fit one of the role's frameworks.
 #[derive(SimpleObject)]
 pub struct FrameworkFit {
+    /// The framework.
     pub framework: Framework,
+    /// ESSENTIAL or OPTIONAL.
     pub importance: Importance,
     /// The level the role requires; null on imported edges.
     pub level: Option<i32>,
@@ -257,14 +270,18 @@ impl From<gap::SkillGap> for SkillGap {
 /// A skill or framework related to another, with its score and every signal behind it.
 #[derive(SimpleObject)]
 pub struct RelatedSkill {
+    /// The skill or framework.
     pub node: PathNode,
     /// The related skill; null when it is a framework.
+    #[graphql(deprecation = "Use `node` (`... on Skill`).")]
     pub skill: Option<Skill>,
     /// The related framework; null when it is a skill.
+    #[graphql(deprecation = "Use `node` (`... on Framework`).")]
     pub framework: Option<Framework>,
     /// 0.4 × related + 0.2 × sharedBroader + 0.3 × coRequirement + 0.1 × postings, between 0
     /// and 1.
     pub score: f64,
+    /// The signals behind the score.
     pub components: RelatednessComponents,
 }
 
@@ -288,6 +305,7 @@ pub struct RelatednessComponents {
 pub struct ScoreComponent {
     /// Between 0 and 1.
     pub value: f64,
+    /// Its weight in the score.
     pub weight: f64,
     /// value × weight: its share of the score.
     pub contribution: f64,
@@ -327,7 +345,9 @@ impl From<related::RelatedSkill> for RelatedSkill {
 /// The kind of link a hop of a skill chain follows.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SkillLinkType {
+    /// A prerequisite link.
     Prerequisite,
+    /// A broader/narrower link.
     Broader,
     /// A framework and the language it is written in.
     Language,
@@ -354,19 +374,26 @@ pub enum SkillRelation {
 /// frameworks.
 #[derive(SimpleObject)]
 pub struct SkillPath {
+    /// The first day, included.
     pub from: PathNode,
+    /// The last day, included.
     pub to: PathNode,
     /// Number of hops (0 when `from` and `to` are the same skill).
     pub length: i32,
+    /// The links, in order from `from` to `to`.
     pub hops: Vec<SkillPathHop>,
 }
 
 /// One link of a chain.
 #[derive(SimpleObject)]
 pub struct SkillPathHop {
+    /// The first day, included.
     pub from: PathNode,
+    /// The last day, included.
     pub to: PathNode,
+    /// The kind of link followed.
     pub link: SkillLinkType,
+    /// How `to` relates to `from`.
     pub relation: SkillRelation,
 }
 

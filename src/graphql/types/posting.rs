@@ -34,25 +34,90 @@ connection!(
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[graphql(remote = "DomainWorkplace")]
 pub enum Workplace {
+    /// At the employer's site.
     Onsite,
+    /// Partly remote.
     Hybrid,
+    /// Remote.
     Remote,
+}
+
+/// The kind of employment, in schema.org's `JobPosting.employmentType` vocabulary.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmploymentType {
+    /// Full-time.
+    FullTime,
+    /// Part-time.
+    PartTime,
+    /// A contractor or freelancer.
+    Contractor,
+    /// A temporary position.
+    Temporary,
+    /// An internship.
+    Intern,
+    /// Volunteer work.
+    Volunteer,
+    /// Paid by the day, as needed.
+    PerDiem,
+    /// Anything else the source says.
+    Other,
+}
+
+impl EmploymentType {
+    /// The stored value (schema.org's name).
+    pub fn as_stored(self) -> &'static str {
+        match self {
+            EmploymentType::FullTime => "FULL_TIME",
+            EmploymentType::PartTime => "PART_TIME",
+            EmploymentType::Contractor => "CONTRACTOR",
+            EmploymentType::Temporary => "TEMPORARY",
+            EmploymentType::Intern => "INTERN",
+            EmploymentType::Volunteer => "VOLUNTEER",
+            EmploymentType::PerDiem => "PER_DIEM",
+            EmploymentType::Other => "OTHER",
+        }
+    }
+
+    /// A stored value back; a value outside the vocabulary (older or imported rows) is OTHER.
+    pub fn from_stored(s: &str) -> Self {
+        let norm = s.trim().to_ascii_uppercase().replace(['-', ' '], "_");
+        [
+            EmploymentType::FullTime,
+            EmploymentType::PartTime,
+            EmploymentType::Contractor,
+            EmploymentType::Temporary,
+            EmploymentType::Intern,
+            EmploymentType::Volunteer,
+            EmploymentType::PerDiem,
+        ]
+        .into_iter()
+        .find(|t| t.as_stored() == norm)
+        .unwrap_or(EmploymentType::Other)
+    }
 }
 
 /// What a salary figure is per.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[graphql(remote = "Period")]
 pub enum SalaryPeriod {
+    /// Per hour (× 2080 a year).
     Hour,
+    /// Per day (× 260).
     Day,
+    /// Per week (× 52).
     Week,
+    /// Per month (× 12).
     Month,
+    /// Per year.
     Year,
 }
 
+/// Where a job is.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct Location {
+    /// The city, when given.
     pub city: Option<String>,
+    /// The region or state, when given.
     pub region: Option<String>,
     /// ISO 3166 alpha-2.
     pub country: Option<String>,
@@ -61,17 +126,24 @@ pub struct Location {
 /// The advertised pay, as given and annualised (hour × 2080, day × 260, week × 52, month × 12).
 #[derive(SimpleObject, Clone, Debug)]
 pub struct Salary {
+    /// The lower bound, when given.
     pub min: Option<f64>,
+    /// The upper bound, when given.
     pub max: Option<f64>,
+    /// ISO 4217 code, e.g. EUR.
     pub currency: String,
+    /// What the amounts are per.
     pub period: SalaryPeriod,
+    /// `min` annualised.
     pub annual_min: Option<f64>,
+    /// `max` annualised.
     pub annual_max: Option<f64>,
 }
 
 /// A skill a posting asks for.
 #[derive(SimpleObject)]
 pub struct PostingSkill {
+    /// The skill.
     pub skill: Skill,
     /// Required (true) or preferred (false).
     pub required: bool,
@@ -80,7 +152,9 @@ pub struct PostingSkill {
 /// A framework a posting asks for.
 #[derive(SimpleObject)]
 pub struct PostingFramework {
+    /// The framework.
     pub framework: Framework,
+    /// How many of them required it (the rest preferred it).
     pub required: bool,
 }
 
@@ -98,9 +172,11 @@ impl JobPosting {
     async fn external_id(&self) -> &str {
         &self.0.external_id
     }
+    /// The title as advertised.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// The employer, when given.
     async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
         let Some(id) = self.0.company_id else {
             return Ok(None);
@@ -113,6 +189,7 @@ impl JobPosting {
             .map_err(|e| e.to_graphql())?;
         Ok(c.map(|c| c.name))
     }
+    /// Where the job is.
     async fn location(&self) -> Location {
         Location {
             city: self.0.city.clone(),
@@ -120,15 +197,20 @@ impl JobPosting {
             country: self.0.country.clone(),
         }
     }
+    /// On site, hybrid or remote.
     async fn workplace(&self) -> Workplace {
         DomainWorkplace::parse(&self.0.workplace)
             .unwrap_or(DomainWorkplace::Onsite)
             .into()
     }
     /// FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY, INTERN…, as the source says.
-    async fn employment_type(&self) -> Option<&str> {
-        self.0.employment_type.as_deref()
+    async fn employment_type(&self) -> Option<EmploymentType> {
+        self.0
+            .employment_type
+            .as_deref()
+            .map(EmploymentType::from_stored)
     }
+    /// The advertised pay, when given.
     async fn salary(&self) -> Option<Salary> {
         let currency = self.0.salary_currency.clone()?;
         let period = self
@@ -146,9 +228,11 @@ impl JobPosting {
             annual_max: self.0.salary_annual_max,
         })
     }
+    /// When it was posted.
     async fn posted_date(&self) -> async_graphql::Result<NaiveDate> {
         Ok(parse_date(&self.0.posted_date)?)
     }
+    /// Until when it is open, when given.
     async fn valid_through(&self) -> async_graphql::Result<Option<NaiveDate>> {
         Ok(self
             .0
@@ -157,6 +241,7 @@ impl JobPosting {
             .map(parse_date)
             .transpose()?)
     }
+    /// Where it is advertised.
     async fn url(&self) -> Option<&str> {
         self.0.url.as_deref()
     }
@@ -209,9 +294,11 @@ impl JobPosting {
             })
             .collect())
     }
+    /// When the row was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the row last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }

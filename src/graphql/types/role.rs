@@ -79,18 +79,22 @@ connection!(
 );
 
 object_with_connections! {
+    doc "A role (occupation), such as Back-End Developer.";
     #[Object]
     impl Role [first, after, last, before; "conn_cost(first, last, child_complexity)"] {
     /// Global id.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Role, self.0.id)
     }
+    /// Lowercase, hyphenated, unique among its kind; stable across renames unless a curator changes it.
     async fn slug(&self) -> &str {
         &self.0.slug
     }
+    /// The display name.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// A short description, plain text.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -110,6 +114,7 @@ object_with_connections! {
     async fn source(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Source>> {
         source::load(ctx, self.0.source_id).await
     }
+    /// When the row was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -118,6 +123,7 @@ object_with_connections! {
     connection aliases -> AliasConnection = nested(Rel::RoleAliases);
     /// Related roles (O*NET related occupations), in the direction the source gives.
     connection related -> RoleConnection = nested(Rel::RoleRelated);
+    /// When the row last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }

@@ -27,6 +27,7 @@ pub struct Skill(pub skill::Model);
 /// Another name of a skill.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct Alias {
+    /// The display name.
     pub name: String,
 }
 
@@ -67,6 +68,7 @@ connection!(
 /// An alias edge; aliases sort by name.
 pub struct AliasEdge {
     pub cursor: crate::catalog::pages::Cursor,
+    /// The skill or framework.
     pub node: Alias,
 }
 
@@ -76,6 +78,7 @@ impl AliasEdge {
     async fn cursor(&self) -> String {
         encode_cursor(&self.cursor)
     }
+    /// The skill or framework.
     async fn node(&self) -> &Alias {
         &self.node
     }
@@ -117,21 +120,28 @@ connection!(
 );
 
 object_with_connections! {
+    doc "A skill: a language, tool, database, practice, concept, or an ESCO/O*NET skill.";
     #[Object]
     impl Skill [first, after, last, before; "conn_cost(first, last, child_complexity)"] {
     /// Global id.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Skill, self.0.id)
     }
+    /// Lowercase, hyphenated, unique among its kind; stable across renames unless a curator changes it.
     pub async fn slug(&self) -> &str {
         &self.0.slug
     }
+    /// The display name.
     pub async fn name(&self) -> &str {
         &self.0.name
     }
-    async fn kind(&self) -> Option<SkillKind> {
-        from_stored::<SkillKind>(&self.0.kind)
+    /// What sort of skill it is.
+    async fn kind(&self) -> async_graphql::Result<SkillKind> {
+        Ok(from_stored::<SkillKind>(&self.0.kind).ok_or_else(|| {
+            crate::error::AppError::Internal(format!("unknown skill kind '{}'", self.0.kind))
+        })?)
     }
+    /// A short description, plain text.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -151,6 +161,7 @@ object_with_connections! {
     async fn license(&self) -> Option<&str> {
         self.0.license.as_deref()
     }
+    /// The official web site.
     async fn homepage(&self) -> Option<&str> {
         self.0.homepage.as_deref()
     }
@@ -166,9 +177,11 @@ object_with_connections! {
     async fn source(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Source>> {
         source::load(ctx, self.0.source_id).await
     }
+    /// When the row was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the row last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }

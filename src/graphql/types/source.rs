@@ -6,15 +6,30 @@ use entity::source;
 
 use crate::graphql::loaders::Loaders;
 
+/// The external data sets rows are imported from.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceName {
+    /// ESCO, the European skills, competences, qualifications and occupations classification.
+    Esco,
+    /// O*NET, the US Occupational Information Network.
+    Onet,
+}
+
 /// A release of an external data set (ESCO, O*NET) that rows were imported from.
 #[derive(Clone, Debug)]
 pub struct Source(pub source::Model);
 
 #[Object]
 impl Source {
-    /// "esco" or "onet".
-    async fn name(&self) -> &str {
-        &self.0.name
+    /// Which data set.
+    async fn name(&self) -> async_graphql::Result<SourceName> {
+        match self.0.name.as_str() {
+            "esco" => Ok(SourceName::Esco),
+            "onet" => Ok(SourceName::Onet),
+            other => {
+                Err(crate::error::AppError::Internal(format!("unknown source '{other}'")).into())
+            }
+        }
     }
     /// The release, e.g. "1.1.1" or "29.3".
     async fn version(&self) -> &str {

@@ -7,7 +7,7 @@ use sea_orm::{ConnectionTrait, DbBackend, Value};
 use super::{validate_country, validate_currency, Workplace};
 use crate::{
     catalog::{
-        pages::{Filter, ListSpec, PageArgs},
+        pages::{Filter, ListSpec, Order, PageArgs, SortKey},
         EntityRef,
     },
     error::{AppError, AppResult},
@@ -35,6 +35,8 @@ pub struct PostingFilter {
     pub posted_from: Option<NaiveDate>,
     pub posted_to: Option<NaiveDate>,
     pub sources: Vec<String>,
+    /// Only these postings (row ids): how a subscription checks one new posting.
+    pub ids: Vec<i64>,
 }
 
 fn ref_cond(col: &str, table: &str, r: &EntityRef, values: &mut Vec<Value>) -> String {
@@ -114,6 +116,10 @@ impl PostingFilter {
         if let Some(d) = self.posted_to {
             f = f.and("t.posted_date <= ?", vec![d.to_string().into()]);
         }
+        if !self.ids.is_empty() {
+            let ids: Vec<Value> = self.ids.iter().map(|&i| i.into()).collect();
+            f = f.and(&format!("t.id IN ({})", placeholders(ids.len())), ids);
+        }
         if !self.sources.is_empty() {
             let ss: Vec<Value> = self.sources.iter().map(|s| s.clone().into()).collect();
             f = f.and(&format!("t.source IN ({})", placeholders(ss.len())), ss);
@@ -130,4 +136,25 @@ pub async fn list(
 ) -> AppResult<Listing<job_posting::Model>> {
     let f = filter.compile(db.get_database_backend())?;
     listing::list(db, &LIST, f, args).await
+}
+
+/// Whether one posting passes the filter (one statement).
+pub async fn matches(
+    db: &impl ConnectionTrait,
+    filter: &PostingFilter,
+    id: i64,
+) -> AppResult<bool> {
+    let f = PostingFilter {
+        ids: vec![id],
+        ..filter.clone()
+    };
+    let args = PageArgs {
+        order: Order {
+            key: SortKey::Posted,
+            desc: true,
+        },
+        ..PageArgs::first(1)
+    };
+    let l = list(db, &f, &args).await?;
+    Ok(!l.page.items.is_empty())
 }

@@ -20,6 +20,17 @@
 /// closure sees the arguments (macro hygiene would hide them otherwise). Fields keep their declaration order, which is the order in `schema.graphql`.
 macro_rules! object_with_connections {
     (
+        doc $tdoc:literal;
+        $hash:tt $object:tt
+        impl $ty:ident [$first:ident, $after:ident, $last:ident, $before:ident; $cost:literal] {
+            $($items:tt)*
+        }
+    ) => {
+        $crate::graphql::types::connection::object_with_connections!(
+            @munch [#[doc = $tdoc] $hash $object] $ty [$first, $after, $last, $before; $cost] [] $($items)*
+        );
+    };
+    (
         $hash:tt $object:tt
         impl $ty:ident [$first:ident, $after:ident, $last:ident, $before:ident; $cost:literal] {
             $($items:tt)*
@@ -30,9 +41,9 @@ macro_rules! object_with_connections {
         );
     };
     // The attribute is passed on as the caller's tokens: async-graphql resolves its complexity
-    // closure's parameters at the attribute's call site.
-    (@munch [$hash:tt $object:tt] $ty:ident $args:tt [$($out:tt)*]) => {
-        $hash $object
+    // closure's parameters at the attribute's call site. The type's doc comment goes first.
+    (@munch [$($head:tt)*] $ty:ident $args:tt [$($out:tt)*]) => {
+        $($head)*
         impl $ty {
             $($out)*
         }
@@ -53,9 +64,13 @@ macro_rules! object_with_connections {
                 async fn $name(
                     &self,
                     ctx: &async_graphql::Context<'_>,
+                    #[graphql(desc = "Page size forwards, 0 to 100; default 25.")]
                     $first: Option<i32>,
+                    #[graphql(desc = "Start after this cursor (with `first`).")]
                     $after: Option<String>,
+                    #[graphql(desc = "Page size backwards, 0 to 100.")]
                     $last: Option<i32>,
+                    #[graphql(desc = "End before this cursor (with `last`).")]
                     $before: Option<String>,
                 ) -> async_graphql::Result<$conn> {
                     $load(
@@ -108,6 +123,7 @@ macro_rules! connection {
             }
         }
 
+        #[doc = $doc]
         #[async_graphql::Object]
         impl $conn {
             /// The edges of this page, each with its cursor.
@@ -118,6 +134,7 @@ macro_rules! connection {
             async fn nodes(&self) -> Vec<&$node> {
                 self.0.edges.iter().map(|e| &e.node).collect()
             }
+            /// Where this page is in the whole list.
             async fn page_info(&self) -> $crate::graphql::types::connection::PageInfo {
                 self.0.page_info::<$model>()
             }
@@ -136,16 +153,27 @@ pub(crate) use connection;
 /// Declares an edge type with just a node and a cursor.
 macro_rules! plain_edge {
     ($edge:ident, $model:ty, $node:ident) => {
+        $crate::graphql::types::connection::plain_edge!(
+            $edge,
+            $model,
+            $node,
+            "One item of a page, with its cursor."
+        );
+    };
+    ($edge:ident, $model:ty, $node:ident, $doc:literal) => {
         pub struct $edge {
             pub cursor: $crate::catalog::pages::Cursor,
             pub node: $node,
         }
 
+        #[doc = $doc]
         #[async_graphql::Object]
         impl $edge {
+            /// Opaque; pass it as `after` or `before` to page from here.
             async fn cursor(&self) -> String {
                 $crate::graphql::types::connection::encode_cursor(&self.cursor)
             }
+            /// The item.
             async fn node(&self) -> &$node {
                 &self.node
             }
@@ -179,9 +207,11 @@ macro_rules! weighted_edge {
         #[doc = $doc]
         #[async_graphql::Object]
         impl $edge {
+            /// Opaque; pass it as `after` or `before` to page from here.
             async fn cursor(&self) -> String {
                 $crate::graphql::types::connection::encode_cursor(&self.cursor)
             }
+            /// The item.
             async fn node(&self) -> &$node {
                 &self.node
             }

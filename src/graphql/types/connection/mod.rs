@@ -99,11 +99,16 @@ pub fn page_args(input: PageInput, order: Order) -> Result<PageArgs, AppError> {
     })
 }
 
+/// Where a page is in its list (Relay's PageInfo).
 #[derive(SimpleObject, Clone, Debug)]
 pub struct PageInfo {
+    /// More items follow this page.
     pub has_next_page: bool,
+    /// Items come before this page.
     pub has_previous_page: bool,
+    /// The cursor of the page's first edge; null for an empty page.
     pub start_cursor: Option<String>,
+    /// The cursor of the page's last edge; null for an empty page.
     pub end_cursor: Option<String>,
 }
 
