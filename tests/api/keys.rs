@@ -13,12 +13,12 @@ use skillgraph::{
 
 use crate::helpers::{engines, first_code, send_to, Response, TestApp, ADMIN_TOKEN};
 
-const CREATE_SKILL: &str = "mutation($i: CreateSkillInput!) { createSkill(input: $i) { slug } }";
+const CREATE_SKILL: &str = "mutation($i: CreateSkillInput!) { createSkill(input: $i) { skill { slug } } }";
 const CREATE_POSTING: &str =
-    "mutation($i: CreateJobPostingInput!) { createJobPosting(input: $i) { externalId } }";
-const READ: &str = "{ skill(slug: \"python\") { name } }";
+    "mutation($i: UpsertJobPostingInput!) { upsertJobPosting(input: $i) { jobPosting { externalId } } }";
+const READ: &str = "{ skill(by: { slug: \"python\" }) { name } }";
 /// `__type` is priced (50) on the parsed document: the charge must include that price.
-const RATE: &str = "{ rateLimit { limit cost remaining resetAt used } skill(slug: \"python\") { name } __type(name: \"Skill\") { name } }";
+const RATE: &str = "{ rateLimit { limit cost remaining resetAt used } skill(by: { slug: \"python\" }) { name } __type(name: \"Skill\") { name } }";
 
 fn skill(slug: &str) -> Value {
     json!({ "i": { "slug": slug, "name": slug, "kind": "LANGUAGE" } })
@@ -26,7 +26,7 @@ fn skill(slug: &str) -> Value {
 
 fn posting(id: &str) -> Value {
     json!({ "i": { "source": "manual", "externalId": id, "title": "Python developer",
-        "postedDate": "2026-11-01", "requiredSkills": ["python"] } })
+        "postedDate": "2026-11-01", "requiredSkills": [{ "slug": "python" }] } })
 }
 
 /// Runs the real binary's `keys` command over the test database; returns its stdout.
@@ -156,7 +156,7 @@ async fn keys_are_created_once_stored_hashed_listed_and_revoked() {
             .post(CREATE_SKILL, skill("keys-lang-a"), Some(&key))
             .await;
         assert_eq!(ok.status, 200);
-        assert_eq!(ok.json()["data"]["createSkill"]["slug"], "keys-lang-a");
+        assert_eq!(ok.json()["data"]["createSkill"]["skill"]["slug"], "keys-lang-a");
 
         let listed = keys_cli(&app, &["list"]);
         assert!(
@@ -203,7 +203,7 @@ async fn scopes_are_enforced_per_mutation_kind_and_the_admin_token_has_them_all(
             .await
             .json();
         assert_eq!(
-            r["data"]["createSkill"]["slug"], "keys-lang-a",
+            r["data"]["createSkill"]["skill"]["slug"], "keys-lang-a",
             "[{engine:?}] {r}"
         );
         let r = app
@@ -221,7 +221,7 @@ async fn scopes_are_enforced_per_mutation_kind_and_the_admin_token_has_them_all(
             .await
             .json();
         assert_eq!(
-            r["data"]["createJobPosting"]["externalId"], "P-1",
+            r["data"]["upsertJobPosting"]["jobPosting"]["externalId"], "P-1",
             "[{engine:?}] {r}"
         );
         let r = app
@@ -245,9 +245,9 @@ async fn scopes_are_enforced_per_mutation_kind_and_the_admin_token_has_them_all(
 
         // The admin token (the bootstrap) holds every scope.
         let d = app.admin_ok(CREATE_SKILL, skill("keys-lang-b")).await;
-        assert_eq!(d["createSkill"]["slug"], "keys-lang-b");
+        assert_eq!(d["createSkill"]["skill"]["slug"], "keys-lang-b");
         let d = app.admin_ok(CREATE_POSTING, posting("P-2")).await;
-        assert_eq!(d["createJobPosting"]["externalId"], "P-2");
+        assert_eq!(d["upsertJobPosting"]["jobPosting"]["externalId"], "P-2");
 
         // Only the allowed writes happened.
         let n = rows(

@@ -113,11 +113,11 @@ async fn post(router: &axum::Router, query: &str, variables: Value, token: Optio
 
 const LIST: &str =
     "{ skills(first: 20) { nodes { slug name frameworks(first: 3) { nodes { slug } } } } }";
-const LOOKUP: &str = "query($s: String!) { skill(slug: $s) { slug name } }";
+const LOOKUP: &str = "query($s: String!) { skill(by: { slug: $s }) { slug name } }";
 const CREATE: &str =
-    r#"mutation($i: CreateJobPostingInput!) { createJobPosting(input: $i) { externalId } }"#;
+    r#"mutation($i: UpsertJobPostingInput!) { upsertJobPosting(input: $i) { jobPosting { externalId } } }"#;
 const SUB: &str =
-    r#"subscription { jobPostingAdded(filter: { country: "DE" }) { externalId source } }"#;
+    r#"subscription { jobPostingAdded(filter: { countries: ["DE"] }) { externalId source } }"#;
 
 /// Transactions PgBouncer forwarded for a database (its `SHOW STATS`).
 fn pgbouncer_transactions(database: &str) -> u64 {
@@ -267,12 +267,12 @@ async fn the_server_works_behind_pgbouncer_in_transaction_mode() {
         &router,
         CREATE,
         json!({ "i": { "source": "pooled", "externalId": "P-1", "title": "Engineer",
-                        "country": "DE", "postedDate": "2026-11-02", "requiredSkills": ["python"] } }),
+                        "country": "DE", "postedDate": "2026-11-02", "requiredSkills": [{ "slug": "python" }] } }),
         Some(ADMIN_TOKEN),
     )
     .await;
     assert_eq!(
-        created["data"]["createJobPosting"]["externalId"], "P-1",
+        created["data"]["upsertJobPosting"]["jobPosting"]["externalId"], "P-1",
         "{created}"
     );
     let m = recv_json(&mut ws).await;

@@ -177,8 +177,8 @@ async fn readyz(router: &axum::Router) -> Value {
     r.json()
 }
 
-const READ: &str = r#"query($s: String!) { skill(slug: $s) { description } }"#;
-const WRITE: &str = r#"mutation($s: ID!, $d: String!) { updateSkill(skill: $s, input: { description: $d }) { description } }"#;
+const READ: &str = r#"query($s: String!) { skill(by: { slug: $s }) { description } }"#;
+const WRITE: &str = r#"mutation($s: String!, $d: String!) { updateSkill(skill: { slug: $s }, input: { description: $d }) { skill { description } } }"#;
 
 async fn description(router: &axum::Router, token: Option<&str>) -> String {
     post(router, READ, json!({ "s": "python" }), token).await["skill"]["description"]
@@ -238,7 +238,7 @@ async fn reads_use_the_replica_writes_and_the_writers_reads_use_the_primary() {
     .await;
     // The mutation reads its own write (on the primary).
     assert_eq!(
-        written["updateSkill"]["description"],
+        written["updateSkill"]["skill"]["description"],
         "Written while the replica does not replay."
     );
     // An anonymous read is served by the paused replica: the old text.

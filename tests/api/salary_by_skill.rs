@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{engines, first_code, TestApp};
 
-const Q: &str = r#"query($s: ID!, $f: JobPostingFilter, $m: Int) {
+const Q: &str = r#"query($s: PathNodeRef!, $f: JobPostingFilter, $m: Int) {
   market { skillSalary(skill: $s, filter: $f, minPostings: $m) {
     node { slug } minPostings sources synthetic
     currencies { currency status reason difference ratio sources
@@ -137,7 +137,7 @@ async fn salary_by_skill_matches_a_hand_computation_and_refuses_thin_samples() {
             .expect("demo postings");
 
         // Default minimum (30): every currency of the demo market is compared.
-        let d = app.data(Q, json!({ "s": "sql" })).await;
+        let d = app.data(Q, json!({ "s": { "slug": "sql" } })).await;
         let s = &d["market"]["skillSalary"];
         assert_eq!(s["node"]["slug"], "sql");
         assert_eq!(s["minPostings"], 30);
@@ -152,7 +152,7 @@ async fn salary_by_skill_matches_a_hand_computation_and_refuses_thin_samples() {
         let d = app
             .data(
                 Q,
-                json!({ "s": "sql", "f": { "countries": ["DE"] }, "m": 20 }),
+                json!({ "s": { "slug": "sql" }, "f": { "countries": ["DE"] }, "m": 20 }),
             )
             .await;
         let s = &d["market"]["skillSalary"];
@@ -161,29 +161,29 @@ async fn salary_by_skill_matches_a_hand_computation_and_refuses_thin_samples() {
         assert_eq!(check(s, &expected, 20), 1, "[{engine:?}] {s}");
 
         // Refused below the minimum: counts stay, quartiles and the difference go.
-        let d = app.data(Q, json!({ "s": "sql", "m": 5000 })).await;
+        let d = app.data(Q, json!({ "s": { "slug": "sql" }, "m": 5000 })).await;
         let s = &d["market"]["skillSalary"];
         assert_eq!(check(s, &by_hand(&app, "sql", None).await, 5000), 0);
         assert_eq!(s["currencies"][0]["status"], "TOO_FEW_ON_BOTH_SIDES");
 
         // Errors are coded.
         let v = app
-            .post(Q, json!({ "s": "no-such-skill" }), None)
+            .post(Q, json!({ "s": { "slug": "no-such-skill" } }), None)
             .await
             .json();
         assert_eq!(first_code(&v), "NOT_FOUND", "{v}");
         let v = app
-            .post(Q, json!({ "s": "sql", "m": 0 }), None)
+            .post(Q, json!({ "s": { "slug": "sql" }, "m": 0 }), None)
             .await
             .json();
         assert_eq!(first_code(&v), "VALIDATION", "{v}");
 
         // Priced like the other market analytics; a fixed number of statements.
-        let v = app.post(Q, json!({ "s": "sql" }), None).await.json();
+        let v = app.post(Q, json!({ "s": { "slug": "sql" } }), None).await.json();
         let cost = v["extensions"]["cost"]["requested"].as_u64().unwrap_or(0);
         assert!((2_500..3_000).contains(&cost), "{cost}");
         app.reset_statements();
-        app.data(Q, json!({ "s": "python" })).await;
+        app.data(Q, json!({ "s": { "slug": "python" } })).await;
         let (n, sql) = app.statements();
         assert!(n <= 4, "[{engine:?}] {n} statements: {sql:#?}");
         app.cleanup().await;

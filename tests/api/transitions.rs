@@ -9,7 +9,7 @@ use crate::{
     paths_imported::imported,
 };
 
-const Q: &str = r#"query($from: ID, $known: [ID!], $first: Int, $m: Int) {
+const Q: &str = r#"query($from: RoleRef, $known: [PathNodeRef!], $first: Int, $m: Int) {
   roleTransitions(from: $from, known: $known, first: $first, minPostings: $m) {
     role { slug name } score essentialRequired essentialCovered optionalRequired optionalCovered
     skillsToAdd { node { slug name } importance demand }
@@ -76,7 +76,7 @@ async fn nearest_roles_on_the_catalog() {
     for engine in engines() {
         let app = TestApp::spawn(engine).await;
         let d = app
-            .data(Q, json!({ "from": "backend-developer", "first": 5 }))
+            .data(Q, json!({ "from": { "slug": "backend-developer" }, "first": 5 }))
             .await;
         let list = &d["roleTransitions"];
         eprintln!(
@@ -113,7 +113,7 @@ async fn nearest_roles_on_the_catalog() {
         assert_eq!(fs["salary"]["currencies"], json!([]));
 
         let d = app
-            .data(Q, json!({ "from": "devops-engineer", "first": 5 }))
+            .data(Q, json!({ "from": { "slug": "devops-engineer" }, "first": 5 }))
             .await;
         let list = &d["roleTransitions"];
         eprintln!(
@@ -139,7 +139,7 @@ async fn nearest_roles_on_the_catalog() {
         let d = app
             .data(
                 Q,
-                json!({ "known": ["python", "sql", "pandas"], "first": 3 }),
+                json!({ "known": [{ "slug": "python" }, { "slug": "sql" }, { "slug": "pandas" }], "first": 3 }),
             )
             .await;
         let list = &d["roleTransitions"];
@@ -195,7 +195,7 @@ async fn salary_differences_come_from_the_postings() {
             .map_err(|e| e.detail())
             .expect("demo postings");
         let d = app
-            .data(Q, json!({ "from": "backend-developer", "first": 3 }))
+            .data(Q, json!({ "from": { "slug": "backend-developer" }, "first": 3 }))
             .await;
         let fs = find(&d["roleTransitions"], "fullstack-developer");
         assert_eq!(fs["salary"]["status"], "MEASURED", "{fs}");
@@ -225,7 +225,7 @@ async fn salary_differences_come_from_the_postings() {
         let d = app
             .data(
                 Q,
-                json!({ "from": "backend-developer", "first": 1, "m": 10000 }),
+                json!({ "from": { "slug": "backend-developer" }, "first": 1, "m": 10000 }),
             )
             .await;
         let s = &d["roleTransitions"][0]["salary"];
@@ -248,26 +248,26 @@ async fn errors_are_coded_and_the_field_is_priced() {
         for (vars, code) in [
             (json!({}), "VALIDATION"),
             (
-                json!({ "from": "backend-developer", "known": ["python"] }),
+                json!({ "from": { "slug": "backend-developer" }, "known": [{ "slug": "python" }] }),
                 "VALIDATION",
             ),
             (json!({ "known": [] }), "VALIDATION"),
             (
-                json!({ "from": "backend-developer", "first": 0 }),
+                json!({ "from": { "slug": "backend-developer" }, "first": 0 }),
                 "VALIDATION",
             ),
             (
-                json!({ "from": "backend-developer", "first": 21 }),
+                json!({ "from": { "slug": "backend-developer" }, "first": 21 }),
                 "VALIDATION",
             ),
-            (json!({ "from": "no-such-role" }), "NOT_FOUND"),
-            (json!({ "known": ["no-such-skill"] }), "NOT_FOUND"),
+            (json!({ "from": { "slug": "no-such-role" } }), "NOT_FOUND"),
+            (json!({ "known": [{ "slug": "no-such-skill" }] }), "NOT_FOUND"),
         ] {
             let v = app.post(Q, vars.clone(), None).await.json();
             assert_eq!(first_code(&v), code, "[{engine:?}] {vars}: {v}");
         }
         let v = app
-            .post(Q, json!({ "from": "backend-developer", "first": 2 }), None)
+            .post(Q, json!({ "from": { "slug": "backend-developer" }, "first": 2 }), None)
             .await
             .json();
         let cost = v["extensions"]["cost"]["requested"].as_u64().unwrap_or(0);
@@ -285,7 +285,7 @@ async fn nearest_roles_on_an_imported_graph_with_bounded_statements() {
         let plain = TestApp::spawn(engine).await;
         plain.reset_statements();
         plain
-            .data(Q, json!({ "from": "backend-developer", "first": 5 }))
+            .data(Q, json!({ "from": { "slug": "backend-developer" }, "first": 5 }))
             .await;
         let (on_catalog, _) = plain.statements();
         assert!(on_catalog <= 16, "{on_catalog}");
@@ -294,7 +294,7 @@ async fn nearest_roles_on_an_imported_graph_with_bounded_statements() {
         let app = imported(engine).await;
         app.reset_statements();
         let d = app
-            .data(Q, json!({ "from": "backend-developer", "first": 20 }))
+            .data(Q, json!({ "from": { "slug": "backend-developer" }, "first": 20 }))
             .await;
         let (n, sql) = app.statements();
         // At most 16 (the role, its requirements and links, the pre-score, the pool's batched
@@ -310,7 +310,7 @@ async fn nearest_roles_on_an_imported_graph_with_bounded_statements() {
         assert_eq!(s[0], "fullstack-developer", "{s:?}");
         // Imported roles equivalent to Back-End Developer are the same job: left out.
         let eq = app
-            .data(r#"{ role(slug: "backend-developer") { id } }"#, json!({}))
+            .data(r#"{ role(by: { slug: "backend-developer" }) { id } }"#, json!({}))
             .await;
         assert!(eq["role"]["id"].is_string());
         let equivalents = {
@@ -333,7 +333,7 @@ async fn nearest_roles_on_an_imported_graph_with_bounded_statements() {
         }
         // An imported occupation as the source: its nearest roles come back, well formed.
         let d = app
-            .data(Q, json!({ "from": equivalents[0], "first": 5 }))
+            .data(Q, json!({ "from": { "slug": equivalents[0] }, "first": 5 }))
             .await;
         let list = &d["roleTransitions"];
         well_formed(list);
@@ -345,7 +345,7 @@ async fn nearest_roles_on_an_imported_graph_with_bounded_statements() {
         let d = app
             .data(
                 Q,
-                json!({ "known": ["python", "sql", "docker"], "first": 5 }),
+                json!({ "known": [{ "slug": "python" }, { "slug": "sql" }, { "slug": "docker" }], "first": 5 }),
             )
             .await;
         let list = &d["roleTransitions"];
@@ -354,9 +354,9 @@ async fn nearest_roles_on_an_imported_graph_with_bounded_statements() {
         // Only the catalog's roles when asked.
         let d = app
             .data(
-                r#"query($k: [ID!]) { roleTransitions(known: $k, first: 20, curatedOnly: true) {
+                r#"query($k: [PathNodeRef!]) { roleTransitions(known: $k, first: 20, curatedOnly: true) {
                     score role { slug source { name } } } }"#,
-                json!({ "k": ["python", "sql", "docker"] }),
+                json!({ "k": [{ "slug": "python" }, { "slug": "sql" }, { "slug": "docker" }] }),
             )
             .await;
         let list = d["roleTransitions"].as_array().expect("list");
