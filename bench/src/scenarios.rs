@@ -12,9 +12,9 @@ pub const Q3_LOOKUP: &str = "query Role($slug: String!) { role(by: { slug: $slug
 /// Roles → skills → frameworks: 20 × 20 × 5.
 pub const ROLES_SKILLS_FRAMEWORKS: &str = "{ roles(first: 20) { nodes { name skills(first: 20) { nodes { name frameworks(first: 5) { nodes { name } } } } } } }";
 /// A learning path to a role (rotating over roles).
-pub const LEARNING_PATH: &str = "query Path($role: ID!) { learningPath(target: { role: { id: $role } }) { steps { position requirement skill { name } } } }";
+pub const LEARNING_PATH: &str = "query Path($role: ID!) { learningPath(target: { role: { id: $role } }) { steps { position requirement node { name } } } }";
 /// Related skills of one of the most demanded skills (rotating over them).
-pub const RELATED_SKILLS: &str = "query Related($skill: ID!) { relatedSkills(skill: { id: $skill }, first: 10) { score skill { name } } }";
+pub const RELATED_SKILLS: &str = "query Related($skill: ID!) { relatedSkills(skill: { id: $skill }, first: 10) { score node { name } } }";
 
 /// Every scenario, in the order they run: (key, label).
 pub const ALL: &[(&str, &str)] = &[

@@ -207,9 +207,9 @@ async fn filters_combine() {
             ("{ nameContains: \"POSTGRES\" }", vec!["postgresql"]),
             ("{ nameContains: \"pg\" }", vec!["postgresql"]),
             ("{ nameContains: \"%\" }", vec![]),
-            ("{ hasEscoId: true }", vec!["python"]),
+            ("{ hasEscoUri: true }", vec!["python"]),
             (
-                "{ hasEscoId: false, kind: [LANGUAGE] }",
+                "{ hasEscoUri: false, kind: [LANGUAGE] }",
                 vec!["ruby", "sql"],
             ),
             ("{ broader: { slug: \"databases\" } }", vec!["postgresql", "sql"]),

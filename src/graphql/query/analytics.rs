@@ -84,7 +84,9 @@ async fn frameworks_by_id(
 #[Object]
 impl Market {
     /// Postings per month over a window for a skill, a framework and/or a role (all given must
-    /// hold), within an optional scope; months without postings count 0.
+    /// hold), within an optional scope; months without postings count 0. `skill`, `framework`
+    /// and `role` say what is counted; `filter` is the scope: a month's `share` is over the
+    /// postings in scope, and both apply to what is counted.
     #[allow(clippy::too_many_arguments)]
     async fn demand(
         &self,

@@ -124,9 +124,9 @@ pub struct SkillFilter {
     /// Name or any alias contains this text (case-insensitive).
     pub name_contains: Option<String>,
     /// Has (true) or lacks (false) an ESCO URI.
-    pub has_esco_id: Option<bool>,
+    pub has_esco_uri: Option<bool>,
     /// Has (true) or lacks (false) an O*NET name.
-    pub has_onet_id: Option<bool>,
+    pub has_onet_name: Option<bool>,
     /// Narrower than this skill, at any depth.
     pub broader: Option<SkillRef>,
     /// Required by a role, optionally at a minimum level or as essential only.
@@ -207,10 +207,10 @@ impl SkillFilter {
         if let Some(n) = &self.name_contains {
             all.push(SkillCond::NameContains(n.clone()));
         }
-        if let Some(b) = self.has_esco_id {
+        if let Some(b) = self.has_esco_uri {
             all.push(SkillCond::HasEscoId(b));
         }
-        if let Some(b) = self.has_onet_id {
+        if let Some(b) = self.has_onet_name {
             all.push(SkillCond::HasOnetId(b));
         }
         if let Some(b) = &self.broader {
