@@ -123,10 +123,15 @@ impl Extension for RateLimitExtension {
             return Ok(result);
         };
         let now = chrono::Utc::now();
-        let usage =
-            crate::auth::budget::charge(state.route.writer(), key_id, budget, result.complexity as u64, now)
-                .await
-                .map_err(|e| vec![app_error(e)])?;
+        let usage = crate::auth::budget::charge(
+            state.route.writer(),
+            key_id,
+            budget,
+            result.complexity as u64,
+            now,
+        )
+        .await
+        .map_err(|e| vec![app_error(e)])?;
         if let Ok(mut u) = self.usage.lock() {
             *u = Some(usage);
         }

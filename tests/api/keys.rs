@@ -13,7 +13,8 @@ use skillgraph::{
 
 use crate::helpers::{engines, first_code, send_to, Response, TestApp, ADMIN_TOKEN};
 
-const CREATE_SKILL: &str = "mutation($i: CreateSkillInput!) { createSkill(input: $i) { skill { slug } } }";
+const CREATE_SKILL: &str =
+    "mutation($i: CreateSkillInput!) { createSkill(input: $i) { skill { slug } } }";
 const CREATE_POSTING: &str =
     "mutation($i: UpsertJobPostingInput!) { upsertJobPosting(input: $i) { jobPosting { externalId } } }";
 const READ: &str = "{ skill(by: { slug: \"python\" }) { name } }";
@@ -156,7 +157,10 @@ async fn keys_are_created_once_stored_hashed_listed_and_revoked() {
             .post(CREATE_SKILL, skill("keys-lang-a"), Some(&key))
             .await;
         assert_eq!(ok.status, 200);
-        assert_eq!(ok.json()["data"]["createSkill"]["skill"]["slug"], "keys-lang-a");
+        assert_eq!(
+            ok.json()["data"]["createSkill"]["skill"]["slug"],
+            "keys-lang-a"
+        );
 
         let listed = keys_cli(&app, &["list"]);
         assert!(

@@ -114,8 +114,7 @@ async fn post(router: &axum::Router, query: &str, variables: Value, token: Optio
 const LIST: &str =
     "{ skills(first: 20) { nodes { slug name frameworks(first: 3) { nodes { slug } } } } }";
 const LOOKUP: &str = "query($s: String!) { skill(by: { slug: $s }) { slug name } }";
-const CREATE: &str =
-    r#"mutation($i: UpsertJobPostingInput!) { upsertJobPosting(input: $i) { jobPosting { externalId } } }"#;
+const CREATE: &str = r#"mutation($i: UpsertJobPostingInput!) { upsertJobPosting(input: $i) { jobPosting { externalId } } }"#;
 const SUB: &str =
     r#"subscription { jobPostingAdded(filter: { countries: ["DE"] }) { externalId source } }"#;
 

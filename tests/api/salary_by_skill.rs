@@ -161,7 +161,9 @@ async fn salary_by_skill_matches_a_hand_computation_and_refuses_thin_samples() {
         assert_eq!(check(s, &expected, 20), 1, "[{engine:?}] {s}");
 
         // Refused below the minimum: counts stay, quartiles and the difference go.
-        let d = app.data(Q, json!({ "s": { "slug": "sql" }, "m": 5000 })).await;
+        let d = app
+            .data(Q, json!({ "s": { "slug": "sql" }, "m": 5000 }))
+            .await;
         let s = &d["market"]["skillSalary"];
         assert_eq!(check(s, &by_hand(&app, "sql", None).await, 5000), 0);
         assert_eq!(s["currencies"][0]["status"], "TOO_FEW_ON_BOTH_SIDES");
@@ -179,7 +181,10 @@ async fn salary_by_skill_matches_a_hand_computation_and_refuses_thin_samples() {
         assert_eq!(first_code(&v), "VALIDATION", "{v}");
 
         // Priced like the other market analytics; a fixed number of statements.
-        let v = app.post(Q, json!({ "s": { "slug": "sql" } }), None).await.json();
+        let v = app
+            .post(Q, json!({ "s": { "slug": "sql" } }), None)
+            .await
+            .json();
         let cost = v["extensions"]["cost"]["requested"].as_u64().unwrap_or(0);
         assert!((2_500..3_000).contains(&cost), "{cost}");
         app.reset_statements();

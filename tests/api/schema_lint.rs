@@ -77,6 +77,23 @@ const BOUNDED_LISTS: &[(&str, &str)] = &[
     ),
     ("FrameworkFit.missing", "the skills of one framework"),
     ("SkillPath.hops", "a shortest chain in the skill hierarchy"),
+    ("QueryRoot.roleTransitions", "a ranked top-N, `first` ≤ 20"),
+    (
+        "RoleTransition.skillsToAdd",
+        "a computed answer over one role's requirements",
+    ),
+    (
+        "RoleTransition.learningSteps",
+        "a computed answer over one role's requirements",
+    ),
+    (
+        "SkillSalary.currencies",
+        "one per currency of the postings in scope (ISO 4217)",
+    ),
+    (
+        "TransitionSalary.currencies",
+        "one per currency of the postings in scope (ISO 4217)",
+    ),
 ];
 
 /// Names that, typed `String`, would be an enum or a scalar in disguise.

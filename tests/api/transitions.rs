@@ -76,7 +76,10 @@ async fn nearest_roles_on_the_catalog() {
     for engine in engines() {
         let app = TestApp::spawn(engine).await;
         let d = app
-            .data(Q, json!({ "from": { "slug": "backend-developer" }, "first": 5 }))
+            .data(
+                Q,
+                json!({ "from": { "slug": "backend-developer" }, "first": 5 }),
+            )
             .await;
         let list = &d["roleTransitions"];
         eprintln!(
@@ -113,7 +116,10 @@ async fn nearest_roles_on_the_catalog() {
         assert_eq!(fs["salary"]["currencies"], json!([]));
 
         let d = app
-            .data(Q, json!({ "from": { "slug": "devops-engineer" }, "first": 5 }))
+            .data(
+                Q,
+                json!({ "from": { "slug": "devops-engineer" }, "first": 5 }),
+            )
             .await;
         let list = &d["roleTransitions"];
         eprintln!(
@@ -195,7 +201,10 @@ async fn salary_differences_come_from_the_postings() {
             .map_err(|e| e.detail())
             .expect("demo postings");
         let d = app
-            .data(Q, json!({ "from": { "slug": "backend-developer" }, "first": 3 }))
+            .data(
+                Q,
+                json!({ "from": { "slug": "backend-developer" }, "first": 3 }),
+            )
             .await;
         let fs = find(&d["roleTransitions"], "fullstack-developer");
         assert_eq!(fs["salary"]["status"], "MEASURED", "{fs}");
@@ -261,13 +270,20 @@ async fn errors_are_coded_and_the_field_is_priced() {
                 "VALIDATION",
             ),
             (json!({ "from": { "slug": "no-such-role" } }), "NOT_FOUND"),
-            (json!({ "known": [{ "slug": "no-such-skill" }] }), "NOT_FOUND"),
+            (
+                json!({ "known": [{ "slug": "no-such-skill" }] }),
+                "NOT_FOUND",
+            ),
         ] {
             let v = app.post(Q, vars.clone(), None).await.json();
             assert_eq!(first_code(&v), code, "[{engine:?}] {vars}: {v}");
         }
         let v = app
-            .post(Q, json!({ "from": { "slug": "backend-developer" }, "first": 2 }), None)
+            .post(
+                Q,
+                json!({ "from": { "slug": "backend-developer" }, "first": 2 }),
+                None,
+            )
             .await
             .json();
         let cost = v["extensions"]["cost"]["requested"].as_u64().unwrap_or(0);
@@ -285,7 +301,10 @@ async fn nearest_roles_on_an_imported_graph_with_bounded_statements() {
         let plain = TestApp::spawn(engine).await;
         plain.reset_statements();
         plain
-            .data(Q, json!({ "from": { "slug": "backend-developer" }, "first": 5 }))
+            .data(
+                Q,
+                json!({ "from": { "slug": "backend-developer" }, "first": 5 }),
+            )
             .await;
         let (on_catalog, _) = plain.statements();
         assert!(on_catalog <= 16, "{on_catalog}");
@@ -294,7 +313,10 @@ async fn nearest_roles_on_an_imported_graph_with_bounded_statements() {
         let app = imported(engine).await;
         app.reset_statements();
         let d = app
-            .data(Q, json!({ "from": { "slug": "backend-developer" }, "first": 20 }))
+            .data(
+                Q,
+                json!({ "from": { "slug": "backend-developer" }, "first": 20 }),
+            )
             .await;
         let (n, sql) = app.statements();
         // At most 16 (the role, its requirements and links, the pre-score, the pool's batched
@@ -310,7 +332,10 @@ async fn nearest_roles_on_an_imported_graph_with_bounded_statements() {
         assert_eq!(s[0], "fullstack-developer", "{s:?}");
         // Imported roles equivalent to Back-End Developer are the same job: left out.
         let eq = app
-            .data(r#"{ role(by: { slug: "backend-developer" }) { id } }"#, json!({}))
+            .data(
+                r#"{ role(by: { slug: "backend-developer" }) { id } }"#,
+                json!({}),
+            )
             .await;
         assert!(eq["role"]["id"].is_string());
         let equivalents = {

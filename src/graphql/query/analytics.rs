@@ -231,8 +231,13 @@ impl Market {
     async fn skill_salary(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The skill (or framework) whose worth is measured.")]
         skill: crate::graphql::types::refs::PathNodeRef,
+        #[graphql(desc = "The scope: postings it matches, with and without the skill.")]
         filter: Option<JobPostingFilter>,
+        #[graphql(
+            desc = "The fewest postings with a salary on each side for a comparison, 1–100,000; default 30."
+        )]
         min_postings: Option<i32>,
     ) -> async_graphql::Result<crate::graphql::types::salary::SkillSalary> {
         super::salary::skill_salary(ctx, skill, filter, min_postings).await

@@ -34,12 +34,22 @@ impl TransitionQuery {
     async fn role_transitions(
         &self,
         ctx: &Context<'_>,
-        from: Option<RoleRef>,
-        known: Option<Vec<PathNodeRef>>,
-        first: Option<i32>,
+        #[graphql(desc = "The role to move from (or give `known`).")] from: Option<RoleRef>,
+        #[graphql(desc = "Skills and frameworks held (or give `from`).")] known: Option<
+            Vec<PathNodeRef>,
+        >,
+        #[graphql(desc = "How many roles, 1–20; default 5.")] first: Option<i32>,
+        #[graphql(desc = "The postings the salary difference is measured on (no `role`).")]
         filter: Option<JobPostingFilter>,
+        #[graphql(
+            desc = "The fewest postings with a salary of each role for a difference; default 30."
+        )]
         min_postings: Option<i32>,
-        #[graphql(default = false)] curated_only: bool,
+        #[graphql(
+            default = false,
+            desc = "Only the catalog's roles, not imported occupations."
+        )]
+        curated_only: bool,
     ) -> async_graphql::Result<Vec<RoleTransition>> {
         let min_postings = min_postings.unwrap_or(transitions::DEFAULT_MIN_POSTINGS as i32);
         let source = match (from, known) {

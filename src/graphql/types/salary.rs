@@ -36,9 +36,13 @@ impl From<SampleStatus> for SkillSalaryStatus {
 /// of their annualised midpoints (null when the side has fewer than `minPostings`).
 #[derive(SimpleObject)]
 pub struct SkillSalarySide {
+    /// Postings on this side with a salary in the currency.
     pub postings: i32,
+    /// First quartile of their annualised salaries; null below `minPostings`.
     pub p25: Option<f64>,
+    /// Median of their annualised salaries; null below `minPostings`.
     pub median: Option<f64>,
+    /// Third quartile of their annualised salaries; null below `minPostings`.
     pub p75: Option<f64>,
 }
 
@@ -47,6 +51,7 @@ pub struct SkillSalarySide {
 pub struct SkillSalaryComparison {
     /// ISO 4217 code; currencies are never mixed.
     pub currency: String,
+    /// Whether both sides have enough postings to compare.
     pub status: SkillSalaryStatus,
     /// Why the difference is given or withheld, in words.
     pub reason: String,

@@ -3,19 +3,12 @@
 use async_graphql::{Enum, SimpleObject};
 
 use crate::{
-    graphql::types::{paths::PathNode, Framework, Importance, Role, Skill},
-    paths::{node::NodeModel, transitions as domain},
+    graphql::types::{paths::PathNode, Importance, Role},
+    paths::transitions as domain,
 };
 
 fn int(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
-}
-
-fn split(m: &NodeModel) -> (Option<Skill>, Option<Framework>) {
-    match m {
-        NodeModel::Skill(s) => (Some(Skill(s.clone())), None),
-        NodeModel::Framework(f) => (None, Some(Framework(f.clone()))),
-    }
 }
 
 /// Whether a transition's salary difference could be measured.
@@ -42,10 +35,15 @@ impl From<domain::SalaryStatus> for TransitionSalaryStatus {
 /// The medians of both roles' postings in one currency (annualised midpoints).
 #[derive(SimpleObject)]
 pub struct TransitionSalaryDifference {
+    /// ISO 4217 code, as the postings give it.
     pub currency: String,
+    /// Postings of the source role with a salary in this currency.
     pub from_postings: i32,
+    /// Postings of the target role with a salary in this currency.
     pub to_postings: i32,
+    /// Median annualised salary of the source role's postings.
     pub from_median: f64,
+    /// Median annualised salary of the target role's postings.
     pub to_median: f64,
     /// To − from, per year in this currency.
     pub difference: f64,
@@ -56,6 +54,7 @@ pub struct TransitionSalaryDifference {
 /// The salary side of a transition.
 #[derive(SimpleObject)]
 pub struct TransitionSalary {
+    /// Whether the difference could be measured.
     pub status: TransitionSalaryStatus,
     /// Why it is measured or not, in words.
     pub reason: String,
@@ -70,11 +69,9 @@ pub struct TransitionSalary {
 /// A requirement of the target role the source does not cover.
 #[derive(SimpleObject)]
 pub struct TransitionSkill {
+    /// The skill or framework to add.
     pub node: PathNode,
-    /// The node's skill; null when it is a framework.
-    pub skill: Option<Skill>,
-    /// The node's framework; null when it is a skill.
-    pub framework: Option<Framework>,
+    /// How the target role needs it.
     pub importance: Importance,
     /// Roles requiring it plus postings asking for it.
     pub demand: i32,
@@ -85,6 +82,7 @@ pub struct TransitionSkill {
 pub struct TransitionStep {
     /// 1-based.
     pub position: i32,
+    /// The skill or framework to learn at this step.
     pub node: PathNode,
     /// True when the target role requires the node itself; false for a prerequisite of one.
     pub requirement: bool,
@@ -95,14 +93,18 @@ pub struct TransitionStep {
 /// A role to move to, and what it takes.
 #[derive(SimpleObject)]
 pub struct RoleTransition {
+    /// The role to move to.
     pub role: Role,
     /// Weighted Jaccard index (essential 2, optional 1) of the target's requirements and the
     /// source's: 0 to 1, four decimals.
     pub score: f64,
+    /// Essential requirements of the target role.
     pub essential_required: i32,
     /// Essential requirements of the target the source covers (holds or implies).
     pub essential_covered: i32,
+    /// Optional requirements of the target role.
     pub optional_required: i32,
+    /// Optional requirements of the target the source covers.
     pub optional_covered: i32,
     /// Requirements to add: essential first, then by demand, then name.
     pub skills_to_add: Vec<TransitionSkill>,
@@ -110,6 +112,7 @@ pub struct RoleTransition {
     pub learning_step_count: i32,
     /// The learning path, in order (the `learningPath` planner, from the source).
     pub learning_steps: Vec<TransitionStep>,
+    /// The median salary difference of the two roles' postings, or why there is none.
     pub salary: TransitionSalary,
     /// The transition in words.
     pub explanation: String,
@@ -128,15 +131,10 @@ impl From<domain::Transition> for RoleTransition {
             skills_to_add: t
                 .to_add
                 .into_iter()
-                .map(|a| {
-                    let (skill, framework) = split(&a.node);
-                    TransitionSkill {
-                        node: a.node.into(),
-                        skill,
-                        framework,
-                        importance: a.importance.into(),
-                        demand: i32::try_from(a.demand.score()).unwrap_or(i32::MAX),
-                    }
+                .map(|a| TransitionSkill {
+                    node: a.node.into(),
+                    importance: a.importance.into(),
+                    demand: i32::try_from(a.demand.score()).unwrap_or(i32::MAX),
                 })
                 .collect(),
             learning_step_count: int(t.steps.len()),
