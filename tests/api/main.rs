@@ -24,6 +24,7 @@ mod paths_imported;
 mod paths_market;
 mod perf;
 mod persisted;
+mod related_cooc;
 mod relations;
 mod schema;
 mod search;

@@ -24,7 +24,7 @@ use axum::{
 use serde::Deserialize;
 
 pub(crate) use self::{
-    admit::{precheck, run_bounded},
+    admit::{precheck, price, run_bounded},
     errors::timeout_error,
 };
 use self::{
@@ -110,12 +110,24 @@ async fn execute(
             return resp;
         }
     };
+    metrics.graphql_requests.inc();
+    // Validation and the cost check, once, before anything runs.
+    let cost = match price(&mut req, &s.pricer, extra) {
+        Ok(cost) => cost,
+        Err(errors) => {
+            metrics.observe_request(label.as_deref(), started.elapsed());
+            return request_error(metrics, media.request_error_status(), media, errors);
+        }
+    };
     let req = req
         .data(Loaders::new(&s.app.db))
-        .data(extra)
         .data(auth(headers, s.app.config.admin_token.as_ref()));
-    metrics.graphql_requests.inc();
-    let resp = run_bounded(s.schema.clone(), req, s.app.config.request_timeout).await;
+    let resp = run_bounded(s.schema.clone(), req, s.app.config.request_timeout)
+        .await
+        .map(|mut r| {
+            r.extensions.insert("cost".to_owned(), cost.to_value());
+            r
+        });
     let label = metrics.observe_request(label.as_deref(), started.elapsed());
     let Some(mut resp) = resp else {
         tracing::warn!(operation = %label, "GraphQL request timed out");
