@@ -356,6 +356,7 @@ pub async fn run(cli: Cli) -> AppResult<()> {
                         eprintln!("{}: {pos}: rejected: {reason}", file.display());
                     }
                     println!("postings: {report}");
+                    crate::paths::related::refresh_after_write(&state.db).await;
                     return Ok(());
                 }
             };
@@ -368,6 +369,7 @@ pub async fn run(cli: Cli) -> AppResult<()> {
             } else {
                 import::onet::import(&conn, dir, &opts).await?
             };
+            crate::paths::related::refresh_after_write(&conn).await;
             print!("{}", report.summary());
             if opts_args.report {
                 print!("{}", report.details());

@@ -11,6 +11,7 @@ mod m20261130_000200_create_role_skill_choice;
 mod m20261130_130001_add_skill_release_facts;
 mod m20261130_140001_add_persisted_operations_and_data_version;
 mod m20261201_030001_create_api_keys;
+mod m20261201_050001_create_related_lists;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_130001_add_skill_release_facts::Migration),
             Box::new(m20261130_140001_add_persisted_operations_and_data_version::Migration),
             Box::new(m20261201_030001_create_api_keys::Migration),
+            Box::new(m20261201_050001_create_related_lists::Migration),
         ]
     }
 }

@@ -1,32 +1,152 @@
 //! Query cost: every request is priced before it runs (connections cost their page size times
 //! their nodes), refused over the limits with QUERY_TOO_COMPLEX / QUERY_TOO_DEEP, and every
 //! response says what it cost: `extensions.cost { requested, limit, depth, maxDepth }`.
+//!
+//! Pricing is one pass of async-graphql's validator over the parsed document, on a schema of its
+//! own ([`Pricer`]) whose extension reads the validator's complexity and depth and whose
+//! execution is a no-op. The schema that runs requests has no extension: with any extension
+//! installed, async-graphql builds a `ResolveInfo` (two registry lookups) and goes through the
+//! extension chain for every field it resolves (Q1 resolves about 7,000).
 use std::sync::{Arc, Mutex};
 
 use async_graphql::{
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest, NextValidation},
-    Name, Response, ServerError, ValidationResult, Value,
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextValidation},
+    futures_util::FutureExt,
+    indexmap::IndexMap,
+    parser::types::ExecutableDocument,
+    Name, Response, SchemaBuilder, ServerError, ValidationResult, Value, Variables,
 };
 
-#[derive(Clone, Copy, Debug)]
+use crate::graphql::{
+    mutation::MutationRoot, query::QueryRoot, schema::AppSchema, subscription::SubscriptionRoot,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CostLimits {
     pub max_complexity: usize,
     pub max_depth: usize,
 }
 
-impl ExtensionFactory for CostLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(CostExtension {
-            limits: *self,
-            measured: Mutex::new(None),
-        })
+/// What a request costs: the validator's complexity plus the expensive fields' price, and its
+/// depth, with the limits they were checked against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cost {
+    pub requested: usize,
+    pub limit: usize,
+    pub depth: usize,
+    pub max_depth: usize,
+}
+
+impl Cost {
+    /// `extensions.cost` of a response.
+    pub fn to_value(self) -> Value {
+        let mut cost = IndexMap::new();
+        cost.insert(Name::new("requested"), Value::from(self.requested as u64));
+        cost.insert(Name::new("limit"), Value::from(self.limit as u64));
+        cost.insert(Name::new("depth"), Value::from(self.depth as u64));
+        cost.insert(Name::new("maxDepth"), Value::from(self.max_depth as u64));
+        Value::Object(cost)
     }
 }
 
-struct CostExtension {
+/// Validates and prices requests without running them (see the module comment). Cheap to clone.
+#[derive(Clone)]
+pub struct Pricer {
+    schema: AppSchema,
     limits: CostLimits,
-    measured: Mutex<Option<(usize, usize)>>,
 }
+
+impl Pricer {
+    /// A pricer over the types of `builder`'s schema (the served schema's builder, without data).
+    pub fn new(
+        builder: SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot>,
+        limits: CostLimits,
+    ) -> Self {
+        Pricer {
+            schema: builder.extension(PricingFactory).finish(),
+            limits,
+        }
+    }
+
+    pub fn limits(&self) -> CostLimits {
+        self.limits
+    }
+
+    /// Validates the parsed document (every rule) and measures it: its cost, or the errors a
+    /// client gets (validation errors, QUERY_TOO_COMPLEX, QUERY_TOO_DEEP).
+    pub fn price(
+        &self,
+        doc: ExecutableDocument,
+        operation_name: Option<String>,
+        variables: Variables,
+        extra: ExtraCost,
+    ) -> Result<Cost, Vec<ServerError>> {
+        let slot = Measure::default();
+        let mut req = async_graphql::Request::new(String::new())
+            .variables(variables)
+            .data(extra)
+            .data(slot.clone());
+        req.operation_name = operation_name;
+        req.set_parsed_query(doc);
+        // Nothing in validation waits, and execution is a no-op: ready at the first poll.
+        let Some(resp) = self.schema.execute(req).now_or_never() else {
+            return Err(vec![coded(
+                "the request could not be priced".to_owned(),
+                "INTERNAL",
+            )]);
+        };
+        if !resp.errors.is_empty() {
+            return Err(resp.errors);
+        }
+        let measured = slot.0.lock().ok().and_then(|m| *m);
+        let Some((complexity, depth)) = measured else {
+            return Err(vec![coded(
+                "the request could not be priced".to_owned(),
+                "INTERNAL",
+            )]);
+        };
+        let cost = Cost {
+            requested: complexity,
+            limit: self.limits.max_complexity,
+            depth,
+            max_depth: self.limits.max_depth,
+        };
+        if cost.requested > cost.limit {
+            return Err(vec![coded(
+                format!(
+                    "query costs {} which is over the limit of {}: ask for smaller pages or fewer levels",
+                    cost.requested, cost.limit
+                ),
+                "QUERY_TOO_COMPLEX",
+            )]);
+        }
+        if cost.depth > cost.max_depth {
+            return Err(vec![coded(
+                format!(
+                    "query is {} levels deep, over the limit of {}",
+                    cost.depth, cost.max_depth
+                ),
+                "QUERY_TOO_DEEP",
+            )]);
+        }
+        Ok(cost)
+    }
+}
+
+/// Where the pricing extension leaves what validation measured: (complexity with the extra
+/// price, depth).
+#[derive(Clone, Default)]
+struct Measure(Arc<Mutex<Option<(usize, usize)>>>);
+
+struct PricingFactory;
+
+impl ExtensionFactory for PricingFactory {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(PricingExtension)
+    }
+}
+
+struct PricingExtension;
 
 fn coded(message: String, code: &str) -> ServerError {
     let mut e = ServerError::new(message, None);
@@ -37,28 +157,7 @@ fn coded(message: String, code: &str) -> ServerError {
 }
 
 #[async_trait::async_trait]
-impl Extension for CostExtension {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut resp = next.run(ctx).await;
-        let measured = self.measured.lock().ok().and_then(|m| *m);
-        if let Some((complexity, depth)) = measured {
-            let mut cost = async_graphql::indexmap::IndexMap::new();
-            cost.insert(Name::new("requested"), Value::from(complexity as u64));
-            cost.insert(
-                Name::new("limit"),
-                Value::from(self.limits.max_complexity as u64),
-            );
-            cost.insert(Name::new("depth"), Value::from(depth as u64));
-            cost.insert(
-                Name::new("maxDepth"),
-                Value::from(self.limits.max_depth as u64),
-            );
-            resp.extensions
-                .insert("cost".to_owned(), Value::Object(cost));
-        }
-        resp
-    }
-
+impl Extension for PricingExtension {
     async fn validation(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -69,28 +168,22 @@ impl Extension for CostExtension {
         if let Some(extra) = ctx.data_opt::<ExtraCost>() {
             result.complexity = result.complexity.saturating_add(extra.0);
         }
-        if let Ok(mut m) = self.measured.lock() {
-            *m = Some((result.complexity, result.depth));
-        }
-        if result.complexity > self.limits.max_complexity {
-            return Err(vec![coded(
-                format!(
-                    "query costs {} which is over the limit of {}: ask for smaller pages or fewer levels",
-                    result.complexity, self.limits.max_complexity
-                ),
-                "QUERY_TOO_COMPLEX",
-            )]);
-        }
-        if result.depth > self.limits.max_depth {
-            return Err(vec![coded(
-                format!(
-                    "query is {} levels deep, over the limit of {}",
-                    result.depth, self.limits.max_depth
-                ),
-                "QUERY_TOO_DEEP",
-            )]);
+        if let Some(Measure(slot)) = ctx.data_opt::<Measure>() {
+            if let Ok(mut m) = slot.lock() {
+                *m = Some((result.complexity, result.depth));
+            }
         }
         Ok(result)
+    }
+
+    /// Pricing never runs anything.
+    async fn execute(
+        &self,
+        _ctx: &ExtensionContext<'_>,
+        _operation_name: Option<&str>,
+        _next: NextExecute<'_>,
+    ) -> Response {
+        Response::default()
     }
 }
 

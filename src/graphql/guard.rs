@@ -39,6 +39,10 @@ pub fn refusal(caller: &Caller, scope: Scope) -> AppError {
     }
 }
 
+/// What a request is charged: its price, computed before it runs (`extensions.cost.requested`).
+#[derive(Clone, Copy, Debug)]
+pub struct ChargeCost(pub u64);
+
 /// The request's charge, shared by the HTTP layer (status, `Retry-After`, headers) and the
 /// `rateLimit` field; set once, before execution.
 #[derive(Clone, Debug, Default)]
@@ -127,7 +131,10 @@ impl Extension for RateLimitExtension {
             state.route.writer(),
             key_id,
             budget,
-            result.complexity as u64,
+            // The price the HTTP or WebSocket layer computed (the `Pricer`), which the
+            // running schema's fast validation does not repeat.
+            ctx.data_opt::<ChargeCost>()
+                .map_or(result.complexity as u64, |c| c.0),
             now,
         )
         .await

@@ -1,7 +1,11 @@
 //! DataLoaders, created per request: one per (entity, key) — rows by id, and for every direction
 //! of every relation one for pages of edges and one for edge counts, each batching all parents
 //! of a level into one statement.
-use std::{collections::HashMap, marker::PhantomData, sync::Arc};
+use std::{
+    collections::HashMap,
+    marker::PhantomData,
+    sync::{Arc, OnceLock},
+};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{company, framework, job_posting, role, skill, source};
@@ -224,25 +228,56 @@ fn loader<T: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>
     DataLoader::new(t, tokio::spawn).max_batch_size(MAX_BATCH)
 }
 
-/// All loaders of one request.
+/// A loader made on its first use. A request touches a few of the ~45 loaders it may need
+/// (Q3, one role by slug, none): making them all up front cost every request ~45 `Arc`s,
+/// boxed spawners and six hash maps.
+pub struct Lazy<T> {
+    cell: OnceLock<T>,
+    db: DatabaseConnection,
+    make: fn(&DatabaseConnection) -> T,
+}
+
+impl<T> Lazy<T> {
+    fn new(db: &DatabaseConnection, make: fn(&DatabaseConnection) -> T) -> Self {
+        Lazy {
+            cell: OnceLock::new(),
+            db: db.clone(),
+            make,
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Lazy<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.cell.get_or_init(|| (self.make)(&self.db))
+    }
+}
+
+/// One slot per relation, filled on first use.
+type PerRel<T> = [OnceLock<T>; Rel::ALL.len()];
+
+/// All loaders of one request, each made on first use.
 pub struct Loaders {
-    pub skill_by_id: DataLoader<ByIdLoader<skill::Model>>,
-    pub framework_by_id: DataLoader<ByIdLoader<framework::Model>>,
-    pub role_by_id: DataLoader<ByIdLoader<role::Model>>,
+    db: DatabaseConnection,
+    pub skill_by_id: Lazy<DataLoader<ByIdLoader<skill::Model>>>,
+    pub framework_by_id: Lazy<DataLoader<ByIdLoader<framework::Model>>>,
+    pub role_by_id: Lazy<DataLoader<ByIdLoader<role::Model>>>,
     /// The imported release a row comes from.
-    pub source_by_id: DataLoader<ByIdLoader<source::Model>>,
-    pub posting_by_id: DataLoader<ByIdLoader<job_posting::Model>>,
-    pub company_by_id: DataLoader<ByIdLoader<company::Model>>,
-    pub posting_skills: DataLoader<PostingLinksLoader<skill::Model>>,
-    pub posting_frameworks: DataLoader<PostingLinksLoader<framework::Model>>,
+    pub source_by_id: Lazy<DataLoader<ByIdLoader<source::Model>>>,
+    pub posting_by_id: Lazy<DataLoader<ByIdLoader<job_posting::Model>>>,
+    pub company_by_id: Lazy<DataLoader<ByIdLoader<company::Model>>>,
+    pub posting_skills: Lazy<DataLoader<PostingLinksLoader<skill::Model>>>,
+    pub posting_frameworks: Lazy<DataLoader<PostingLinksLoader<framework::Model>>>,
     /// Equivalent occupations and their evidence, by curated role.
-    pub role_evidence: DataLoader<crate::graphql::types::evidence::RoleEvidenceLoader>,
-    posting_pages: HashMap<Rel, DataLoader<EdgePageLoader<job_posting::Model>>>,
-    skill_pages: HashMap<Rel, DataLoader<EdgePageLoader<skill::Model>>>,
-    framework_pages: HashMap<Rel, DataLoader<EdgePageLoader<framework::Model>>>,
-    role_pages: HashMap<Rel, DataLoader<EdgePageLoader<role::Model>>>,
-    alias_pages: HashMap<Rel, DataLoader<EdgePageLoader<AliasRow>>>,
-    counts: HashMap<Rel, DataLoader<EdgeCountLoader>>,
+    pub role_evidence: Lazy<DataLoader<crate::graphql::types::evidence::RoleEvidenceLoader>>,
+    posting_pages: PerRel<DataLoader<EdgePageLoader<job_posting::Model>>>,
+    skill_pages: PerRel<DataLoader<EdgePageLoader<skill::Model>>>,
+    framework_pages: PerRel<DataLoader<EdgePageLoader<framework::Model>>>,
+    role_pages: PerRel<DataLoader<EdgePageLoader<role::Model>>>,
+    alias_pages: PerRel<DataLoader<EdgePageLoader<AliasRow>>>,
+    counts: PerRel<DataLoader<EdgeCountLoader>>,
 }
 
 /// Which node type a relation leads to.
@@ -253,92 +288,95 @@ fn node_table(rel: Rel) -> &'static str {
     }
 }
 
+/// Whether pages of `rel` are rows of `table` (`alias`: any alias table).
+fn leads_to(rel: Rel, table: &str) -> bool {
+    node_table(rel) == table || (table == "alias" && node_table(rel).ends_with("_alias"))
+}
+
+fn by_id<M>(
+    db: &DatabaseConnection,
+    table: &'static str,
+    id_of: fn(&M) -> i64,
+) -> DataLoader<ByIdLoader<M>>
+where
+    M: FromQueryResult + Clone + Send + Sync + 'static,
+{
+    loader(ByIdLoader {
+        db: db.clone(),
+        table,
+        id_of,
+    })
+}
+
 impl Loaders {
     pub fn new(db: &DatabaseConnection) -> Self {
-        fn pages_for<M: FromQueryResult + Clone + Send + Sync + 'static>(
-            db: &DatabaseConnection,
-            table: &str,
-        ) -> HashMap<Rel, DataLoader<EdgePageLoader<M>>> {
-            Rel::ALL
-                .iter()
-                .filter(|r| {
-                    node_table(**r) == table
-                        || (table == "alias" && node_table(**r).ends_with("_alias"))
-                })
-                .map(|r| {
-                    let l = EdgePageLoader {
-                        db: db.clone(),
-                        spec: r.spec(),
-                        _node: PhantomData,
-                    };
-                    (*r, loader(l))
-                })
-                .collect()
-        }
         Loaders {
-            skill_by_id: loader(ByIdLoader {
-                db: db.clone(),
-                table: "skill",
-                id_of: |m: &skill::Model| m.id,
+            db: db.clone(),
+            skill_by_id: Lazy::new(db, |db| by_id(db, "skill", |m: &skill::Model| m.id)),
+            framework_by_id: Lazy::new(db, |db| {
+                by_id(db, "framework", |m: &framework::Model| m.id)
             }),
-            framework_by_id: loader(ByIdLoader {
-                db: db.clone(),
-                table: "framework",
-                id_of: |m: &framework::Model| m.id,
+            role_by_id: Lazy::new(db, |db| by_id(db, "role", |m: &role::Model| m.id)),
+            source_by_id: Lazy::new(db, |db| by_id(db, "source", |m: &source::Model| m.id)),
+            posting_by_id: Lazy::new(db, |db| {
+                by_id(db, "job_posting", |m: &job_posting::Model| m.id)
             }),
-            role_by_id: loader(ByIdLoader {
-                db: db.clone(),
-                table: "role",
-                id_of: |m: &role::Model| m.id,
-            }),
-            source_by_id: loader(ByIdLoader {
-                db: db.clone(),
-                table: "source",
-                id_of: |m: &source::Model| m.id,
-            }),
-            posting_by_id: loader(ByIdLoader {
-                db: db.clone(),
-                table: "job_posting",
-                id_of: |m: &job_posting::Model| m.id,
-            }),
-            company_by_id: loader(ByIdLoader {
-                db: db.clone(),
-                table: "company",
-                id_of: |m: &company::Model| m.id,
-            }),
-            posting_skills: loader(PostingLinksLoader {
-                db: db.clone(),
-                _node: PhantomData,
-            }),
-            posting_frameworks: loader(PostingLinksLoader {
-                db: db.clone(),
-                _node: PhantomData,
-            }),
-            role_evidence: loader(crate::graphql::types::evidence::RoleEvidenceLoader {
-                db: db.clone(),
-            }),
-            posting_pages: pages_for(db, "job_posting"),
-            skill_pages: pages_for(db, "skill"),
-            framework_pages: pages_for(db, "framework"),
-            role_pages: pages_for(db, "role"),
-            alias_pages: pages_for(db, "alias"),
-            counts: Rel::ALL
-                .iter()
-                .map(|r| {
-                    (
-                        *r,
-                        loader(EdgeCountLoader {
-                            db: db.clone(),
-                            spec: r.spec(),
-                        }),
-                    )
+            company_by_id: Lazy::new(db, |db| by_id(db, "company", |m: &company::Model| m.id)),
+            posting_skills: Lazy::new(db, |db| {
+                loader(PostingLinksLoader {
+                    db: db.clone(),
+                    _node: PhantomData,
                 })
-                .collect(),
+            }),
+            posting_frameworks: Lazy::new(db, |db| {
+                loader(PostingLinksLoader {
+                    db: db.clone(),
+                    _node: PhantomData,
+                })
+            }),
+            role_evidence: Lazy::new(db, |db| {
+                loader(crate::graphql::types::evidence::RoleEvidenceLoader { db: db.clone() })
+            }),
+            posting_pages: Default::default(),
+            skill_pages: Default::default(),
+            framework_pages: Default::default(),
+            role_pages: Default::default(),
+            alias_pages: Default::default(),
+            counts: Default::default(),
         }
     }
 
     pub fn counts(&self, rel: Rel) -> Option<&DataLoader<EdgeCountLoader>> {
-        self.counts.get(&rel)
+        let slot = self.counts.get(rel as usize)?;
+        Some(slot.get_or_init(|| {
+            loader(EdgeCountLoader {
+                db: self.db.clone(),
+                spec: rel.spec(),
+            })
+        }))
+    }
+
+    /// The page loader of `rel` from `slots`, when its pages are rows of `table`.
+    fn pages_in<'a, M>(
+        &self,
+        slots: &'a PerRel<DataLoader<EdgePageLoader<M>>>,
+        table: &str,
+        rel: Rel,
+    ) -> Option<&'a DataLoader<EdgePageLoader<M>>>
+    where
+        M: FromQueryResult + Clone + Send + Sync + 'static,
+    {
+        if !leads_to(rel, table) {
+            return None;
+        }
+        let slot = slots.get(rel as usize)?;
+        Some(slot.get_or_init(|| {
+            loader(EdgePageLoader {
+                db: self.db.clone(),
+                spec: rel.spec(),
+                _node: PhantomData,
+            })
+        }))
     }
 }
 
@@ -349,30 +387,30 @@ pub trait PagesOf<M> {
 
 impl PagesOf<skill::Model> for Loaders {
     fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<skill::Model>>> {
-        self.skill_pages.get(&rel)
+        self.pages_in(&self.skill_pages, "skill", rel)
     }
 }
 
 impl PagesOf<framework::Model> for Loaders {
     fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<framework::Model>>> {
-        self.framework_pages.get(&rel)
+        self.pages_in(&self.framework_pages, "framework", rel)
     }
 }
 
 impl PagesOf<role::Model> for Loaders {
     fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<role::Model>>> {
-        self.role_pages.get(&rel)
+        self.pages_in(&self.role_pages, "role", rel)
     }
 }
 
 impl PagesOf<AliasRow> for Loaders {
     fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<AliasRow>>> {
-        self.alias_pages.get(&rel)
+        self.pages_in(&self.alias_pages, "alias", rel)
     }
 }
 
 impl PagesOf<job_posting::Model> for Loaders {
     fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<job_posting::Model>>> {
-        self.posting_pages.get(&rel)
+        self.pages_in(&self.posting_pages, "job_posting", rel)
     }
 }

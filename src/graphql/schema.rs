@@ -1,38 +1,48 @@
 //! Building the schema, and its SDL.
-use async_graphql::Schema;
+use async_graphql::{Schema, ValidationMode};
 
 use crate::{
     config::Config,
-    graphql::cost::CostLimits,
+    graphql::cost::{CostLimits, Pricer},
     graphql::{mutation::MutationRoot, query::QueryRoot, subscription::SubscriptionRoot},
     state::AppState,
 };
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-/// The schema with its limits, without data: used for the SDL and wrapped by [`build_schema`].
-fn builder(
-    config: &Config,
-) -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+/// The schema without data: used for the SDL, and wrapped by [`build_schema`] and [`build_pricer`].
+fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         SubscriptionRoot,
     )
-    // Outermost, so it charges the cost the cost extension computed (see guard.rs).
-    .extension(crate::graphql::guard::RateLimiter)
-    // The limits are enforced by the cost extension, which also reports each request's cost.
-    .extension(CostLimits {
-        max_complexity: config.max_complexity,
-        max_depth: config.max_depth,
-    })
 }
 
+/// The schema that runs requests. No per-field extension (see [`crate::graphql::cost`]) and only the
+/// validation rules execution needs: every request was validated in full by the [`Pricer`].
 pub fn build_schema(state: AppState) -> AppSchema {
-    builder(&state.config.clone()).data(state).finish()
+    builder()
+        // Charges a key's budget the price the `Pricer` computed (see guard.rs); only here,
+        // so pricing never charges.
+        .extension(crate::graphql::guard::RateLimiter)
+        .validation_mode(ValidationMode::Fast)
+        .data(state)
+        .finish()
+}
+
+/// What validates and prices every request before it runs, with the configured limits.
+pub fn build_pricer(config: &Config) -> Pricer {
+    Pricer::new(
+        builder(),
+        CostLimits {
+            max_complexity: config.max_complexity,
+            max_depth: config.max_depth,
+        },
+    )
 }
 
 /// The SDL that `schema.graphql` must hold.
 pub fn sdl() -> String {
-    builder(&Config::default()).finish().sdl()
+    builder().finish().sdl()
 }

@@ -23,7 +23,10 @@ use tower_http::{
 };
 
 use crate::{
-    graphql::schema::{build_schema, AppSchema},
+    graphql::{
+        cost::Pricer,
+        schema::{build_pricer, build_schema, AppSchema},
+    },
     state::AppState,
 };
 
@@ -32,6 +35,8 @@ use crate::{
 pub struct HttpState {
     pub app: AppState,
     pub schema: AppSchema,
+    /// Validates and prices every request before `schema` runs it.
+    pub pricer: Pricer,
 }
 
 /// The whole application as a router: what `serve` runs and what tests drive.
@@ -40,7 +45,12 @@ pub fn app(state: AppState) -> Router {
     let body_limit = state.config.body_limit_bytes;
     let schema = build_schema(state.clone());
     let metrics_handle = state.metrics.clone();
-    let http_state = HttpState { app: state, schema };
+    let pricer = build_pricer(&state.config);
+    let http_state = HttpState {
+        app: state,
+        schema,
+        pricer,
+    };
     Router::new()
         .route(
             "/graphql",

@@ -17,9 +17,13 @@ use futures_util::{stream::BoxStream, StreamExt};
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    graphql::{cost::BudgetLimits, loaders::Loaders, schema::AppSchema},
+    graphql::{
+        cost::{BudgetLimits, Cost, Pricer},
+        loaders::Loaders,
+        schema::AppSchema,
+    },
     http::{
-        graphql::{precheck, timeout_error},
+        graphql::{precheck, price, timeout_error},
         HttpState,
     },
     persisted::{Ask, PersistedOps},
@@ -29,6 +33,7 @@ use crate::{
 #[derive(Clone)]
 pub(crate) struct LimitedExecutor {
     schema: AppSchema,
+    pricer: Pricer,
     limits: BudgetLimits,
     timeout: Duration,
     /// In persisted-only mode: the store that says which documents may run.
@@ -37,9 +42,13 @@ pub(crate) struct LimitedExecutor {
 
 impl LimitedExecutor {
     /// The request if it passes the checks, else the error response to send.
-    fn admit(&self, mut req: Request) -> Result<(Request, bool), Box<Response>> {
+    fn admit(&self, mut req: Request) -> Result<(Request, bool, Cost), Box<Response>> {
         match precheck(&mut req, &self.limits, false) {
             Ok((_, extra)) => {
+                let cost = match price(&mut req, &self.pricer, extra) {
+                    Ok(cost) => cost,
+                    Err(errors) => return Err(Box::new(Response::from_errors(errors))),
+                };
                 let is_subscription = req
                     .parsed_query()
                     .map(|doc| {
@@ -48,7 +57,11 @@ impl LimitedExecutor {
                         })
                     })
                     .unwrap_or(false);
-                Ok((req.data(extra), is_subscription))
+                Ok((
+                    req.data(crate::graphql::guard::ChargeCost(cost.requested as u64)),
+                    is_subscription,
+                    cost,
+                ))
             }
             Err(err) => Err(Box::new(Response::from_errors(vec![err.1]))),
         }
@@ -63,9 +76,10 @@ impl Executor for LimitedExecutor {
                 return refused;
             }
             match this.admit(request) {
-                Ok((req, _)) => {
+                Ok((req, _, cost)) => {
                     crate::http::graphql::run_bounded(this.schema.clone(), req, this.timeout)
                         .await
+                        .map(|r| with_cost(r, cost))
                         .unwrap_or_else(|| Response::from_errors(vec![timeout_error()]))
                 }
                 Err(resp) => *resp,
@@ -122,7 +136,7 @@ impl LimitedExecutor {
         request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        let (req, is_subscription) = match self.admit(request) {
+        let (req, is_subscription, cost) = match self.admit(request) {
             Ok(x) => x,
             Err(resp) => return futures_util::stream::once(async move { *resp }).boxed(),
         };
@@ -136,13 +150,19 @@ impl LimitedExecutor {
         let timeout = self.timeout;
         futures_util::stream::once(async move {
             match tokio::time::timeout(timeout, stream.next()).await {
-                Ok(Some(r)) => r,
+                Ok(Some(r)) => with_cost(r, cost),
                 Ok(None) => Response::from_errors(vec![timeout_error()]),
                 Err(_) => Response::from_errors(vec![timeout_error()]),
             }
         })
         .boxed()
     }
+}
+
+/// A query's or mutation's answer says what it cost, as over HTTP.
+fn with_cost(mut r: Response, cost: Cost) -> Response {
+    r.extensions.insert("cost".to_owned(), cost.to_value());
+    r
 }
 
 /// Close codes of graphql-transport-ws.
@@ -213,6 +233,7 @@ pub async fn subscriptions(
     let app = s.app.clone();
     let executor = LimitedExecutor {
         schema: s.schema.clone(),
+        pricer: s.pricer.clone(),
         limits: s.app.config.budget,
         timeout: s.app.config.request_timeout,
         persisted: s

@@ -18,7 +18,7 @@
 //! the answer stays exact while scoring only a few hundred of them.
 use std::collections::HashMap;
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::{
     db::stmt,
@@ -27,6 +27,7 @@ use crate::{
         node::{node_models, resolve_nodes, Node, NodeModel, NodeRef},
         partners::{shared, Partner, BROADER, POSTINGS, ROLES},
     },
+    store::cooccurrence::{self, Lookup, StoredEntry, StoredList},
 };
 
 pub const WEIGHT_RELATED: f64 = 0.4;
@@ -107,6 +108,44 @@ struct Signals {
 /// checking that none left out could make the page (see [`related_skills`]).
 const CO_REQUIRED_CANDIDATES: usize = 300;
 
+/// One candidate's score and its components.
+fn score_one(
+    s: &Signals,
+    own_broader: i64,
+    own_roles: i64,
+    own_postings: i64,
+) -> (f64, Components) {
+    let c = Components {
+        related: Component::new(
+            if s.related { 1.0 } else { 0.0 },
+            WEIGHT_RELATED,
+            i64::from(s.related),
+        ),
+        shared_broader: Component::new(
+            jaccard(s.shared_broader, own_broader, s.broader_total),
+            WEIGHT_SHARED_BROADER,
+            s.shared_broader,
+        ),
+        co_requirement: Component::new(
+            jaccard(s.co_roles, own_roles, s.roles_total),
+            WEIGHT_CO_REQUIREMENT,
+            s.co_roles,
+        ),
+        postings: Component::new(
+            jaccard(s.co_postings, own_postings, s.postings_total),
+            WEIGHT_POSTINGS,
+            s.co_postings,
+        ),
+    };
+    let score = round4(
+        c.related.contribution
+            + c.shared_broader.contribution
+            + c.co_requirement.contribution
+            + c.postings.contribution,
+    );
+    (score, c)
+}
+
 /// Every candidate's score, best first (then by node, for a stable cut).
 fn score_all(
     signals: &HashMap<Node, Signals>,
@@ -117,34 +156,7 @@ fn score_all(
     let mut scored: Vec<(Node, f64, Components)> = signals
         .iter()
         .map(|(id, s)| {
-            let c = Components {
-                related: Component::new(
-                    if s.related { 1.0 } else { 0.0 },
-                    WEIGHT_RELATED,
-                    i64::from(s.related),
-                ),
-                shared_broader: Component::new(
-                    jaccard(s.shared_broader, own_broader, s.broader_total),
-                    WEIGHT_SHARED_BROADER,
-                    s.shared_broader,
-                ),
-                co_requirement: Component::new(
-                    jaccard(s.co_roles, own_roles, s.roles_total),
-                    WEIGHT_CO_REQUIREMENT,
-                    s.co_roles,
-                ),
-                postings: Component::new(
-                    jaccard(s.co_postings, own_postings, s.postings_total),
-                    WEIGHT_POSTINGS,
-                    s.co_postings,
-                ),
-            };
-            let score = round4(
-                c.related.contribution
-                    + c.shared_broader.contribution
-                    + c.co_requirement.contribution
-                    + c.postings.contribution,
-            );
+            let (score, c) = score_one(s, own_broader, own_roles, own_postings);
             (*id, score, c)
         })
         .collect();
@@ -152,16 +164,14 @@ fn score_all(
     scored
 }
 
-/// The `first` skills and frameworks most related to a skill or framework, best first. At most
-/// nine statements, up to thirteen when the shortcut below cannot prove its answer exact.
+/// The `first` skills and frameworks most related to a skill or framework, best first.
 ///
-/// A popular skill is co-required with thousands of others. Only the curated and sibling
-/// candidates plus the [`CO_REQUIRED_CANDIDATES`] most often co-required are scored at first;
-/// any other skill shares fewer roles (`s ≤ s_min`) and has no other signal, so its score is at
-/// most `0.3 × s_min / own` (a Jaccard index is at most `shared / own`). When the page's last
-/// score beats that bound the answer is exact; otherwise every co-required skill is scored.
-pub async fn related_skills<C: ConnectionTrait>(
-    db: &C,
+/// Read from the node's stored list (one statement, [`cooccurrence::read`]) when it was counted
+/// at the current data version; otherwise counted ([`count_related`], the first
+/// [`MAX_RELATED`], so any smaller page is a prefix of it) and stored (one statement) for the
+/// next ask. Either way the scores come from the same counts through the same arithmetic.
+pub async fn related_skills(
+    db: &DatabaseConnection,
     node_ref: &NodeRef,
     first: usize,
 ) -> AppResult<(NodeModel, Vec<RelatedSkill>)> {
@@ -174,7 +184,165 @@ pub async fn related_skills<C: ConnectionTrait>(
         .await?
         .pop()
         .ok_or_else(|| AppError::Internal("node lookup returned nothing".into()))?;
-    let me = me_model.node();
+    let (kind, id) = kind_id(me_model.node());
+    // A failed read (say, a replica without the table yet) only costs the shortcut.
+    let lookup = cooccurrence::read(db, kind, id, first)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::debug!(error = %e.detail(), "stored related list unreadable");
+            Lookup::default()
+        });
+    if let Some(list) = lookup.list {
+        let nodes: Vec<Node> = list
+            .entries
+            .iter()
+            .map(|e| node_of(e.other_kind, e.other_id))
+            .collect();
+        let models = node_models(db, nodes.iter().copied()).await?;
+        let out = list
+            .entries
+            .iter()
+            .zip(nodes)
+            .filter_map(|(e, n)| {
+                let (score, components) = score_one(
+                    &signals_of(e),
+                    list.own_broader,
+                    list.own_roles,
+                    list.own_postings,
+                );
+                models.get(&n).map(|m| RelatedSkill {
+                    node: m.clone(),
+                    score,
+                    components,
+                })
+            })
+            .collect();
+        return Ok((me_model, out));
+    }
+    // Stamped with the version read before counting: a write meanwhile leaves the list stale.
+    let counted = count_related(db, me_model.node(), MAX_RELATED).await?;
+    let list = counted.stored();
+    let writer = db.clone();
+    let version = lookup.version;
+    let stored =
+        tokio::spawn(async move { cooccurrence::write(&writer, kind, id, version, &list).await });
+    // Waited for briefly (one statement), so the next ask finds it; a SQLite writer held up
+    // by an import lets this answer go and finishes in the background.
+    match tokio::time::timeout(STORE_WAIT, stored).await {
+        Ok(Ok(Err(e))) => tracing::debug!(error = %e.detail(), "related list not stored"),
+        Ok(Err(e)) => tracing::debug!(error = %e, "related list not stored"),
+        Ok(Ok(Ok(()))) | Err(_) => {}
+    }
+    let mut out = counted.ranked;
+    out.truncate(first);
+    Ok((me_model, out.into_iter().map(|(r, _)| r).collect()))
+}
+
+/// How long an answer waits for its list to be stored.
+const STORE_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Counts and stores the lists of the `n` skills most roles require, so their first ask reads
+/// them (run after an import); how many were stored.
+pub async fn refresh_most_demanded(db: &DatabaseConnection, n: usize) -> AppResult<usize> {
+    let skills = cooccurrence::most_demanded_skills(db, n).await?;
+    for id in &skills {
+        let version = crate::store::version::data_version(db).await?;
+        let counted = count_related(db, Node::Skill(*id), MAX_RELATED).await?;
+        cooccurrence::write(
+            db,
+            cooccurrence::KIND_SKILL,
+            *id,
+            version,
+            &counted.stored(),
+        )
+        .await?;
+    }
+    Ok(skills.len())
+}
+
+/// How many of the most demanded skills get their lists counted after an import or ingest.
+pub const REFRESH_AHEAD: usize = 50;
+
+/// After a bulk write (an import, an ingest): counts the [`REFRESH_AHEAD`] most demanded
+/// skills' lists. A failure only leaves them to be counted on their first ask.
+pub async fn refresh_after_write(db: &DatabaseConnection) {
+    if let Err(e) = refresh_most_demanded(db, REFRESH_AHEAD).await {
+        tracing::warn!(error = %e.detail(), "related lists not counted ahead");
+    }
+}
+
+fn kind_id(n: Node) -> (i16, i64) {
+    match n {
+        Node::Skill(id) => (cooccurrence::KIND_SKILL, id),
+        Node::Framework(id) => (cooccurrence::KIND_FRAMEWORK, id),
+    }
+}
+
+fn node_of(kind: i16, id: i64) -> Node {
+    if kind == cooccurrence::KIND_FRAMEWORK {
+        Node::Framework(id)
+    } else {
+        Node::Skill(id)
+    }
+}
+
+fn signals_of(e: &StoredEntry) -> Signals {
+    Signals {
+        related: e.related,
+        co_postings: e.co_postings,
+        postings_total: e.postings_total,
+        shared_broader: e.shared_broader,
+        broader_total: e.broader_total,
+        co_roles: e.co_roles,
+        roles_total: e.roles_total,
+    }
+}
+
+/// A node's related nodes in answer order, with the counts behind each score.
+struct Counted {
+    own_broader: i64,
+    own_roles: i64,
+    own_postings: i64,
+    ranked: Vec<(RelatedSkill, Signals)>,
+}
+
+impl Counted {
+    fn stored(&self) -> StoredList {
+        StoredList {
+            own_broader: self.own_broader,
+            own_roles: self.own_roles,
+            own_postings: self.own_postings,
+            entries: self
+                .ranked
+                .iter()
+                .map(|(r, s)| {
+                    let (other_kind, other_id) = kind_id(r.node.node());
+                    StoredEntry {
+                        other_kind,
+                        other_id,
+                        related: s.related,
+                        shared_broader: s.shared_broader,
+                        broader_total: s.broader_total,
+                        co_roles: s.co_roles,
+                        roles_total: s.roles_total,
+                        co_postings: s.co_postings,
+                        postings_total: s.postings_total,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Counts the `first` nodes most related to `me`, best first. At most eight statements, up to
+/// twelve when the shortcut below cannot prove its answer exact.
+///
+/// A popular skill is co-required with thousands of others. Only the curated and sibling
+/// candidates plus the [`CO_REQUIRED_CANDIDATES`] most often co-required are scored at first;
+/// any other skill shares fewer roles (`s ≤ s_min`) and has no other signal, so its score is at
+/// most `0.3 × s_min / own` (a Jaccard index is at most `shared / own`). When the page's last
+/// score beats that bound the answer is exact; otherwise every co-required skill is scored.
+async fn count_related<C: ConnectionTrait>(db: &C, me: Node, first: usize) -> AppResult<Counted> {
     let mut signals: HashMap<Node, Signals> = HashMap::new();
 
     // Curated links: k = 1 marks a framework.
@@ -272,24 +440,34 @@ pub async fn related_skills<C: ConnectionTrait>(
     };
     scored.retain(|(_, s, _)| *s >= cut);
     let models = node_models(db, scored.iter().map(|(n, _, _)| *n)).await?;
-    let mut out: Vec<RelatedSkill> = scored
+    let mut ranked: Vec<(RelatedSkill, Signals)> = scored
         .into_iter()
         .filter_map(|(n, score, components)| {
-            models.get(&n).map(|m| RelatedSkill {
-                node: m.clone(),
-                score,
-                components,
-            })
+            let m = models.get(&n)?;
+            let s = signals.get(&n).copied().unwrap_or_default();
+            Some((
+                RelatedSkill {
+                    node: m.clone(),
+                    score,
+                    components,
+                },
+                s,
+            ))
         })
         .collect();
-    out.sort_by(|a, b| {
+    ranked.sort_by(|(a, _), (b, _)| {
         b.score
             .total_cmp(&a.score)
             .then_with(|| a.node.name().cmp(b.node.name()))
             .then_with(|| a.node.slug().cmp(b.node.slug()))
     });
-    out.truncate(first);
-    Ok((me_model, out))
+    ranked.truncate(first);
+    Ok(Counted {
+        own_broader,
+        own_roles,
+        own_postings,
+        ranked,
+    })
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::error::AppResult;
 
+pub mod cooccurrence;
 pub mod db;
 pub mod edges;
 pub mod keys;

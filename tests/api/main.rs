@@ -28,6 +28,7 @@ mod paths_market;
 mod perf;
 mod persisted;
 mod pooler;
+mod related_cooc;
 mod relations;
 mod replica;
 mod salary_by_skill;

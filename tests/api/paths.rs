@@ -621,10 +621,11 @@ async fn related_skills_stay_exact_when_hundreds_are_co_required() {
             ]),
             "[{engine:?}]"
         );
-        // Eight statements, the exact second pass two more (one per kind of candidate).
+        // Eight statements, the exact second pass two more (one per kind of candidate), and
+        // the stored list's read (a miss) and write (tests/api/related_cooc.rs).
         assert_eq!(
             app.statements().0,
-            10,
+            12,
             "[{engine:?}] the exact second pass ran"
         );
         app.cleanup().await;
@@ -857,7 +858,8 @@ const BOUNDED: &[(&str, usize, &str)] = &[
     ),
     (
         "{ relatedSkills(skill: { slug: \"s-00015\" }, first: 20) { skill { slug } score } }",
-        9,
+        // Counted: nine, plus the stored list's read (a miss) and write.
+        11,
         "related",
     ),
     (

@@ -1,7 +1,8 @@
 //! What is decided on the parsed document before validation: the operation that would run,
-//! whether GET would write, the budget and price ([`check_budget`]); then validation and
-//! execution under the request timeout. Also who is calling ([`authorize`]) and how a
-//! request refused for its key's budget is answered (429, `Retry-After`, [`rate_headers`]).
+//! whether GET would write, the budget and price ([`check_budget`]); then validation and the
+//! cost check, once, on the pricing schema ([`price`]); then execution under the request
+//! timeout. Also who is calling ([`authorize`]) and how a request refused for its key's budget
+//! is answered (429, `Retry-After`, [`rate_headers`]).
 use async_graphql::{
     parser::types::{DocumentOperations, ExecutableDocument, OperationType},
     ServerError,
@@ -12,7 +13,7 @@ use super::errors::{budget_error, coded, parse_error};
 use crate::{
     error::AppError,
     graphql::{
-        cost::{check_budget, ExtraCost},
+        cost::{check_budget, Cost, ExtraCost, Pricer},
         guard::{refusal, Caller, RateSlot, Scope},
     },
 };
@@ -88,7 +89,23 @@ pub(crate) fn precheck(
     }
 }
 
-/// Runs validation and execution under `timeout`; `None` when the time ran out. Validation is
+/// Validates the request (every rule) and checks its cost against the limits, without running
+/// it: its cost for `extensions.cost`, or the errors to answer with (request errors: no path).
+pub(crate) fn price(
+    req: &mut async_graphql::Request,
+    pricer: &Pricer,
+    extra: ExtraCost,
+) -> Result<Cost, Vec<ServerError>> {
+    let operation_name = req.operation_name.clone();
+    let variables = req.variables.clone();
+    let doc = req
+        .parsed_query()
+        .map_err(|e| vec![parse_error(e)])?
+        .clone();
+    pricer.price(doc, operation_name, variables, extra)
+}
+
+/// Runs execution under `timeout` (the request was validated by [`price`]); `None` when the time ran out. Validation is
 /// CPU-bound and never yields, so the timer cannot interrupt it: it is kept short by
 /// [`precheck`], which refuses oversized documents before it. Execution yields at every
 /// database call and is cancelled when the time is up; CPU-heavy builds (search index,

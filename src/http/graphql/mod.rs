@@ -24,7 +24,7 @@ use axum::{
 use serde::Deserialize;
 
 pub(crate) use self::{
-    admit::{auth_response, authenticate, precheck, run_bounded},
+    admit::{auth_response, authenticate, precheck, price, run_bounded},
     errors::timeout_error,
     media::MediaType,
 };
@@ -33,7 +33,10 @@ use self::{
     media::{negotiate, JSON},
 };
 use crate::{
-    graphql::{guard::RateSlot, loaders::Loaders},
+    graphql::{
+        guard::{ChargeCost, RateSlot},
+        loaders::Loaders,
+    },
     http::HttpState,
 };
 
@@ -93,6 +96,16 @@ async fn execute(
         Err(refused) => return admit::auth_response(metrics, media, *refused),
     };
     let slot = RateSlot::default();
+    metrics.graphql_requests.inc();
+    // Validation and the cost check, once, before anything runs.
+    let cost = match price(&mut req, &s.pricer, extra) {
+        Ok(cost) => cost,
+        Err(errors) => {
+            metrics.observe_request(label.as_deref(), started.elapsed());
+            return request_error(metrics, media.request_error_status(), media, errors);
+        }
+    };
+    let charge = ChargeCost(cost.requested as u64);
     // Reads go to a replica (or the primary within the client's read-your-writes window);
     // a mutation runs on the primary from start to end, and opens the client's window.
     let client = headers
@@ -121,10 +134,9 @@ async fn execute(
     let req = req
         .data(Loaders::new(&state.db))
         .data(state)
-        .data(extra)
+        .data(charge)
         .data(caller.clone())
         .data(slot.clone());
-    metrics.graphql_requests.inc();
     let mut resp = run_bounded(s.schema.clone(), req, s.app.config.request_timeout).await;
     if let (Some(i), Some((query, op, vars))) = (replica, again) {
         let failed = resp.as_ref().is_some_and(|r| {
@@ -143,12 +155,16 @@ async fn execute(
             let retry = retry
                 .data(Loaders::new(&s.app.db))
                 .data(s.app.clone())
-                .data(extra)
+                .data(charge)
                 .data(caller)
                 .data(slot.clone());
             resp = run_bounded(s.schema.clone(), retry, s.app.config.request_timeout).await;
         }
     }
+    let resp = resp.map(|mut r| {
+        r.extensions.insert("cost".to_owned(), cost.to_value());
+        r
+    });
     let label = metrics.observe_request(label.as_deref(), started.elapsed());
     let Some(mut resp) = resp else {
         tracing::warn!(operation = %label, "GraphQL request timed out");
