@@ -54,7 +54,7 @@ wrk.headers["Content-Type"] = "application/json"
 request = function()
   i = i % #slugs + 1
   return wrk.format(nil, nil, nil,
-    '{"query":"query Role(\$slug: String!) { role(slug: \$slug) { name } }","variables":{"slug":"' .. slugs[i] .. '"}}')
+    '{"query":"query Role(\$slug: String!) { role(by: { slug: \$slug }) { name } }","variables":{"slug":"' .. slugs[i] .. '"}}')
 end
 EOF
 

@@ -351,3 +351,41 @@ pub fn r<T: serde::Serialize + ?Sized>(x: &T) -> Value {
 pub fn rs<T: serde::Serialize>(v: &[T]) -> Value {
     r(v)
 }
+
+/// POSTs a GraphQL request to a router (one built outside [`TestApp`]), with a bearer token
+/// when given; the whole JSON answer.
+pub async fn post_json(
+    router: &Router,
+    query: &str,
+    variables: Value,
+    token: Option<&str>,
+) -> Value {
+    let mut b = Request::post("/graphql")
+        .header("content-type", "application/json")
+        .header("accept", "application/graphql-response+json");
+    if let Some(t) = token {
+        b = b.header("authorization", format!("Bearer {t}"));
+    }
+    let body = json!({ "query": query, "variables": variables }).to_string();
+    send_to(router, b.body(Body::from(body)).expect("request"))
+        .await
+        .json()
+}
+
+/// Runs one of `scripts/` that starts a real component (a replica, PgBouncer) on `port`, given
+/// as the environment variable `port_var`; fails the test, with the script's output, when it
+/// cannot.
+pub async fn run_setup_script(name: &str, port_var: &str, port: u16) {
+    let script = format!("{}/scripts/{name}", env!("CARGO_MANIFEST_DIR"));
+    let out = tokio::process::Command::new(&script)
+        .env(port_var, port.to_string())
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("run {script}: {e}"));
+    assert!(
+        out.status.success(),
+        "scripts/{name} failed for port {port}:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

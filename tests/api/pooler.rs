@@ -4,7 +4,6 @@
 //! connection (`listen_database_url`).
 use std::time::Duration;
 
-use axum::{body::Body, http::Request};
 use futures_util::{SinkExt, StreamExt};
 use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
@@ -16,7 +15,7 @@ use skillgraph::{
 };
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::HeaderValue, Message};
 
-use crate::helpers::{engines, send_to, Engine, ADMIN_TOKEN};
+use crate::helpers::{engines, post_json, run_setup_script, Engine, ADMIN_TOKEN};
 
 fn pooler_port() -> u16 {
     std::env::var("SKILLGRAPH_TEST_PGBOUNCER_PORT")
@@ -37,21 +36,7 @@ async fn pgbouncer_available() -> bool {
         return false;
     }
     STARTED
-        .get_or_init(|| async {
-            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/pgbouncer.sh");
-            let port = pooler_port().to_string();
-            let out = tokio::process::Command::new(script)
-                .env("PGBOUNCER_PORT", &port)
-                .output()
-                .await
-                .expect("run scripts/pgbouncer.sh");
-            assert!(
-                out.status.success(),
-                "scripts/pgbouncer.sh could not start PgBouncer on port {port}:\n{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-        })
+        .get_or_init(|| run_setup_script("pgbouncer.sh", "PGBOUNCER_PORT", pooler_port()))
         .await;
     true
 }
@@ -99,16 +84,7 @@ async fn recv_json(ws: &mut Ws) -> Value {
 }
 
 async fn post(router: &axum::Router, query: &str, variables: Value, token: Option<&str>) -> Value {
-    let mut b = Request::post("/graphql")
-        .header("content-type", "application/json")
-        .header("accept", "application/graphql-response+json");
-    if let Some(t) = token {
-        b = b.header("authorization", format!("Bearer {t}"));
-    }
-    let body = json!({ "query": query, "variables": variables }).to_string();
-    send_to(router, b.body(Body::from(body)).expect("request"))
-        .await
-        .json()
+    post_json(router, query, variables, token).await
 }
 
 const LIST: &str =

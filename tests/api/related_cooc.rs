@@ -89,7 +89,7 @@ async fn stored_lists_answer_as_counting_does_and_go_stale_on_writes() {
         };
         assert_ne!(linked(&counted), 1, "[{engine:?}] {counted}");
         app.admin_ok(
-            r#"mutation { linkRelatedSkills(skill: "python", related: "cobol") { slug } }"#,
+            r#"mutation { linkRelatedSkills(skill: { slug: "python" }, related: { slug: "cobol" }) { skill { slug } } }"#,
             json!({}),
         )
         .await;
@@ -146,12 +146,12 @@ async fn lists_refreshed_ahead_match_counted_answers() {
             from_store.push(related(&app, s, 20).await);
         }
         app.admin_ok(
-            r#"mutation { linkRelatedSkills(skill: "python", related: "cobol") { slug } }"#,
+            r#"mutation { linkRelatedSkills(skill: { slug: "python" }, related: { slug: "cobol" }) { skill { slug } } }"#,
             json!({}),
         )
         .await;
         app.admin_ok(
-            r#"mutation { unlinkRelatedSkills(skill: "python", related: "cobol") { slug } }"#,
+            r#"mutation { unlinkRelatedSkills(skill: { slug: "python" }, related: { slug: "cobol" }) { skill { slug } } }"#,
             json!({}),
         )
         .await;

@@ -16,7 +16,7 @@ use skillgraph::{
 };
 use tokio::{net::TcpListener, sync::Mutex, task::JoinHandle};
 
-use crate::helpers::{engines, send_to, Engine, TestApp, ADMIN_TOKEN};
+use crate::helpers::{engines, post_json, run_setup_script, send_to, Engine, TestApp, ADMIN_TOKEN};
 
 /// The replica's port (scripts/replica.sh's REPLICA_PORT).
 fn replica_port() -> u16 {
@@ -39,22 +39,8 @@ async fn replica_available() -> bool {
         );
         return false;
     }
-    MADE.get_or_init(|| async {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/replica.sh");
-        let port = replica_port().to_string();
-        let out = tokio::process::Command::new(script)
-            .env("REPLICA_PORT", &port)
-            .output()
-            .await
-            .expect("run scripts/replica.sh");
-        assert!(
-            out.status.success(),
-            "scripts/replica.sh could not make a streaming replica on port {port}:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    })
-    .await;
+    MADE.get_or_init(|| run_setup_script("replica.sh", "REPLICA_PORT", replica_port()))
+        .await;
     true
 }
 
@@ -152,15 +138,7 @@ async fn instance(
 }
 
 async fn post(router: &axum::Router, query: &str, variables: Value, token: Option<&str>) -> Value {
-    let mut b = Request::post("/graphql")
-        .header("content-type", "application/json")
-        .header("accept", "application/graphql-response+json");
-    if let Some(t) = token {
-        b = b.header("authorization", format!("Bearer {t}"));
-    }
-    let body = json!({ "query": query, "variables": variables }).to_string();
-    let r = send_to(router, b.body(Body::from(body)).expect("request")).await;
-    let v = r.json();
+    let v = post_json(router, query, variables, token).await;
     assert!(v.get("errors").is_none(), "errors for {query}: {v}");
     v["data"].clone()
 }
