@@ -271,3 +271,28 @@ async fn salary_bounds_need_a_currency() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_variable_of_the_wrong_shape_inside_an_input_is_bad_user_input() {
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        // A bare slug where a `SkillRef` goes, inside a list inside an input object, and inside
+        // a list argument: coerced when the field runs, so not a validation error.
+        for (q, vars) in [
+            (
+                "query($f: JobPostingFilter) { jobPostings(filter: $f) { totalCount } }",
+                json!({ "f": { "skills": ["python"] } }),
+            ),
+            (
+                "query($k: [PathNodeRef!]) { learningPath(target: { role: { slug: \"backend-developer\" } }, known: $k) { steps { node { slug } } } }",
+                json!({ "k": ["python"] }),
+            ),
+        ] {
+            let r = app.post(q, vars, None).await.json();
+            assert_eq!(first_code(&r), "BAD_USER_INPUT", "[{engine:?}] {r}");
+            let message = r["errors"][0]["message"].as_str().unwrap_or_default();
+            assert!(message.contains("Ref"), "[{engine:?}] {message}");
+        }
+        app.cleanup().await;
+    }
+}

@@ -100,9 +100,13 @@ pub(crate) fn request_error_code(message: &str) -> &'static str {
 /// The code of an execution error that has none (argument or scalar parsing inside
 /// async-graphql); resolver errors carry theirs already.
 pub(crate) fn execution_error_code(message: &str) -> &'static str {
+    // A variable of the wrong shape inside a list or input object is only coerced when its
+    // field runs ("Expected input type …, found … (occurred while parsing …)").
     if message.starts_with("Failed to parse")
         || message.starts_with("Invalid value")
         || message.contains("Invalid value for argument")
+        || message.starts_with("Expected input type")
+        || message.contains("(occurred while parsing")
     {
         "BAD_USER_INPUT"
     } else {
