@@ -57,6 +57,7 @@ pub struct UpdateFrameworkInput {
     pub slug: Option<String>,
     /// The display name.
     pub name: Option<String>,
+    /// The language it is written in.
     pub language: Option<SkillRef>,
     /// What sort of framework it is.
     pub category: Option<FrameworkCategory>,
@@ -135,11 +136,12 @@ pub struct FrameworkMutation;
 
 #[Object]
 impl FrameworkMutation {
+    /// Creates a framework; refused when its slug or a label is taken.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn create_framework(
         &self,
         ctx: &Context<'_>,
-        input: CreateFrameworkInput,
+        #[graphql(desc = "The new framework.")] input: CreateFrameworkInput,
     ) -> async_graphql::Result<CreateFrameworkPayload> {
         let r: async_graphql::Result<Framework> = async {
             let m = frameworks::create(
@@ -171,12 +173,13 @@ impl FrameworkMutation {
         )
     }
 
+    /// Changes the fields given of a framework.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn update_framework(
         &self,
         ctx: &Context<'_>,
-        framework: FrameworkRef,
-        input: UpdateFrameworkInput,
+        #[graphql(desc = "The framework to change.")] framework: FrameworkRef,
+        #[graphql(desc = "What to change.")] input: UpdateFrameworkInput,
     ) -> async_graphql::Result<UpdateFrameworkPayload> {
         let r: async_graphql::Result<Framework> = async {
             let p = FrameworkPatch {
@@ -208,11 +211,12 @@ impl FrameworkMutation {
         )
     }
 
+    /// Deletes a framework and every link to it.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn delete_framework(
         &self,
         ctx: &Context<'_>,
-        framework: FrameworkRef,
+        #[graphql(desc = "The framework to delete.")] framework: FrameworkRef,
     ) -> async_graphql::Result<DeleteFrameworkPayload> {
         let r: async_graphql::Result<Deleted> = async {
             let m = frameworks::delete(ctx.db()?, &framework.to_ref()?).await?;
@@ -231,12 +235,13 @@ impl FrameworkMutation {
         )
     }
 
+    /// Adds an alternative name to a framework; refused when another node has it.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn add_framework_alias(
         &self,
         ctx: &Context<'_>,
-        framework: FrameworkRef,
-        alias: String,
+        #[graphql(desc = "The framework.")] framework: FrameworkRef,
+        #[graphql(desc = "The name to add.")] alias: String,
     ) -> async_graphql::Result<AddFrameworkAliasPayload> {
         let r: async_graphql::Result<Framework> = async {
             let f = framework.to_ref()?;
@@ -254,12 +259,13 @@ impl FrameworkMutation {
         )
     }
 
+    /// Removes an alternative name of a framework.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn remove_framework_alias(
         &self,
         ctx: &Context<'_>,
-        framework: FrameworkRef,
-        alias: String,
+        #[graphql(desc = "The framework.")] framework: FrameworkRef,
+        #[graphql(desc = "The name to remove.")] alias: String,
     ) -> async_graphql::Result<RemoveFrameworkAliasPayload> {
         let r: async_graphql::Result<Framework> = async {
             let f = framework.to_ref()?;
@@ -277,12 +283,13 @@ impl FrameworkMutation {
         )
     }
 
+    /// Records that a framework uses a skill.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn link_framework_skill(
         &self,
         ctx: &Context<'_>,
-        framework: FrameworkRef,
-        skill: SkillRef,
+        #[graphql(desc = "The framework.")] framework: FrameworkRef,
+        #[graphql(desc = "The skill it uses.")] skill: SkillRef,
     ) -> async_graphql::Result<LinkFrameworkSkillPayload> {
         let r: async_graphql::Result<Framework> = async {
             relink_pair(ctx, &framework, &skill, frameworks::link_skill)
@@ -299,12 +306,13 @@ impl FrameworkMutation {
         )
     }
 
+    /// Removes the link between a framework and a skill it uses.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn unlink_framework_skill(
         &self,
         ctx: &Context<'_>,
-        framework: FrameworkRef,
-        skill: SkillRef,
+        #[graphql(desc = "The framework.")] framework: FrameworkRef,
+        #[graphql(desc = "The skill it uses.")] skill: SkillRef,
     ) -> async_graphql::Result<UnlinkFrameworkSkillPayload> {
         let r: async_graphql::Result<Framework> = async {
             relink_pair(ctx, &framework, &skill, frameworks::unlink_skill)

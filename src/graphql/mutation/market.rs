@@ -98,6 +98,7 @@ impl MarketMutation {
     async fn upsert_job_posting(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The posting; `source` and `externalId` identify it.")]
         input: UpsertJobPostingInput,
     ) -> async_graphql::Result<UpsertJobPostingPayload> {
         let r: async_graphql::Result<JobPosting> = async {

@@ -144,11 +144,12 @@ pub struct RoleMutation;
 
 #[Object]
 impl RoleMutation {
+    /// Creates a role; refused when its slug or a job title is taken.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn create_role(
         &self,
         ctx: &Context<'_>,
-        input: CreateRoleInput,
+        #[graphql(desc = "The new role.")] input: CreateRoleInput,
     ) -> async_graphql::Result<CreateRolePayload> {
         let r: async_graphql::Result<Role> = async {
             let m = roles::create(
@@ -174,12 +175,13 @@ impl RoleMutation {
         )
     }
 
+    /// Changes the fields given of a role.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn update_role(
         &self,
         ctx: &Context<'_>,
-        role: RoleRef,
-        input: UpdateRoleInput,
+        #[graphql(desc = "The role to change.")] role: RoleRef,
+        #[graphql(desc = "What to change.")] input: UpdateRoleInput,
     ) -> async_graphql::Result<UpdateRolePayload> {
         let r: async_graphql::Result<Role> = async {
             let p = RolePatch {
@@ -203,11 +205,12 @@ impl RoleMutation {
         )
     }
 
+    /// Deletes a role and every link to it.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn delete_role(
         &self,
         ctx: &Context<'_>,
-        role: RoleRef,
+        #[graphql(desc = "The role to delete.")] role: RoleRef,
     ) -> async_graphql::Result<DeleteRolePayload> {
         let r: async_graphql::Result<Deleted> = async {
             let m = roles::delete(ctx.db()?, &role.to_ref()?).await?;
@@ -231,8 +234,8 @@ impl RoleMutation {
     async fn link_role_skill(
         &self,
         ctx: &Context<'_>,
-        role: RoleRef,
-        skill: SkillRef,
+        #[graphql(desc = "The role.")] role: RoleRef,
+        #[graphql(desc = "The skill it requires.")] skill: SkillRef,
         #[graphql(desc = "ESSENTIAL or OPTIONAL.")] importance: Importance,
         #[graphql(desc = "Expected proficiency, 1 to 5; null for none (as imported edges).")]
         level: Option<i32>,
@@ -254,12 +257,13 @@ impl RoleMutation {
         )
     }
 
+    /// Removes a skill from a role's requirements.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn unlink_role_skill(
         &self,
         ctx: &Context<'_>,
-        role: RoleRef,
-        skill: SkillRef,
+        #[graphql(desc = "The role.")] role: RoleRef,
+        #[graphql(desc = "The skill it requires.")] skill: SkillRef,
     ) -> async_graphql::Result<UnlinkRoleSkillPayload> {
         let r: async_graphql::Result<Role> = async {
             relink_pair(ctx, &role, &skill, roles::unlink_skill)
@@ -281,8 +285,8 @@ impl RoleMutation {
     async fn link_role_framework(
         &self,
         ctx: &Context<'_>,
-        role: RoleRef,
-        framework: FrameworkRef,
+        #[graphql(desc = "The role.")] role: RoleRef,
+        #[graphql(desc = "The framework it requires.")] framework: FrameworkRef,
         #[graphql(desc = "ESSENTIAL or OPTIONAL.")] importance: Importance,
         #[graphql(desc = "Expected proficiency, 1 to 5; null for none (as imported edges).")]
         level: Option<i32>,
@@ -304,12 +308,13 @@ impl RoleMutation {
         )
     }
 
+    /// Removes a framework from a role's requirements.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn unlink_role_framework(
         &self,
         ctx: &Context<'_>,
-        role: RoleRef,
-        framework: FrameworkRef,
+        #[graphql(desc = "The role.")] role: RoleRef,
+        #[graphql(desc = "The framework it requires.")] framework: FrameworkRef,
     ) -> async_graphql::Result<UnlinkRoleFrameworkPayload> {
         let r: async_graphql::Result<Role> = async {
             relink_pair(ctx, &role, &framework, roles::unlink_framework)

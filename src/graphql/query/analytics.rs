@@ -97,7 +97,7 @@ impl Market {
         >,
         #[graphql(desc = "Count postings for this role.")] role: Option<RoleRef>,
         #[graphql(desc = "The months counted, `from` and `to` included.")] window: DateRange,
-        filter: Option<JobPostingFilter>,
+        #[graphql(desc = "The postings counted.")] filter: Option<JobPostingFilter>,
     ) -> async_graphql::Result<Demand> {
         let db = ctx.db()?;
         let target = PostingFilter {
@@ -134,7 +134,7 @@ impl Market {
     async fn top_skills(
         &self,
         ctx: &Context<'_>,
-        filter: Option<JobPostingFilter>,
+        #[graphql(desc = "The postings counted.")] filter: Option<JobPostingFilter>,
         #[graphql(default = 10, desc = "How many, 1 to 100.")] first: i32,
     ) -> async_graphql::Result<TopSkills> {
         let db = ctx.db()?;
@@ -164,7 +164,7 @@ impl Market {
     async fn top_frameworks(
         &self,
         ctx: &Context<'_>,
-        filter: Option<JobPostingFilter>,
+        #[graphql(desc = "The postings counted.")] filter: Option<JobPostingFilter>,
         #[graphql(default = 10, desc = "How many, 1 to 100.")] first: i32,
     ) -> async_graphql::Result<TopFrameworks> {
         let db = ctx.db()?;
@@ -194,7 +194,7 @@ impl Market {
     async fn salaries(
         &self,
         ctx: &Context<'_>,
-        filter: Option<JobPostingFilter>,
+        #[graphql(desc = "The postings counted.")] filter: Option<JobPostingFilter>,
     ) -> async_graphql::Result<SalaryReport> {
         let db = ctx.db()?;
         let scope = scope(ctx, filter)?;
@@ -248,8 +248,9 @@ impl Market {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The subject skill.")] skill: SkillRef,
-        filter: Option<JobPostingFilter>,
-        #[graphql(default = 1)] min_support: i32,
+        #[graphql(desc = "The postings counted.")] filter: Option<JobPostingFilter>,
+        #[graphql(default = 1, desc = "The fewest postings asking for both, at least 1.")]
+        min_support: i32,
         #[graphql(default = 10, desc = "How many, 1 to 100.")] first: i32,
     ) -> async_graphql::Result<CoOccurrenceReport> {
         let db = ctx.db()?;
@@ -294,10 +295,14 @@ impl Market {
     async fn trending_skills(
         &self,
         ctx: &Context<'_>,
-        current: DateRange,
-        previous: DateRange,
-        filter: Option<JobPostingFilter>,
-        #[graphql(default = 5)] min_postings: i32,
+        #[graphql(desc = "The window measured.")] current: DateRange,
+        #[graphql(desc = "The window it is compared with.")] previous: DateRange,
+        #[graphql(desc = "The postings counted.")] filter: Option<JobPostingFilter>,
+        #[graphql(
+            default = 5,
+            desc = "The fewest postings in a window for a skill to be listed (current) or its growth measured (previous)."
+        )]
+        min_postings: i32,
         #[graphql(default = 10, desc = "How many, 1 to 100.")] first: i32,
     ) -> async_graphql::Result<TrendReport> {
         let db = ctx.db()?;

@@ -68,7 +68,11 @@ async fn load(
 #[Object]
 impl NodeQuery {
     /// Any skill, framework, role or job posting by its global id; null when it does not exist.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id, as every `id` field gives it.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         let key = parse(&id)?;
         Ok(load(ctx, &[key]).await?.remove(&key))
     }
@@ -78,7 +82,7 @@ impl NodeQuery {
     async fn nodes(
         &self,
         ctx: &Context<'_>,
-        ids: Vec<ID>,
+        #[graphql(desc = "Global ids, at most 100.")] ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > MAX_IDS {
             return Err(AppError::Validation(format!(

@@ -39,6 +39,7 @@ impl PathQuery {
     async fn learning_path(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Where the path leads: a role, a skill or a framework.")]
         target: LearningTarget,
         #[graphql(desc = "The skills and frameworks already known.")] known: Option<
             Vec<PathNodeRef>,

@@ -33,12 +33,13 @@ impl RoleQuery {
     async fn roles(
         &self,
         ctx: &Context<'_>,
-        filter: Option<RoleFilter>,
+        #[graphql(desc = "Which roles (every condition must hold).")] filter: Option<RoleFilter>,
+        #[graphql(desc = "The order; see the field's description for the default.")]
         order_by: Option<RoleOrder>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Page size forwards, 0 to 100; default 25.")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor (with `first`).")] after: Option<String>,
+        #[graphql(desc = "Page size backwards, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor (with `last`).")] before: Option<String>,
     ) -> async_graphql::Result<RoleConnection> {
         let db = ctx.db()?;
         let args = page_args(

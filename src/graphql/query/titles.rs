@@ -101,8 +101,8 @@ impl TitleQuery {
     async fn normalize_title(
         &self,
         ctx: &Context<'_>,
-        title: String,
-        #[graphql(default = 5)] first: i32,
+        #[graphql(desc = "A free-text job title, as a posting gives it.")] title: String,
+        #[graphql(default = 5, desc = "How many roles at most, 1–20.")] first: i32,
     ) -> async_graphql::Result<TitleNormalization> {
         let mut v = answer(ctx, vec![title], first).await?;
         v.pop()
@@ -114,8 +114,8 @@ impl TitleQuery {
     async fn normalize_titles(
         &self,
         ctx: &Context<'_>,
-        titles: Vec<String>,
-        #[graphql(default = 3)] first: i32,
+        #[graphql(desc = "Free-text job titles, at most 100.")] titles: Vec<String>,
+        #[graphql(default = 3, desc = "How many roles at most per title, 1–20.")] first: i32,
     ) -> async_graphql::Result<Vec<TitleNormalization>> {
         answer(ctx, titles, first).await
     }

@@ -79,6 +79,7 @@ pub struct FrameworkDemand {
 pub struct TopSkills {
     /// Postings in scope.
     pub postings: i32,
+    /// The skills most asked for, most first.
     pub skills: Vec<SkillDemand>,
     /// True when some of the postings counted are synthetic (the demo market): said here so
     /// that a client that does not select `sources` still learns it.
@@ -110,9 +111,11 @@ pub struct SalaryDistribution {
     pub postings: i32,
     /// The lower bound, when given.
     pub min: f64,
+    /// The first quartile (p25).
     pub p25: f64,
     /// The median (p50).
     pub median: f64,
+    /// The third quartile (p75).
     pub p75: f64,
     /// The upper bound, when given.
     pub max: f64,
@@ -154,6 +157,7 @@ pub struct CoOccurrenceReport {
     pub postings: i32,
     /// Postings in scope asking for the subject skill.
     pub subject_postings: i32,
+    /// The skills asked for with it, by lift.
     pub skills: Vec<CoOccurringSkill>,
     /// True when some of the postings counted are synthetic (the demo market): said here so
     /// that a client that does not select `sources` still learns it.
@@ -188,6 +192,7 @@ pub struct TrendReport {
     pub current_postings: i32,
     /// Postings in scope in the previous window.
     pub previous_postings: i32,
+    /// The skills, measured growth first.
     pub skills: Vec<TrendingSkill>,
     /// True when some of the postings counted are synthetic (the demo market): said here so
     /// that a client that does not select `sources` still learns it.

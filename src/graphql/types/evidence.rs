@@ -61,6 +61,7 @@ pub enum EquivalenceKey {
 /// An imported occupation that corresponds to a curated role (same ESCO URI or O*NET-SOC code).
 pub struct RoleEquivalence(pub Equivalent);
 
+/// An imported occupation that corresponds to a curated role (same ESCO URI or O*NET-SOC code).
 #[Object]
 impl RoleEquivalence {
     /// The imported occupation, a role of its own.
@@ -87,9 +88,11 @@ impl RoleEquivalence {
 /// The `#[Object]` of one kind of requirement evidence: the node it is about (`$node`, loaded
 /// by `$loader`) and the counts every kind shares.
 macro_rules! evidence_object {
-    ($ty:ident, $node:ident, $Node:ident, $loader:ident, $what:literal, $required:literal) => {
+    ($ty:ident, $tydoc:literal, $node:ident, $Node:ident, $loader:ident, $what:literal, $required:literal) => {
+        #[doc = $tydoc]
         #[Object]
         impl $ty {
+            #[doc = concat!("The ", $what, " the evidence is about.")]
             async fn $node(&self, ctx: &Context<'_>) -> async_graphql::Result<$Node> {
                 let loaders = ctx.data::<Loaders>()?;
                 loaders
@@ -133,6 +136,7 @@ pub struct RequirementEvidence(pub SkillEvidence);
 
 evidence_object!(
     RequirementEvidence,
+    "What a curated role's equivalent occupations say about one skill (evidence, not a requirement).",
     skill,
     Skill,
     skill_by_id,
@@ -147,6 +151,7 @@ pub struct FrameworkRequirementEvidence(pub SkillEvidence);
 
 evidence_object!(
     FrameworkRequirementEvidence,
+    "What a curated role's equivalent occupations say about one framework (evidence, not a requirement).",
     framework,
     Framework,
     framework_by_id,

@@ -1,6 +1,7 @@
 //! What `info` says about the server.
 use async_graphql::{Enum, SimpleObject};
 
+/// The database engine the server runs on.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     /// SQLite.

@@ -14,6 +14,7 @@ use crate::{
     },
 };
 
+/// Which way an order runs.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum OrderDirection {
     #[default]
@@ -38,6 +39,7 @@ pub enum CatalogOrderField {
     Popularity,
 }
 
+/// What roles can be ordered by.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum RoleOrderField {
     #[default]

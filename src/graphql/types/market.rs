@@ -26,6 +26,7 @@ pub struct JobPostingFilter {
     pub role: Option<RoleRef>,
     /// Any of these countries (ISO 3166 alpha-2).
     pub countries: Option<Vec<String>>,
+    /// Any of these ways of working (on site, hybrid, remote).
     pub workplaces: Option<Vec<Workplace>>,
     /// Annualised salary floor: the posting's range must reach it. Needs `currency` (amounts
     /// in different currencies do not compare).
@@ -72,6 +73,7 @@ impl JobPostingFilter {
     }
 }
 
+/// What job postings can be ordered by.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum JobPostingOrderField {
     /// The posted date.

@@ -17,8 +17,8 @@ use crate::{
 #[derive(Interface)]
 #[graphql(
     field(name = "id", ty = "ID", desc = "Opaque, stable global id."),
-    field(name = "slug", ty = "&str"),
-    field(name = "name", ty = "&str")
+    field(name = "slug", ty = "&str", desc = "Its stable, URL-friendly name."),
+    field(name = "name", ty = "&str", desc = "Its display name.")
 )]
 pub enum PathNode {
     Skill(Skill),

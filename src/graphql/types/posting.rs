@@ -158,6 +158,7 @@ pub struct PostingFramework {
     pub required: bool,
 }
 
+/// A job posting from a source (a job board, an import, or `synthetic` demo data).
 #[Object]
 impl JobPosting {
     /// Global id.

@@ -157,8 +157,12 @@ object_with_connections! {
     async fn requirement_evidence(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        #[graphql(default = false)] required_only: bool,
+        #[graphql(desc = "How many at most, 0–100 (default 25).")] first: Option<i32>,
+        #[graphql(
+            default = false,
+            desc = "Only what this role itself requires (else also what only its equivalents ask)."
+        )]
+        required_only: bool,
     ) -> async_graphql::Result<Vec<RequirementEvidence>> {
         let n = first.unwrap_or(25);
         if !(1..=100).contains(&n) {
@@ -185,8 +189,12 @@ object_with_connections! {
     async fn framework_evidence(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        #[graphql(default = false)] required_only: bool,
+        #[graphql(desc = "How many at most, 0–100 (default 25).")] first: Option<i32>,
+        #[graphql(
+            default = false,
+            desc = "Only what this role itself requires (else also what only its equivalents ask)."
+        )]
+        required_only: bool,
     ) -> async_graphql::Result<Vec<evidence::FrameworkRequirementEvidence>> {
         evidence::frameworks(ctx, self.0.id, first.unwrap_or(25), required_only).await
     }

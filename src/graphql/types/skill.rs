@@ -75,6 +75,7 @@ pub struct AliasEdge {
 /// An alias edge; aliases sort by name.
 #[Object]
 impl AliasEdge {
+    /// Where this edge is, for `after` / `before`.
     async fn cursor(&self) -> String {
         encode_cursor(&self.cursor)
     }

@@ -19,6 +19,7 @@ pub enum SourceName {
 #[derive(Clone, Debug)]
 pub struct Source(pub source::Model);
 
+/// A release of an external data set (ESCO, O*NET) that rows were imported from.
 #[Object]
 impl Source {
     /// Which data set.
