@@ -3,8 +3,8 @@
 //!
 //! Each posting counts once, at the midpoint of its annualised range (as `market.salaries`);
 //! "asks for" means the posting lists the node, required or preferred. The postings come from
-//! one bounded statement (at most [`MAX_SALARY_ROWS`]); the percentiles are computed here, so
-//! both engines give identical answers. Below the minimum sample on a side, that side's
+//! one bounded statement ([`salary_rows`]); the percentiles are computed here, so both engines
+//! give identical answers. Below the minimum sample on a side, that side's
 //! percentiles and the difference are withheld (null) and the status says which side is short:
 //! a currency with too few postings does not hide the answer for another currency.
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,10 +13,9 @@ use sea_orm::ConnectionTrait;
 
 use crate::{
     catalog::pages::Filter,
-    error::{AppError, AppResult},
-    market::analytics::{percentile, round, where_sql, MAX_SALARY_ROWS},
+    error::AppResult,
+    market::analytics::{percentile, round, salary_rows, SalaryRead},
     paths::node::Node,
-    store::stmt,
 };
 
 /// The minimum sample on each side when the caller gives none.
@@ -121,33 +120,20 @@ pub async fn salary_by_skill(
         Node::Skill(id) => ("posting_skill", "skill_id", id),
         Node::Framework(id) => ("posting_framework", "framework_id", id),
     };
-    // The node's id comes first: its placeholder is in the select list, before the scope's.
-    let mut values = vec![id.into()];
-    values.extend(scope.values.clone());
-    values.push(((MAX_SALARY_ROWS + 1) as i64).into());
-    let sql = format!(
-        "SELECT t.salary_currency AS currency, t.salary_annual_min AS lo, \
-         t.salary_annual_max AS hi, t.source AS source, \
-         CASE WHEN EXISTS (SELECT 1 FROM {edge} e WHERE e.posting_id = t.id AND e.{col} = ?) \
-         THEN 1 ELSE 0 END AS has \
-         FROM job_posting t{} LIMIT ?",
-        where_sql(
-            scope,
-            &[
-                "t.salary_currency IS NOT NULL",
-                "t.salary_annual_min IS NOT NULL",
-                "t.salary_annual_max IS NOT NULL"
-            ]
-        )
+    let select = format!(
+        ", t.source AS source, CASE WHEN EXISTS (SELECT 1 FROM {edge} e \
+         WHERE e.posting_id = t.id AND e.{col} = ?) THEN 1 ELSE 0 END AS has"
     );
-    let rows = db
-        .query_all_raw(stmt(db.get_database_backend(), &sql, values))
-        .await?;
-    if rows.len() as u64 > MAX_SALARY_ROWS {
-        return Err(AppError::Validation(format!(
-            "more than {MAX_SALARY_ROWS} salaries in scope: narrow the question"
-        )));
-    }
+    let rows = salary_rows(
+        db,
+        scope,
+        SalaryRead {
+            select: &select,
+            head: vec![id.into()],
+            ..SalaryRead::default()
+        },
+    )
+    .await?;
     // currency → (with, without, sources)
     type Acc = (Vec<f64>, Vec<f64>, BTreeSet<String>);
     let mut by_currency: BTreeMap<String, Acc> = BTreeMap::new();

@@ -29,7 +29,7 @@ use crate::{
     catalog::{pages::Filter, pages::Importance, roles, EntityRef},
     db::stmt,
     error::{AppError, AppResult},
-    market::analytics::{percentile, round, where_sql, MAX_SALARY_ROWS},
+    market::analytics::{percentile, round, salary_rows, SalaryRead},
     paths::{
         demand::{demand, Demand},
         graph::{
@@ -347,30 +347,17 @@ async fn salaries_of(
     scope: &Filter,
     role_ids: &[i64],
 ) -> AppResult<RoleSalaries> {
-    let backend = db.get_database_backend();
-    let (cond, value) = id_in(backend, "t.role_id", role_ids);
-    let mut values = scope.values.clone();
-    values.push(value);
-    values.push(((MAX_SALARY_ROWS + 1) as i64).into());
-    let sql = format!(
-        "SELECT t.role_id AS role_id, t.salary_currency AS currency, t.salary_annual_min AS lo, \
-         t.salary_annual_max AS hi, t.source AS source FROM job_posting t{} LIMIT ?",
-        where_sql(
-            scope,
-            &[
-                "t.salary_currency IS NOT NULL",
-                "t.salary_annual_min IS NOT NULL",
-                "t.salary_annual_max IS NOT NULL",
-                &cond
-            ]
-        )
-    );
-    let rows = db.query_all_raw(stmt(backend, &sql, values)).await?;
-    if rows.len() as u64 > MAX_SALARY_ROWS {
-        return Err(AppError::Validation(format!(
-            "more than {MAX_SALARY_ROWS} salaries for these roles: narrow the filter"
-        )));
-    }
+    let (cond, value) = id_in(db.get_database_backend(), "t.role_id", role_ids);
+    let rows = salary_rows(
+        db,
+        scope,
+        SalaryRead {
+            select: ", t.role_id AS role_id, t.source AS source",
+            cond: Some((&cond, value)),
+            ..SalaryRead::default()
+        },
+    )
+    .await?;
     let mut by: HashMap<(i64, String), Vec<f64>> = HashMap::new();
     let mut sources: HashMap<i64, BTreeSet<String>> = HashMap::new();
     for r in &rows {

@@ -19,7 +19,7 @@ use crate::{
 mod salary;
 mod trend;
 
-pub use salary::{percentile, salaries, SalaryStats, MAX_SALARY_ROWS};
+pub use salary::{percentile, salaries, salary_rows, SalaryRead, SalaryStats, MAX_SALARY_ROWS};
 pub use trend::{trend_sources, trending, Trend};
 
 /// True when some of the counted postings are synthetic (the demo market's source): every

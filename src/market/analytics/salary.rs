@@ -1,7 +1,7 @@
 //! Salary distributions of the postings in scope.
 use std::collections::BTreeMap;
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, QueryResult, Value};
 
 use crate::{
     catalog::pages::Filter,
@@ -42,29 +42,15 @@ pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
 /// midpoint of its annualised range. The values come sorted from one bounded statement; the
 /// percentiles are computed here so both engines give identical answers.
 pub async fn salaries(db: &impl ConnectionTrait, scope: &Filter) -> AppResult<Vec<SalaryStats>> {
-    let mut values = scope.values.clone();
-    values.push(((MAX_SALARY_ROWS + 1) as i64).into());
-    let sql = format!(
-        "SELECT t.salary_currency AS currency, t.salary_annual_min AS lo, t.salary_annual_max AS hi \
-         FROM job_posting t{} ORDER BY t.salary_currency, t.salary_annual_min + t.salary_annual_max \
-         LIMIT ?",
-        where_sql(
-            scope,
-            &[
-                "t.salary_currency IS NOT NULL",
-                "t.salary_annual_min IS NOT NULL",
-                "t.salary_annual_max IS NOT NULL"
-            ]
-        )
-    );
-    let rows = db
-        .query_all_raw(stmt(db.get_database_backend(), &sql, values))
-        .await?;
-    if rows.len() as u64 > MAX_SALARY_ROWS {
-        return Err(AppError::Validation(format!(
-            "more than {MAX_SALARY_ROWS} salaries in scope: narrow the question"
-        )));
-    }
+    let rows = salary_rows(
+        db,
+        scope,
+        SalaryRead {
+            order: " ORDER BY t.salary_currency, t.salary_annual_min + t.salary_annual_max",
+            ..SalaryRead::default()
+        },
+    )
+    .await?;
     let mut by_currency: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for r in &rows {
         let lo: f64 = r.try_get("", "lo")?;
@@ -90,6 +76,55 @@ pub async fn salaries(db: &impl ConnectionTrait, scope: &Filter) -> AppResult<Ve
             })
         })
         .collect())
+}
+
+/// What a salary read adds to the postings in scope with an annualised salary: columns
+/// (`select`, e.g. `, t.source AS source`, whose placeholders `head` binds before the scope's),
+/// a condition (`cond`, bound by `tail` after the scope's) and an order.
+#[derive(Default)]
+pub struct SalaryRead<'a> {
+    pub select: &'a str,
+    pub head: Vec<Value>,
+    pub cond: Option<(&'a str, Value)>,
+    pub order: &'a str,
+}
+
+/// The postings in `scope` with an annualised salary, in one statement: every row has
+/// `currency`, `lo` and `hi` (the annualised range) and what `read` adds. Refused above
+/// [`MAX_SALARY_ROWS`].
+pub async fn salary_rows(
+    db: &impl ConnectionTrait,
+    scope: &Filter,
+    read: SalaryRead<'_>,
+) -> AppResult<Vec<QueryResult>> {
+    let mut values = read.head;
+    values.extend(scope.values.iter().cloned());
+    let mut conds = vec![
+        "t.salary_currency IS NOT NULL",
+        "t.salary_annual_min IS NOT NULL",
+        "t.salary_annual_max IS NOT NULL",
+    ];
+    if let Some((cond, value)) = read.cond {
+        conds.push(cond);
+        values.push(value);
+    }
+    values.push(((MAX_SALARY_ROWS + 1) as i64).into());
+    let sql = format!(
+        "SELECT t.salary_currency AS currency, t.salary_annual_min AS lo, \
+         t.salary_annual_max AS hi{} FROM job_posting t{}{} LIMIT ?",
+        read.select,
+        where_sql(scope, &conds),
+        read.order
+    );
+    let rows = db
+        .query_all_raw(stmt(db.get_database_backend(), &sql, values))
+        .await?;
+    if rows.len() as u64 > MAX_SALARY_ROWS {
+        return Err(AppError::Validation(format!(
+            "more than {MAX_SALARY_ROWS} salaries in scope: narrow the question"
+        )));
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]
