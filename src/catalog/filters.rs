@@ -3,7 +3,10 @@
 use sea_orm::{DbBackend, Value};
 
 use crate::{
-    catalog::{pages::Filter, EntityRef},
+    catalog::{
+        pages::{EdgeSpec, Filter, Importance},
+        EntityRef,
+    },
     error::{AppError, AppResult},
 };
 
@@ -364,6 +367,149 @@ pub fn role_filter(_backend: DbBackend, c: &RoleCond) -> AppResult<Filter> {
     Ok(finish(sql))
 }
 
+/// The levels a requirement edge can carry.
+pub const LEVELS: std::ops::RangeInclusive<i32> = 1..=5;
+
+/// A condition on the edges of a nested list between roles and skills or frameworks (seen from
+/// either end): the edge's importance and level, and the skill's kind or the framework's
+/// category at the other end. Lists are kept sorted and without repeats, so two filters that
+/// mean the same are equal and share a statement.
+///
+/// A level bound keeps only edges that have a level: edges imported from ESCO or O*NET's
+/// technology lists carry none, and an unknown level is neither at least 4 nor at most 2.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct EdgeFilter {
+    /// Any of these importances.
+    pub importance: Option<Vec<Importance>>,
+    pub min_level: Option<i32>,
+    pub max_level: Option<i32>,
+    /// The skill at the other end is of one of these kinds (stored values).
+    pub kind: Option<Vec<String>>,
+    /// The framework at the other end is in one of these categories (stored values).
+    pub category: Option<Vec<String>>,
+}
+
+fn sorted<T: Ord + Clone>(v: Option<Vec<T>>) -> Option<Vec<T>> {
+    v.map(|mut v| {
+        v.sort();
+        v.dedup();
+        v
+    })
+}
+
+impl EdgeFilter {
+    /// Checks the level bounds (1–5, `min_level` ≤ `max_level`) and normalises the lists.
+    pub fn new(
+        importance: Option<Vec<Importance>>,
+        min_level: Option<i32>,
+        max_level: Option<i32>,
+        kind: Option<Vec<String>>,
+        category: Option<Vec<String>>,
+    ) -> AppResult<Self> {
+        for (name, level) in [("minLevel", min_level), ("maxLevel", max_level)] {
+            if let Some(l) = level {
+                if !LEVELS.contains(&l) {
+                    return Err(AppError::Validation(format!(
+                        "`{name}` must be between {} and {}, got {l}",
+                        LEVELS.start(),
+                        LEVELS.end()
+                    )));
+                }
+            }
+        }
+        if let (Some(lo), Some(hi)) = (min_level, max_level) {
+            if lo > hi {
+                return Err(AppError::Validation(format!(
+                    "`minLevel` ({lo}) must not exceed `maxLevel` ({hi})"
+                )));
+            }
+        }
+        let importance = importance.map(|mut v| {
+            v.sort_by_key(|i| i.as_str());
+            v.dedup();
+            v
+        });
+        Ok(EdgeFilter {
+            importance,
+            min_level,
+            max_level,
+            kind: sorted(kind),
+            category: sorted(category),
+        })
+    }
+
+    /// No condition at all: the whole list.
+    pub fn is_empty(&self) -> bool {
+        *self == EdgeFilter::default()
+    }
+
+    /// The filter as conditions on the edge row of `spec`, aliased `e` (the node at the other
+    /// end is reached by its id on the edge row, so the conditions do not depend on how the
+    /// page statement joins it). Every value is bound.
+    pub fn compile(&self, spec: &EdgeSpec) -> AppResult<Filter> {
+        let mut sql = Sql::default();
+        let mut parts: Vec<String> = Vec::new();
+        let edge_only = |what: &str| {
+            AppError::Internal(format!(
+                "{what} filter on {}, which has no edge data",
+                spec.table
+            ))
+        };
+        if let Some(imp) = &self.importance {
+            if !spec.attrs {
+                return Err(edge_only("importance"));
+            }
+            if imp.is_empty() {
+                parts.push("1 = 0".into());
+            } else {
+                let names: Vec<String> = imp.iter().map(|i| i.as_str().to_owned()).collect();
+                sql.push("e.importance IN ");
+                sql.list(&names);
+                parts.push(std::mem::take(&mut sql.text));
+            }
+        }
+        for (bound, cmp) in [(self.min_level, ">="), (self.max_level, "<=")] {
+            if let Some(l) = bound {
+                if !spec.attrs {
+                    return Err(edge_only("level"));
+                }
+                sql.push(&format!("e.level {cmp} "));
+                sql.bind(l);
+                parts.push(std::mem::take(&mut sql.text));
+            }
+        }
+        for (values, table, column) in [
+            (&self.kind, "skill", "kind"),
+            (&self.category, "framework", "category"),
+        ] {
+            let Some(values) = values else { continue };
+            let child_col = match spec.child {
+                Some((t, col)) if t == table => col,
+                _ => {
+                    return Err(AppError::Internal(format!(
+                        "{column} filter on {}, which does not lead to {table}",
+                        spec.table
+                    )))
+                }
+            };
+            if values.is_empty() {
+                parts.push("1 = 0".into());
+            } else {
+                sql.push(&format!(
+                    "EXISTS (SELECT 1 FROM {table} k WHERE k.id = e.{child_col} AND k.{column} IN "
+                ));
+                sql.list(values);
+                sql.push(")");
+                parts.push(std::mem::take(&mut sql.text));
+            }
+        }
+        Ok(Filter {
+            conditions: parts,
+            values: sql.values,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,5 +532,52 @@ mod tests {
             SkillCond::Not(Box::new(acc))
         });
         assert!(skill_filter(DbBackend::Sqlite, &deep).is_err());
+    }
+
+    #[test]
+    fn edge_filters_check_levels_and_normalise() {
+        use crate::catalog::specs::{ROLE_SKILLS, SKILL_BROADER};
+        for (lo, hi) in [(Some(0), None), (None, Some(6)), (Some(4), Some(3))] {
+            let e = EdgeFilter::new(None, lo, hi, None, None).expect_err("refused");
+            assert!(matches!(e, AppError::Validation(_)), "{e:?}");
+        }
+        let a = EdgeFilter::new(
+            Some(vec![
+                Importance::Optional,
+                Importance::Essential,
+                Importance::Optional,
+            ]),
+            Some(4),
+            None,
+            Some(vec!["tool".into(), "language".into()]),
+            None,
+        )
+        .expect("valid");
+        let b = EdgeFilter::new(
+            Some(vec![Importance::Essential, Importance::Optional]),
+            Some(4),
+            None,
+            Some(vec!["language".into(), "tool".into(), "tool".into()]),
+            None,
+        )
+        .expect("valid");
+        assert_eq!(a, b);
+        let f = a.compile(&ROLE_SKILLS).expect("compiles");
+        assert_eq!(
+            f.conditions,
+            vec![
+                "e.importance IN (?, ?)",
+                "e.level >= ?",
+                "EXISTS (SELECT 1 FROM skill k WHERE k.id = e.skill_id AND k.kind IN (?, ?))"
+            ]
+        );
+        assert_eq!(f.values.len(), 5);
+        assert!(a.compile(&SKILL_BROADER).is_err());
+        assert!(EdgeFilter::default().is_empty());
+        assert!(EdgeFilter::default()
+            .compile(&SKILL_BROADER)
+            .expect("empty")
+            .conditions
+            .is_empty());
     }
 }

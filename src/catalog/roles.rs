@@ -24,10 +24,13 @@ pub async fn get(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<role::Mo
     lookup::get::<role::Entity>(db, r).await
 }
 
-/// Roles have no popularity yet (job postings will give them one).
+/// How the `roles` list sorts by popularity: the number of stored job postings for the role
+/// (the market's demand for it, as a skill's popularity is the roles requiring it). Postings
+/// name their role themselves (`job_posting.role_id`, indexed); a role without postings has
+/// popularity 0, and ties fall back to id.
 pub const LIST: ListSpec = ListSpec {
     table: "role",
-    popularity: None,
+    popularity: Some("(SELECT COUNT(*) FROM job_posting p WHERE p.role_id = t.id)"),
 };
 
 /// Filter for the `roles` list.

@@ -1,6 +1,6 @@
 //! DataLoaders, created per request: one per (entity, key) — rows by id, and for every direction
 //! of every relation one for pages of edges and one for edge counts, each batching all parents
-//! of a level into one statement.
+//! of a level into one statement (one per distinct page request and edge filter).
 use std::{
     collections::HashMap,
     marker::PhantomData,
@@ -12,14 +12,14 @@ use entity::{company, framework, job_posting, role, skill, source};
 use sea_orm::{DatabaseConnection, FromQueryResult};
 
 use crate::{
-    catalog::specs,
+    catalog::{filters::EdgeFilter, specs},
     error::AppError,
     market::postings::{self, Linked},
     market::specs as posting_specs,
     store::{
         self,
         edges::{Detail, EdgeSpec},
-        pages::{AliasRow, EdgeRow, Page, PageArgs},
+        pages::{AliasRow, EdgeRow, Filter, Page, PageArgs},
     },
 };
 
@@ -99,6 +99,26 @@ pub struct PageKey {
     pub args: PageArgs,
     /// Which optional node columns the query reads; most nested queries show only names.
     pub detail: Detail,
+    /// Which edges the list keeps (empty: all of them).
+    pub filter: EdgeFilter,
+}
+
+/// The edge count of one parent, under a filter.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CountKey {
+    pub parent: i64,
+    pub filter: EdgeFilter,
+}
+
+/// The SQL conditions of an edge filter on `spec`'s edge rows (none for an empty filter).
+/// Loaders group their keys by filter (and page request): one statement per group, so parents
+/// asking with different filters in one request are batched per filter and never mixed.
+fn compile(spec: &EdgeSpec, filter: &EdgeFilter) -> Result<Filter, LoadError> {
+    if filter.is_empty() {
+        Ok(Filter::default())
+    } else {
+        filter.compile(spec).map_err(Arc::new)
+    }
 }
 
 pub type LoadError = Arc<AppError>;
@@ -120,20 +140,28 @@ where
     type Error = LoadError;
 
     async fn load(&self, keys: &[PageKey]) -> Result<HashMap<PageKey, Self::Value>, Self::Error> {
-        // Parents asking for the same page (the usual case) share one statement.
-        let mut groups: HashMap<(&PageArgs, Detail), Vec<i64>> = HashMap::new();
+        // Parents asking for the same page of the same filter (the usual case) share one
+        // statement.
+        let mut groups: HashMap<(&PageArgs, Detail, &EdgeFilter), Vec<i64>> = HashMap::new();
         for k in keys {
             groups
-                .entry((&k.args, k.detail))
+                .entry((&k.args, k.detail, &k.filter))
                 .or_default()
                 .push(k.parent);
         }
         let mut out = HashMap::with_capacity(keys.len());
-        for ((args, detail), parents) in groups {
-            let mut pages =
-                store::edges::edge_pages::<M>(&self.db, self.spec, &parents, args, detail)
-                    .await
-                    .map_err(Arc::new)?;
+        for ((args, detail, filter), parents) in groups {
+            let sql_filter = compile(self.spec, filter)?;
+            let mut pages = store::edges::edge_pages::<M>(
+                &self.db,
+                self.spec,
+                &parents,
+                args,
+                detail,
+                &sql_filter,
+            )
+            .await
+            .map_err(Arc::new)?;
             for parent in parents {
                 let page = pages.remove(&parent).unwrap_or_default();
                 out.insert(
@@ -141,6 +169,7 @@ where
                         parent,
                         args: args.clone(),
                         detail,
+                        filter: filter.clone(),
                     },
                     Arc::new(page),
                 );
@@ -150,24 +179,39 @@ where
     }
 }
 
-/// Edge counts of one relation, for many parents at once.
+/// Edge counts of one relation, for many parents at once (one statement per distinct filter).
 pub struct EdgeCountLoader {
     db: DatabaseConnection,
     spec: &'static EdgeSpec,
 }
 
-impl Loader<i64> for EdgeCountLoader {
+impl Loader<CountKey> for EdgeCountLoader {
     type Value = u64;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, u64>, Self::Error> {
-        let mut counts = store::edges::edge_counts(&self.db, self.spec, keys)
-            .await
-            .map_err(Arc::new)?;
-        Ok(keys
-            .iter()
-            .map(|k| (*k, counts.remove(k).unwrap_or(0)))
-            .collect())
+    async fn load(&self, keys: &[CountKey]) -> Result<HashMap<CountKey, u64>, Self::Error> {
+        let mut groups: HashMap<&EdgeFilter, Vec<i64>> = HashMap::new();
+        for k in keys {
+            groups.entry(&k.filter).or_default().push(k.parent);
+        }
+        let mut out = HashMap::with_capacity(keys.len());
+        for (filter, parents) in groups {
+            let sql_filter = compile(self.spec, filter)?;
+            let mut counts = store::edges::edge_counts(&self.db, self.spec, &parents, &sql_filter)
+                .await
+                .map_err(Arc::new)?;
+            for parent in parents {
+                let n = counts.remove(&parent).unwrap_or(0);
+                out.insert(
+                    CountKey {
+                        parent,
+                        filter: filter.clone(),
+                    },
+                    n,
+                );
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -12,7 +12,7 @@ use crate::error::AppResult;
 
 use super::{
     db::{id_list_value, in_id_list, stmt},
-    pages::{collate, keyset, read_cursor, sort_expr, EdgeRow, Page, PageArgs, SortKey},
+    pages::{collate, keyset, read_cursor, sort_expr, EdgeRow, Filter, Page, PageArgs, SortKey},
 };
 
 /// Whether a role needs a skill or framework to do the job, or it is a plus.
@@ -128,13 +128,15 @@ fn node_columns(table: &str, alias: &str, detail: Detail) -> String {
 
 /// One page of edges for each parent, all parents in one statement. Nested lists are ordered by
 /// the node's sort column (slug, or an alias's text), then id. The node columns `detail` leaves
-/// out are read as None.
+/// out are read as None. `filter` holds conditions on the edge row, aliased `e` (empty for the
+/// whole list).
 pub async fn edge_pages<M: FromQueryResult>(
     db: &impl ConnectionTrait,
     spec: &EdgeSpec,
     parents: &[i64],
     args: &PageArgs,
     detail: Detail,
+    filter: &Filter,
 ) -> AppResult<HashMap<i64, Page<EdgeRow<M>>>> {
     let mut out: HashMap<i64, Page<EdgeRow<M>>> = HashMap::new();
     if parents.is_empty() {
@@ -142,7 +144,7 @@ pub async fn edge_pages<M: FromQueryResult>(
     }
     let backend = db.get_database_backend();
     let mut values = vec![id_list_value(backend, parents)];
-    let sql = edge_page_sql(backend, spec, args, detail, &mut values)?;
+    let sql = edge_page_sql(backend, spec, args, detail, filter, &mut values)?;
     let rows = db.query_all_raw(stmt(backend, &sql, values)).await?;
     let mut grouped: HashMap<i64, Vec<EdgeRow<M>>> = HashMap::new();
     for row in &rows {
@@ -185,6 +187,7 @@ fn edge_page_sql(
     spec: &EdgeSpec,
     args: &PageArgs,
     detail: Detail,
+    filter: &Filter,
     values: &mut Vec<Value>,
 ) -> AppResult<String> {
     let parent = spec.parent_col;
@@ -203,6 +206,8 @@ fn edge_page_sql(
             format!(" AND {cond}")
         }
     };
+    // The filter's conditions and values come before the keyset's, as in the statement.
+    let where_filter = edge_filter_sql(filter, values);
     match (backend, spec.child) {
         (DbBackend::Postgres, child) => {
             let (node_alias, join, columns) = match child {
@@ -227,7 +232,7 @@ fn edge_page_sql(
                 "SELECT x.* FROM unnest(?) AS p(id) CROSS JOIN LATERAL \
                  (SELECT {columns}, e.{parent} AS sg_parent{attrs}, {node_alias}.id AS sg_id, \
                  {node_alias}.{sort_col} AS sg_sort FROM {table} e{join} \
-                 WHERE e.{parent} = p.id{cond} ORDER BY {order_by} LIMIT ?) x \
+                 WHERE e.{parent} = p.id{where_filter}{cond} ORDER BY {order_by} LIMIT ?) x \
                  ORDER BY x.sg_parent, x.sg_sort{c} {dir}, x.sg_id {dir}"
             ))
         }
@@ -242,7 +247,7 @@ fn edge_page_sql(
                  s.id AS sg_id, s.{sort_col} AS sg_sort, \
                  ROW_NUMBER() OVER (PARTITION BY e.{parent} ORDER BY {order_by}) AS sg_rn \
                  FROM {table} e JOIN {child_table} s ON s.id = e.{child_col} \
-                 WHERE {in_list}{cond}) w JOIN {child_table} n ON n.id = w.sg_id \
+                 WHERE {in_list}{where_filter}{cond}) w JOIN {child_table} n ON n.id = w.sg_id \
                  WHERE w.sg_rn <= ? ORDER BY w.sg_parent, w.sg_rn",
                 in_list = in_id_list(backend, &format!("e.{parent}")),
             ))
@@ -256,7 +261,7 @@ fn edge_page_sql(
                 "SELECT * FROM (SELECT e.*, e.{parent} AS sg_parent, e.id AS sg_id, \
                  e.{sort_col} AS sg_sort, \
                  ROW_NUMBER() OVER (PARTITION BY e.{parent} ORDER BY {order_by}) AS sg_rn \
-                 FROM {table} e WHERE {in_list}{cond}) w \
+                 FROM {table} e WHERE {in_list}{where_filter}{cond}) w \
                  WHERE w.sg_rn <= ? ORDER BY w.sg_parent, w.sg_rn",
                 in_list = in_id_list(backend, &format!("e.{parent}")),
             ))
@@ -264,26 +269,38 @@ fn edge_page_sql(
     }
 }
 
-/// How many edges each parent has, all parents in one statement.
+/// `filter`'s conditions as ` AND …` (nothing for an empty filter), its values appended to
+/// `values`.
+fn edge_filter_sql(filter: &Filter, values: &mut Vec<Value>) -> String {
+    values.extend(filter.values.iter().cloned());
+    filter
+        .conditions
+        .iter()
+        .map(|c| format!(" AND {c}"))
+        .collect()
+}
+
+/// How many edges each parent has (those `filter` keeps), all parents in one statement.
 pub async fn edge_counts(
     db: &impl ConnectionTrait,
     spec: &EdgeSpec,
     parents: &[i64],
+    filter: &Filter,
 ) -> AppResult<HashMap<i64, u64>> {
     let mut out = HashMap::new();
     if parents.is_empty() {
         return Ok(out);
     }
     let backend = db.get_database_backend();
+    let mut values = vec![id_list_value(backend, parents)];
     let sql = format!(
-        "SELECT e.{parent} AS sg_parent, COUNT(*) AS n FROM {table} e WHERE {in_list} GROUP BY e.{parent}",
+        "SELECT e.{parent} AS sg_parent, COUNT(*) AS n FROM {table} e WHERE {in_list}{where_filter} GROUP BY e.{parent}",
         parent = spec.parent_col,
         table = spec.table,
         in_list = in_id_list(backend, &format!("e.{}", spec.parent_col)),
+        where_filter = edge_filter_sql(filter, &mut values),
     );
-    let rows = db
-        .query_all_raw(stmt(backend, &sql, vec![id_list_value(backend, parents)]))
-        .await?;
+    let rows = db.query_all_raw(stmt(backend, &sql, values)).await?;
     for row in &rows {
         let parent: i64 = row.try_get("", "sg_parent")?;
         let n: i64 = row.try_get("", "n")?;

@@ -18,6 +18,7 @@ mod keys;
 mod listing;
 mod market;
 mod mutations;
+mod nested_filters;
 mod nplus1;
 mod pagination;
 mod paths;

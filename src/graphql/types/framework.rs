@@ -11,7 +11,8 @@ use crate::{
         types::{
             conn_cost,
             connection::{
-                connection, nested, object_with_connections, plain_edge, weighted_edge, NodeFields,
+                connection, nested, nested_filtered, object_with_connections, plain_edge,
+                weighted_edge, FrameworkRoleFilter, NodeFields,
             },
             from_stored, global_id,
             posting::{postings_of, JobPostingConnection},
@@ -145,8 +146,9 @@ object_with_connections! {
     }
     /// Skills the framework uses, its language included.
     connection skills -> SkillConnection = nested(Rel::FrameworkSkills);
-    /// Roles using the framework; edges carry importance and level.
-    connection roles -> FrameworkRoleConnection = nested(Rel::FrameworkRoles);
+    /// Roles using the framework, by slug; edges carry importance and level. `filter` keeps
+    /// some of them.
+    connection roles(filter: FrameworkRoleFilter) -> FrameworkRoleConnection = nested_filtered(Rel::FrameworkRoles);
 
     /// Job postings asking for this framework, newest first.
     connection job_postings -> JobPostingConnection = postings_of(Rel::FrameworkPostings);

@@ -39,7 +39,7 @@ pub enum CatalogOrderField {
     Popularity,
 }
 
-/// What roles can be ordered by.
+/// What roles can be ordered by. POPULARITY: how many job postings are for the role.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum RoleOrderField {
     #[default]
@@ -49,6 +49,8 @@ pub enum RoleOrderField {
     Name,
     /// By creation time.
     Created,
+    /// By how many job postings are for the role (0 without any).
+    Popularity,
 }
 
 /// Ordering of skills or frameworks; ties are broken by id, so cursors stay stable.
@@ -94,6 +96,7 @@ impl From<Option<RoleOrder>> for Order {
                 RoleOrderField::Slug => SortKey::Slug,
                 RoleOrderField::Name => SortKey::Name,
                 RoleOrderField::Created => SortKey::Created,
+                RoleOrderField::Popularity => SortKey::Popularity,
             },
             desc: o.direction == OrderDirection::Desc,
         }

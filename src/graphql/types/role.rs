@@ -9,7 +9,8 @@ use crate::graphql::{
     types::{
         conn_cost,
         connection::{
-            connection, nested, object_with_connections, plain_edge, weighted_edge, NodeFields,
+            connection, nested, nested_filtered, object_with_connections, plain_edge,
+            weighted_edge, NodeFields, RoleFrameworkFilter, RoleSkillFilter,
         },
         evidence::{self, RequirementEvidence, RoleEquivalence},
         framework::Framework,
@@ -128,10 +129,12 @@ object_with_connections! {
         self.0.updated_at
     }
 
-    /// Skills the role requires; edges carry importance and level.
-    connection skills -> RoleSkillConnection = nested(Rel::RoleSkills);
-    /// Frameworks the role uses; edges carry importance and level.
-    connection frameworks -> RoleFrameworkConnection = nested(Rel::RoleFrameworks);
+    /// Skills the role requires, by slug; edges carry importance and level. `filter` keeps
+    /// some of them (e.g. essential at level 4 or above).
+    connection skills(filter: RoleSkillFilter) -> RoleSkillConnection = nested_filtered(Rel::RoleSkills);
+    /// Frameworks the role uses, by slug; edges carry importance and level. `filter` keeps
+    /// some of them.
+    connection frameworks(filter: RoleFrameworkFilter) -> RoleFrameworkConnection = nested_filtered(Rel::RoleFrameworks);
 
     /// Imported occupations that correspond to this curated role (same ESCO URI or O*NET-SOC
     /// code). They stay roles of their own: their requirements are evidence for this role's

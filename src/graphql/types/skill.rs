@@ -9,8 +9,8 @@ use crate::graphql::{
     types::{
         conn_cost,
         connection::{
-            connection, encode_cursor, nested, object_with_connections, plain_edge, weighted_edge,
-            NodeFields,
+            connection, encode_cursor, nested, nested_filtered, object_with_connections,
+            plain_edge, weighted_edge, NodeFields, SkillRoleFilter,
         },
         from_stored, global_id,
         posting::{postings_of, JobPostingConnection},
@@ -201,8 +201,9 @@ object_with_connections! {
     connection related -> SkillConnection = nested(Rel::SkillRelated);
     /// Frameworks using the skill; for a language, every framework written in it.
     connection frameworks -> FrameworkConnection = nested(Rel::SkillFrameworks);
-    /// Roles requiring the skill; edges carry importance and level.
-    connection roles -> SkillRoleConnection = nested(Rel::SkillRoles);
+    /// Roles requiring the skill, by slug; edges carry importance and level. `filter` keeps
+    /// some of them (e.g. the roles that need it as essential).
+    connection roles(filter: SkillRoleFilter) -> SkillRoleConnection = nested_filtered(Rel::SkillRoles);
 
     /// Job postings asking for this skill, newest first.
     connection job_postings -> JobPostingConnection = postings_of(Rel::SkillPostings);

@@ -15,7 +15,10 @@
 /// ```
 ///
 /// Each connection field gets the four Relay arguments, the page-size complexity and a body
-/// calling the given loader function with `(ctx, rel, self.0.id, PageInput)`. The argument names
+/// calling the given loader function with `(ctx, rel, self.0.id, PageInput)`. A line written
+/// `connection skills(filter: RoleSkillFilter) -> … = nested_filtered(…);` also gets a
+/// `filter:` argument of that input type, passed on as a last argument (the price stays the
+/// page size times the nodes: a filter only narrows the page). The argument names
 /// and the complexity expression come from the caller, so that async-graphql's complexity
 /// closure sees the arguments (macro hygiene would hide them otherwise). Fields keep their declaration order, which is the order in `schema.graphql`.
 macro_rules! object_with_connections {
@@ -83,6 +86,51 @@ macro_rules! object_with_connections {
                             last: $last,
                             before: $before,
                         },
+                    )
+                    .await
+                }
+            ]
+            $($rest)*
+        );
+    };
+    (
+        @munch $object:tt $ty:ident [$first:ident, $after:ident, $last:ident, $before:ident; $cost:literal]
+        [$($out:tt)*]
+        $(#[doc = $doc:literal])*
+        connection $name:ident($filter:ident: $filter_ty:ty) -> $conn:ty = $load:ident($rel:expr);
+        $($rest:tt)*
+    ) => {
+        $crate::graphql::types::connection::object_with_connections!(
+            @munch $object $ty [$first, $after, $last, $before; $cost]
+            [
+                $($out)*
+                $(#[doc = $doc])*
+                #[graphql(complexity = $cost)]
+                async fn $name(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    #[graphql(desc = "Page size forwards, 0 to 100; default 25.")]
+                    $first: Option<i32>,
+                    #[graphql(desc = "Start after this cursor (with `first`).")]
+                    $after: Option<String>,
+                    #[graphql(desc = "Page size backwards, 0 to 100.")]
+                    $last: Option<i32>,
+                    #[graphql(desc = "End before this cursor (with `last`).")]
+                    $before: Option<String>,
+                    #[graphql(desc = "Only the edges that match (all of them when not given); `totalCount` counts the same edges, and cursors page through them.")]
+                    $filter: Option<$filter_ty>,
+                ) -> async_graphql::Result<$conn> {
+                    $load(
+                        ctx,
+                        $rel,
+                        self.0.id,
+                        $crate::graphql::types::connection::PageInput {
+                            first: $first,
+                            after: $after,
+                            last: $last,
+                            before: $before,
+                        },
+                        $filter,
                     )
                     .await
                 }

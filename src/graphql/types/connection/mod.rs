@@ -8,9 +8,12 @@ use sea_orm::FromQueryResult;
 use std::sync::Arc;
 
 use crate::{
-    catalog::pages::{Cursor, EdgeRow, Order, Page, PageArgs, DEFAULT_PAGE, MAX_PAGE},
+    catalog::{
+        filters::EdgeFilter,
+        pages::{Cursor, EdgeRow, Order, Page, PageArgs, DEFAULT_PAGE, MAX_PAGE},
+    },
     error::AppError,
-    graphql::loaders::{Loaders, PagesOf, Rel},
+    graphql::loaders::{CountKey, Loaders, PagesOf, Rel},
     store::{edges::Detail, ListCount, Listing},
 };
 
@@ -116,20 +119,24 @@ pub struct PageInfo {
 #[derive(Clone, Debug)]
 pub enum Total {
     List(ListCount),
-    Edges(Rel, i64),
+    /// The edges of one parent that the filter keeps.
+    Edges(Rel, i64, EdgeFilter),
 }
 
 impl Total {
     pub async fn resolve(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
         let n = match self {
             Total::List(count) => count.get(ctx.db()?).await?,
-            Total::Edges(rel, parent) => {
+            Total::Edges(rel, parent, filter) => {
                 let loaders = ctx.data::<Loaders>()?;
                 let loader = loaders
                     .counts(*rel)
                     .ok_or_else(|| AppError::Internal(format!("no count loader for {rel:?}")))?;
                 loader
-                    .load_one(*parent)
+                    .load_one(CountKey {
+                        parent: *parent,
+                        filter: filter.clone(),
+                    })
                     .await
                     .map_err(|e| e.to_graphql())?
                     .unwrap_or(0)
@@ -203,6 +210,22 @@ where
     edge_connection_ordered(ctx, rel, parent, input, Order::default()).await
 }
 
+/// A nested connection of the edges `filter` keeps, in the relation's order.
+pub async fn edge_connection_filtered<M, E>(
+    ctx: &Context<'_>,
+    rel: Rel,
+    parent: i64,
+    input: PageInput,
+    filter: EdgeFilter,
+) -> async_graphql::Result<Conn<E>>
+where
+    M: FromQueryResult + NodeFields + Clone + Send + Sync + 'static,
+    Loaders: PagesOf<M>,
+    E: EdgeOf<M>,
+{
+    edge_page(ctx, rel, parent, input, Order::default(), filter).await
+}
+
 /// A nested connection in a given direction of the relation's sort column (newest postings
 /// first, for instance).
 pub async fn edge_connection_ordered<M, E>(
@@ -211,6 +234,24 @@ pub async fn edge_connection_ordered<M, E>(
     parent: i64,
     input: PageInput,
     order: Order,
+) -> async_graphql::Result<Conn<E>>
+where
+    M: FromQueryResult + NodeFields + Clone + Send + Sync + 'static,
+    Loaders: PagesOf<M>,
+    E: EdgeOf<M>,
+{
+    edge_page(ctx, rel, parent, input, order, EdgeFilter::default()).await
+}
+
+/// The page of a parent's edges through the relation's loader, keyed by page request, columns
+/// read and filter; `totalCount` counts the same filtered edges.
+async fn edge_page<M, E>(
+    ctx: &Context<'_>,
+    rel: Rel,
+    parent: i64,
+    input: PageInput,
+    order: Order,
+    filter: EdgeFilter,
 ) -> async_graphql::Result<Conn<E>>
 where
     M: FromQueryResult + NodeFields + Clone + Send + Sync + 'static,
@@ -227,12 +268,13 @@ where
             parent,
             args: args.clone(),
             detail: detail_of::<M>(ctx),
+            filter: filter.clone(),
         })
         .await
         .map_err(|e| e.to_graphql())?
         .map(|shared| Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone()))
         .unwrap_or_default();
-    Ok(Conn::from_page(page, Total::Edges(rel, parent)))
+    Ok(Conn::from_page(page, Total::Edges(rel, parent, filter)))
 }
 
 /// The fields of a node type that read nothing beyond the columns a nested page always reads
@@ -304,5 +346,33 @@ where
     Ok(C::wrap(edge_connection(ctx, rel, parent, input).await?))
 }
 
+/// The resolver of a nested connection field with a `filter:` argument: the parent's page of
+/// the edges the filter keeps (all of them without one), in the relation's order. A filter
+/// that does not validate is refused with VALIDATION before anything is loaded.
+pub async fn nested_filtered<C, F>(
+    ctx: &Context<'_>,
+    rel: Rel,
+    parent: i64,
+    input: PageInput,
+    filter: Option<F>,
+) -> async_graphql::Result<C>
+where
+    C: Connection,
+    Loaders: PagesOf<C::Model>,
+    F: NestedFilter,
+{
+    let filter = match filter {
+        Some(f) => f.to_edge_filter().map_err(|e| e.to_graphql())?,
+        None => EdgeFilter::default(),
+    };
+    Ok(C::wrap(
+        edge_connection_filtered(ctx, rel, parent, input, filter).await?,
+    ))
+}
+
+mod filter;
 mod macros;
+pub use filter::{
+    FrameworkRoleFilter, NestedFilter, RoleFrameworkFilter, RoleSkillFilter, SkillRoleFilter,
+};
 pub(crate) use macros::{connection, object_with_connections, plain_edge, weighted_edge};
