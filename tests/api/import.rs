@@ -647,3 +647,169 @@ async fn the_role_edge_rebuild_keeps_existing_rows() {
     assert!(bad.is_err(), "the level check survives the rebuild");
     db.close().await.ok();
 }
+
+/// The related occupations of the O*NET excerpt between the occupations it has, as
+/// `(code, related code, TIER, index)` read from the file itself.
+fn related_in_file(dir: &Path) -> Vec<(String, String, String, i64)> {
+    let codes: Vec<String> = std::fs::read_to_string(dir.join("Occupation Data.txt"))
+        .expect("Occupation Data")
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').next().map(str::to_owned))
+        .collect();
+    let mut out: Vec<_> = std::fs::read_to_string(dir.join("Related Occupations.txt"))
+        .expect("Related Occupations")
+        .lines()
+        .skip(1)
+        .map(|l| l.trim_end().split('\t').map(str::to_owned).collect::<Vec<_>>())
+        .filter(|f| codes.contains(&f[0]) && codes.contains(&f[2]))
+        .map(|f| {
+            (
+                f[0].clone(),
+                f[2].clone(),
+                f[4].to_ascii_uppercase().replace('-', "_"),
+                f[5].parse().expect("index"),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every related-role link of the imported O*NET roles, read through `related`, and through
+/// `relatedFrom` turned round: both as `(code, related code, tier, index)`.
+async fn related_in_api(app: &TestApp) -> (Vec<(String, String, Value, Value)>, Vec<(String, String, Value, Value)>) {
+    let d = app
+        .data(
+            r#"{ roles(first: 100) { nodes { onetSocCode source { name }
+                 related(first: 100) { edges { tier index node { onetSocCode } } }
+                 relatedFrom(first: 100) { edges { tier index node { onetSocCode } } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let (mut out, mut inverse) = (Vec::new(), Vec::new());
+    for r in d["roles"]["nodes"].as_array().cloned().unwrap_or_default() {
+        if r["source"]["name"] != "ONET" {
+            continue;
+        }
+        let code = r["onetSocCode"].as_str().unwrap_or("").to_owned();
+        for e in r["related"]["edges"].as_array().cloned().unwrap_or_default() {
+            let other = e["node"]["onetSocCode"].as_str().unwrap_or("").to_owned();
+            out.push((code.clone(), other, e["tier"].clone(), e["index"].clone()));
+        }
+        for e in r["relatedFrom"]["edges"].as_array().cloned().unwrap_or_default() {
+            let other = e["node"]["onetSocCode"].as_str().unwrap_or("").to_owned();
+            inverse.push((other, code.clone(), e["tier"].clone(), e["index"].clone()));
+        }
+    }
+    out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    inverse.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    (out, inverse)
+}
+
+fn as_api(file: &[(String, String, String, i64)]) -> Vec<(String, String, Value, Value)> {
+    file.iter()
+        .map(|(a, b, t, i)| (a.clone(), b.clone(), json!(t), json!(i)))
+        .collect()
+}
+
+#[tokio::test]
+async fn onet_related_occupations_keep_their_tier_and_index() {
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        let dir = fixture("onet/29.3");
+        onet(&app, &dir).await;
+        let file = related_in_file(&dir);
+        // The excerpt has both primary tiers among its four occupations.
+        assert_eq!(file.len(), 7, "{file:?}");
+        assert!(file.iter().any(|r| r.2 == "PRIMARY_LONG") && file.iter().any(|r| r.2 == "PRIMARY_SHORT"));
+        let (related, inverse) = related_in_api(&app).await;
+        assert_eq!(related, as_api(&file), "[{engine:?}] related");
+        assert_eq!(inverse, as_api(&file), "[{engine:?}] relatedFrom");
+
+        // A curator's link between imported roles has no tier; one over an imported link keeps
+        // the link's tier; either way the payload's edge is the connection's.
+        let q = |role: &str| {
+            format!(
+                r#"{{ role(by: {{ slug: "{role}" }}) {{ related(first: 100) {{ edges {{ cursor tier index node {{ slug }} }} }} skills(first: 100) {{ edges {{ cursor importance level hotTechnology inDemand node {{ slug }} }} }} }} }}"#
+            )
+        };
+        let p = app
+            .admin_ok(
+                r#"mutation {
+                  cur: linkRelatedRoles(role: { slug: "web-developers" }, related: { slug: "computer-and-information-research-scientists" }) { edge { cursor tier index node { slug } } userErrors { code } }
+                  imp: linkRelatedRoles(role: { slug: "software-developers" }, related: { slug: "computer-systems-analysts" }) { edge { cursor tier index node { slug } } userErrors { code } }
+                  req: linkRoleSkill(role: { slug: "software-developers" }, skill: { slug: "python" }, importance: ESSENTIAL, level: 3) { edge { cursor importance level hotTechnology inDemand node { slug } } userErrors { code } }
+                }"#,
+                json!({}),
+            )
+            .await;
+        let web = app.data(&q("web-developers"), json!({})).await;
+        let sd = app.data(&q("software-developers"), json!({})).await;
+        let find = |conn: &Value, slug: &str| -> Value {
+            conn["edges"]
+                .as_array()
+                .and_then(|a| a.iter().find(|e| e["node"]["slug"] == slug).cloned())
+                .unwrap_or(Value::Null)
+        };
+        let cur = find(&web["role"]["related"], "computer-and-information-research-scientists");
+        assert_eq!(p["cur"]["edge"], cur, "[{engine:?}] {web}");
+        assert_eq!((&cur["tier"], &cur["index"]), (&Value::Null, &Value::Null));
+        let imp = find(&sd["role"]["related"], "computer-systems-analysts");
+        assert_eq!(p["imp"]["edge"], imp, "[{engine:?}] {sd}");
+        assert_eq!((&imp["tier"], &imp["index"]), (&json!("PRIMARY_SHORT"), &json!(3)));
+        // The requirement edge keeps O*NET's market flags when a curator sets it.
+        let req = find(&sd["role"]["skills"], "python");
+        assert_eq!(p["req"]["edge"], req, "[{engine:?}] {sd}");
+        assert_eq!(
+            (&req["importance"], &req["level"], &req["hotTechnology"]),
+            (&json!("ESSENTIAL"), &json!(3), &json!(true))
+        );
+
+        // A database imported before tiers were kept (tiers NULL) is filled by a re-import, and
+        // a tier the file changes is updated; the curated link stays without one.
+        app.db
+            .execute_unprepared(
+                "UPDATE role_related SET relatedness_tier = NULL, relatedness_index = NULL",
+            )
+            .await
+            .expect("clear tiers");
+        let copy = copy_dir(&dir);
+        let path = copy.path().join("Related Occupations.txt");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let changed = text.replace(
+            "15-1252.00\tSoftware Developers\t15-1254.00\tWeb Developers\tPrimary-Long\t9",
+            "15-1252.00\tSoftware Developers\t15-1254.00\tWeb Developers\tSupplemental\t12",
+        );
+        assert_ne!(changed, text);
+        std::fs::write(&path, changed).expect("write");
+        onet(&app, copy.path()).await;
+        let mut expected = file.clone();
+        for r in &mut expected {
+            if r.0 == "15-1252.00" && r.1 == "15-1254.00" {
+                (r.2, r.3) = ("SUPPLEMENTAL".into(), 12);
+            }
+        }
+        expected.push((
+            "15-1254.00".into(),
+            "15-1221.00".into(),
+            "CURATED".into(),
+            0,
+        ));
+        expected.sort();
+        let expected: Vec<_> = as_api(&expected)
+            .into_iter()
+            .map(|(a, b, t, i)| {
+                if t == "CURATED" {
+                    (a, b, Value::Null, Value::Null)
+                } else {
+                    (a, b, t, i)
+                }
+            })
+            .collect();
+        let (related, inverse) = related_in_api(&app).await;
+        assert_eq!(related, expected, "[{engine:?}] after re-import");
+        assert_eq!(inverse, expected, "[{engine:?}] relatedFrom after re-import");
+        app.cleanup().await;
+    }
+}
