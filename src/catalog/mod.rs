@@ -105,7 +105,12 @@ pub fn clean_text(field: &str, value: &str, max: usize) -> AppResult<String> {
 }
 
 /// Each of a list of names (`field` in messages, `list.<i>` as the input at fault), cleaned.
-pub fn clean_list(field: &str, list: &str, values: &[String], max: usize) -> AppResult<Vec<String>> {
+pub fn clean_list(
+    field: &str,
+    list: &str,
+    values: &[String],
+    max: usize,
+) -> AppResult<Vec<String>> {
     values
         .iter()
         .enumerate()

@@ -200,7 +200,11 @@ pub async fn related_links(
 }
 
 /// The link `role → related` as stored.
-async fn related_link(db: &impl ConnectionTrait, role: i64, related: i64) -> AppResult<RelatedLink> {
+async fn related_link(
+    db: &impl ConnectionTrait,
+    role: i64,
+    related: i64,
+) -> AppResult<RelatedLink> {
     let m = entity::role_related::Entity::find_by_id((role, related))
         .one(db)
         .await?
@@ -220,7 +224,9 @@ pub async fn link_related(
     let a = get(&txn, role).await.map_err(at("role"))?;
     let b = get(&txn, related).await.map_err(at("related"))?;
     if a.id == b.id {
-        return Err(AppError::Validation("a role cannot be related to itself".into()).at("related"));
+        return Err(
+            AppError::Validation("a role cannot be related to itself".into()).at("related"),
+        );
     }
     crate::catalog::insert_edge(
         &txn,

@@ -661,7 +661,12 @@ fn related_in_file(dir: &Path) -> Vec<(String, String, String, i64)> {
         .expect("Related Occupations")
         .lines()
         .skip(1)
-        .map(|l| l.trim_end().split('\t').map(str::to_owned).collect::<Vec<_>>())
+        .map(|l| {
+            l.trim_end()
+                .split('\t')
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
         .filter(|f| codes.contains(&f[0]) && codes.contains(&f[2]))
         .map(|f| {
             (
@@ -678,12 +683,17 @@ fn related_in_file(dir: &Path) -> Vec<(String, String, String, i64)> {
 
 /// Every related-role link of the imported O*NET roles, read through `related`, and through
 /// `relatedFrom` turned round: both as `(code, related code, tier, index)`.
-async fn related_in_api(app: &TestApp) -> (Vec<(String, String, Value, Value)>, Vec<(String, String, Value, Value)>) {
+async fn related_in_api(
+    app: &TestApp,
+) -> (
+    Vec<(String, String, Value, Value)>,
+    Vec<(String, String, Value, Value)>,
+) {
     let d = app
         .data(
-            r#"{ roles(first: 100) { nodes { onetSocCode source { name }
-                 related(first: 100) { edges { tier index node { onetSocCode } } }
-                 relatedFrom(first: 100) { edges { tier index node { onetSocCode } } } } } }"#,
+            r#"{ roles(first: 40) { nodes { onetSocCode source { name }
+                 related(first: 20) { edges { tier index node { onetSocCode } } }
+                 relatedFrom(first: 20) { edges { tier index node { onetSocCode } } } } } }"#,
             json!({}),
         )
         .await;
@@ -693,11 +703,19 @@ async fn related_in_api(app: &TestApp) -> (Vec<(String, String, Value, Value)>, 
             continue;
         }
         let code = r["onetSocCode"].as_str().unwrap_or("").to_owned();
-        for e in r["related"]["edges"].as_array().cloned().unwrap_or_default() {
+        for e in r["related"]["edges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
             let other = e["node"]["onetSocCode"].as_str().unwrap_or("").to_owned();
             out.push((code.clone(), other, e["tier"].clone(), e["index"].clone()));
         }
-        for e in r["relatedFrom"]["edges"].as_array().cloned().unwrap_or_default() {
+        for e in r["relatedFrom"]["edges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
             let other = e["node"]["onetSocCode"].as_str().unwrap_or("").to_owned();
             inverse.push((other, code.clone(), e["tier"].clone(), e["index"].clone()));
         }
@@ -722,10 +740,28 @@ async fn onet_related_occupations_keep_their_tier_and_index() {
         let file = related_in_file(&dir);
         // The excerpt has both primary tiers among its four occupations.
         assert_eq!(file.len(), 7, "{file:?}");
-        assert!(file.iter().any(|r| r.2 == "PRIMARY_LONG") && file.iter().any(|r| r.2 == "PRIMARY_SHORT"));
+        assert!(
+            file.iter().any(|r| r.2 == "PRIMARY_LONG")
+                && file.iter().any(|r| r.2 == "PRIMARY_SHORT")
+        );
         let (related, inverse) = related_in_api(&app).await;
         assert_eq!(related, as_api(&file), "[{engine:?}] related");
         assert_eq!(inverse, as_api(&file), "[{engine:?}] relatedFrom");
+        // Tier and index of a whole level cost one statement more, however many roles.
+        let count = |q: &'static str| {
+            let app = &app;
+            async move {
+                app.reset_statements();
+                app.data(q, json!({})).await;
+                app.statements().0
+            }
+        };
+        let plain = count(
+            "{ roles(first: 40) { nodes { related(first: 20) { edges { node { slug } } } } } }",
+        )
+        .await;
+        let tiered = count("{ roles(first: 40) { nodes { related(first: 20) { edges { tier index node { slug } } } } } }").await;
+        assert_eq!(tiered, plain + 1, "[{engine:?}]");
 
         // A curator's link between imported roles has no tier; one over an imported link keeps
         // the link's tier; either way the payload's edge is the connection's.
@@ -752,12 +788,18 @@ async fn onet_related_occupations_keep_their_tier_and_index() {
                 .and_then(|a| a.iter().find(|e| e["node"]["slug"] == slug).cloned())
                 .unwrap_or(Value::Null)
         };
-        let cur = find(&web["role"]["related"], "computer-and-information-research-scientists");
+        let cur = find(
+            &web["role"]["related"],
+            "computer-and-information-research-scientists",
+        );
         assert_eq!(p["cur"]["edge"], cur, "[{engine:?}] {web}");
         assert_eq!((&cur["tier"], &cur["index"]), (&Value::Null, &Value::Null));
         let imp = find(&sd["role"]["related"], "computer-systems-analysts");
         assert_eq!(p["imp"]["edge"], imp, "[{engine:?}] {sd}");
-        assert_eq!((&imp["tier"], &imp["index"]), (&json!("PRIMARY_SHORT"), &json!(3)));
+        assert_eq!(
+            (&imp["tier"], &imp["index"]),
+            (&json!("PRIMARY_SHORT"), &json!(3))
+        );
         // The requirement edge keeps O*NET's market flags when a curator sets it.
         let req = find(&sd["role"]["skills"], "python");
         assert_eq!(p["req"]["edge"], req, "[{engine:?}] {sd}");
@@ -809,7 +851,10 @@ async fn onet_related_occupations_keep_their_tier_and_index() {
             .collect();
         let (related, inverse) = related_in_api(&app).await;
         assert_eq!(related, expected, "[{engine:?}] after re-import");
-        assert_eq!(inverse, expected, "[{engine:?}] relatedFrom after re-import");
+        assert_eq!(
+            inverse, expected,
+            "[{engine:?}] relatedFrom after re-import"
+        );
         app.cleanup().await;
     }
 }

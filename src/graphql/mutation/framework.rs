@@ -196,10 +196,7 @@ impl FrameworkMutation {
                     description: patch(input.description),
                     esco_uri: patch(input.esco_uri),
                 },
-                language: input
-                    .language
-                    .map(|l| arg(&l, "language"))
-                    .transpose()?,
+                language: input.language.map(|l| arg(&l, "language")).transpose()?,
                 category: input.category.map(|c| c.to_value()),
                 release: ReleasePatch {
                     first_release_year: patch(input.first_release_year),

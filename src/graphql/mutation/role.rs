@@ -187,7 +187,11 @@ impl RoleMutation {
                 user_errors: vec![],
             })
         };
-        payload(r.await, &Inputs::args(&["input"]), CreateRolePayload::failed)
+        payload(
+            r.await,
+            &Inputs::args(&["input"]),
+            CreateRolePayload::failed,
+        )
     }
 
     /// Changes the fields given of a role.

@@ -171,8 +171,7 @@ const fn pair_inputs(
     Inputs { args, renames }
 }
 const BROADER: Inputs = pair_inputs(&[("other", "broader")], &["skill", "broader"]);
-const PREREQUISITE: Inputs =
-    pair_inputs(&[("other", "prerequisite")], &["skill", "prerequisite"]);
+const PREREQUISITE: Inputs = pair_inputs(&[("other", "prerequisite")], &["skill", "prerequisite"]);
 const RELATED: Inputs = pair_inputs(&[("other", "related")], &["skill", "related"]);
 
 /// The body of the six link/unlink resolvers: adds (`on`) or removes one edge between two
@@ -184,13 +183,18 @@ async fn relink(
     other_name: &'static str,
     on: bool,
 ) -> Result<(skill::Model, skill::Model), Failure> {
-    relink_pair(ctx, (skill, "skill"), (other, other_name), async |db, a, b| {
-        if on {
-            skills::link(db, link, a, b).await
-        } else {
-            skills::unlink(db, link, a, b).await
-        }
-    })
+    relink_pair(
+        ctx,
+        (skill, "skill"),
+        (other, other_name),
+        async |db, a, b| {
+            if on {
+                skills::link(db, link, a, b).await
+            } else {
+                skills::unlink(db, link, a, b).await
+            }
+        },
+    )
     .await
 }
 
@@ -243,7 +247,11 @@ impl SkillMutation {
                 user_errors: vec![],
             })
         };
-        payload(r.await, &Inputs::args(&["input"]), CreateSkillPayload::failed)
+        payload(
+            r.await,
+            &Inputs::args(&["input"]),
+            CreateSkillPayload::failed,
+        )
     }
 
     /// Changes the fields given of a skill.
@@ -300,7 +308,11 @@ impl SkillMutation {
                 user_errors: vec![],
             })
         };
-        payload(r.await, &Inputs::args(&["skill"]), DeleteSkillPayload::failed)
+        payload(
+            r.await,
+            &Inputs::args(&["skill"]),
+            DeleteSkillPayload::failed,
+        )
     }
 
     /// Gives a skill another name.
@@ -377,17 +389,23 @@ impl SkillMutation {
         #[graphql(desc = "The skill.")] skill: SkillRef,
         #[graphql(desc = "The broader skill.")] broader: SkillRef,
     ) -> async_graphql::Result<UnlinkBroaderSkillPayload> {
-        let r = relink(ctx, SkillLink::Broader, (&skill, &broader), "broader", false)
-            .await
-            .map(|(a, b)| {
-                let (skill, broader, removed_node_id) = unlinked(a, b);
-                UnlinkBroaderSkillPayload {
-                    skill,
-                    broader,
-                    removed_node_id,
-                    user_errors: vec![],
-                }
-            });
+        let r = relink(
+            ctx,
+            SkillLink::Broader,
+            (&skill, &broader),
+            "broader",
+            false,
+        )
+        .await
+        .map(|(a, b)| {
+            let (skill, broader, removed_node_id) = unlinked(a, b);
+            UnlinkBroaderSkillPayload {
+                skill,
+                broader,
+                removed_node_id,
+                user_errors: vec![],
+            }
+        });
         payload(r, &BROADER, UnlinkBroaderSkillPayload::failed)
     }
 
@@ -400,17 +418,23 @@ impl SkillMutation {
         #[graphql(desc = "The skill.")] skill: SkillRef,
         #[graphql(desc = "The prerequisite.")] prerequisite: SkillRef,
     ) -> async_graphql::Result<LinkPrerequisitePayload> {
-        let r = relink(ctx, SkillLink::Prerequisite, (&skill, &prerequisite), "prerequisite", true)
-            .await
-            .map(|(a, b)| {
-                let (skill, prerequisite, edge) = linked(a, b);
-                LinkPrerequisitePayload {
-                    skill,
-                    prerequisite,
-                    edge,
-                    user_errors: vec![],
-                }
-            });
+        let r = relink(
+            ctx,
+            SkillLink::Prerequisite,
+            (&skill, &prerequisite),
+            "prerequisite",
+            true,
+        )
+        .await
+        .map(|(a, b)| {
+            let (skill, prerequisite, edge) = linked(a, b);
+            LinkPrerequisitePayload {
+                skill,
+                prerequisite,
+                edge,
+                user_errors: vec![],
+            }
+        });
         payload(r, &PREREQUISITE, LinkPrerequisitePayload::failed)
     }
 
@@ -422,17 +446,23 @@ impl SkillMutation {
         #[graphql(desc = "The skill.")] skill: SkillRef,
         #[graphql(desc = "The prerequisite.")] prerequisite: SkillRef,
     ) -> async_graphql::Result<UnlinkPrerequisitePayload> {
-        let r = relink(ctx, SkillLink::Prerequisite, (&skill, &prerequisite), "prerequisite", false)
-            .await
-            .map(|(a, b)| {
-                let (skill, prerequisite, removed_node_id) = unlinked(a, b);
-                UnlinkPrerequisitePayload {
-                    skill,
-                    prerequisite,
-                    removed_node_id,
-                    user_errors: vec![],
-                }
-            });
+        let r = relink(
+            ctx,
+            SkillLink::Prerequisite,
+            (&skill, &prerequisite),
+            "prerequisite",
+            false,
+        )
+        .await
+        .map(|(a, b)| {
+            let (skill, prerequisite, removed_node_id) = unlinked(a, b);
+            UnlinkPrerequisitePayload {
+                skill,
+                prerequisite,
+                removed_node_id,
+                user_errors: vec![],
+            }
+        });
         payload(r, &PREREQUISITE, UnlinkPrerequisitePayload::failed)
     }
 
@@ -466,17 +496,23 @@ impl SkillMutation {
         #[graphql(desc = "The skill.")] skill: SkillRef,
         #[graphql(desc = "The related skill.")] related: SkillRef,
     ) -> async_graphql::Result<UnlinkRelatedSkillsPayload> {
-        let r = relink(ctx, SkillLink::Related, (&skill, &related), "related", false)
-            .await
-            .map(|(a, b)| {
-                let (skill, related, removed_node_id) = unlinked(a, b);
-                UnlinkRelatedSkillsPayload {
-                    skill,
-                    related,
-                    removed_node_id,
-                    user_errors: vec![],
-                }
-            });
+        let r = relink(
+            ctx,
+            SkillLink::Related,
+            (&skill, &related),
+            "related",
+            false,
+        )
+        .await
+        .map(|(a, b)| {
+            let (skill, related, removed_node_id) = unlinked(a, b);
+            UnlinkRelatedSkillsPayload {
+                skill,
+                related,
+                removed_node_id,
+                user_errors: vec![],
+            }
+        });
         payload(r, &RELATED, UnlinkRelatedSkillsPayload::failed)
     }
 }

@@ -46,7 +46,11 @@ pub struct RelatedRoleEdge {
 
 impl RelatedRoleEdge {
     /// The edge `linkRelatedRoles` wrote, as `role.related` gives it.
-    pub fn written(parent: i64, row: crate::catalog::pages::EdgeRow<entity::role::Model>, link: RelatedLink) -> Self {
+    pub fn written(
+        parent: i64,
+        row: crate::catalog::pages::EdgeRow<entity::role::Model>,
+        link: RelatedLink,
+    ) -> Self {
         let pair = (parent, row.node.id);
         RelatedRoleEdge {
             cursor: row.cursor,

@@ -285,14 +285,12 @@ async fn read_related(cx: &mut Session<'_>, path: &Path, roles: &KeyMap) -> AppR
         let index = match c_index.map(|i| clean(field(&rec, i))) {
             None => None,
             Some(t) if t.is_empty() => None,
-            Some(t) => Some(
-                t.parse::<i32>()
-                    .ok()
-                    .filter(|n| *n >= 1)
-                    .ok_or_else(|| {
-                        f.invalid(&rec, format!("Index must be a whole number from 1, got '{t}'"))
-                    })?,
-            ),
+            Some(t) => Some(t.parse::<i32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                f.invalid(
+                    &rec,
+                    format!("Index must be a whole number from 1, got '{t}'"),
+                )
+            })?),
         };
         cx.tracker.read("role_related", 1);
         let (Some(ta), Some(tb)) = (roles.get(&a), roles.get(&b)) else {
