@@ -858,3 +858,87 @@ async fn onet_related_occupations_keep_their_tier_and_index() {
         app.cleanup().await;
     }
 }
+
+/// The full O*NET release, when present: `SKILLGRAPH_REAL_DATA`, else `../shared/data` or
+/// `../../shared/data` beside the repository.
+fn real_onet() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::env::var("SKILLGRAPH_REAL_DATA")
+        .ok()
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([root.join("../shared/data"), root.join("../../shared/data")])
+        .map(|d| d.join("onet-29.3"))
+        .find(|d| d.is_dir())
+}
+
+#[tokio::test]
+async fn onet_tiers_of_the_full_release_match_its_file() {
+    let Some(dir) = real_onet() else {
+        println!(
+            "onet_tiers_of_the_full_release_match_its_file: ../shared/data not found, skipped"
+        );
+        return;
+    };
+    let file = related_in_file(&dir);
+    let mut by_tier: std::collections::BTreeMap<String, i64> = Default::default();
+    for r in &file {
+        *by_tier.entry(r.2.clone()).or_default() += 1;
+    }
+    // O*NET 29.3: 4,615 Primary-Short, 4,615 Primary-Long, 9,230 Supplemental.
+    assert_eq!(file.len(), 18_460);
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        onet(&app, &dir).await;
+        let rows = app
+            .db
+            .query_all_raw(sea_orm::Statement::from_string(
+                app.backend(),
+                "SELECT relatedness_tier AS t, COUNT(*) AS n FROM role_related \
+                 WHERE source_id IS NOT NULL GROUP BY relatedness_tier",
+            ))
+            .await
+            .expect("tiers");
+        let stored: std::collections::BTreeMap<String, i64> = rows
+            .iter()
+            .map(|r| {
+                let t: Option<String> = r.try_get("", "t").expect("t");
+                let n: i64 = r.try_get("", "n").expect("n");
+                (
+                    t.unwrap_or_default().to_ascii_uppercase().replace('-', "_"),
+                    n,
+                )
+            })
+            .collect();
+        assert_eq!(stored, by_tier, "[{engine:?}]");
+        // One list through GraphQL: Software Developers' twenty, tier and index as in the file.
+        let d = app
+            .data(
+                r#"{ role(by: { slug: "software-developers" }) { related(first: 20) { totalCount edges { tier index node { onetSocCode } } } } }"#,
+                json!({}),
+            )
+            .await;
+        let mut got: Vec<(String, String, Value, Value)> = d["role"]["related"]["edges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| {
+                (
+                    "15-1252.00".to_owned(),
+                    e["node"]["onetSocCode"].as_str().unwrap_or("").to_owned(),
+                    e["tier"].clone(),
+                    e["index"].clone(),
+                )
+            })
+            .collect();
+        got.sort_by(|a, b| a.1.cmp(&b.1));
+        let want: Vec<_> = as_api(&file)
+            .into_iter()
+            .filter(|r| r.0 == "15-1252.00")
+            .collect();
+        assert_eq!(want.len(), 20);
+        assert_eq!(got, want, "[{engine:?}] {d}");
+        app.cleanup().await;
+    }
+}

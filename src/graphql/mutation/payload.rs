@@ -144,3 +144,39 @@ macro_rules! payload_type {
     };
 }
 pub(crate) use payload_type;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_names_become_argument_paths() {
+        let create = Inputs::args(&["input"]);
+        assert_eq!(create.path("slug"), ["input", "slug"]);
+        assert_eq!(create.path("aliases.2"), ["input", "aliases", "2"]);
+        let update = Inputs::args(&["skill", "input"]);
+        assert_eq!(update.path("skill"), ["skill"]);
+        assert_eq!(update.path("kind"), ["input", "kind"]);
+        let link = Inputs {
+            args: &["skill", "prerequisite"],
+            renames: &[("other", "prerequisite")],
+        };
+        assert_eq!(link.path("other"), ["prerequisite"]);
+        assert_eq!(link.path("skill"), ["skill"]);
+        // A mutation without an `input` argument: the name is the argument's.
+        assert_eq!(Inputs::args(&["role", "level"]).path("level"), ["level"]);
+    }
+
+    #[test]
+    fn the_innermost_name_wins_and_internal_errors_get_none() {
+        let e = AppError::Validation("bad".into()).at("slug").at("input");
+        assert_eq!(e.field(), Some("slug"));
+        assert_eq!(e.code(), "VALIDATION");
+        assert_eq!(e.detail(), "bad");
+        let e = e.untagged().at("name");
+        assert_eq!(e.field(), Some("name"));
+        let internal = AppError::Internal("x".into()).at("slug");
+        assert_eq!(internal.field(), None);
+        assert!(internal.is_internal());
+    }
+}
