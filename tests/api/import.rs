@@ -747,6 +747,43 @@ async fn onet_related_occupations_keep_their_tier_and_index() {
         let (related, inverse) = related_in_api(&app).await;
         assert_eq!(related, as_api(&file), "[{engine:?}] related");
         assert_eq!(inverse, as_api(&file), "[{engine:?}] relatedFrom");
+        // Both directions page like every connection.
+        let page = r#"query($a: String, $b: String) { role(by: { slug: "software-developers" }) {
+            related(first: 1, after: $a) { totalCount pageInfo { hasNextPage endCursor } nodes { onetSocCode } }
+            relatedFrom(first: 2, after: $b) { totalCount pageInfo { hasNextPage endCursor } nodes { onetSocCode } } } }"#;
+        let p1 = app.data(page, json!({})).await;
+        let r = &p1["role"];
+        assert_eq!(
+            (&r["related"]["totalCount"], &r["relatedFrom"]["totalCount"]),
+            (&json!(2), &json!(3)),
+            "{p1}"
+        );
+        assert_eq!(r["related"]["pageInfo"]["hasNextPage"], true);
+        let p2 = app
+            .data(
+                page,
+                json!({ "a": r["related"]["pageInfo"]["endCursor"], "b": r["relatedFrom"]["pageInfo"]["endCursor"] }),
+            )
+            .await;
+        let codes = |v: &Value| -> Vec<String> {
+            v["nodes"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|n| n["onetSocCode"].as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut related = codes(&r["related"]);
+        related.extend(codes(&p2["role"]["related"]));
+        related.sort();
+        assert_eq!(related, ["15-1211.00", "15-1254.00"], "{p2}");
+        let mut from = codes(&r["relatedFrom"]);
+        from.extend(codes(&p2["role"]["relatedFrom"]));
+        from.sort();
+        assert_eq!(from, ["15-1211.00", "15-1221.00", "15-1254.00"], "{p2}");
+        assert_eq!(p2["role"]["related"]["pageInfo"]["hasNextPage"], false);
         // Tier and index of a whole level cost one statement more, however many roles.
         let count = |q: &'static str| {
             let app = &app;
