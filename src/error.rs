@@ -20,6 +20,10 @@ pub enum AppError {
     Forbidden(String),
     Db(DbErr),
     Internal(String),
+    /// A client error (`1`) about one input, named by `0`: a dotted path relative to the
+    /// operation's inputs (`slug`, `aliases.2`, `level`, `role`), so an API can point its caller
+    /// at what to fix. Code, message and internality are those of the error inside.
+    Field(String, Box<AppError>),
 }
 
 impl From<DbErr> for AppError {
@@ -39,13 +43,43 @@ impl AppError {
             // No connection in time, or no database: the client may retry later.
             AppError::Db(DbErr::ConnectionAcquire(_)) => "UNAVAILABLE",
             AppError::Db(_) | AppError::Internal(_) => "INTERNAL",
+            AppError::Field(_, e) => e.code(),
+        }
+    }
+
+    /// Names the input at fault, unless one was named already (the innermost name is the most
+    /// precise). Internal errors are nobody's input: they stay as they are.
+    pub fn at(self, field: impl Into<String>) -> Self {
+        match self {
+            AppError::Field(..) => self,
+            e if e.is_internal() => e,
+            e => AppError::Field(field.into(), Box::new(e)),
+        }
+    }
+
+    /// The error without the input it names.
+    pub fn untagged(self) -> Self {
+        match self {
+            AppError::Field(_, e) => *e,
+            e => e,
+        }
+    }
+
+    /// The input at fault, when the error names one (see [`AppError::at`]).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Field(f, _) => Some(f),
+            _ => None,
         }
     }
 
     /// Whether the cause is ours (database, bug) rather than the client's: its message must not
     /// reach a client.
     pub fn is_internal(&self) -> bool {
-        matches!(self, AppError::Db(_) | AppError::Internal(_))
+        match self {
+            AppError::Field(_, e) => e.is_internal(),
+            e => matches!(e, AppError::Db(_) | AppError::Internal(_)),
+        }
     }
 
     /// The full message, internal causes included: for logs and the command line only.
@@ -58,6 +92,7 @@ impl AppError {
             | AppError::Forbidden(m) => m.clone(),
             AppError::Db(e) => format!("database error: {e}"),
             AppError::Internal(m) => format!("internal error: {m}"),
+            AppError::Field(_, e) => e.detail(),
         }
     }
 

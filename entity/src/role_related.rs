@@ -10,6 +10,12 @@ pub struct Model {
     pub related_id: i64,
     pub source_id: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// O*NET's relatedness tier: "primary-short", "primary-long" or "supplemental"; None on
+    /// curated links.
+    pub relatedness_tier: Option<String>,
+    /// O*NET's rank of the pair in the occupation's list (1 = most related); None on curated
+    /// links.
+    pub relatedness_index: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

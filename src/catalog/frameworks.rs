@@ -6,7 +6,7 @@ use crate::catalog::lookup;
 use crate::store::listing::{self, Listing};
 use crate::{
     catalog::{
-        clean_opt, clean_text, delete_edge,
+        at, clean_list, clean_opt, clean_text, delete_edge,
         filters::{self, FrameworkCond},
         insert_edge,
         pages::{self, Filter, ListSpec, PageArgs},
@@ -99,17 +99,20 @@ fn validate_category(c: &str) -> AppResult<()> {
         Err(AppError::Validation(format!(
             "unknown framework category '{c}' (one of {})",
             FRAMEWORK_CATEGORIES.join(", ")
-        )))
+        ))
+        .at("category"))
     }
 }
 
+/// The skill `r` names, which must be a language (errors about the input `language`).
 async fn language(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<skill::Model> {
-    let s = skills::get(db, r).await?;
+    let s = skills::get(db, r).await.map_err(at("language"))?;
     if s.kind != "language" {
         return Err(AppError::Validation(format!(
             "language must be a skill of kind language; '{}' is a {}",
             s.slug, s.kind
-        )));
+        ))
+        .at("language"));
     }
     Ok(s)
 }
@@ -123,11 +126,7 @@ pub async fn create(db: &DatabaseConnection, input: NewFramework) -> AppResult<f
         input.homepage.as_deref(),
     )?;
     let name = clean_text("name", &input.name, 200)?;
-    let aliases = input
-        .aliases
-        .iter()
-        .map(|a| clean_text("alias", a, 200))
-        .collect::<AppResult<Vec<_>>>()?;
+    let aliases = clean_list("alias", "aliases", &input.aliases, 200)?;
     let txn = crate::db::begin_write(db).await?;
     let lang = language(&txn, &input.language).await?;
     let now = chrono::Utc::now();
@@ -152,7 +151,7 @@ pub async fn create(db: &DatabaseConnection, input: NewFramework) -> AppResult<f
     }
     .insert(&txn)
     .await
-    .map_err(|e| AppError::from_db(e, &format!("framework '{}'", input.slug)))?;
+    .map_err(|e| AppError::from_db(e, &format!("framework '{}'", input.slug)).at("slug"))?;
     insert_edge(
         &txn,
         "framework_skill",
@@ -173,7 +172,7 @@ pub async fn update(
     patch: FrameworkPatch,
 ) -> AppResult<framework::Model> {
     let txn = crate::db::begin_write(db).await?;
-    let current = get(&txn, r).await?;
+    let current = get(&txn, r).await.map_err(at("framework"))?;
     let mut am: framework::ActiveModel = current.clone().into();
     let mut new_language = None;
     if let Some(l) = patch.language {
@@ -209,14 +208,16 @@ pub async fn delete(db: &DatabaseConnection, r: &EntityRef) -> AppResult<framewo
     lookup::delete::<framework::Entity>(db, r).await
 }
 
+/// Records that a framework uses a skill; both, as linked (errors about the inputs `framework`
+/// and `skill`).
 pub async fn link_skill(
     db: &DatabaseConnection,
     fw: &EntityRef,
     s: &EntityRef,
-) -> AppResult<framework::Model> {
+) -> AppResult<(framework::Model, skill::Model)> {
     let txn = crate::db::begin_write(db).await?;
-    let f = get(&txn, fw).await?;
-    let s = skills::get(&txn, s).await?;
+    let f = get(&txn, fw).await.map_err(at("framework"))?;
+    let s = skills::get(&txn, s).await.map_err(at("skill"))?;
     insert_edge(
         &txn,
         "framework_skill",
@@ -225,22 +226,25 @@ pub async fn link_skill(
     )
     .await?;
     txn.commit().await?;
-    Ok(f)
+    Ok((f, s))
 }
 
+/// Removes a skill from those a framework uses (never its language); the framework and the
+/// skill removed.
 pub async fn unlink_skill(
     db: &DatabaseConnection,
     fw: &EntityRef,
     s: &EntityRef,
-) -> AppResult<framework::Model> {
+) -> AppResult<(framework::Model, skill::Model)> {
     let txn = crate::db::begin_write(db).await?;
-    let f = get(&txn, fw).await?;
-    let s = skills::get(&txn, s).await?;
+    let f = get(&txn, fw).await.map_err(at("framework"))?;
+    let s = skills::get(&txn, s).await.map_err(at("skill"))?;
     if s.id == f.language_id {
         return Err(AppError::Validation(format!(
             "'{}' is the language of '{}'; change the language instead",
             s.slug, f.slug
-        )));
+        ))
+        .at("skill"));
     }
     if !delete_edge(
         &txn,
@@ -253,10 +257,11 @@ pub async fn unlink_skill(
         return Err(AppError::NotFound(format!(
             "framework '{}' does not use skill '{}'",
             f.slug, s.slug
-        )));
+        ))
+        .at("skill"));
     }
     txn.commit().await?;
-    Ok(f)
+    Ok((f, s))
 }
 
 /// Adds an alias unless the framework has it; true when added.

@@ -1,13 +1,31 @@
-//! Keeps the hierarchies acyclic: the prerequisite graph and the broader/narrower graph.
+//! Links of the graph: the hierarchies kept acyclic (the prerequisite graph and the
+//! broader/narrower graph), and a written link as the edge a nested list gives.
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use sea_orm::{ConnectionTrait, DbBackend, Value};
 
 use crate::{
+    catalog::pages::{Cursor, EdgeAttrs, EdgeRow, SortKey},
     error::{AppError, AppResult},
     store::by_ids,
     store::stmt,
 };
+
+/// A link just written, as the parent's nested list gives it: nested lists are ordered by the
+/// node's slug then id, so its cursor is the one a page holding it would give. A mutation
+/// returns it as its payload's `edge`, and a client adds it to its cached list.
+pub fn edge_row<M>(node: M, id: i64, slug: &str, attrs: Option<EdgeAttrs>) -> EdgeRow<M> {
+    EdgeRow {
+        node,
+        attrs,
+        cursor: Cursor {
+            key: SortKey::Slug,
+            text: Some(slug.to_owned()),
+            number: None,
+            id,
+        },
+    }
+}
 
 /// A directed skill-to-skill relation that must stay a DAG.
 #[derive(Clone, Copy, Debug)]

@@ -6,7 +6,7 @@ use sea_orm::{
 };
 
 use crate::{
-    catalog::{clean_text, delete_alias, insert_alias, AliasTable, EntityRef},
+    catalog::{at, clean_text, delete_alias, insert_alias, AliasTable, EntityRef},
     error::{AppError, AppResult},
 };
 
@@ -58,17 +58,18 @@ where
         .ok_or_else(|| AppError::not_found(E::NOUN, r))
 }
 
-/// Deletes the row in one transaction and returns it as it was.
+/// Deletes the row in one transaction and returns it as it was. Errors from here on name the
+/// entity's input by its noun (`skill`, `framework`, `role`), as mutations call it.
 pub async fn delete<E: Catalogued>(db: &DatabaseConnection, r: &EntityRef) -> AppResult<E::Model>
 where
     i64: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
 {
     let txn = crate::db::begin_write(db).await?;
-    let current = get::<E>(&txn, r).await?;
+    let current = get::<E>(&txn, r).await.map_err(at(E::NOUN))?;
     E::delete_by_id(E::id_of(&current))
         .exec(&txn)
         .await
-        .map_err(|e| AppError::from_db(e, E::NOUN))?;
+        .map_err(|e| AppError::from_db(e, E::NOUN).at(E::NOUN))?;
     txn.commit().await?;
     Ok(current)
 }
@@ -85,7 +86,7 @@ where
 {
     let alias = clean_text("alias", alias, 200)?;
     let txn = crate::db::begin_write(db).await?;
-    let m = get::<E>(&txn, r).await?;
+    let m = get::<E>(&txn, r).await.map_err(at(E::NOUN))?;
     insert_alias(&txn, table, E::id_of(&m), &alias).await?;
     txn.commit().await?;
     Ok(m)
@@ -101,8 +102,10 @@ where
     i64: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
 {
     let txn = crate::db::begin_write(db).await?;
-    let m = get::<E>(&txn, r).await?;
-    delete_alias(&txn, table, E::id_of(&m), E::slug_of(&m), alias).await?;
+    let m = get::<E>(&txn, r).await.map_err(at(E::NOUN))?;
+    delete_alias(&txn, table, E::id_of(&m), E::slug_of(&m), alias)
+        .await
+        .map_err(at("alias"))?;
     txn.commit().await?;
     Ok(m)
 }

@@ -66,6 +66,11 @@ pub const FRAMEWORK_CATEGORIES: &[&str] = &[
     "platform",
 ];
 
+/// `map_err(at("role"))`: the error is about the input `field` (see [`AppError::at`]).
+pub(crate) fn at(field: &'static str) -> impl FnOnce(AppError) -> AppError {
+    move |e| e.at(field)
+}
+
 /// Lowercase ASCII words joined by `-`.
 pub fn validate_slug(slug: &str) -> AppResult<()> {
     let ok = !slug.is_empty()
@@ -80,22 +85,37 @@ pub fn validate_slug(slug: &str) -> AppResult<()> {
     } else {
         Err(AppError::Validation(format!(
             "slug '{slug}' must be lowercase ASCII words joined by '-' (e.g. ruby-on-rails), at most 100 characters"
-        )))
+        ))
+        .at("slug"))
     }
 }
 
-/// A required, trimmed, bounded piece of text.
+/// A required, trimmed, bounded piece of text; an error names `field` (see [`AppError::at`]).
 pub fn clean_text(field: &str, value: &str, max: usize) -> AppResult<String> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(AppError::Validation(format!("{field} must not be empty")));
+        return Err(AppError::Validation(format!("{field} must not be empty")).at(field));
     }
     if v.chars().count() > max {
-        return Err(AppError::Validation(format!(
-            "{field} must be at most {max} characters"
-        )));
+        return Err(
+            AppError::Validation(format!("{field} must be at most {max} characters")).at(field),
+        );
     }
     Ok(v.to_owned())
+}
+
+/// Each of a list of names (`field` in messages, `list.<i>` as the input at fault), cleaned.
+pub fn clean_list(
+    field: &str,
+    list: &str,
+    values: &[String],
+    max: usize,
+) -> AppResult<Vec<String>> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| clean_text(field, v, max).map_err(|e| e.untagged().at(format!("{list}.{i}"))))
+        .collect()
 }
 
 /// An optional text: blank becomes none.
@@ -110,9 +130,7 @@ pub fn validate_level(level: i32) -> AppResult<()> {
     if (1..=5).contains(&level) {
         Ok(())
     } else {
-        Err(AppError::Validation(format!(
-            "level must be between 1 and 5, got {level}"
-        )))
+        Err(AppError::Validation(format!("level must be between 1 and 5, got {level}")).at("level"))
     }
 }
 

@@ -59,7 +59,8 @@ pub fn validate_year(y: Option<i32>) -> AppResult<()> {
     match y {
         Some(y) if !(1950..=max).contains(&y) => Err(AppError::Validation(format!(
             "firstReleaseYear must be between 1950 and {max}, got {y}"
-        ))),
+        ))
+        .at("firstReleaseYear")),
         _ => Ok(()),
     }
 }
@@ -70,7 +71,8 @@ pub fn clean_homepage(h: Option<&str>) -> AppResult<Option<String>> {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
             return Err(AppError::Validation(format!(
                 "homepage must be an http(s) URL, got '{url}'"
-            )));
+            ))
+            .at("homepage"));
         }
     }
     Ok(h)
@@ -139,7 +141,8 @@ where
 }
 
 /// Saves an edited row: unchanged, it is returned as it was (no write, `updated_at` kept);
-/// otherwise `updated_at` is set and a unique-slug clash becomes a Conflict naming `what`.
+/// otherwise `updated_at` is set and a unique-slug clash becomes a Conflict naming `what`, about
+/// the `slug` (the only unique column of a catalog row).
 pub async fn save<A, M>(
     db: &impl ConnectionTrait,
     current: M,
@@ -156,5 +159,7 @@ where
         return Ok(current);
     }
     Editor::new(&mut am).set("updated_at", chrono::Utc::now().into())?;
-    am.update(db).await.map_err(|e| AppError::from_db(e, what))
+    am.update(db)
+        .await
+        .map_err(|e| AppError::from_db(e, what).at("slug"))
 }

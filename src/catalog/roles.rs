@@ -1,15 +1,17 @@
 //! Roles: lookups, lists and curator writes, with the skills and frameworks they require.
-use entity::role;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, Set};
+use std::collections::HashMap;
+
+use entity::{framework, role, skill};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Set};
 
 use crate::catalog::lookup;
 use crate::store::listing::{self, Listing};
 use crate::{
     catalog::{
-        clean_opt, clean_text, delete_edge,
+        at, clean_opt, clean_text, delete_edge,
         filters::{self, RoleCond},
-        frameworks,
-        pages::{self, Filter, Importance, ListSpec, PageArgs},
+        frameworks, graph,
+        pages::{self, EdgeAttrs, EdgeRow, Filter, Importance, ListSpec, PageArgs},
         patch::{save, CommonPatch, Editor},
         skills, upsert_role_edge, validate_slug, EntityRef,
     },
@@ -100,7 +102,7 @@ pub async fn create(db: &DatabaseConnection, input: NewRole) -> AppResult<role::
     }
     .insert(db)
     .await
-    .map_err(|e| AppError::from_db(e, &format!("role '{}'", input.slug)))?;
+    .map_err(|e| AppError::from_db(e, &format!("role '{}'", input.slug)).at("slug"))?;
     Ok(model)
 }
 
@@ -110,7 +112,7 @@ pub async fn update(
     patch: RolePatch,
 ) -> AppResult<role::Model> {
     let txn = crate::db::begin_write(db).await?;
-    let current = get(&txn, r).await?;
+    let current = get(&txn, r).await.map_err(at("role"))?;
     let mut am: role::ActiveModel = current.clone().into();
     Editor::new(&mut am).common(patch.common)?.opt_text(
         "onet_soc_code",
@@ -143,20 +145,91 @@ pub async fn remove_alias(
     lookup::remove_alias::<role::Entity>(db, &crate::catalog::ROLE_ALIAS_TABLE, r, alias).await
 }
 
-/// Makes `related` a related role of `role` (curated: no source), in that direction, as O*NET
-/// gives related occupations; refuses a self-link.
+/// O*NET's relatedness tier of a related occupation (its Related Occupations file).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RelatedTier {
+    PrimaryShort,
+    PrimaryLong,
+    Supplemental,
+}
+
+impl RelatedTier {
+    /// As stored: `primary-short`, `primary-long`, `supplemental`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelatedTier::PrimaryShort => "primary-short",
+            RelatedTier::PrimaryLong => "primary-long",
+            RelatedTier::Supplemental => "supplemental",
+        }
+    }
+
+    /// From the stored form or O*NET's (`Primary-Short`), case-insensitively.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "primary-short" => Some(RelatedTier::PrimaryShort),
+            "primary-long" => Some(RelatedTier::PrimaryLong),
+            "supplemental" => Some(RelatedTier::Supplemental),
+            _ => None,
+        }
+    }
+}
+
+/// What a related-role link carries: O*NET's tier and index, both None on curated links.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RelatedLink {
+    pub tier: Option<RelatedTier>,
+    pub index: Option<i32>,
+}
+
+impl From<&entity::role_related::Model> for RelatedLink {
+    fn from(m: &entity::role_related::Model) -> Self {
+        RelatedLink {
+            tier: m.relatedness_tier.as_deref().and_then(RelatedTier::parse),
+            index: m.relatedness_index,
+        }
+    }
+}
+
+/// The tier and index of each `(role, related)` pair given that is linked, in one statement.
+pub async fn related_links(
+    db: &impl ConnectionTrait,
+    pairs: &[(i64, i64)],
+) -> AppResult<HashMap<(i64, i64), RelatedLink>> {
+    let rows = crate::store::related::role_related_rows(db, pairs).await?;
+    Ok(rows
+        .iter()
+        .map(|m| ((m.role_id, m.related_id), RelatedLink::from(m)))
+        .collect())
+}
+
+/// The link `role → related` as stored.
+async fn related_link(
+    db: &impl ConnectionTrait,
+    role: i64,
+    related: i64,
+) -> AppResult<RelatedLink> {
+    let m = entity::role_related::Entity::find_by_id((role, related))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("role link {role} → {related} vanished")))?;
+    Ok(RelatedLink::from(&m))
+}
+
+/// Makes `related` a related role of `role` (curated: no source, no tier), in that direction, as
+/// O*NET gives related occupations; refuses a self-link. Both roles and the link as stored (an
+/// imported link already there keeps its tier). Errors name the inputs `role` and `related`.
 pub async fn link_related(
     db: &DatabaseConnection,
     role: &EntityRef,
     related: &EntityRef,
-) -> AppResult<(role::Model, role::Model)> {
+) -> AppResult<(role::Model, role::Model, RelatedLink)> {
     let txn = crate::db::begin_write(db).await?;
-    let a = get(&txn, role).await?;
-    let b = get(&txn, related).await?;
+    let a = get(&txn, role).await.map_err(at("role"))?;
+    let b = get(&txn, related).await.map_err(at("related"))?;
     if a.id == b.id {
-        return Err(AppError::Validation(
-            "a role cannot be related to itself".into(),
-        ));
+        return Err(
+            AppError::Validation("a role cannot be related to itself".into()).at("related"),
+        );
     }
     crate::catalog::insert_edge(
         &txn,
@@ -165,18 +238,20 @@ pub async fn link_related(
         (a.id, b.id),
     )
     .await?;
+    let link = related_link(&txn, a.id, b.id).await?;
     txn.commit().await?;
-    Ok((a, b))
+    Ok((a, b, link))
 }
 
+/// Removes the link `role → related`; both roles.
 pub async fn unlink_related(
     db: &DatabaseConnection,
     role: &EntityRef,
     related: &EntityRef,
 ) -> AppResult<(role::Model, role::Model)> {
     let txn = crate::db::begin_write(db).await?;
-    let a = get(&txn, role).await?;
-    let b = get(&txn, related).await?;
+    let a = get(&txn, role).await.map_err(at("role"))?;
+    let b = get(&txn, related).await.map_err(at("related"))?;
     if !delete_edge(
         &txn,
         "role_related",
@@ -188,23 +263,44 @@ pub async fn unlink_related(
         return Err(AppError::NotFound(format!(
             "role '{}' is not related to role '{}'",
             a.slug, b.slug
-        )));
+        ))
+        .at("related"));
     }
     txn.commit().await?;
     Ok((a, b))
 }
 
-/// Sets (inserts or updates) the requirement of a skill by a role.
+/// A requirement edge as stored: what `Role.skills` / `Role.frameworks` edges carry.
+fn attrs(
+    importance: &str,
+    level: Option<i32>,
+    hot_technology: Option<bool>,
+    in_demand: Option<bool>,
+    onet_importance: Option<f64>,
+    onet_level: Option<f64>,
+) -> EdgeAttrs {
+    EdgeAttrs {
+        importance: Importance::parse(importance).unwrap_or(Importance::Optional),
+        level,
+        hot_technology,
+        in_demand,
+        onet_importance,
+        onet_level,
+    }
+}
+
+/// Sets (inserts or updates) the requirement of a skill by a role: the role, and the edge as
+/// `Role.skills` gives it. Errors name the inputs `role`, `skill` and `level`.
 pub async fn link_skill(
     db: &DatabaseConnection,
     role: &EntityRef,
     skill: &EntityRef,
     importance: Importance,
     level: Option<i32>,
-) -> AppResult<role::Model> {
+) -> AppResult<(role::Model, EdgeRow<skill::Model>)> {
     let txn = crate::db::begin_write(db).await?;
-    let r = get(&txn, role).await?;
-    let s = skills::get(&txn, skill).await?;
+    let r = get(&txn, role).await.map_err(at("role"))?;
+    let s = skills::get(&txn, skill).await.map_err(at("skill"))?;
     upsert_role_edge(
         &txn,
         "role_skill",
@@ -214,38 +310,57 @@ pub async fn link_skill(
         level,
     )
     .await?;
+    let e = entity::role_skill::Entity::find_by_id((r.id, s.id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::Internal("role_skill row vanished".into()))?;
     txn.commit().await?;
-    Ok(r)
+    let a = attrs(
+        &e.importance,
+        e.level,
+        e.hot_technology,
+        e.in_demand,
+        e.onet_importance,
+        e.onet_level,
+    );
+    let (id, slug) = (s.id, s.slug.clone());
+    Ok((r, graph::edge_row(s, id, &slug, Some(a))))
 }
 
+/// Removes a skill from a role's requirements: the role and the skill removed.
 pub async fn unlink_skill(
     db: &DatabaseConnection,
     role: &EntityRef,
     skill: &EntityRef,
-) -> AppResult<role::Model> {
+) -> AppResult<(role::Model, skill::Model)> {
     let txn = crate::db::begin_write(db).await?;
-    let r = get(&txn, role).await?;
-    let s = skills::get(&txn, skill).await?;
+    let r = get(&txn, role).await.map_err(at("role"))?;
+    let s = skills::get(&txn, skill).await.map_err(at("skill"))?;
     if !delete_edge(&txn, "role_skill", ("role_id", "skill_id"), (r.id, s.id)).await? {
         return Err(AppError::NotFound(format!(
             "role '{}' does not require skill '{}'",
             r.slug, s.slug
-        )));
+        ))
+        .at("skill"));
     }
     txn.commit().await?;
-    Ok(r)
+    Ok((r, s))
 }
 
+/// Sets the use of a framework by a role: the role, and the edge as `Role.frameworks` gives it.
+/// Errors name the inputs `role`, `framework` and `level`.
 pub async fn link_framework(
     db: &DatabaseConnection,
     role: &EntityRef,
     framework: &EntityRef,
     importance: Importance,
     level: Option<i32>,
-) -> AppResult<role::Model> {
+) -> AppResult<(role::Model, EdgeRow<framework::Model>)> {
     let txn = crate::db::begin_write(db).await?;
-    let r = get(&txn, role).await?;
-    let f = frameworks::get(&txn, framework).await?;
+    let r = get(&txn, role).await.map_err(at("role"))?;
+    let f = frameworks::get(&txn, framework)
+        .await
+        .map_err(at("framework"))?;
     upsert_role_edge(
         &txn,
         "role_framework",
@@ -255,18 +370,34 @@ pub async fn link_framework(
         level,
     )
     .await?;
+    let e = entity::role_framework::Entity::find_by_id((r.id, f.id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::Internal("role_framework row vanished".into()))?;
     txn.commit().await?;
-    Ok(r)
+    let a = attrs(
+        &e.importance,
+        e.level,
+        e.hot_technology,
+        e.in_demand,
+        e.onet_importance,
+        e.onet_level,
+    );
+    let (id, slug) = (f.id, f.slug.clone());
+    Ok((r, graph::edge_row(f, id, &slug, Some(a))))
 }
 
+/// Removes a framework from a role's requirements: the role and the framework removed.
 pub async fn unlink_framework(
     db: &DatabaseConnection,
     role: &EntityRef,
     framework: &EntityRef,
-) -> AppResult<role::Model> {
+) -> AppResult<(role::Model, framework::Model)> {
     let txn = crate::db::begin_write(db).await?;
-    let r = get(&txn, role).await?;
-    let f = frameworks::get(&txn, framework).await?;
+    let r = get(&txn, role).await.map_err(at("role"))?;
+    let f = frameworks::get(&txn, framework)
+        .await
+        .map_err(at("framework"))?;
     if !delete_edge(
         &txn,
         "role_framework",
@@ -278,8 +409,9 @@ pub async fn unlink_framework(
         return Err(AppError::NotFound(format!(
             "role '{}' does not use framework '{}'",
             r.slug, f.slug
-        )));
+        ))
+        .at("framework"));
     }
     txn.commit().await?;
-    Ok(r)
+    Ok((r, f))
 }

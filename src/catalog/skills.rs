@@ -9,7 +9,7 @@ use crate::catalog::lookup;
 use crate::store::listing::{self, Listing};
 use crate::{
     catalog::{
-        clean_opt, clean_text, delete_edge,
+        at, clean_list, clean_opt, clean_text, delete_edge,
         filters::{self, SkillCond},
         graph, insert_edge,
         pages::{self, Filter, ListSpec, PageArgs},
@@ -75,7 +75,8 @@ fn validate_kind(kind: &str) -> AppResult<()> {
         Err(AppError::Validation(format!(
             "unknown skill kind '{kind}' (one of {})",
             SKILL_KINDS.join(", ")
-        )))
+        ))
+        .at("kind"))
     }
 }
 
@@ -112,11 +113,7 @@ pub async fn create(db: &DatabaseConnection, input: NewSkill) -> AppResult<skill
         input.release.license.as_deref(),
         input.release.homepage.as_deref(),
     )?;
-    let aliases = input
-        .aliases
-        .iter()
-        .map(|a| clean_text("alias", a, 200))
-        .collect::<AppResult<Vec<_>>>()?;
+    let aliases = clean_list("alias", "aliases", &input.aliases, 200)?;
     let txn = crate::db::begin_write(db).await?;
     let now = chrono::Utc::now();
     let model = skill::ActiveModel {
@@ -135,7 +132,7 @@ pub async fn create(db: &DatabaseConnection, input: NewSkill) -> AppResult<skill
     }
     .insert(&txn)
     .await
-    .map_err(|e| AppError::from_db(e, &format!("skill '{}'", input.slug)))?;
+    .map_err(|e| AppError::from_db(e, &format!("skill '{}'", input.slug)).at("slug"))?;
     for a in aliases {
         add_alias_in(&txn, model.id, &a).await?;
     }
@@ -149,12 +146,14 @@ pub async fn update(
     patch: SkillPatch,
 ) -> AppResult<skill::Model> {
     let txn = crate::db::begin_write(db).await?;
-    let current = get(&txn, r).await?;
+    let current = get(&txn, r).await.map_err(at("skill"))?;
     let mut am: skill::ActiveModel = current.clone().into();
     if let Some(kind) = patch.kind {
         validate_kind(&kind)?;
         if kind != "language" && current.kind == "language" {
-            ensure_not_a_language_in_use(&txn, current.id).await?;
+            ensure_not_a_language_in_use(&txn, current.id)
+                .await
+                .map_err(at("kind"))?;
         }
         am.kind = Set(kind);
     }
@@ -186,12 +185,14 @@ async fn ensure_not_a_language_in_use(db: &impl ConnectionTrait, skill_id: i64) 
 /// Deletes a skill and its edges; refused while a framework is written in it.
 pub async fn delete(db: &DatabaseConnection, r: &EntityRef) -> AppResult<skill::Model> {
     let txn = crate::db::begin_write(db).await?;
-    let current = get(&txn, r).await?;
-    ensure_not_a_language_in_use(&txn, current.id).await?;
+    let current = get(&txn, r).await.map_err(at("skill"))?;
+    ensure_not_a_language_in_use(&txn, current.id)
+        .await
+        .map_err(at("skill"))?;
     skill::Entity::delete_by_id(current.id)
         .exec(&txn)
         .await
-        .map_err(|e| AppError::from_db(e, "skill"))?;
+        .map_err(|e| AppError::from_db(e, "skill").at("skill"))?;
     txn.commit().await?;
     Ok(current)
 }
@@ -249,7 +250,8 @@ impl SkillLink {
     }
 }
 
-/// Links two skills; refuses self-links and links that would close a cycle.
+/// Links two skills; refuses self-links and links that would close a cycle (errors about the
+/// inputs `skill` and `other`; a refused link is `other`'s).
 pub async fn link(
     db: &DatabaseConnection,
     kind: SkillLink,
@@ -257,9 +259,11 @@ pub async fn link(
     other: &EntityRef,
 ) -> AppResult<(skill::Model, skill::Model)> {
     let txn = crate::db::begin_write(db).await?;
-    let a = get(&txn, skill).await?;
-    let b = get(&txn, other).await?;
-    link_ids(&txn, kind, a.id, b.id).await?;
+    let a = get(&txn, skill).await.map_err(at("skill"))?;
+    let b = get(&txn, other).await.map_err(at("other"))?;
+    link_ids(&txn, kind, a.id, b.id)
+        .await
+        .map_err(at("other"))?;
     txn.commit().await?;
     Ok((a, b))
 }
@@ -294,8 +298,8 @@ pub async fn unlink(
     other: &EntityRef,
 ) -> AppResult<(skill::Model, skill::Model)> {
     let txn = crate::db::begin_write(db).await?;
-    let a = get(&txn, skill).await?;
-    let b = get(&txn, other).await?;
+    let a = get(&txn, skill).await.map_err(at("skill"))?;
+    let b = get(&txn, other).await.map_err(at("other"))?;
     let (table, col) = kind.table();
     let removed = delete_edge(&txn, table, ("skill_id", col), (a.id, b.id)).await?;
     if kind == SkillLink::Related {
@@ -305,7 +309,8 @@ pub async fn unlink(
         return Err(AppError::NotFound(format!(
             "no such link between '{}' and '{}'",
             a.slug, b.slug
-        )));
+        ))
+        .at("other"));
     }
     txn.commit().await?;
     Ok((a, b))

@@ -100,6 +100,14 @@ pub const ROLE_RELATED: EdgeSpec = EdgeSpec {
     sort_col: "slug",
     attrs: false,
 };
+/// The inverse: the roles that list a role as related.
+pub const ROLE_RELATED_FROM: EdgeSpec = EdgeSpec {
+    table: "role_related",
+    parent_col: "related_id",
+    child: Some(("role", "role_id")),
+    sort_col: "slug",
+    attrs: false,
+};
 pub const ROLE_FRAMEWORKS: EdgeSpec = EdgeSpec {
     table: "role_framework",
     parent_col: "role_id",

@@ -41,6 +41,7 @@ pub enum Rel {
     RoleFrameworks,
     RoleAliases,
     RoleRelated,
+    RoleRelatedFrom,
     SkillPostings,
     FrameworkPostings,
     RolePostings,
@@ -64,13 +65,14 @@ impl Rel {
             Rel::RoleFrameworks => &specs::ROLE_FRAMEWORKS,
             Rel::RoleAliases => &specs::ROLE_ALIASES,
             Rel::RoleRelated => &specs::ROLE_RELATED,
+            Rel::RoleRelatedFrom => &specs::ROLE_RELATED_FROM,
             Rel::SkillPostings => &posting_specs::SKILL_POSTINGS,
             Rel::FrameworkPostings => &posting_specs::FRAMEWORK_POSTINGS,
             Rel::RolePostings => &posting_specs::ROLE_POSTINGS,
         }
     }
 
-    const ALL: [Rel; 18] = [
+    const ALL: [Rel; 19] = [
         Rel::SkillAliases,
         Rel::FrameworkAliases,
         Rel::SkillBroader,
@@ -86,6 +88,7 @@ impl Rel {
         Rel::RoleFrameworks,
         Rel::RoleAliases,
         Rel::RoleRelated,
+        Rel::RoleRelatedFrom,
         Rel::SkillPostings,
         Rel::FrameworkPostings,
         Rel::RolePostings,
@@ -316,6 +319,8 @@ pub struct Loaders {
     pub posting_frameworks: Lazy<DataLoader<PostingLinksLoader<framework::Model>>>,
     /// Equivalent occupations and their evidence, by curated role.
     pub role_evidence: Lazy<DataLoader<crate::graphql::types::evidence::RoleEvidenceLoader>>,
+    /// O*NET's tier and index of related-role links, by (role, related).
+    pub related_links: Lazy<DataLoader<crate::graphql::types::related::RelatedLinkLoader>>,
     posting_pages: PerRel<DataLoader<EdgePageLoader<job_posting::Model>>>,
     skill_pages: PerRel<DataLoader<EdgePageLoader<skill::Model>>>,
     framework_pages: PerRel<DataLoader<EdgePageLoader<framework::Model>>>,
@@ -380,6 +385,9 @@ impl Loaders {
             }),
             role_evidence: Lazy::new(db, |db| {
                 loader(crate::graphql::types::evidence::RoleEvidenceLoader { db: db.clone() })
+            }),
+            related_links: Lazy::new(db, |db| {
+                loader(crate::graphql::types::related::RelatedLinkLoader { db: db.clone() })
             }),
             posting_pages: Default::default(),
             skill_pages: Default::default(),

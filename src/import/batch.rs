@@ -35,7 +35,7 @@ fn pg_type(col: &str) -> &'static str {
         "created_at" | "updated_at" => "timestamptz",
         "hot_technology" | "in_demand" => "boolean",
         "onet_importance" | "onet_level" => "double precision",
-        "level" => "integer",
+        "level" | "relatedness_index" => "integer",
         _ => "text",
     }
 }

@@ -135,7 +135,8 @@ pub fn validate_country(c: &str) -> AppResult<String> {
     } else {
         Err(AppError::Validation(format!(
             "country '{c}' must be an ISO 3166 alpha-2 code such as DE"
-        )))
+        ))
+        .at("country"))
     }
 }
 
@@ -146,7 +147,8 @@ pub fn validate_currency(c: &str) -> AppResult<String> {
     } else {
         Err(AppError::Validation(format!(
             "currency '{c}' must be an ISO 4217 code such as EUR"
-        )))
+        ))
+        .at("salary.currency"))
     }
 }
 
@@ -162,30 +164,35 @@ pub fn validate(mut p: NewPosting) -> AppResult<NewPosting> {
         )));
     }
     p.source = clean_text("source", &p.source, 100)?;
-    p.external_id = clean_text("external id", &p.external_id, 200)?;
+    p.external_id = clean_text("external id", &p.external_id, 200)
+        .map_err(|e| e.untagged().at("externalId"))?;
     p.title = clean_text("title", &p.title, 300)?;
     p.company = clean_opt("company", p.company.as_deref(), 200)?;
     p.city = clean_opt("city", p.city.as_deref(), 120)?;
     p.region = clean_opt("region", p.region.as_deref(), 120)?;
     p.country = p.country.as_deref().map(validate_country).transpose()?;
-    p.employment_type = clean_opt("employment type", p.employment_type.as_deref(), 40)?
+    p.employment_type = clean_opt("employment type", p.employment_type.as_deref(), 40)
+        .map_err(|e| e.untagged().at("employmentType"))?
         .map(|e| e.to_ascii_uppercase().replace([' ', '-'], "_"));
     p.url = clean_opt("url", p.url.as_deref(), 2000)?;
     p.description = clean_opt("description", p.description.as_deref(), 100_000)?;
     if let Some(s) = &mut p.salary {
         s.currency = validate_currency(&s.currency)?;
-        for v in [s.min, s.max].into_iter().flatten() {
+        for (v, field) in [(s.min, "salary.min"), (s.max, "salary.max")] {
+            let Some(v) = v else { continue };
             if !v.is_finite() || v < 0.0 {
                 return Err(AppError::Validation(format!(
                     "salary {v} must be a non-negative number"
-                )));
+                ))
+                .at(field));
             }
         }
         if let (Some(a), Some(b)) = (s.min, s.max) {
             if a > b {
                 return Err(AppError::Validation(format!(
                     "salary minimum {a} is above the maximum {b}"
-                )));
+                ))
+                .at("salary.min"));
             }
         }
         if s.min.is_none() && s.max.is_none() {
@@ -197,7 +204,8 @@ pub fn validate(mut p: NewPosting) -> AppResult<NewPosting> {
             return Err(AppError::Validation(format!(
                 "validThrough {v} is before datePosted {}",
                 p.posted_date
-            )));
+            ))
+            .at("validThrough"));
         }
     }
     // A skill listed twice counts once, required if either says so.

@@ -18,6 +18,7 @@ pub mod listing;
 pub mod pages;
 pub mod persisted;
 pub mod pooler;
+pub mod related;
 pub mod route;
 pub mod version;
 

@@ -119,6 +119,7 @@ async fn mutations_return_payloads_with_user_errors() {
         let errs = user_errors(&v);
         assert_eq!(errs.len(), 1, "[{engine:?}] {v}");
         assert_eq!(errs[0]["code"], "CONFLICT");
+        assert_eq!(errs[0]["field"], json!(["input", "slug"]));
         assert!(errs[0]["message"].as_str().is_some_and(|m| !m.is_empty()));
         // A name that does not exist is a user error too.
         let v = app
@@ -183,11 +184,12 @@ async fn role_aliases_related_roles_and_null_levels_are_writable() {
             .is_some_and(|v| v.iter().any(|n| n["slug"] == "data-engineer")));
         let self_link = app
             .admin(
-                r#"mutation { linkRelatedRoles(role: { slug: "backend-developer" }, related: { slug: "backend-developer" }) { userErrors { code } } }"#,
+                r#"mutation { linkRelatedRoles(role: { slug: "backend-developer" }, related: { slug: "backend-developer" }) { userErrors { field code } } }"#,
                 json!({}),
             )
             .await;
         assert_eq!(first_code(&self_link), "VALIDATION");
+        assert_eq!(user_errors(&self_link)[0]["field"], json!(["related"]));
         app.admin_ok(
             r#"mutation { unlinkRelatedRoles(role: { slug: "backend-developer" }, related: { slug: "data-engineer" }) { role { slug } } }"#,
             json!({}),
@@ -195,11 +197,12 @@ async fn role_aliases_related_roles_and_null_levels_are_writable() {
         .await;
         let gone = app
             .admin(
-                r#"mutation { unlinkRelatedRoles(role: { slug: "backend-developer" }, related: { slug: "data-engineer" }) { userErrors { code } } }"#,
+                r#"mutation { unlinkRelatedRoles(role: { slug: "backend-developer" }, related: { slug: "data-engineer" }) { userErrors { field code } } }"#,
                 json!({}),
             )
             .await;
         assert_eq!(first_code(&gone), "NOT_FOUND");
+        assert_eq!(user_errors(&gone)[0]["field"], json!(["related"]));
         // A requirement with no level, as imported edges have.
         let n = app
             .admin_ok(

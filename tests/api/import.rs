@@ -647,3 +647,335 @@ async fn the_role_edge_rebuild_keeps_existing_rows() {
     assert!(bad.is_err(), "the level check survives the rebuild");
     db.close().await.ok();
 }
+
+/// The related occupations of the O*NET excerpt between the occupations it has, as
+/// `(code, related code, TIER, index)` read from the file itself.
+fn related_in_file(dir: &Path) -> Vec<(String, String, String, i64)> {
+    let codes: Vec<String> = std::fs::read_to_string(dir.join("Occupation Data.txt"))
+        .expect("Occupation Data")
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').next().map(str::to_owned))
+        .collect();
+    let mut out: Vec<_> = std::fs::read_to_string(dir.join("Related Occupations.txt"))
+        .expect("Related Occupations")
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.trim_end()
+                .split('\t')
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .filter(|f| codes.contains(&f[0]) && codes.contains(&f[2]))
+        .map(|f| {
+            (
+                f[0].clone(),
+                f[2].clone(),
+                f[4].to_ascii_uppercase().replace('-', "_"),
+                f[5].parse().expect("index"),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every related-role link of the imported O*NET roles, read through `related`, and through
+/// `relatedFrom` turned round: both as `(code, related code, tier, index)`.
+async fn related_in_api(
+    app: &TestApp,
+) -> (
+    Vec<(String, String, Value, Value)>,
+    Vec<(String, String, Value, Value)>,
+) {
+    let d = app
+        .data(
+            r#"{ roles(first: 40) { nodes { onetSocCode source { name }
+                 related(first: 20) { edges { tier index node { onetSocCode } } }
+                 relatedFrom(first: 20) { edges { tier index node { onetSocCode } } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let (mut out, mut inverse) = (Vec::new(), Vec::new());
+    for r in d["roles"]["nodes"].as_array().cloned().unwrap_or_default() {
+        if r["source"]["name"] != "ONET" {
+            continue;
+        }
+        let code = r["onetSocCode"].as_str().unwrap_or("").to_owned();
+        for e in r["related"]["edges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
+            let other = e["node"]["onetSocCode"].as_str().unwrap_or("").to_owned();
+            out.push((code.clone(), other, e["tier"].clone(), e["index"].clone()));
+        }
+        for e in r["relatedFrom"]["edges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
+            let other = e["node"]["onetSocCode"].as_str().unwrap_or("").to_owned();
+            inverse.push((other, code.clone(), e["tier"].clone(), e["index"].clone()));
+        }
+    }
+    out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    inverse.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    (out, inverse)
+}
+
+fn as_api(file: &[(String, String, String, i64)]) -> Vec<(String, String, Value, Value)> {
+    file.iter()
+        .map(|(a, b, t, i)| (a.clone(), b.clone(), json!(t), json!(i)))
+        .collect()
+}
+
+#[tokio::test]
+async fn onet_related_occupations_keep_their_tier_and_index() {
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        let dir = fixture("onet/29.3");
+        onet(&app, &dir).await;
+        let file = related_in_file(&dir);
+        // The excerpt has both primary tiers among its four occupations.
+        assert_eq!(file.len(), 7, "{file:?}");
+        assert!(
+            file.iter().any(|r| r.2 == "PRIMARY_LONG")
+                && file.iter().any(|r| r.2 == "PRIMARY_SHORT")
+        );
+        let (related, inverse) = related_in_api(&app).await;
+        assert_eq!(related, as_api(&file), "[{engine:?}] related");
+        assert_eq!(inverse, as_api(&file), "[{engine:?}] relatedFrom");
+        // Both directions page like every connection.
+        let page = r#"query($a: String, $b: String) { role(by: { slug: "software-developers" }) {
+            related(first: 1, after: $a) { totalCount pageInfo { hasNextPage endCursor } nodes { onetSocCode } }
+            relatedFrom(first: 2, after: $b) { totalCount pageInfo { hasNextPage endCursor } nodes { onetSocCode } } } }"#;
+        let p1 = app.data(page, json!({})).await;
+        let r = &p1["role"];
+        assert_eq!(
+            (&r["related"]["totalCount"], &r["relatedFrom"]["totalCount"]),
+            (&json!(2), &json!(3)),
+            "{p1}"
+        );
+        assert_eq!(r["related"]["pageInfo"]["hasNextPage"], true);
+        let p2 = app
+            .data(
+                page,
+                json!({ "a": r["related"]["pageInfo"]["endCursor"], "b": r["relatedFrom"]["pageInfo"]["endCursor"] }),
+            )
+            .await;
+        let codes = |v: &Value| -> Vec<String> {
+            v["nodes"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|n| n["onetSocCode"].as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut related = codes(&r["related"]);
+        related.extend(codes(&p2["role"]["related"]));
+        related.sort();
+        assert_eq!(related, ["15-1211.00", "15-1254.00"], "{p2}");
+        let mut from = codes(&r["relatedFrom"]);
+        from.extend(codes(&p2["role"]["relatedFrom"]));
+        from.sort();
+        assert_eq!(from, ["15-1211.00", "15-1221.00", "15-1254.00"], "{p2}");
+        assert_eq!(p2["role"]["related"]["pageInfo"]["hasNextPage"], false);
+        // Tier and index of a whole level cost one statement more, however many roles.
+        let count = |q: &'static str| {
+            let app = &app;
+            async move {
+                app.reset_statements();
+                app.data(q, json!({})).await;
+                app.statements().0
+            }
+        };
+        let plain = count(
+            "{ roles(first: 40) { nodes { related(first: 20) { edges { node { slug } } } } } }",
+        )
+        .await;
+        let tiered = count("{ roles(first: 40) { nodes { related(first: 20) { edges { tier index node { slug } } } } } }").await;
+        assert_eq!(tiered, plain + 1, "[{engine:?}]");
+
+        // A curator's link between imported roles has no tier; one over an imported link keeps
+        // the link's tier; either way the payload's edge is the connection's.
+        let q = |role: &str| {
+            format!(
+                r#"{{ role(by: {{ slug: "{role}" }}) {{ related(first: 100) {{ edges {{ cursor tier index node {{ slug }} }} }} skills(first: 100) {{ edges {{ cursor importance level hotTechnology inDemand node {{ slug }} }} }} }} }}"#
+            )
+        };
+        let p = app
+            .admin_ok(
+                r#"mutation {
+                  cur: linkRelatedRoles(role: { slug: "web-developers" }, related: { slug: "computer-and-information-research-scientists" }) { edge { cursor tier index node { slug } } userErrors { code } }
+                  imp: linkRelatedRoles(role: { slug: "software-developers" }, related: { slug: "computer-systems-analysts" }) { edge { cursor tier index node { slug } } userErrors { code } }
+                  req: linkRoleSkill(role: { slug: "software-developers" }, skill: { slug: "python" }, importance: ESSENTIAL, level: 3) { edge { cursor importance level hotTechnology inDemand node { slug } } userErrors { code } }
+                }"#,
+                json!({}),
+            )
+            .await;
+        let web = app.data(&q("web-developers"), json!({})).await;
+        let sd = app.data(&q("software-developers"), json!({})).await;
+        let find = |conn: &Value, slug: &str| -> Value {
+            conn["edges"]
+                .as_array()
+                .and_then(|a| a.iter().find(|e| e["node"]["slug"] == slug).cloned())
+                .unwrap_or(Value::Null)
+        };
+        let cur = find(
+            &web["role"]["related"],
+            "computer-and-information-research-scientists",
+        );
+        assert_eq!(p["cur"]["edge"], cur, "[{engine:?}] {web}");
+        assert_eq!((&cur["tier"], &cur["index"]), (&Value::Null, &Value::Null));
+        let imp = find(&sd["role"]["related"], "computer-systems-analysts");
+        assert_eq!(p["imp"]["edge"], imp, "[{engine:?}] {sd}");
+        assert_eq!(
+            (&imp["tier"], &imp["index"]),
+            (&json!("PRIMARY_SHORT"), &json!(3))
+        );
+        // The requirement edge keeps O*NET's market flags when a curator sets it.
+        let req = find(&sd["role"]["skills"], "python");
+        assert_eq!(p["req"]["edge"], req, "[{engine:?}] {sd}");
+        assert_eq!(
+            (&req["importance"], &req["level"], &req["hotTechnology"]),
+            (&json!("ESSENTIAL"), &json!(3), &json!(true))
+        );
+
+        // A database imported before tiers were kept (tiers NULL) is filled by a re-import, and
+        // a tier the file changes is updated; the curated link stays without one.
+        app.db
+            .execute_unprepared(
+                "UPDATE role_related SET relatedness_tier = NULL, relatedness_index = NULL",
+            )
+            .await
+            .expect("clear tiers");
+        let copy = copy_dir(&dir);
+        let path = copy.path().join("Related Occupations.txt");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let changed = text.replace(
+            "15-1252.00\tSoftware Developers\t15-1254.00\tWeb Developers\tPrimary-Long\t9",
+            "15-1252.00\tSoftware Developers\t15-1254.00\tWeb Developers\tSupplemental\t12",
+        );
+        assert_ne!(changed, text);
+        std::fs::write(&path, changed).expect("write");
+        onet(&app, copy.path()).await;
+        let mut expected = file.clone();
+        for r in &mut expected {
+            if r.0 == "15-1252.00" && r.1 == "15-1254.00" {
+                (r.2, r.3) = ("SUPPLEMENTAL".into(), 12);
+            }
+        }
+        expected.push((
+            "15-1254.00".into(),
+            "15-1221.00".into(),
+            "CURATED".into(),
+            0,
+        ));
+        expected.sort();
+        let expected: Vec<_> = as_api(&expected)
+            .into_iter()
+            .map(|(a, b, t, i)| {
+                if t == "CURATED" {
+                    (a, b, Value::Null, Value::Null)
+                } else {
+                    (a, b, t, i)
+                }
+            })
+            .collect();
+        let (related, inverse) = related_in_api(&app).await;
+        assert_eq!(related, expected, "[{engine:?}] after re-import");
+        assert_eq!(
+            inverse, expected,
+            "[{engine:?}] relatedFrom after re-import"
+        );
+        app.cleanup().await;
+    }
+}
+
+/// The full O*NET release, when present: `SKILLGRAPH_REAL_DATA`, else `../shared/data` or
+/// `../../shared/data` beside the repository.
+fn real_onet() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::env::var("SKILLGRAPH_REAL_DATA")
+        .ok()
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([root.join("../shared/data"), root.join("../../shared/data")])
+        .map(|d| d.join("onet-29.3"))
+        .find(|d| d.is_dir())
+}
+
+#[tokio::test]
+async fn onet_tiers_of_the_full_release_match_its_file() {
+    let Some(dir) = real_onet() else {
+        println!(
+            "onet_tiers_of_the_full_release_match_its_file: ../shared/data not found, skipped"
+        );
+        return;
+    };
+    let file = related_in_file(&dir);
+    let mut by_tier: std::collections::BTreeMap<String, i64> = Default::default();
+    for r in &file {
+        *by_tier.entry(r.2.clone()).or_default() += 1;
+    }
+    // O*NET 29.3: 4,615 Primary-Short, 4,615 Primary-Long, 9,230 Supplemental.
+    assert_eq!(file.len(), 18_460);
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        onet(&app, &dir).await;
+        let rows = app
+            .db
+            .query_all_raw(sea_orm::Statement::from_string(
+                app.backend(),
+                "SELECT relatedness_tier AS t, COUNT(*) AS n FROM role_related \
+                 WHERE source_id IS NOT NULL GROUP BY relatedness_tier",
+            ))
+            .await
+            .expect("tiers");
+        let stored: std::collections::BTreeMap<String, i64> = rows
+            .iter()
+            .map(|r| {
+                let t: Option<String> = r.try_get("", "t").expect("t");
+                let n: i64 = r.try_get("", "n").expect("n");
+                (
+                    t.unwrap_or_default().to_ascii_uppercase().replace('-', "_"),
+                    n,
+                )
+            })
+            .collect();
+        assert_eq!(stored, by_tier, "[{engine:?}]");
+        // One list through GraphQL: Software Developers' twenty, tier and index as in the file.
+        let d = app
+            .data(
+                r#"{ role(by: { slug: "software-developers" }) { related(first: 20) { totalCount edges { tier index node { onetSocCode } } } } }"#,
+                json!({}),
+            )
+            .await;
+        let mut got: Vec<(String, String, Value, Value)> = d["role"]["related"]["edges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| {
+                (
+                    "15-1252.00".to_owned(),
+                    e["node"]["onetSocCode"].as_str().unwrap_or("").to_owned(),
+                    e["tier"].clone(),
+                    e["index"].clone(),
+                )
+            })
+            .collect();
+        got.sort_by(|a, b| a.1.cmp(&b.1));
+        let want: Vec<_> = as_api(&file)
+            .into_iter()
+            .filter(|r| r.0 == "15-1252.00")
+            .collect();
+        assert_eq!(want.len(), 20);
+        assert_eq!(got, want, "[{engine:?}] {d}");
+        app.cleanup().await;
+    }
+}

@@ -2,11 +2,11 @@ use serde_json::{json, Value};
 use skillgraph::config::ConfigLayer;
 
 use crate::{
-    helpers::{engines, first_code, first_message, slugs, TestApp, ADMIN_TOKEN},
+    helpers::{engines, first_code, first_message, slugs, user_errors, TestApp, ADMIN_TOKEN},
     relations::build_graph,
 };
 
-const CREATE: &str = "mutation($i: CreateSkillInput!) { createSkill(input: $i) { skill { slug name kind aliases { nodes { name } } } userErrors { code message } } }";
+const CREATE: &str = "mutation($i: CreateSkillInput!) { createSkill(input: $i) { skill { slug name kind aliases { nodes { name } } } userErrors { field code message } } }";
 
 #[tokio::test]
 async fn mutations_need_the_admin_token() {
@@ -53,27 +53,46 @@ async fn input_is_validated_and_nothing_is_half_written() {
     for engine in engines() {
         let app = TestApp::empty(engine).await;
         build_graph(&app).await;
-        let cases: Vec<(&str, Value, &str)> = vec![
-            (CREATE, json!({ "i": { "slug": "Not A Slug", "name": "X", "kind": "CONCEPT" } }), "VALIDATION"),
-            (CREATE, json!({ "i": { "slug": "x", "name": "  ", "kind": "CONCEPT" } }), "VALIDATION"),
-            (CREATE, json!({ "i": { "slug": "x", "name": "X", "kind": "CONCEPT", "aliases": ["ok", ""] } }), "VALIDATION"),
-            (CREATE, json!({ "i": { "slug": "python", "name": "Python again", "kind": "LANGUAGE" } }), "CONFLICT"),
-            ("mutation { linkRoleSkill(role: { slug: \"backend-developer\" }, skill: { slug: \"orm\" }, importance: ESSENTIAL, level: 6) { role { slug } userErrors { code message } } }", json!({}), "VALIDATION"),
-            ("mutation { linkRoleSkill(role: { slug: \"nobody\" }, skill: { slug: \"orm\" }, importance: ESSENTIAL, level: 2) { role { slug } userErrors { code message } } }", json!({}), "NOT_FOUND"),
-            ("mutation { createFramework(input: { slug: \"x\", name: \"X\", language: { slug: \"orm\" }, category: ORM }) { framework { slug } userErrors { code message } } }", json!({}), "VALIDATION"),
-            ("mutation { createFramework(input: { slug: \"x\", name: \"X\", language: { slug: \"python\" }, category: ORM, homepage: \"ftp://x\" }) { framework { slug } userErrors { code message } } }", json!({}), "VALIDATION"),
-            ("mutation { createFramework(input: { slug: \"x\", name: \"X\", language: { slug: \"python\" }, category: ORM, firstReleaseYear: 1800 }) { framework { slug } userErrors { code message } } }", json!({}), "VALIDATION"),
-            ("mutation { deleteSkill(skill: { slug: \"python\" }) { deleted { slug } userErrors { code message } } }", json!({}), "CONFLICT"),
-            ("mutation { updateSkill(skill: { slug: \"python\" }, input: { kind: CONCEPT }) { skill { slug } userErrors { code message } } }", json!({}), "CONFLICT"),
-            ("mutation { unlinkFrameworkSkill(framework: { slug: \"django\" }, skill: { slug: \"python\" }) { framework { slug } userErrors { code message } } }", json!({}), "VALIDATION"),
-            ("mutation { unlinkRoleSkill(role: { slug: \"backend-developer\" }, skill: { slug: \"orm\" }) { role { slug } userErrors { code message } } }", json!({}), "NOT_FOUND"),
-            ("mutation { removeSkillAlias(skill: { slug: \"python\" }, alias: \"nope\") { skill { slug } userErrors { code message } } }", json!({}), "NOT_FOUND"),
-            ("mutation { linkRelatedSkills(skill: { slug: \"python\" }, related: { slug: \"python\" }) { skill { slug } userErrors { code message } } }", json!({}), "VALIDATION"),
-            ("mutation { updateRole(role: { slug: \"backend-developer\" }, input: { slug: \"Bad Slug\" }) { role { slug } userErrors { code message } } }", json!({}), "VALIDATION"),
+        // Each refusal is a user error with its code and the path to the input at fault.
+        let cases: Vec<(&str, Value, &str, Value)> = vec![
+            (CREATE, json!({ "i": { "slug": "Not A Slug", "name": "X", "kind": "CONCEPT" } }), "VALIDATION", json!(["input", "slug"])),
+            (CREATE, json!({ "i": { "slug": "x", "name": "  ", "kind": "CONCEPT" } }), "VALIDATION", json!(["input", "name"])),
+            (CREATE, json!({ "i": { "slug": "x", "name": "X", "kind": "CONCEPT", "aliases": ["ok", ""] } }), "VALIDATION", json!(["input", "aliases", "1"])),
+            (CREATE, json!({ "i": { "slug": "python", "name": "Python again", "kind": "LANGUAGE" } }), "CONFLICT", json!(["input", "slug"])),
+            (CREATE, json!({ "i": { "slug": "x", "name": "X", "kind": "TOOL", "homepage": "x.org" } }), "VALIDATION", json!(["input", "homepage"])),
+            ("mutation { linkRoleSkill(role: { slug: \"backend-developer\" }, skill: { slug: \"orm\" }, importance: ESSENTIAL, level: 6) { role { slug } userErrors { field code message } } }", json!({}), "VALIDATION", json!(["level"])),
+            ("mutation { linkRoleSkill(role: { slug: \"nobody\" }, skill: { slug: \"orm\" }, importance: ESSENTIAL, level: 2) { role { slug } userErrors { field code message } } }", json!({}), "NOT_FOUND", json!(["role"])),
+            ("mutation { linkRoleSkill(role: { slug: \"backend-developer\" }, skill: { slug: \"cobol\" }, importance: ESSENTIAL, level: 2) { role { slug } userErrors { field code message } } }", json!({}), "NOT_FOUND", json!(["skill"])),
+            ("mutation { linkRoleSkill(role: { slug: \"backend-developer\" }, skill: { id: \"not-an-id\" }, importance: ESSENTIAL) { role { slug } userErrors { field code message } } }", json!({}), "VALIDATION", json!(["skill"])),
+            ("mutation { linkRoleFramework(role: { slug: \"backend-developer\" }, framework: { slug: \"nope\" }, importance: ESSENTIAL) { role { slug } userErrors { field code message } } }", json!({}), "NOT_FOUND", json!(["framework"])),
+            ("mutation { createFramework(input: { slug: \"x\", name: \"X\", language: { slug: \"orm\" }, category: ORM }) { framework { slug } userErrors { field code message } } }", json!({}), "VALIDATION", json!(["input", "language"])),
+            ("mutation { createFramework(input: { slug: \"x\", name: \"X\", language: { slug: \"python\" }, category: ORM, homepage: \"ftp://x\" }) { framework { slug } userErrors { field code message } } }", json!({}), "VALIDATION", json!(["input", "homepage"])),
+            ("mutation { createFramework(input: { slug: \"x\", name: \"X\", language: { slug: \"python\" }, category: ORM, firstReleaseYear: 1800 }) { framework { slug } userErrors { field code message } } }", json!({}), "VALIDATION", json!(["input", "firstReleaseYear"])),
+            ("mutation { updateFramework(framework: { slug: \"django\" }, input: { language: { slug: \"nope\" } }) { framework { slug } userErrors { field code message } } }", json!({}), "NOT_FOUND", json!(["input", "language"])),
+            ("mutation { deleteSkill(skill: { slug: \"python\" }) { deleted { slug } userErrors { field code message } } }", json!({}), "CONFLICT", json!(["skill"])),
+            ("mutation { updateSkill(skill: { slug: \"python\" }, input: { kind: CONCEPT }) { skill { slug } userErrors { field code message } } }", json!({}), "CONFLICT", json!(["input", "kind"])),
+            ("mutation { updateSkill(skill: { slug: \"nope\" }, input: { name: \"N\" }) { skill { slug } userErrors { field code message } } }", json!({}), "NOT_FOUND", json!(["skill"])),
+            ("mutation { updateSkill(skill: { slug: \"orm\" }, input: { slug: \"sql\" }) { skill { slug } userErrors { field code message } } }", json!({}), "CONFLICT", json!(["input", "slug"])),
+            ("mutation { unlinkFrameworkSkill(framework: { slug: \"django\" }, skill: { slug: \"python\" }) { framework { slug } userErrors { field code message } } }", json!({}), "VALIDATION", json!(["skill"])),
+            ("mutation { unlinkRoleSkill(role: { slug: \"backend-developer\" }, skill: { slug: \"orm\" }) { role { slug } userErrors { field code message } } }", json!({}), "NOT_FOUND", json!(["skill"])),
+            ("mutation { removeSkillAlias(skill: { slug: \"python\" }, alias: \"nope\") { skill { slug } userErrors { field code message } } }", json!({}), "NOT_FOUND", json!(["alias"])),
+            ("mutation { addSkillAlias(skill: { slug: \"python\" }, alias: \" \") { skill { slug } userErrors { field code message } } }", json!({}), "VALIDATION", json!(["alias"])),
+            ("mutation { linkRelatedSkills(skill: { slug: \"python\" }, related: { slug: \"python\" }) { skill { slug } userErrors { field code message } } }", json!({}), "VALIDATION", json!(["related"])),
+            ("mutation { linkBroaderSkill(skill: { slug: \"python\" }, broader: { slug: \"nope\" }) { skill { slug } userErrors { field code message } } }", json!({}), "NOT_FOUND", json!(["broader"])),
+            ("mutation { unlinkPrerequisite(skill: { slug: \"python\" }, prerequisite: { slug: \"sql\" }) { skill { slug } userErrors { field code message } } }", json!({}), "NOT_FOUND", json!(["prerequisite"])),
+            ("mutation { updateRole(role: { slug: \"backend-developer\" }, input: { slug: \"Bad Slug\" }) { role { slug } userErrors { field code message } } }", json!({}), "VALIDATION", json!(["input", "slug"])),
+            ("mutation { createRole(input: { slug: \"r\", name: \"R\", onetSocCode: \"123456789012345678901\" }) { role { slug } userErrors { field code message } } }", json!({}), "VALIDATION", json!(["input", "onetSocCode"])),
+            ("mutation { deleteRole(role: { slug: \"nope\" }) { deleted { slug } userErrors { field code message } } }", json!({}), "NOT_FOUND", json!(["role"])),
+            ("mutation { upsertJobPosting(input: { source: \"t\", externalId: \"1\", title: \"Dev\", postedDate: \"2026-11-01\", requiredSkills: [{ slug: \"python\" }, { slug: \"nope\" }] }) { jobPosting { title } userErrors { field code message } } }", json!({}), "NOT_FOUND", json!(["input", "requiredSkills", "1"])),
+            ("mutation { upsertJobPosting(input: { source: \"t\", externalId: \"1\", title: \"Dev\", postedDate: \"2026-11-01\", salary: { min: 10, currency: \"EURO\" } }) { jobPosting { title } userErrors { field code message } } }", json!({}), "VALIDATION", json!(["input", "salary", "currency"])),
+            ("mutation { upsertJobPosting(input: { source: \"t\", externalId: \" \", title: \"Dev\", postedDate: \"2026-11-01\" }) { jobPosting { title } userErrors { field code message } } }", json!({}), "VALIDATION", json!(["input", "externalId"])),
         ];
-        for (q, vars, code) in &cases {
+        for (q, vars, code, field) in &cases {
             let r = app.admin(q, vars.clone()).await;
             assert_eq!(first_code(&r), *code, "[{engine:?}] {q} {vars}: {r}");
+            let errs = user_errors(&r);
+            assert_eq!(errs.len(), 1, "[{engine:?}] {q}: {r}");
+            assert_eq!(&errs[0]["field"], field, "[{engine:?}] {q} {vars}: {r}");
         }
         // The refused skill with a blank alias was not created.
         let d = app.data("{ x: skill(by: { slug: \"x\" }) { slug } frameworks { totalCount } python: skill(by: { slug: \"python\" }) { kind } }", json!({})).await;
@@ -97,7 +116,7 @@ async fn prerequisite_cycles_are_refused_with_the_cycle_named() {
         .await;
         let r = app
             .admin(
-                r#"mutation { linkPrerequisite(skill: { slug: "sql" }, prerequisite: { slug: "python" }) { skill { slug } userErrors { code message } } }"#,
+                r#"mutation { linkPrerequisite(skill: { slug: "sql" }, prerequisite: { slug: "python" }) { skill { slug } userErrors { field code message } } }"#,
                 json!({}),
             )
             .await;
@@ -106,6 +125,7 @@ async fn prerequisite_cycles_are_refused_with_the_cycle_named() {
             first_message(&r),
             "prerequisite link would close a cycle: sql → python → orm → sql"
         );
+        assert_eq!(user_errors(&r)[0]["field"], json!(["prerequisite"]), "{r}");
         let self_loop = app
             .admin(
                 r#"mutation { linkPrerequisite(skill: { slug: "sql" }, prerequisite: { slug: "sql" }) { skill { slug } userErrors { code message } } }"#,
@@ -117,11 +137,12 @@ async fn prerequisite_cycles_are_refused_with_the_cycle_named() {
             "prerequisite link would close a cycle: sql → sql"
         );
         // The broader hierarchy is kept acyclic too.
-        let b = app.admin(r#"mutation { linkBroaderSkill(skill: { slug: "databases" }, broader: { slug: "postgresql" }) { skill { slug } userErrors { code message } } }"#, json!({})).await;
+        let b = app.admin(r#"mutation { linkBroaderSkill(skill: { slug: "databases" }, broader: { slug: "postgresql" }) { skill { slug } userErrors { field code message } } }"#, json!({})).await;
         assert_eq!(
             first_message(&b),
             "broader link would close a cycle: databases → postgresql → databases"
         );
+        assert_eq!(user_errors(&b)[0]["field"], json!(["broader"]), "{b}");
         let d = app
             .data(
                 r#"{ skill(by: { slug: "sql" }) { prerequisites { totalCount } } }"#,

@@ -159,3 +159,132 @@ async fn lookups_by_id_and_slug_agree() {
         app.cleanup().await;
     }
 }
+
+/// The edge of `conn` whose node has `slug`.
+fn edge_of<'a>(conn: &'a Value, slug: &str) -> &'a Value {
+    conn["edges"]
+        .as_array()
+        .and_then(|a| a.iter().find(|e| e["node"]["slug"] == slug))
+        .unwrap_or(&Value::Null)
+}
+
+const ROLE_EDGE: &str =
+    "cursor importance level hotTechnology inDemand onetImportance onetLevel node { id slug }";
+
+#[tokio::test]
+async fn link_payloads_carry_the_edge_the_connection_then_returns() {
+    for engine in engines() {
+        let app = TestApp::empty(engine).await;
+        build_graph(&app).await;
+        app.admin_ok(
+            r#"mutation { createRole(input: { slug: "data-engineer", name: "Data Engineer" }) { role { slug } userErrors { code message } } }"#,
+            json!({}),
+        )
+        .await;
+        let m = format!(
+            r#"mutation {{
+              rs: linkRoleSkill(role: {{ slug: "backend-developer" }}, skill: {{ slug: "orm" }}, importance: ESSENTIAL, level: 4) {{ role {{ slug }} edge {{ {ROLE_EDGE} }} userErrors {{ code }} }}
+              rs2: linkRoleSkill(role: {{ slug: "backend-developer" }}, skill: {{ slug: "sql" }}, importance: OPTIONAL, level: null) {{ edge {{ {ROLE_EDGE} }} userErrors {{ code }} }}
+              rf: linkRoleFramework(role: {{ slug: "backend-developer" }}, framework: {{ slug: "ruby-on-rails" }}, importance: OPTIONAL, level: 2) {{ edge {{ {ROLE_EDGE} }} userErrors {{ code }} }}
+              fs: linkFrameworkSkill(framework: {{ slug: "django" }}, skill: {{ slug: "sql" }}) {{ edge {{ cursor node {{ id slug }} }} userErrors {{ code }} }}
+              br: linkBroaderSkill(skill: {{ slug: "orm" }}, broader: {{ slug: "programming" }}) {{ broader {{ slug }} edge {{ cursor node {{ id slug }} }} userErrors {{ code }} }}
+              pr: linkPrerequisite(skill: {{ slug: "ruby" }}, prerequisite: {{ slug: "programming" }}) {{ edge {{ cursor node {{ id slug }} }} userErrors {{ code }} }}
+              re: linkRelatedSkills(skill: {{ slug: "sql" }}, related: {{ slug: "postgresql" }}) {{ edge {{ cursor node {{ id slug }} }} userErrors {{ code }} }}
+              rr: linkRelatedRoles(role: {{ slug: "backend-developer" }}, related: {{ slug: "data-engineer" }}) {{ edge {{ cursor tier index node {{ id slug }} }} userErrors {{ code }} }}
+            }}"#
+        );
+        let p = app.admin_ok(&m, json!({})).await;
+        let q = format!(
+            r#"{{
+              role: role(by: {{ slug: "backend-developer" }}) {{ skills(first: 100) {{ edges {{ {ROLE_EDGE} }} }} frameworks(first: 100) {{ edges {{ {ROLE_EDGE} }} }} related {{ edges {{ cursor tier index node {{ id slug }} }} }} }}
+              de: role(by: {{ slug: "data-engineer" }}) {{ relatedFrom {{ edges {{ cursor tier index node {{ id slug }} }} }} }}
+              django: framework(by: {{ slug: "django" }}) {{ skills(first: 100) {{ edges {{ cursor node {{ id slug }} }} }} }}
+              orm: skill(by: {{ slug: "orm" }}) {{ broader {{ edges {{ cursor node {{ id slug }} }} }} }}
+              ruby: skill(by: {{ slug: "ruby" }}) {{ prerequisites {{ edges {{ cursor node {{ id slug }} }} }} }}
+              sql: skill(by: {{ slug: "sql" }}) {{ related {{ edges {{ cursor node {{ id slug }} }} }} }}
+            }}"#
+        );
+        let d = app.data(&q, json!({})).await;
+        let pairs = [
+            ("rs", &d["role"]["skills"], "orm"),
+            ("rs2", &d["role"]["skills"], "sql"),
+            ("rf", &d["role"]["frameworks"], "ruby-on-rails"),
+            ("fs", &d["django"]["skills"], "sql"),
+            ("br", &d["orm"]["broader"], "programming"),
+            ("pr", &d["ruby"]["prerequisites"], "programming"),
+            ("re", &d["sql"]["related"], "postgresql"),
+            ("rr", &d["role"]["related"], "data-engineer"),
+        ];
+        for (alias, conn, slug) in pairs {
+            let edge = &p[alias]["edge"];
+            assert_eq!(edge["node"]["slug"], slug, "[{engine:?}] {alias}: {p}");
+            assert_eq!(edge, edge_of(conn, slug), "[{engine:?}] {alias}: {d}");
+        }
+        // The data on the edges is the link's as written.
+        assert_eq!(
+            (&p["rs"]["edge"]["importance"], &p["rs"]["edge"]["level"]),
+            (&json!("ESSENTIAL"), &json!(4))
+        );
+        assert_eq!(
+            (&p["rs2"]["edge"]["importance"], &p["rs2"]["edge"]["level"]),
+            (&json!("OPTIONAL"), &Value::Null)
+        );
+        // A curated related-role link has no O*NET tier; the inverse lists it from the other side.
+        assert_eq!(
+            (&p["rr"]["edge"]["tier"], &p["rr"]["edge"]["index"]),
+            (&Value::Null, &Value::Null)
+        );
+        let from = edge_of(&d["de"]["relatedFrom"], "backend-developer");
+        assert_eq!(from["tier"], Value::Null, "[{engine:?}] {d}");
+        assert_eq!(from["node"]["slug"], "backend-developer");
+        // The payload's cursor pages like the connection's: after it come the later slugs.
+        let after = app
+            .data(
+                r#"query($c: String) { role(by: { slug: "backend-developer" }) { skills(first: 10, after: $c) { nodes { slug } } } }"#,
+                json!({ "c": p["rs"]["edge"]["cursor"] }),
+            )
+            .await;
+        assert_eq!(slugs(&after["role"]["skills"]), ["python", "sql"]);
+
+        // Unlinks give the parent and the id of the node whose edge left its list.
+        let u = app
+            .admin_ok(
+                r#"mutation {
+                  rs: unlinkRoleSkill(role: { slug: "backend-developer" }, skill: { slug: "orm" }) { role { slug } removedNodeId userErrors { code } }
+                  rf: unlinkRoleFramework(role: { slug: "backend-developer" }, framework: { slug: "ruby-on-rails" }) { removedNodeId userErrors { code } }
+                  fs: unlinkFrameworkSkill(framework: { slug: "django" }, skill: { slug: "sql" }) { removedNodeId userErrors { code } }
+                  br: unlinkBroaderSkill(skill: { slug: "orm" }, broader: { slug: "programming" }) { removedNodeId userErrors { code } }
+                  pr: unlinkPrerequisite(skill: { slug: "ruby" }, prerequisite: { slug: "programming" }) { removedNodeId userErrors { code } }
+                  re: unlinkRelatedSkills(skill: { slug: "sql" }, related: { slug: "postgresql" }) { removedNodeId userErrors { code } }
+                  rr: unlinkRelatedRoles(role: { slug: "backend-developer" }, related: { slug: "data-engineer" }) { removedNodeId userErrors { code } }
+                }"#,
+                json!({}),
+            )
+            .await;
+        for (alias, conn, slug) in pairs.iter().filter(|p| p.0 != "rs2") {
+            assert_eq!(
+                u[*alias]["removedNodeId"],
+                edge_of(conn, slug)["node"]["id"],
+                "[{engine:?}] {alias}: {u}"
+            );
+        }
+        assert_eq!(u["rs"]["role"]["slug"], "backend-developer");
+        let d = app.data(&q, json!({})).await;
+        for (alias, conn, slug) in [
+            ("rs", &d["role"]["skills"], "orm"),
+            ("rf", &d["role"]["frameworks"], "ruby-on-rails"),
+            ("fs", &d["django"]["skills"], "sql"),
+            ("br", &d["orm"]["broader"], "programming"),
+            ("pr", &d["ruby"]["prerequisites"], "programming"),
+            ("re", &d["sql"]["related"], "postgresql"),
+            ("rr", &d["role"]["related"], "data-engineer"),
+        ] {
+            assert_eq!(
+                edge_of(conn, slug),
+                &Value::Null,
+                "[{engine:?}] {alias}: {d}"
+            );
+        }
+        app.cleanup().await;
+    }
+}

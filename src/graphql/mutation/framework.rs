@@ -1,5 +1,5 @@
 use crate::graphql::ContextExt;
-use async_graphql::{Context, InputObject, MaybeUndefined, Object};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 use sea_orm::ActiveEnum;
 
 use crate::{
@@ -10,13 +10,15 @@ use crate::{
     graphql::{
         guard::Scope,
         mutation::{
-            patch,
-            payload::{payload, payload_type},
+            arg, patch,
+            payload::{payload, payload_type, Failure, Inputs},
             relink_pair, Deleted,
         },
         types::{
+            connection::EdgeOf,
             global_id,
-            refs::{FrameworkRef, SkillRef, ToEntityRef},
+            refs::{FrameworkRef, SkillRef},
+            skill::SkillEdge,
             Framework, FrameworkCategory, NodeType,
         },
     },
@@ -120,6 +122,8 @@ payload_type!(
     LinkFrameworkSkillPayload {
         /// The framework, now using the skill.
         framework: Framework,
+        /// The link as `framework.skills` lists it (cursor and node), to add to a cached page.
+        edge: SkillEdge,
     }
 );
 
@@ -128,6 +132,9 @@ payload_type!(
     UnlinkFrameworkSkillPayload {
         /// The framework, no longer using the skill.
         framework: Framework,
+        /// The global id of the skill whose edge left `framework.skills` (Relay's
+        /// `@deleteEdge`).
+        removed_node_id: ID,
     }
 );
 
@@ -143,13 +150,13 @@ impl FrameworkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new framework.")] input: CreateFrameworkInput,
     ) -> async_graphql::Result<CreateFrameworkPayload> {
-        let r: async_graphql::Result<Framework> = async {
+        let r = async {
             let m = frameworks::create(
                 ctx.db()?,
                 NewFramework {
                     slug: input.slug,
                     name: input.name,
-                    language: input.language.to_ref()?,
+                    language: arg(&input.language, "language")?,
                     category: input.category.to_value(),
                     first_release_year: input.first_release_year,
                     license: input.license,
@@ -161,14 +168,14 @@ impl FrameworkMutation {
                 },
             )
             .await?;
-            Ok(Framework(m))
-        }
-        .await;
-        payload(
-            r.map(|v| CreateFrameworkPayload {
-                framework: Some(v),
+            Ok::<_, Failure>(CreateFrameworkPayload {
+                framework: Some(Framework(m)),
                 user_errors: vec![],
-            }),
+            })
+        };
+        payload(
+            r.await,
+            &Inputs::args(&["input"]),
             CreateFrameworkPayload::failed,
         )
     }
@@ -181,7 +188,7 @@ impl FrameworkMutation {
         #[graphql(desc = "The framework to change.")] framework: FrameworkRef,
         #[graphql(desc = "What to change.")] input: UpdateFrameworkInput,
     ) -> async_graphql::Result<UpdateFrameworkPayload> {
-        let r: async_graphql::Result<Framework> = async {
+        let r = async {
             let p = FrameworkPatch {
                 common: CommonPatch {
                     slug: input.slug,
@@ -189,7 +196,7 @@ impl FrameworkMutation {
                     description: patch(input.description),
                     esco_uri: patch(input.esco_uri),
                 },
-                language: input.language.map(|l| l.to_ref()).transpose()?,
+                language: input.language.map(|l| arg(&l, "language")).transpose()?,
                 category: input.category.map(|c| c.to_value()),
                 release: ReleasePatch {
                     first_release_year: patch(input.first_release_year),
@@ -198,15 +205,16 @@ impl FrameworkMutation {
                 },
                 onet_name: patch(input.onet_name),
             };
-            let r = framework.to_ref()?;
-            Ok(Framework(frameworks::update(ctx.db()?, &r, p).await?))
-        }
-        .await;
-        payload(
-            r.map(|v| UpdateFrameworkPayload {
-                framework: Some(v),
+            let r = arg(&framework, "framework")?;
+            let m = frameworks::update(ctx.db()?, &r, p).await?;
+            Ok::<_, Failure>(UpdateFrameworkPayload {
+                framework: Some(Framework(m)),
                 user_errors: vec![],
-            }),
+            })
+        };
+        payload(
+            r.await,
+            &Inputs::args(&["framework", "input"]),
             UpdateFrameworkPayload::failed,
         )
     }
@@ -218,19 +226,19 @@ impl FrameworkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The framework to delete.")] framework: FrameworkRef,
     ) -> async_graphql::Result<DeleteFrameworkPayload> {
-        let r: async_graphql::Result<Deleted> = async {
-            let m = frameworks::delete(ctx.db()?, &framework.to_ref()?).await?;
-            Ok(Deleted {
-                id: global_id(NodeType::Framework, m.id),
-                slug: m.slug,
-            })
-        }
-        .await;
-        payload(
-            r.map(|v| DeleteFrameworkPayload {
-                deleted: Some(v),
+        let r = async {
+            let m = frameworks::delete(ctx.db()?, &arg(&framework, "framework")?).await?;
+            Ok::<_, Failure>(DeleteFrameworkPayload {
+                deleted: Some(Deleted {
+                    id: global_id(NodeType::Framework, m.id),
+                    slug: m.slug,
+                }),
                 user_errors: vec![],
-            }),
+            })
+        };
+        payload(
+            r.await,
+            &Inputs::args(&["framework"]),
             DeleteFrameworkPayload::failed,
         )
     }
@@ -243,18 +251,17 @@ impl FrameworkMutation {
         #[graphql(desc = "The framework.")] framework: FrameworkRef,
         #[graphql(desc = "The name to add.")] alias: String,
     ) -> async_graphql::Result<AddFrameworkAliasPayload> {
-        let r: async_graphql::Result<Framework> = async {
-            let f = framework.to_ref()?;
-            Ok(Framework(
-                frameworks::add_alias(ctx.db()?, &f, &alias).await?,
-            ))
-        }
-        .await;
-        payload(
-            r.map(|v| AddFrameworkAliasPayload {
-                framework: Some(v),
+        let r = async {
+            let f = arg(&framework, "framework")?;
+            let m = frameworks::add_alias(ctx.db()?, &f, &alias).await?;
+            Ok::<_, Failure>(AddFrameworkAliasPayload {
+                framework: Some(Framework(m)),
                 user_errors: vec![],
-            }),
+            })
+        };
+        payload(
+            r.await,
+            &Inputs::args(&["framework", "alias"]),
             AddFrameworkAliasPayload::failed,
         )
     }
@@ -267,18 +274,17 @@ impl FrameworkMutation {
         #[graphql(desc = "The framework.")] framework: FrameworkRef,
         #[graphql(desc = "The name to remove.")] alias: String,
     ) -> async_graphql::Result<RemoveFrameworkAliasPayload> {
-        let r: async_graphql::Result<Framework> = async {
-            let f = framework.to_ref()?;
-            Ok(Framework(
-                frameworks::remove_alias(ctx.db()?, &f, &alias).await?,
-            ))
-        }
-        .await;
-        payload(
-            r.map(|v| RemoveFrameworkAliasPayload {
-                framework: Some(v),
+        let r = async {
+            let f = arg(&framework, "framework")?;
+            let m = frameworks::remove_alias(ctx.db()?, &f, &alias).await?;
+            Ok::<_, Failure>(RemoveFrameworkAliasPayload {
+                framework: Some(Framework(m)),
                 user_errors: vec![],
-            }),
+            })
+        };
+        payload(
+            r.await,
+            &Inputs::args(&["framework", "alias"]),
             RemoveFrameworkAliasPayload::failed,
         )
     }
@@ -291,17 +297,24 @@ impl FrameworkMutation {
         #[graphql(desc = "The framework.")] framework: FrameworkRef,
         #[graphql(desc = "The skill it uses.")] skill: SkillRef,
     ) -> async_graphql::Result<LinkFrameworkSkillPayload> {
-        let r: async_graphql::Result<Framework> = async {
-            relink_pair(ctx, &framework, &skill, frameworks::link_skill)
-                .await
-                .map(Framework)
-        }
-        .await;
-        payload(
-            r.map(|v| LinkFrameworkSkillPayload {
-                framework: Some(v),
+        let r = relink_pair(
+            ctx,
+            (&framework, "framework"),
+            (&skill, "skill"),
+            frameworks::link_skill,
+        )
+        .await
+        .map(|(f, s)| {
+            let row = crate::catalog::graph::edge_row(s.clone(), s.id, &s.slug, None);
+            LinkFrameworkSkillPayload {
+                framework: Some(Framework(f)),
+                edge: Some(SkillEdge::from_row(row)),
                 user_errors: vec![],
-            }),
+            }
+        });
+        payload(
+            r,
+            &Inputs::args(&["framework", "skill"]),
             LinkFrameworkSkillPayload::failed,
         )
     }
@@ -314,17 +327,21 @@ impl FrameworkMutation {
         #[graphql(desc = "The framework.")] framework: FrameworkRef,
         #[graphql(desc = "The skill it uses.")] skill: SkillRef,
     ) -> async_graphql::Result<UnlinkFrameworkSkillPayload> {
-        let r: async_graphql::Result<Framework> = async {
-            relink_pair(ctx, &framework, &skill, frameworks::unlink_skill)
-                .await
-                .map(Framework)
-        }
-        .await;
+        let r = relink_pair(
+            ctx,
+            (&framework, "framework"),
+            (&skill, "skill"),
+            frameworks::unlink_skill,
+        )
+        .await
+        .map(|(f, s)| UnlinkFrameworkSkillPayload {
+            framework: Some(Framework(f)),
+            removed_node_id: Some(global_id(NodeType::Skill, s.id)),
+            user_errors: vec![],
+        });
         payload(
-            r.map(|v| UnlinkFrameworkSkillPayload {
-                framework: Some(v),
-                user_errors: vec![],
-            }),
+            r,
+            &Inputs::args(&["framework", "skill"]),
             UnlinkFrameworkSkillPayload::failed,
         )
     }

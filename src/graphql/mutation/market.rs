@@ -1,5 +1,5 @@
 //! Writing job postings by hand (imports go through the command line).
-use crate::graphql::ContextExt;
+use crate::graphql::{types::refs::ToEntityRef, ContextExt};
 use async_graphql::{Context, InputObject, Object};
 use chrono::NaiveDate;
 
@@ -7,10 +7,13 @@ use crate::{
     catalog::{frameworks, roles, skills},
     graphql::{
         guard::Scope,
-        mutation::payload::{payload, payload_type},
+        mutation::{
+            arg,
+            payload::{payload, payload_type, Failure, Inputs},
+        },
         types::{
             posting::{EmploymentType, SalaryPeriod, Workplace},
-            refs::{FrameworkRef, RoleRef, SkillRef, ToEntityRef},
+            refs::{FrameworkRef, RoleRef, SkillRef},
             JobPosting,
         },
     },
@@ -101,26 +104,30 @@ impl MarketMutation {
         #[graphql(desc = "The posting; `source` and `externalId` identify it.")]
         input: UpsertJobPostingInput,
     ) -> async_graphql::Result<UpsertJobPostingPayload> {
-        let r: async_graphql::Result<JobPosting> = async {
+        let r = async {
             let state = ctx.state()?;
             let db = &state.db;
             let mut skill_ids = Vec::new();
-            for (list, required) in [
-                (&input.required_skills, true),
-                (&input.preferred_skills, false),
+            for (list, name, required) in [
+                (&input.required_skills, "requiredSkills", true),
+                (&input.preferred_skills, "preferredSkills", false),
             ] {
-                for s in list {
-                    let m = skills::get(db, &s.to_ref()?).await?;
+                for (i, s) in list.iter().enumerate() {
+                    let m = async { skills::get(db, &s.to_ref()?).await }
+                        .await
+                        .map_err(|e| e.at(format!("{name}.{i}")))?;
                     skill_ids.push((m.id, required));
                 }
             }
             let mut fw_ids = Vec::new();
-            for (list, required) in [
-                (&input.required_frameworks, true),
-                (&input.preferred_frameworks, false),
+            for (list, name, required) in [
+                (&input.required_frameworks, "requiredFrameworks", true),
+                (&input.preferred_frameworks, "preferredFrameworks", false),
             ] {
-                for f in list {
-                    let m = frameworks::get(db, &f.to_ref()?).await?;
+                for (i, f) in list.iter().enumerate() {
+                    let m = async { frameworks::get(db, &f.to_ref()?).await }
+                        .await
+                        .map_err(|e| e.at(format!("{name}.{i}")))?;
                     fw_ids.push((m.id, required));
                 }
             }
@@ -135,7 +142,12 @@ impl MarketMutation {
                 }
             }
             let role_id = match &input.role {
-                Some(r) => Some(roles::get(db, &r.to_ref()?).await?.id),
+                Some(r) => Some(
+                    roles::get(db, &arg(r, "role")?)
+                        .await
+                        .map_err(|e| e.at("role"))?
+                        .id,
+                ),
                 None => None,
             };
             let p = NewPosting {
@@ -163,14 +175,14 @@ impl MarketMutation {
                 frameworks: fw_ids,
             };
             let (m, _) = postings::upsert(db, &state.feed, p).await?;
-            Ok(JobPosting(m))
-        }
-        .await;
-        payload(
-            r.map(|v| UpsertJobPostingPayload {
-                job_posting: Some(v),
+            Ok::<_, Failure>(UpsertJobPostingPayload {
+                job_posting: Some(JobPosting(m)),
                 user_errors: vec![],
-            }),
+            })
+        };
+        payload(
+            r.await,
+            &Inputs::args(&["input"]),
             UpsertJobPostingPayload::failed,
         )
     }

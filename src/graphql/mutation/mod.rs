@@ -10,8 +10,8 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     catalog::EntityRef,
-    error::AppResult,
-    graphql::{types::refs::ToEntityRef, ContextExt},
+    error::{AppError, AppResult},
+    graphql::{mutation::payload::Failure, types::refs::ToEntityRef, ContextExt},
 };
 
 /// Curator writes; every one needs a scope (or the admin token).
@@ -41,13 +41,19 @@ pub(crate) fn patch<T>(v: async_graphql::MaybeUndefined<T>) -> Option<Option<T>>
     }
 }
 
-/// The body of every link/unlink resolver: resolves both ends and runs `op` on them.
+/// A ref argument as the domain's [`EntityRef`]; a malformed id is an error about `name`.
+pub(crate) fn arg(r: &impl ToEntityRef, name: &'static str) -> Result<EntityRef, AppError> {
+    r.to_ref().map_err(|e| e.at(name))
+}
+
+/// The body of every link/unlink resolver: resolves both ends (`a` and `b`, named as the
+/// mutation's arguments) and runs `op` on them.
 pub(crate) async fn relink_pair<M>(
     ctx: &Context<'_>,
-    a: &impl ToEntityRef,
-    b: &impl ToEntityRef,
+    (a, a_name): (&impl ToEntityRef, &'static str),
+    (b, b_name): (&impl ToEntityRef, &'static str),
     op: impl AsyncFnOnce(&DatabaseConnection, &EntityRef, &EntityRef) -> AppResult<M>,
-) -> async_graphql::Result<M> {
-    let (a, b) = (a.to_ref()?, b.to_ref()?);
+) -> Result<M, Failure> {
+    let (a, b) = (arg(a, a_name)?, arg(b, b_name)?);
     Ok(op(ctx.db()?, &a, &b).await?)
 }

@@ -1,5 +1,5 @@
 use crate::graphql::ContextExt;
-use async_graphql::{Context, InputObject, MaybeUndefined, Object};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 
 use crate::{
     catalog::{
@@ -9,13 +9,16 @@ use crate::{
     graphql::{
         guard::Scope,
         mutation::{
-            patch,
-            payload::{payload, payload_type},
+            arg, patch,
+            payload::{payload, payload_type, Failure, Inputs},
             relink_pair, Deleted,
         },
         types::{
+            connection::EdgeOf,
             global_id,
-            refs::{FrameworkRef, RoleRef, SkillRef, ToEntityRef},
+            refs::{FrameworkRef, RoleRef, SkillRef},
+            related::RelatedRoleEdge,
+            role::{RoleFrameworkEdge, RoleSkillEdge},
             Importance, NodeType, Role,
         },
     },
@@ -72,6 +75,9 @@ payload_type!(
         role: Role,
         /// The related role.
         related: Role,
+        /// The link as `role.related` lists it (cursor, node, tier, index), to add to a cached
+        /// page without fetching it again.
+        edge: RelatedRoleEdge,
     }
 );
 payload_type!(
@@ -81,6 +87,9 @@ payload_type!(
         role: Role,
         /// The role that was related.
         related: Role,
+        /// The global id of the node whose edge left `role.related` (the related role), to
+        /// remove it from a cached page (Relay's `@deleteEdge`).
+        removed_node_id: ID,
     }
 );
 payload_type!(
@@ -112,6 +121,9 @@ payload_type!(
     LinkRoleSkillPayload {
         /// The role, with the requirement set.
         role: Role,
+        /// The requirement as `role.skills` lists it (cursor, node, importance, level…), to add
+        /// to or update in a cached page without fetching it again.
+        edge: RoleSkillEdge,
     }
 );
 
@@ -120,6 +132,8 @@ payload_type!(
     UnlinkRoleSkillPayload {
         /// The role, without the requirement.
         role: Role,
+        /// The global id of the skill whose edge left `role.skills` (Relay's `@deleteEdge`).
+        removed_node_id: ID,
     }
 );
 
@@ -128,6 +142,8 @@ payload_type!(
     LinkRoleFrameworkPayload {
         /// The role, with the framework set.
         role: Role,
+        /// The link as `role.frameworks` lists it (cursor, node, importance, level…).
+        edge: RoleFrameworkEdge,
     }
 );
 
@@ -136,6 +152,9 @@ payload_type!(
     UnlinkRoleFrameworkPayload {
         /// The role, without the framework.
         role: Role,
+        /// The global id of the framework whose edge left `role.frameworks` (Relay's
+        /// `@deleteEdge`).
+        removed_node_id: ID,
     }
 );
 
@@ -144,14 +163,14 @@ pub struct RoleMutation;
 
 #[Object]
 impl RoleMutation {
-    /// Creates a role; refused when its slug or a job title is taken.
+    /// Creates a role; refused when its slug is taken.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn create_role(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The new role.")] input: CreateRoleInput,
     ) -> async_graphql::Result<CreateRolePayload> {
-        let r: async_graphql::Result<Role> = async {
+        let r = async {
             let m = roles::create(
                 ctx.db()?,
                 NewRole {
@@ -163,14 +182,14 @@ impl RoleMutation {
                 },
             )
             .await?;
-            Ok(Role(m))
-        }
-        .await;
-        payload(
-            r.map(|v| CreateRolePayload {
-                role: Some(v),
+            Ok::<_, Failure>(CreateRolePayload {
+                role: Some(Role(m)),
                 user_errors: vec![],
-            }),
+            })
+        };
+        payload(
+            r.await,
+            &Inputs::args(&["input"]),
             CreateRolePayload::failed,
         )
     }
@@ -183,7 +202,7 @@ impl RoleMutation {
         #[graphql(desc = "The role to change.")] role: RoleRef,
         #[graphql(desc = "What to change.")] input: UpdateRoleInput,
     ) -> async_graphql::Result<UpdateRolePayload> {
-        let r: async_graphql::Result<Role> = async {
+        let r = async {
             let p = RolePatch {
                 common: CommonPatch {
                     slug: input.slug,
@@ -193,14 +212,15 @@ impl RoleMutation {
                 },
                 onet_soc_code: patch(input.onet_soc_code),
             };
-            Ok(Role(roles::update(ctx.db()?, &role.to_ref()?, p).await?))
-        }
-        .await;
-        payload(
-            r.map(|v| UpdateRolePayload {
-                role: Some(v),
+            let m = roles::update(ctx.db()?, &arg(&role, "role")?, p).await?;
+            Ok::<_, Failure>(UpdateRolePayload {
+                role: Some(Role(m)),
                 user_errors: vec![],
-            }),
+            })
+        };
+        payload(
+            r.await,
+            &Inputs::args(&["role", "input"]),
             UpdateRolePayload::failed,
         )
     }
@@ -212,21 +232,17 @@ impl RoleMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The role to delete.")] role: RoleRef,
     ) -> async_graphql::Result<DeleteRolePayload> {
-        let r: async_graphql::Result<Deleted> = async {
-            let m = roles::delete(ctx.db()?, &role.to_ref()?).await?;
-            Ok(Deleted {
-                id: global_id(NodeType::Role, m.id),
-                slug: m.slug,
-            })
-        }
-        .await;
-        payload(
-            r.map(|v| DeleteRolePayload {
-                deleted: Some(v),
+        let r = async {
+            let m = roles::delete(ctx.db()?, &arg(&role, "role")?).await?;
+            Ok::<_, Failure>(DeleteRolePayload {
+                deleted: Some(Deleted {
+                    id: global_id(NodeType::Role, m.id),
+                    slug: m.slug,
+                }),
                 user_errors: vec![],
-            }),
-            DeleteRolePayload::failed,
-        )
+            })
+        };
+        payload(r.await, &Inputs::args(&["role"]), DeleteRolePayload::failed)
     }
 
     /// Sets how much a role requires a skill (inserted, or updated when already linked).
@@ -240,19 +256,18 @@ impl RoleMutation {
         #[graphql(desc = "Expected proficiency, 1 to 5; null for none (as imported edges).")]
         level: Option<i32>,
     ) -> async_graphql::Result<LinkRoleSkillPayload> {
-        let r: async_graphql::Result<Role> = async {
-            relink_pair(ctx, &role, &skill, async |db, r, s| {
-                roles::link_skill(db, r, s, importance.into(), level).await
-            })
-            .await
-            .map(Role)
-        }
-        .await;
+        let r = relink_pair(ctx, (&role, "role"), (&skill, "skill"), async |db, r, s| {
+            roles::link_skill(db, r, s, importance.into(), level).await
+        })
+        .await
+        .map(|(r, e)| LinkRoleSkillPayload {
+            role: Some(Role(r)),
+            edge: Some(RoleSkillEdge::from_row(e)),
+            user_errors: vec![],
+        });
         payload(
-            r.map(|v| LinkRoleSkillPayload {
-                role: Some(v),
-                user_errors: vec![],
-            }),
+            r,
+            &Inputs::args(&["role", "skill", "importance", "level"]),
             LinkRoleSkillPayload::failed,
         )
     }
@@ -265,17 +280,16 @@ impl RoleMutation {
         #[graphql(desc = "The role.")] role: RoleRef,
         #[graphql(desc = "The skill it requires.")] skill: SkillRef,
     ) -> async_graphql::Result<UnlinkRoleSkillPayload> {
-        let r: async_graphql::Result<Role> = async {
-            relink_pair(ctx, &role, &skill, roles::unlink_skill)
-                .await
-                .map(Role)
-        }
-        .await;
-        payload(
-            r.map(|v| UnlinkRoleSkillPayload {
-                role: Some(v),
+        let r = relink_pair(ctx, (&role, "role"), (&skill, "skill"), roles::unlink_skill)
+            .await
+            .map(|(r, s)| UnlinkRoleSkillPayload {
+                role: Some(Role(r)),
+                removed_node_id: Some(global_id(NodeType::Skill, s.id)),
                 user_errors: vec![],
-            }),
+            });
+        payload(
+            r,
+            &Inputs::args(&["role", "skill"]),
             UnlinkRoleSkillPayload::failed,
         )
     }
@@ -291,19 +305,21 @@ impl RoleMutation {
         #[graphql(desc = "Expected proficiency, 1 to 5; null for none (as imported edges).")]
         level: Option<i32>,
     ) -> async_graphql::Result<LinkRoleFrameworkPayload> {
-        let r: async_graphql::Result<Role> = async {
-            relink_pair(ctx, &role, &framework, async |db, r, f| {
-                roles::link_framework(db, r, f, importance.into(), level).await
-            })
-            .await
-            .map(Role)
-        }
-        .await;
+        let r = relink_pair(
+            ctx,
+            (&role, "role"),
+            (&framework, "framework"),
+            async |db, r, f| roles::link_framework(db, r, f, importance.into(), level).await,
+        )
+        .await
+        .map(|(r, e)| LinkRoleFrameworkPayload {
+            role: Some(Role(r)),
+            edge: Some(RoleFrameworkEdge::from_row(e)),
+            user_errors: vec![],
+        });
         payload(
-            r.map(|v| LinkRoleFrameworkPayload {
-                role: Some(v),
-                user_errors: vec![],
-            }),
+            r,
+            &Inputs::args(&["role", "framework", "importance", "level"]),
             LinkRoleFrameworkPayload::failed,
         )
     }
@@ -316,17 +332,21 @@ impl RoleMutation {
         #[graphql(desc = "The role.")] role: RoleRef,
         #[graphql(desc = "The framework it requires.")] framework: FrameworkRef,
     ) -> async_graphql::Result<UnlinkRoleFrameworkPayload> {
-        let r: async_graphql::Result<Role> = async {
-            relink_pair(ctx, &role, &framework, roles::unlink_framework)
-                .await
-                .map(Role)
-        }
-        .await;
+        let r = relink_pair(
+            ctx,
+            (&role, "role"),
+            (&framework, "framework"),
+            roles::unlink_framework,
+        )
+        .await
+        .map(|(r, f)| UnlinkRoleFrameworkPayload {
+            role: Some(Role(r)),
+            removed_node_id: Some(global_id(NodeType::Framework, f.id)),
+            user_errors: vec![],
+        });
         payload(
-            r.map(|v| UnlinkRoleFrameworkPayload {
-                role: Some(v),
-                user_errors: vec![],
-            }),
+            r,
+            &Inputs::args(&["role", "framework"]),
             UnlinkRoleFrameworkPayload::failed,
         )
     }
@@ -340,13 +360,17 @@ impl RoleMutation {
         #[graphql(desc = "The other name.")] alias: String,
     ) -> async_graphql::Result<AddRoleAliasPayload> {
         let r = async {
-            let m = roles::add_alias(ctx.db()?, &role.to_ref()?, &alias).await?;
-            Ok(AddRoleAliasPayload {
+            let m = roles::add_alias(ctx.db()?, &arg(&role, "role")?, &alias).await?;
+            Ok::<_, Failure>(AddRoleAliasPayload {
                 role: Some(Role(m)),
                 user_errors: vec![],
             })
         };
-        payload(r.await, AddRoleAliasPayload::failed)
+        payload(
+            r.await,
+            &Inputs::args(&["role", "alias"]),
+            AddRoleAliasPayload::failed,
+        )
     }
 
     /// Removes one of a role's other names.
@@ -358,17 +382,22 @@ impl RoleMutation {
         #[graphql(desc = "The name to remove.")] alias: String,
     ) -> async_graphql::Result<RemoveRoleAliasPayload> {
         let r = async {
-            let m = roles::remove_alias(ctx.db()?, &role.to_ref()?, &alias).await?;
-            Ok(RemoveRoleAliasPayload {
+            let m = roles::remove_alias(ctx.db()?, &arg(&role, "role")?, &alias).await?;
+            Ok::<_, Failure>(RemoveRoleAliasPayload {
                 role: Some(Role(m)),
                 user_errors: vec![],
             })
         };
-        payload(r.await, RemoveRoleAliasPayload::failed)
+        payload(
+            r.await,
+            &Inputs::args(&["role", "alias"]),
+            RemoveRoleAliasPayload::failed,
+        )
     }
 
     /// Makes `related` a related role of `role`, in that direction (as O*NET's related
-    /// occupations); `Role.related` lists it.
+    /// occupations); `Role.related` lists it, `Role.relatedFrom` of the other the inverse. A
+    /// curated link has no tier; an imported link already there keeps its own.
     #[graphql(guard = "Scope::WriteCatalog")]
     async fn link_related_roles(
         &self,
@@ -376,14 +405,27 @@ impl RoleMutation {
         #[graphql(desc = "The role.")] role: RoleRef,
         #[graphql(desc = "The related role.")] related: RoleRef,
     ) -> async_graphql::Result<LinkRelatedRolesPayload> {
-        let r = relink_pair(ctx, &role, &related, roles::link_related)
-            .await
-            .map(|(a, b)| LinkRelatedRolesPayload {
+        let r = relink_pair(
+            ctx,
+            (&role, "role"),
+            (&related, "related"),
+            roles::link_related,
+        )
+        .await
+        .map(|(a, b, link)| {
+            let row = crate::catalog::graph::edge_row(b.clone(), b.id, &b.slug, None);
+            LinkRelatedRolesPayload {
+                edge: Some(RelatedRoleEdge::written(a.id, row, link)),
                 role: Some(Role(a)),
                 related: Some(Role(b)),
                 user_errors: vec![],
-            });
-        payload(r, LinkRelatedRolesPayload::failed)
+            }
+        });
+        payload(
+            r,
+            &Inputs::args(&["role", "related"]),
+            LinkRelatedRolesPayload::failed,
+        )
     }
 
     /// Removes a related-role link (in the direction given).
@@ -394,13 +436,23 @@ impl RoleMutation {
         #[graphql(desc = "The role.")] role: RoleRef,
         #[graphql(desc = "The role that was related.")] related: RoleRef,
     ) -> async_graphql::Result<UnlinkRelatedRolesPayload> {
-        let r = relink_pair(ctx, &role, &related, roles::unlink_related)
-            .await
-            .map(|(a, b)| UnlinkRelatedRolesPayload {
-                role: Some(Role(a)),
-                related: Some(Role(b)),
-                user_errors: vec![],
-            });
-        payload(r, UnlinkRelatedRolesPayload::failed)
+        let r = relink_pair(
+            ctx,
+            (&role, "role"),
+            (&related, "related"),
+            roles::unlink_related,
+        )
+        .await
+        .map(|(a, b)| UnlinkRelatedRolesPayload {
+            removed_node_id: Some(global_id(NodeType::Role, b.id)),
+            role: Some(Role(a)),
+            related: Some(Role(b)),
+            user_errors: vec![],
+        });
+        payload(
+            r,
+            &Inputs::args(&["role", "related"]),
+            UnlinkRelatedRolesPayload::failed,
+        )
     }
 }

@@ -1,5 +1,6 @@
 use crate::graphql::ContextExt;
-use async_graphql::{Context, InputObject, MaybeUndefined, Object};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+use entity::skill;
 use sea_orm::ActiveEnum;
 
 use crate::{
@@ -10,14 +11,13 @@ use crate::{
     graphql::{
         guard::Scope,
         mutation::{
-            patch,
-            payload::{payload, payload_type},
+            arg, patch,
+            payload::{payload, payload_type, Failure, Inputs},
             relink_pair, Deleted,
         },
         types::{
-            global_id,
-            refs::{SkillRef, ToEntityRef},
-            NodeType, Skill, SkillKind,
+            connection::EdgeOf, global_id, refs::SkillRef, skill::SkillEdge, NodeType, Skill,
+            SkillKind,
         },
     },
 };
@@ -107,9 +107,10 @@ payload_type!(
     }
 );
 
-/// The payload of a link between two skills: both ends.
+/// The payload of a link between two skills: both ends, and the link as the skill's list
+/// (`broader`, `prerequisites`, `related`) gives it.
 macro_rules! skill_link_payload {
-    ($($name:ident, $doc:literal, $other:ident, $odoc:literal;)*) => {$(
+    ($($name:ident, $doc:literal, $other:ident, $odoc:literal, $edoc:literal;)*) => {$(
         payload_type!(
             #[doc = $doc]
             $name {
@@ -117,44 +118,100 @@ macro_rules! skill_link_payload {
                 skill: Skill,
                 #[doc = $odoc]
                 $other: Skill,
+                #[doc = $edoc]
+                edge: SkillEdge,
             }
         );
     )*};
 }
 skill_link_payload!(
-    LinkBroaderSkillPayload, "The result of `linkBroaderSkill`.", broader, "The broader skill.";
-    UnlinkBroaderSkillPayload, "The result of `unlinkBroaderSkill`.", broader, "The broader skill.";
-    LinkPrerequisitePayload, "The result of `linkPrerequisite`.", prerequisite, "The prerequisite.";
-    UnlinkPrerequisitePayload, "The result of `unlinkPrerequisite`.", prerequisite, "The prerequisite.";
-    LinkRelatedSkillsPayload, "The result of `linkRelatedSkills`.", related, "The related skill.";
-    UnlinkRelatedSkillsPayload, "The result of `unlinkRelatedSkills`.", related, "The related skill.";
+    LinkBroaderSkillPayload, "The result of `linkBroaderSkill`.", broader, "The broader skill.",
+    "The link as `skill.broader` lists it (cursor and node), to add to a cached page.";
+    LinkPrerequisitePayload, "The result of `linkPrerequisite`.", prerequisite, "The prerequisite.",
+    "The link as `skill.prerequisites` lists it (cursor and node), to add to a cached page.";
+    LinkRelatedSkillsPayload, "The result of `linkRelatedSkills`.", related, "The related skill.",
+    "The link as `skill.related` lists it (cursor and node), to add to a cached page.";
+);
+
+/// The payload of an unlink between two skills: both ends, and the id of the node that left the
+/// skill's list.
+macro_rules! skill_unlink_payload {
+    ($($name:ident, $doc:literal, $other:ident, $odoc:literal, $rdoc:literal;)*) => {$(
+        payload_type!(
+            #[doc = $doc]
+            $name {
+                /// The skill.
+                skill: Skill,
+                #[doc = $odoc]
+                $other: Skill,
+                #[doc = $rdoc]
+                removed_node_id: ID,
+            }
+        );
+    )*};
+}
+skill_unlink_payload!(
+    UnlinkBroaderSkillPayload, "The result of `unlinkBroaderSkill`.", broader, "The broader skill.",
+    "The global id of the node whose edge left `skill.broader` (Relay's `@deleteEdge`).";
+    UnlinkPrerequisitePayload, "The result of `unlinkPrerequisite`.", prerequisite, "The prerequisite.",
+    "The global id of the node whose edge left `skill.prerequisites` (Relay's `@deleteEdge`).";
+    UnlinkRelatedSkillsPayload, "The result of `unlinkRelatedSkills`.", related, "The related skill.",
+    "The global id of the node whose edge left `skill.related` (Relay's `@deleteEdge`).";
 );
 
 #[derive(Default)]
 pub struct SkillMutation;
 
-fn sref(s: &SkillRef) -> async_graphql::Result<crate::catalog::EntityRef> {
-    Ok(s.to_ref()?)
+/// Where the inputs of a skill-to-skill (un)link are: the domain's `other` is the argument
+/// named after the relation.
+const fn pair_inputs(
+    renames: &'static [(&'static str, &'static str)],
+    args: &'static [&'static str],
+) -> Inputs {
+    Inputs { args, renames }
 }
+const BROADER: Inputs = pair_inputs(&[("other", "broader")], &["skill", "broader"]);
+const PREREQUISITE: Inputs = pair_inputs(&[("other", "prerequisite")], &["skill", "prerequisite"]);
+const RELATED: Inputs = pair_inputs(&[("other", "related")], &["skill", "related"]);
 
 /// The body of the six link/unlink resolvers: adds (`on`) or removes one edge between two
 /// skills, and returns both.
 async fn relink(
     ctx: &Context<'_>,
     link: SkillLink,
-    skill: &SkillRef,
-    other: &SkillRef,
+    (skill, other): (&SkillRef, &SkillRef),
+    other_name: &'static str,
     on: bool,
-) -> async_graphql::Result<(Skill, Skill)> {
-    relink_pair(ctx, skill, other, async |db, a, b| {
-        let (a, b) = if on {
-            skills::link(db, link, a, b).await?
-        } else {
-            skills::unlink(db, link, a, b).await?
-        };
-        Ok((Skill(a), Skill(b)))
-    })
+) -> Result<(skill::Model, skill::Model), Failure> {
+    relink_pair(
+        ctx,
+        (skill, "skill"),
+        (other, other_name),
+        async |db, a, b| {
+            if on {
+                skills::link(db, link, a, b).await
+            } else {
+                skills::unlink(db, link, a, b).await
+            }
+        },
+    )
     .await
+}
+
+/// A link's payload fields: both ends and the edge.
+fn linked(a: skill::Model, b: skill::Model) -> (Option<Skill>, Option<Skill>, Option<SkillEdge>) {
+    let row = crate::catalog::graph::edge_row(b.clone(), b.id, &b.slug, None);
+    (
+        Some(Skill(a)),
+        Some(Skill(b)),
+        Some(SkillEdge::from_row(row)),
+    )
+}
+
+/// An unlink's payload fields: both ends and the removed node's id.
+fn unlinked(a: skill::Model, b: skill::Model) -> (Option<Skill>, Option<Skill>, Option<ID>) {
+    let id = global_id(NodeType::Skill, b.id);
+    (Some(Skill(a)), Some(Skill(b)), Some(id))
 }
 
 #[Object]
@@ -185,12 +242,16 @@ impl SkillMutation {
                 },
             )
             .await?;
-            Ok(CreateSkillPayload {
+            Ok::<_, Failure>(CreateSkillPayload {
                 skill: Some(Skill(m)),
                 user_errors: vec![],
             })
         };
-        payload(r.await, CreateSkillPayload::failed)
+        payload(
+            r.await,
+            &Inputs::args(&["input"]),
+            CreateSkillPayload::failed,
+        )
     }
 
     /// Changes the fields given of a skill.
@@ -217,13 +278,17 @@ impl SkillMutation {
                     homepage: patch(input.homepage),
                 },
             };
-            let m = skills::update(ctx.db()?, &sref(&skill)?, p).await?;
-            Ok(UpdateSkillPayload {
+            let m = skills::update(ctx.db()?, &arg(&skill, "skill")?, p).await?;
+            Ok::<_, Failure>(UpdateSkillPayload {
                 skill: Some(Skill(m)),
                 user_errors: vec![],
             })
         };
-        payload(r.await, UpdateSkillPayload::failed)
+        payload(
+            r.await,
+            &Inputs::args(&["skill", "input"]),
+            UpdateSkillPayload::failed,
+        )
     }
 
     /// Deletes a skill and every link to it; refused while a framework is written in it.
@@ -234,8 +299,8 @@ impl SkillMutation {
         #[graphql(desc = "The skill to delete.")] skill: SkillRef,
     ) -> async_graphql::Result<DeleteSkillPayload> {
         let r = async {
-            let m = skills::delete(ctx.db()?, &sref(&skill)?).await?;
-            Ok(DeleteSkillPayload {
+            let m = skills::delete(ctx.db()?, &arg(&skill, "skill")?).await?;
+            Ok::<_, Failure>(DeleteSkillPayload {
                 deleted: Some(Deleted {
                     id: global_id(NodeType::Skill, m.id),
                     slug: m.slug,
@@ -243,7 +308,11 @@ impl SkillMutation {
                 user_errors: vec![],
             })
         };
-        payload(r.await, DeleteSkillPayload::failed)
+        payload(
+            r.await,
+            &Inputs::args(&["skill"]),
+            DeleteSkillPayload::failed,
+        )
     }
 
     /// Gives a skill another name.
@@ -255,13 +324,17 @@ impl SkillMutation {
         #[graphql(desc = "The other name.")] alias: String,
     ) -> async_graphql::Result<AddSkillAliasPayload> {
         let r = async {
-            let m = skills::add_alias(ctx.db()?, &sref(&skill)?, &alias).await?;
-            Ok(AddSkillAliasPayload {
+            let m = skills::add_alias(ctx.db()?, &arg(&skill, "skill")?, &alias).await?;
+            Ok::<_, Failure>(AddSkillAliasPayload {
                 skill: Some(Skill(m)),
                 user_errors: vec![],
             })
         };
-        payload(r.await, AddSkillAliasPayload::failed)
+        payload(
+            r.await,
+            &Inputs::args(&["skill", "alias"]),
+            AddSkillAliasPayload::failed,
+        )
     }
 
     /// Removes one of a skill's other names.
@@ -273,13 +346,17 @@ impl SkillMutation {
         #[graphql(desc = "The name to remove.")] alias: String,
     ) -> async_graphql::Result<RemoveSkillAliasPayload> {
         let r = async {
-            let m = skills::remove_alias(ctx.db()?, &sref(&skill)?, &alias).await?;
-            Ok(RemoveSkillAliasPayload {
+            let m = skills::remove_alias(ctx.db()?, &arg(&skill, "skill")?, &alias).await?;
+            Ok::<_, Failure>(RemoveSkillAliasPayload {
                 skill: Some(Skill(m)),
                 user_errors: vec![],
             })
         };
-        payload(r.await, RemoveSkillAliasPayload::failed)
+        payload(
+            r.await,
+            &Inputs::args(&["skill", "alias"]),
+            RemoveSkillAliasPayload::failed,
+        )
     }
 
     /// Makes `broader` a broader skill of `skill`; refused if it would close a cycle.
@@ -290,14 +367,18 @@ impl SkillMutation {
         #[graphql(desc = "The skill.")] skill: SkillRef,
         #[graphql(desc = "The broader skill.")] broader: SkillRef,
     ) -> async_graphql::Result<LinkBroaderSkillPayload> {
-        let r = relink(ctx, SkillLink::Broader, &skill, &broader, true)
+        let r = relink(ctx, SkillLink::Broader, (&skill, &broader), "broader", true)
             .await
-            .map(|(a, b)| LinkBroaderSkillPayload {
-                skill: Some(a),
-                broader: Some(b),
-                user_errors: vec![],
+            .map(|(a, b)| {
+                let (skill, broader, edge) = linked(a, b);
+                LinkBroaderSkillPayload {
+                    skill,
+                    broader,
+                    edge,
+                    user_errors: vec![],
+                }
             });
-        payload(r, LinkBroaderSkillPayload::failed)
+        payload(r, &BROADER, LinkBroaderSkillPayload::failed)
     }
 
     /// Removes a broader link.
@@ -308,14 +389,24 @@ impl SkillMutation {
         #[graphql(desc = "The skill.")] skill: SkillRef,
         #[graphql(desc = "The broader skill.")] broader: SkillRef,
     ) -> async_graphql::Result<UnlinkBroaderSkillPayload> {
-        let r = relink(ctx, SkillLink::Broader, &skill, &broader, false)
-            .await
-            .map(|(a, b)| UnlinkBroaderSkillPayload {
-                skill: Some(a),
-                broader: Some(b),
+        let r = relink(
+            ctx,
+            SkillLink::Broader,
+            (&skill, &broader),
+            "broader",
+            false,
+        )
+        .await
+        .map(|(a, b)| {
+            let (skill, broader, removed_node_id) = unlinked(a, b);
+            UnlinkBroaderSkillPayload {
+                skill,
+                broader,
+                removed_node_id,
                 user_errors: vec![],
-            });
-        payload(r, UnlinkBroaderSkillPayload::failed)
+            }
+        });
+        payload(r, &BROADER, UnlinkBroaderSkillPayload::failed)
     }
 
     /// Makes `prerequisite` a prerequisite of `skill`; refused with the cycle named if it would
@@ -327,14 +418,24 @@ impl SkillMutation {
         #[graphql(desc = "The skill.")] skill: SkillRef,
         #[graphql(desc = "The prerequisite.")] prerequisite: SkillRef,
     ) -> async_graphql::Result<LinkPrerequisitePayload> {
-        let r = relink(ctx, SkillLink::Prerequisite, &skill, &prerequisite, true)
-            .await
-            .map(|(a, b)| LinkPrerequisitePayload {
-                skill: Some(a),
-                prerequisite: Some(b),
+        let r = relink(
+            ctx,
+            SkillLink::Prerequisite,
+            (&skill, &prerequisite),
+            "prerequisite",
+            true,
+        )
+        .await
+        .map(|(a, b)| {
+            let (skill, prerequisite, edge) = linked(a, b);
+            LinkPrerequisitePayload {
+                skill,
+                prerequisite,
+                edge,
                 user_errors: vec![],
-            });
-        payload(r, LinkPrerequisitePayload::failed)
+            }
+        });
+        payload(r, &PREREQUISITE, LinkPrerequisitePayload::failed)
     }
 
     /// Removes a prerequisite link.
@@ -345,14 +446,24 @@ impl SkillMutation {
         #[graphql(desc = "The skill.")] skill: SkillRef,
         #[graphql(desc = "The prerequisite.")] prerequisite: SkillRef,
     ) -> async_graphql::Result<UnlinkPrerequisitePayload> {
-        let r = relink(ctx, SkillLink::Prerequisite, &skill, &prerequisite, false)
-            .await
-            .map(|(a, b)| UnlinkPrerequisitePayload {
-                skill: Some(a),
-                prerequisite: Some(b),
+        let r = relink(
+            ctx,
+            SkillLink::Prerequisite,
+            (&skill, &prerequisite),
+            "prerequisite",
+            false,
+        )
+        .await
+        .map(|(a, b)| {
+            let (skill, prerequisite, removed_node_id) = unlinked(a, b);
+            UnlinkPrerequisitePayload {
+                skill,
+                prerequisite,
+                removed_node_id,
                 user_errors: vec![],
-            });
-        payload(r, UnlinkPrerequisitePayload::failed)
+            }
+        });
+        payload(r, &PREREQUISITE, UnlinkPrerequisitePayload::failed)
     }
 
     /// Relates two skills (both ways).
@@ -363,14 +474,18 @@ impl SkillMutation {
         #[graphql(desc = "The skill.")] skill: SkillRef,
         #[graphql(desc = "The related skill.")] related: SkillRef,
     ) -> async_graphql::Result<LinkRelatedSkillsPayload> {
-        let r = relink(ctx, SkillLink::Related, &skill, &related, true)
+        let r = relink(ctx, SkillLink::Related, (&skill, &related), "related", true)
             .await
-            .map(|(a, b)| LinkRelatedSkillsPayload {
-                skill: Some(a),
-                related: Some(b),
-                user_errors: vec![],
+            .map(|(a, b)| {
+                let (skill, related, edge) = linked(a, b);
+                LinkRelatedSkillsPayload {
+                    skill,
+                    related,
+                    edge,
+                    user_errors: vec![],
+                }
             });
-        payload(r, LinkRelatedSkillsPayload::failed)
+        payload(r, &RELATED, LinkRelatedSkillsPayload::failed)
     }
 
     /// Unrelates two skills (both ways).
@@ -381,13 +496,23 @@ impl SkillMutation {
         #[graphql(desc = "The skill.")] skill: SkillRef,
         #[graphql(desc = "The related skill.")] related: SkillRef,
     ) -> async_graphql::Result<UnlinkRelatedSkillsPayload> {
-        let r = relink(ctx, SkillLink::Related, &skill, &related, false)
-            .await
-            .map(|(a, b)| UnlinkRelatedSkillsPayload {
-                skill: Some(a),
-                related: Some(b),
+        let r = relink(
+            ctx,
+            SkillLink::Related,
+            (&skill, &related),
+            "related",
+            false,
+        )
+        .await
+        .map(|(a, b)| {
+            let (skill, related, removed_node_id) = unlinked(a, b);
+            UnlinkRelatedSkillsPayload {
+                skill,
+                related,
+                removed_node_id,
                 user_errors: vec![],
-            });
-        payload(r, UnlinkRelatedSkillsPayload::failed)
+            }
+        });
+        payload(r, &RELATED, UnlinkRelatedSkillsPayload::failed)
     }
 }

@@ -10,6 +10,7 @@ pub mod paths;
 pub mod posting;
 pub mod rate_limit;
 pub mod refs;
+pub mod related;
 pub mod role;
 pub mod salary;
 pub mod search;

@@ -16,6 +16,7 @@ use crate::graphql::{
         framework::Framework,
         global_id,
         posting::{postings_of, JobPostingConnection},
+        related::{related_roles, RelatedRoleConnection},
         skill::{AliasConnection, Skill},
         source::{self, Source},
         NodeType,
@@ -36,6 +37,7 @@ impl NodeFields for role::Model {
         "updatedAt",
         "aliases",
         "related",
+        "relatedFrom",
         "skills",
         "frameworks",
         "jobPostings",
@@ -122,8 +124,12 @@ object_with_connections! {
 
     /// Other names of the role (ESCO alternative labels, O*NET reported job titles), by name.
     connection aliases -> AliasConnection = nested(Rel::RoleAliases);
-    /// Related roles (O*NET related occupations), in the direction the source gives.
-    connection related -> RoleConnection = nested(Rel::RoleRelated);
+    /// Related roles (O*NET related occupations), in the direction the source gives; edges
+    /// carry O*NET's tier and index (null on curated links). Ordered by slug.
+    connection related -> RelatedRoleConnection = related_roles(Rel::RoleRelated);
+    /// The inverse of `related`: the roles that list this one as related, each edge with the
+    /// tier and index of that role's link. Ordered by slug.
+    connection related_from -> RelatedRoleConnection = related_roles(Rel::RoleRelatedFrom);
     /// When the row last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at

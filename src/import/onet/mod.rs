@@ -12,6 +12,7 @@ use csv::StringRecord;
 use sea_orm::{DatabaseConnection, Value};
 
 use crate::{
+    catalog::roles::RelatedTier,
     error::{AppError, AppResult},
     import::{
         batch::{Batch, UpdateMode, Updates, Upsert},
@@ -236,19 +237,61 @@ async fn read_titles(cx: &mut Session<'_>, path: &Path, roles: &KeyMap) -> AppRe
     cx.finish_batch(batch).await
 }
 
+/// How related occupations are written: the pair, O*NET's tier and index (updated on rows a
+/// release of O*NET wrote, so a re-import fills links imported before tiers were kept; never on
+/// curated links), the source and the date.
+const RELATED: Upsert = Upsert {
+    table: "role_related",
+    cols: &[
+        "role_id",
+        "related_id",
+        "relatedness_tier",
+        "relatedness_index",
+        "source_id",
+        "created_at",
+    ],
+    conflict: &["role_id", "related_id"],
+    always: &[],
+    owned: &["relatedness_tier", "relatedness_index", "source_id"],
+    returning: None,
+};
+
+/// Related Occupations → related roles, in O*NET's direction, with the Relatedness Tier and
+/// Index when the file has those columns (NULL otherwise).
 async fn read_related(cx: &mut Session<'_>, path: &Path, roles: &KeyMap) -> AppResult<()> {
     let mut f = SourceFile::open(path, Format::Tsv, cx.opts.progress)?;
     let c_code = f.col("O*NET-SOC Code")?;
     let c_related = f.col("Related O*NET-SOC Code")?;
-    let mut batch = cx.pair_batch(
-        "role_related",
-        &["role_id", "related_id", "source_id", "created_at"],
-    );
+    let c_tier = f.opt_col("Relatedness Tier");
+    let c_index = f.opt_col("Index");
+    let mut batch: Batch<(i64, i64)> = Batch::new(RELATED, &cx.family);
     let file = f.name().to_owned();
     let mut rec = StringRecord::new();
     while f.next(&mut rec)? {
         let a = soc_code(&f, &rec, c_code)?;
         let b = soc_code(&f, &rec, c_related)?;
+        let tier = match c_tier.map(|i| clean(field(&rec, i))) {
+            None => None,
+            Some(t) if t.is_empty() => None,
+            Some(t) => Some(RelatedTier::parse(&t).ok_or_else(|| {
+                f.invalid(
+                    &rec,
+                    format!(
+                        "Relatedness Tier must be Primary-Short, Primary-Long or Supplemental, got '{t}'"
+                    ),
+                )
+            })?),
+        };
+        let index = match c_index.map(|i| clean(field(&rec, i))) {
+            None => None,
+            Some(t) if t.is_empty() => None,
+            Some(t) => Some(t.parse::<i32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                f.invalid(
+                    &rec,
+                    format!("Index must be a whole number from 1, got '{t}'"),
+                )
+            })?),
+        };
         cx.tracker.read("role_related", 1);
         let (Some(ta), Some(tb)) = (roles.get(&a), roles.get(&b)) else {
             let missing = if roles.get(&a).is_none() { a } else { b };
@@ -258,7 +301,15 @@ async fn read_related(cx: &mut Session<'_>, path: &Path, roles: &KeyMap) -> AppR
         for x in ta {
             // Two codes merged into one catalog role are not related to themselves.
             for y in tb.iter().filter(|y| y.id != x.id) {
-                cx.add_pair(&mut batch, x.id, y.id).await?;
+                let row: Vec<Value> = vec![
+                    x.id.into(),
+                    y.id.into(),
+                    tier.map(|t| t.as_str().to_owned()).into(),
+                    index.into(),
+                    cx.source_id.into(),
+                    cx.now.into(),
+                ];
+                batch.add(&cx.txn, (x.id, y.id), row).await?;
             }
         }
     }
