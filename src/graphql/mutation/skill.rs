@@ -164,15 +164,18 @@ pub struct SkillMutation;
 
 /// Where the inputs of a skill-to-skill (un)link are: the domain's `other` is the argument
 /// named after the relation.
-const fn pair_inputs(
-    renames: &'static [(&'static str, &'static str)],
-    args: &'static [&'static str],
-) -> Inputs {
-    Inputs { args, renames }
-}
-const BROADER: Inputs = pair_inputs(&[("other", "broader")], &["skill", "broader"]);
-const PREREQUISITE: Inputs = pair_inputs(&[("other", "prerequisite")], &["skill", "prerequisite"]);
-const RELATED: Inputs = pair_inputs(&[("other", "related")], &["skill", "related"]);
+const BROADER: Inputs = Inputs {
+    args: &["skill", "broader"],
+    renames: &[("other", "broader")],
+};
+const PREREQUISITE: Inputs = Inputs {
+    args: &["skill", "prerequisite"],
+    renames: &[("other", "prerequisite")],
+};
+const RELATED: Inputs = Inputs {
+    args: &["skill", "related"],
+    renames: &[("other", "related")],
+};
 
 /// The body of the six link/unlink resolvers: adds (`on`) or removes one edge between two
 /// skills, and returns both.
