@@ -12,7 +12,7 @@ use crate::error::AppResult;
 
 use super::{
     db::{id_list_value, in_id_list, stmt},
-    pages::{collate, keyset, read_cursor, sort_expr, EdgeRow, Page, PageArgs, SortKey},
+    pages::{collate, keyset, keyset_by, read_cursor, sort_expr, EdgeRow, Page, PageArgs, SortKey},
 };
 
 /// Whether a role needs a skill or framework to do the job, or it is a plus.
@@ -62,6 +62,39 @@ pub struct EdgeSpec {
     /// Text column of the node that orders the page; unique per parent together with the id.
     pub sort_col: &'static str,
     pub attrs: bool,
+}
+
+/// Edge tables that carry a copy of their node's slug, indexed behind the parent's id
+/// (migration `m20261202_010001_add_edge_sort_keys`, kept in step by triggers): (edge table,
+/// node id column, copy column).
+const SORT_COPIES: &[(&str, &str, &str)] = &[
+    ("role_skill", "skill_id", "skill_slug"),
+    ("role_skill", "role_id", "role_slug"),
+    ("role_framework", "framework_id", "framework_slug"),
+    ("role_framework", "role_id", "role_slug"),
+    ("framework_skill", "skill_id", "skill_slug"),
+    ("framework_skill", "framework_id", "framework_slug"),
+    ("skill_broader", "broader_id", "broader_slug"),
+    ("skill_broader", "skill_id", "skill_slug"),
+    ("skill_prerequisite", "prerequisite_id", "prerequisite_slug"),
+    ("skill_prerequisite", "skill_id", "skill_slug"),
+    ("skill_related", "related_id", "related_slug"),
+    ("role_related", "related_id", "related_slug"),
+];
+
+impl EdgeSpec {
+    /// The edge table's copy of the sort key of its node, when it keeps one: then a page is a
+    /// range of the index (parent, copy, node id), with no node read to order it.
+    pub fn sort_copy(&self) -> Option<&'static str> {
+        let (_, node_col) = self.child?;
+        if self.sort_col != "slug" {
+            return None;
+        }
+        SORT_COPIES
+            .iter()
+            .find(|(table, col, _)| *table == self.table && *col == node_col)
+            .map(|(_, _, copy)| *copy)
+    }
 }
 
 /// Long text a nested row carries only when the query asked for it: ESCO descriptions run to
@@ -203,6 +236,16 @@ fn edge_page_sql(
             format!(" AND {cond}")
         }
     };
+    if let (Some((child_table, child_col)), Some(copy)) = (spec.child, spec.sort_copy()) {
+        return sorted_copy_page_sql(
+            backend,
+            spec,
+            (child_table, child_col, copy),
+            args,
+            detail,
+            values,
+        );
+    }
     match (backend, spec.child) {
         (DbBackend::Postgres, child) => {
             let (node_alias, join, columns) = match child {
@@ -262,6 +305,79 @@ fn edge_page_sql(
             ))
         }
     }
+}
+
+/// [`edge_page_sql`] for an edge table that keeps its node's slug (`copy`): the page is read
+/// from the index (parent, copy, node id) in order, and only the rows kept are joined to their
+/// node (and, on SQLite, to their edge row for its attributes).
+///
+/// Conditions on the edge row (alias `e`) go into `edge_conds`, next to the keyset condition.
+fn sorted_copy_page_sql(
+    backend: DbBackend,
+    spec: &EdgeSpec,
+    (child_table, child_col, copy): (&str, &str, &str),
+    args: &PageArgs,
+    detail: Detail,
+    values: &mut Vec<Value>,
+) -> AppResult<String> {
+    let parent = spec.parent_col;
+    let table = spec.table;
+    let columns = node_columns(child_table, "n", detail);
+    let sort = sort_expr(backend, "e", SortKey::Slug, copy, None);
+    let (order_by, cond) = keyset_by(&sort, &format!("e.{child_col}"), args, values)?;
+    let mut edge_conds: Vec<String> = Vec::new();
+    if !cond.is_empty() {
+        edge_conds.push(cond);
+    }
+    let edge_where: String = edge_conds.iter().map(|c| format!(" AND {c}")).collect();
+    values.push(Value::from((args.limit + 1) as i64));
+    let attrs = |alias: &str| {
+        if spec.attrs {
+            format!(
+                ", {alias}.importance AS sg_importance, {alias}.level AS sg_level, \
+                 {alias}.hot_technology AS sg_hot, {alias}.in_demand AS sg_in_demand, \
+                 {alias}.onet_importance AS sg_onet_im, {alias}.onet_level AS sg_onet_lv"
+            )
+        } else {
+            String::new()
+        }
+    };
+    if backend == DbBackend::Postgres {
+        // Per parent: its first rows of the index, then their nodes by primary key.
+        let dir = if args.order.desc == args.backward {
+            "ASC"
+        } else {
+            "DESC"
+        };
+        let c = collate(backend);
+        return Ok(format!(
+            "SELECT x.* FROM unnest(?) AS p(id) CROSS JOIN LATERAL \
+             (SELECT {columns}, e.{parent} AS sg_parent{attrs}, e.{child_col} AS sg_id, \
+             e.{copy} AS sg_sort FROM (SELECT * FROM {table} e WHERE e.{parent} = p.id{edge_where} \
+             ORDER BY {order_by} LIMIT ?) e JOIN {child_table} n ON n.id = e.{child_col}) x \
+             ORDER BY x.sg_parent, x.sg_sort{c} {dir}, x.sg_id {dir}",
+            attrs = attrs("e"),
+        ));
+    }
+    // SQLite: the window numbers rows the index gives in order (no sort); the edge row is read
+    // again only for the rows kept, and only when the relation has attributes.
+    let (edge_join, attrs) = if spec.attrs {
+        (
+            format!(" JOIN {table} a ON a.{parent} = w.sg_parent AND a.{child_col} = w.sg_id"),
+            attrs("a"),
+        )
+    } else {
+        (String::new(), String::new())
+    };
+    Ok(format!(
+        "SELECT {columns}, w.sg_parent, w.sg_id, w.sg_sort{attrs} FROM (SELECT \
+         e.{parent} AS sg_parent, e.{child_col} AS sg_id, e.{copy} AS sg_sort, \
+         ROW_NUMBER() OVER (PARTITION BY e.{parent} ORDER BY {order_by}) AS sg_rn \
+         FROM {table} e WHERE {in_list}{edge_where}) w{edge_join} \
+         JOIN {child_table} n ON n.id = w.sg_id \
+         WHERE w.sg_rn <= ? ORDER BY w.sg_parent, w.sg_rn",
+        in_list = in_id_list(backend, &format!("e.{parent}")),
+    ))
 }
 
 /// How many edges each parent has, all parents in one statement.
