@@ -8,6 +8,10 @@ pub struct Model {
     pub framework_id: i64,
     #[sea_orm(primary_key, auto_increment = false)]
     pub skill_id: i64,
+    /// A copy of the skill's slug, which orders nested pages; kept by triggers.
+    pub skill_slug: String,
+    /// A copy of the framework's slug, which orders nested pages; kept by triggers.
+    pub framework_slug: String,
     pub created_at: DateTimeUtc,
 }
 

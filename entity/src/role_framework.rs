@@ -20,6 +20,10 @@ pub struct Model {
     /// O*NET level rating (LV, 0–7).
     pub onet_level: Option<f64>,
     pub source_id: Option<i64>,
+    /// A copy of the framework's slug, which orders nested pages; kept by triggers.
+    pub framework_slug: String,
+    /// A copy of the role's slug, which orders nested pages; kept by triggers.
+    pub role_slug: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

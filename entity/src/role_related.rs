@@ -9,6 +9,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub related_id: i64,
     pub source_id: Option<i64>,
+    /// A copy of the related role's slug, which orders nested pages; kept by triggers.
+    pub related_slug: String,
     pub created_at: DateTimeUtc,
     /// O*NET's relatedness tier: "primary-short", "primary-long" or "supplemental"; None on
     /// curated links.

@@ -9,6 +9,10 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub broader_id: i64,
     pub source_id: Option<i64>,
+    /// A copy of the broader skill's slug, which orders nested pages; kept by triggers.
+    pub broader_slug: String,
+    /// A copy of the narrower skill's slug, which orders nested pages; kept by triggers.
+    pub skill_slug: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -8,6 +8,10 @@ pub struct Model {
     pub skill_id: i64,
     #[sea_orm(primary_key, auto_increment = false)]
     pub prerequisite_id: i64,
+    /// A copy of the prerequisite's slug, which orders nested pages; kept by triggers.
+    pub prerequisite_slug: String,
+    /// A copy of the skill's slug, which orders nested pages; kept by triggers.
+    pub skill_slug: String,
     pub created_at: DateTimeUtc,
 }
 

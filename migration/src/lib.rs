@@ -12,6 +12,7 @@ mod m20261130_130001_add_skill_release_facts;
 mod m20261130_140001_add_persisted_operations_and_data_version;
 mod m20261201_030001_create_api_keys;
 mod m20261201_050001_create_related_lists;
+mod m20261202_010001_add_edge_sort_keys;
 mod m20261202_020001_add_role_related_tier;
 
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_140001_add_persisted_operations_and_data_version::Migration),
             Box::new(m20261201_030001_create_api_keys::Migration),
             Box::new(m20261201_050001_create_related_lists::Migration),
+            Box::new(m20261202_010001_add_edge_sort_keys::Migration),
             Box::new(m20261202_020001_add_role_related_tier::Migration),
         ]
     }

@@ -12,7 +12,10 @@ use crate::error::AppResult;
 
 use super::{
     db::{id_list_value, in_id_list, stmt},
-    pages::{collate, keyset, read_cursor, sort_expr, EdgeRow, Filter, Page, PageArgs, SortKey},
+    pages::{
+        collate, keyset, keyset_by, read_cursor, sort_expr, EdgeRow, Filter, Page, PageArgs,
+        SortKey,
+    },
 };
 
 /// Whether a role needs a skill or framework to do the job, or it is a plus.
@@ -64,12 +67,46 @@ pub struct EdgeSpec {
     pub attrs: bool,
 }
 
+/// Edge tables that carry a copy of their node's slug, indexed behind the parent's id
+/// (migration `m20261202_010001_add_edge_sort_keys`, kept in step by triggers): (edge table,
+/// node id column, copy column).
+const SORT_COPIES: &[(&str, &str, &str)] = &[
+    ("role_skill", "skill_id", "skill_slug"),
+    ("role_skill", "role_id", "role_slug"),
+    ("role_framework", "framework_id", "framework_slug"),
+    ("role_framework", "role_id", "role_slug"),
+    ("framework_skill", "skill_id", "skill_slug"),
+    ("framework_skill", "framework_id", "framework_slug"),
+    ("skill_broader", "broader_id", "broader_slug"),
+    ("skill_broader", "skill_id", "skill_slug"),
+    ("skill_prerequisite", "prerequisite_id", "prerequisite_slug"),
+    ("skill_prerequisite", "skill_id", "skill_slug"),
+    ("skill_related", "related_id", "related_slug"),
+    ("role_related", "related_id", "related_slug"),
+];
+
+impl EdgeSpec {
+    /// The edge table's copy of the sort key of its node, when it keeps one: then a page is a
+    /// range of the index (parent, copy, node id), with no node read to order it.
+    pub fn sort_copy(&self) -> Option<&'static str> {
+        let (_, node_col) = self.child?;
+        if self.sort_col != "slug" {
+            return None;
+        }
+        SORT_COPIES
+            .iter()
+            .find(|(table, col, _)| *table == self.table && *col == node_col)
+            .map(|(_, _, copy)| *copy)
+    }
+}
+
 /// Long text a nested row carries only when the query asked for it: ESCO descriptions run to
 /// hundreds of bytes, and a nested query reads thousands of rows that only show a name.
 const LONG_TEXT: &[&str] = &["description"];
 
-/// Which of a node's optional text columns a nested page reads; the others are read as NULL.
-/// Only nullable text columns are ever left out, so every row still decodes into its model.
+/// Which of a node's optional text columns a nested page reads; the others are read as an empty
+/// text (never shown: the query selects no field that reads them). Only nullable text columns
+/// are ever left out, so every row still decodes into its model.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Detail {
     /// Long text (descriptions).
@@ -87,8 +124,10 @@ impl Detail {
 }
 
 /// The columns of a node table, aliased `alias`: all of them, or with the optional text the
-/// query does not need read as NULL (a nested query reads thousands of rows that only show a
-/// name; each value left out is a copy and an allocation saved per row).
+/// query does not need read as `''` (a nested query reads thousands of rows that only show a
+/// name; each value left out is a copy and an allocation saved per row). Not NULL: SeaORM
+/// decodes a NULL into an `Option` by building and dropping an error with a formatted message
+/// (`format!` of the column name), which was 12 % of Q1's instructions on SQLite.
 fn node_columns(table: &str, alias: &str, detail: Detail) -> String {
     fn list<C: Iterable + IdenStatic + ColumnTrait>(alias: &str, detail: Detail) -> String {
         C::iter()
@@ -109,7 +148,7 @@ fn node_columns(table: &str, alias: &str, detail: Detail) -> String {
                 if wanted {
                     format!("{alias}.{name}")
                 } else {
-                    format!("CAST(NULL AS TEXT) AS {name}")
+                    format!("'' AS {name}")
                 }
             })
             .collect::<Vec<_>>()
@@ -124,6 +163,40 @@ fn node_columns(table: &str, alias: &str, detail: Detail) -> String {
         "framework" => list::<framework::Column>(alias, detail),
         _ => format!("{alias}.*"),
     }
+}
+
+/// The attributes of a role's edge (`alias` is the edge row), none of them NULL: importance as
+/// 1 (essential) or 0, and NULL level, flags and ratings as -1 (SeaORM's NULL decoding builds an
+/// error message per value). Read back by [`read_attrs`].
+fn attr_columns(alias: &str) -> String {
+    format!(
+        ", CASE WHEN {alias}.importance = 'essential' THEN 1 ELSE 0 END AS sg_essential, \
+         COALESCE({alias}.level, -1) AS sg_level, \
+         CASE WHEN {alias}.hot_technology IS NULL THEN -1 WHEN {alias}.hot_technology THEN 1 ELSE 0 END AS sg_hot, \
+         CASE WHEN {alias}.in_demand IS NULL THEN -1 WHEN {alias}.in_demand THEN 1 ELSE 0 END AS sg_in_demand, \
+         COALESCE({alias}.onet_importance, -1.0) AS sg_onet_im, \
+         COALESCE({alias}.onet_level, -1.0) AS sg_onet_lv"
+    )
+}
+
+/// The attributes [`attr_columns`] selected.
+fn read_attrs(row: &sea_orm::QueryResult) -> AppResult<EdgeAttrs> {
+    let flag = |v: i32| (v >= 0).then_some(v == 1);
+    let rating = |v: f64| (v >= 0.0).then_some(v);
+    let essential: i32 = row.try_get("", "sg_essential")?;
+    let level: i32 = row.try_get("", "sg_level")?;
+    Ok(EdgeAttrs {
+        importance: if essential == 1 {
+            Importance::Essential
+        } else {
+            Importance::Optional
+        },
+        level: (level >= 0).then_some(level),
+        hot_technology: flag(row.try_get("", "sg_hot")?),
+        in_demand: flag(row.try_get("", "sg_in_demand")?),
+        onet_importance: rating(row.try_get("", "sg_onet_im")?),
+        onet_level: rating(row.try_get("", "sg_onet_lv")?),
+    })
 }
 
 /// One page of edges for each parent, all parents in one statement. Nested lists are ordered by
@@ -150,15 +223,7 @@ pub async fn edge_pages<M: FromQueryResult>(
     for row in &rows {
         let parent: i64 = row.try_get("", "sg_parent")?;
         let attrs = if spec.attrs {
-            let importance: String = row.try_get("", "sg_importance")?;
-            Some(EdgeAttrs {
-                importance: Importance::parse(&importance).unwrap_or(Importance::Optional),
-                level: row.try_get("", "sg_level")?,
-                hot_technology: row.try_get("", "sg_hot")?,
-                in_demand: row.try_get("", "sg_in_demand")?,
-                onet_importance: row.try_get("", "sg_onet_im")?,
-                onet_level: row.try_get("", "sg_onet_lv")?,
-            })
+            Some(read_attrs(row)?)
         } else {
             None
         };
@@ -194,10 +259,9 @@ fn edge_page_sql(
     let sort_col = spec.sort_col;
     let table = spec.table;
     let attrs = if spec.attrs {
-        ", e.importance AS sg_importance, e.level AS sg_level, e.hot_technology AS sg_hot, \
-         e.in_demand AS sg_in_demand, e.onet_importance AS sg_onet_im, e.onet_level AS sg_onet_lv"
+        attr_columns("e")
     } else {
-        ""
+        String::new()
     };
     let and = |cond: String| {
         if cond.is_empty() {
@@ -208,6 +272,17 @@ fn edge_page_sql(
     };
     // The filter's conditions and values come before the keyset's, as in the statement.
     let where_filter = edge_filter_sql(filter, values);
+    if let (Some((child_table, child_col)), Some(copy)) = (spec.child, spec.sort_copy()) {
+        return sorted_copy_page_sql(
+            backend,
+            spec,
+            (child_table, child_col, copy),
+            args,
+            detail,
+            &where_filter,
+            values,
+        );
+    }
     match (backend, spec.child) {
         (DbBackend::Postgres, child) => {
             let (node_alias, join, columns) = match child {
@@ -278,6 +353,77 @@ fn edge_filter_sql(filter: &Filter, values: &mut Vec<Value>) -> String {
         .iter()
         .map(|c| format!(" AND {c}"))
         .collect()
+}
+
+/// [`edge_page_sql`] for an edge table that keeps its node's slug (`copy`): the page is read
+/// from the index (parent, copy, node id) in order, and only the rows kept are joined to their
+/// node (and, on SQLite, to their edge row for its attributes).
+///
+/// `where_filter` is the filter's conditions on the edge row (alias `e`, its values already in
+/// `values`); the keyset condition follows them.
+fn sorted_copy_page_sql(
+    backend: DbBackend,
+    spec: &EdgeSpec,
+    (child_table, child_col, copy): (&str, &str, &str),
+    args: &PageArgs,
+    detail: Detail,
+    where_filter: &str,
+    values: &mut Vec<Value>,
+) -> AppResult<String> {
+    let parent = spec.parent_col;
+    let table = spec.table;
+    let columns = node_columns(child_table, "n", detail);
+    let sort = sort_expr(backend, "e", SortKey::Slug, copy, None);
+    let (order_by, cond) = keyset_by(&sort, &format!("e.{child_col}"), args, values)?;
+    let edge_where = if cond.is_empty() {
+        where_filter.to_owned()
+    } else {
+        format!("{where_filter} AND {cond}")
+    };
+    values.push(Value::from((args.limit + 1) as i64));
+    let attrs = |alias: &str| {
+        if spec.attrs {
+            attr_columns(alias)
+        } else {
+            String::new()
+        }
+    };
+    if backend == DbBackend::Postgres {
+        // Per parent: its first rows of the index, then their nodes by primary key.
+        let dir = if args.order.desc == args.backward {
+            "ASC"
+        } else {
+            "DESC"
+        };
+        let c = collate(backend);
+        return Ok(format!(
+            "SELECT x.* FROM unnest(?) AS p(id) CROSS JOIN LATERAL \
+             (SELECT {columns}, e.{parent} AS sg_parent{attrs}, e.{child_col} AS sg_id, \
+             e.{copy} AS sg_sort FROM (SELECT * FROM {table} e WHERE e.{parent} = p.id{edge_where} \
+             ORDER BY {order_by} LIMIT ?) e JOIN {child_table} n ON n.id = e.{child_col}) x \
+             ORDER BY x.sg_parent, x.sg_sort{c} {dir}, x.sg_id {dir}",
+            attrs = attrs("e"),
+        ));
+    }
+    // SQLite: the window numbers rows the index gives in order (no sort); the edge row is read
+    // again only for the rows kept, and only when the relation has attributes.
+    let (edge_join, attrs) = if spec.attrs {
+        (
+            format!(" JOIN {table} a ON a.{parent} = w.sg_parent AND a.{child_col} = w.sg_id"),
+            attrs("a"),
+        )
+    } else {
+        (String::new(), String::new())
+    };
+    Ok(format!(
+        "SELECT {columns}, w.sg_parent, w.sg_id, w.sg_sort{attrs} FROM (SELECT \
+         e.{parent} AS sg_parent, e.{child_col} AS sg_id, e.{copy} AS sg_sort, \
+         ROW_NUMBER() OVER (PARTITION BY e.{parent} ORDER BY {order_by}) AS sg_rn \
+         FROM {table} e WHERE {in_list}{edge_where}) w{edge_join} \
+         JOIN {child_table} n ON n.id = w.sg_id \
+         WHERE w.sg_rn <= ? ORDER BY w.sg_parent, w.sg_rn",
+        in_list = in_id_list(backend, &format!("e.{parent}")),
+    ))
 }
 
 /// How many edges each parent has (those `filter` keeps), all parents in one statement.

@@ -236,12 +236,22 @@ pub(super) fn keyset(
     args: &PageArgs,
     values: &mut Vec<Value>,
 ) -> AppResult<(String, String)> {
+    keyset_by(sort, &format!("{alias}.id"), args, values)
+}
+
+/// [`keyset`] with the tie-breaking id given as an expression (an edge row's node id column).
+pub(super) fn keyset_by(
+    sort: &str,
+    id: &str,
+    args: &PageArgs,
+    values: &mut Vec<Value>,
+) -> AppResult<(String, String)> {
     let asc = args.order.desc == args.backward;
     let dir = if asc { "ASC" } else { "DESC" };
-    let order_by = if sort == format!("{alias}.id") {
-        format!("{alias}.id {dir}")
+    let order_by = if sort == id {
+        format!("{id} {dir}")
     } else {
-        format!("{sort} {dir}, {alias}.id {dir}")
+        format!("{sort} {dir}, {id} {dir}")
     };
     let cond = match &args.cursor {
         None => String::new(),
@@ -254,7 +264,7 @@ pub(super) fn keyset(
             let cmp = if asc { ">" } else { "<" };
             if args.order.key == SortKey::Created {
                 values.push(c.id.into());
-                format!("{alias}.id {cmp} ?")
+                format!("{id} {cmp} ?")
             } else {
                 let v: Value = if args.order.key.is_text() {
                     c.text.clone().unwrap_or_default().into()
@@ -263,7 +273,7 @@ pub(super) fn keyset(
                 };
                 values.push(v);
                 values.push(c.id.into());
-                format!("({sort}, {alias}.id) {cmp} (?, ?)")
+                format!("({sort}, {id}) {cmp} (?, ?)")
             }
         }
     };

@@ -10,7 +10,9 @@ use std::{
 
 use axum::{body::Body, http::Request, Router};
 use http_body_util::BodyExt;
-use sea_orm::{sea_query::ArrayType, DatabaseConnection, DbBackend, Statement, Value};
+use sea_orm::{
+    sea_query::ArrayType, ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value,
+};
 use serde_json::json;
 use skillgraph::{
     config::{Config, ConfigLayer},
@@ -221,7 +223,7 @@ async fn nested_rows_read_only_the_optional_text_the_query_selects() {
         for s in &nested {
             for col in ["description", "esco_uri", "onet_name", "reuse_level"] {
                 assert!(
-                    s.sql.contains(&format!("CAST(NULL AS TEXT) AS {col}")),
+                    s.sql.contains(&format!("'' AS {col}")),
                     "[{engine:?}] {col} read by a names-only page: {}",
                     s.sql
                 );
@@ -257,6 +259,151 @@ async fn nested_rows_read_only_the_optional_text_the_query_selects() {
             "[{engine:?}] no reuseLevel read: {skills:?}"
         );
         conn.close().await.ok();
+        app.cleanup().await;
+    }
+}
+
+/// The edge tables' copies of their nodes' slugs (migration `m20261202_010001`): (edge table,
+/// node id column, node table, copy column).
+const SORT_COPIES: &[(&str, &str, &str, &str)] = &[
+    ("role_skill", "skill_id", "skill", "skill_slug"),
+    ("role_skill", "role_id", "role", "role_slug"),
+    (
+        "role_framework",
+        "framework_id",
+        "framework",
+        "framework_slug",
+    ),
+    ("role_framework", "role_id", "role", "role_slug"),
+    ("framework_skill", "skill_id", "skill", "skill_slug"),
+    (
+        "framework_skill",
+        "framework_id",
+        "framework",
+        "framework_slug",
+    ),
+    ("skill_broader", "broader_id", "skill", "broader_slug"),
+    ("skill_broader", "skill_id", "skill", "skill_slug"),
+    (
+        "skill_prerequisite",
+        "prerequisite_id",
+        "skill",
+        "prerequisite_slug",
+    ),
+    ("skill_prerequisite", "skill_id", "skill", "skill_slug"),
+    ("skill_related", "related_id", "skill", "related_slug"),
+    ("role_related", "related_id", "role", "related_slug"),
+];
+
+/// Per copy column: (edge rows, rows whose copy differs from the node's slug).
+async fn copies_out_of_step(app: &TestApp) -> Vec<(String, i64, i64)> {
+    let mut out = Vec::new();
+    for (table, col, node, copy) in SORT_COPIES {
+        let row = app
+            .db
+            .query_one_raw(Statement::from_string(
+                app.backend(),
+                format!(
+                    "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN e.{copy} = k.slug THEN 0 ELSE 1 END), 0) AS bad \
+                     FROM {table} e JOIN {node} k ON k.id = e.{col}"
+                ),
+            ))
+            .await
+            .expect("count copies")
+            .expect("a row");
+        let n: i64 = row.try_get("", "n").expect("n");
+        let bad: i64 = row.try_get("", "bad").expect("bad");
+        if bad > 0 {
+            let rows = app
+                .db
+                .query_all_raw(Statement::from_string(
+                    app.backend(),
+                    format!(
+                        "SELECT e.{col} AS id, e.{copy} AS copy, k.slug AS slug FROM {table} e \
+                         JOIN {node} k ON k.id = e.{col} WHERE e.{copy} <> k.slug LIMIT 3"
+                    ),
+                ))
+                .await
+                .expect("rows out of step");
+            for r in rows {
+                let id: i64 = r.try_get("", "id").expect("id");
+                let kept: String = r.try_get("", "copy").expect("copy");
+                let slug: String = r.try_get("", "slug").expect("slug");
+                eprintln!("{table}.{copy}: node {id} has slug {slug:?}, copy {kept:?}");
+            }
+        }
+        out.push((format!("{table}.{copy}"), n, bad));
+    }
+    out
+}
+
+fn assert_in_step(engine: Engine, when: &str, counts: &[(String, i64, i64)]) {
+    for (copy, n, bad) in counts {
+        assert_eq!(
+            *bad, 0,
+            "[{engine:?}] {when}: {bad} of {n} rows of {copy} out of step"
+        );
+    }
+}
+
+#[tokio::test]
+async fn edge_sort_copies_follow_imports_renames_and_moved_edges() {
+    // Nested pages are ordered by the edge tables' copies of their nodes' slugs: every writer
+    // (seed, import, curator, a merge moving edges) must leave them equal to the slugs.
+    for engine in engines() {
+        let app = imported(engine).await;
+        let counts = copies_out_of_step(&app).await;
+        assert_in_step(engine, "after seed and import", &counts);
+        for table in [
+            "role_skill.skill_slug",
+            "skill_broader.broader_slug",
+            "framework_skill.skill_slug",
+        ] {
+            let n = counts
+                .iter()
+                .find(|c| c.0 == table)
+                .map(|c| c.1)
+                .unwrap_or(0);
+            assert!(n > 0, "[{engine:?}] no rows in {table}: {counts:?}");
+        }
+
+        // A renamed skill moves to its new place in every role's page.
+        let q = r#"{ role(by: { slug: "backend-developer" }) { skills(first: 100) { nodes { slug } } } }"#;
+        let before = crate::helpers::slugs(&app.data(q, json!({})).await["role"]["skills"]);
+        assert!(
+            before.len() > 2 && before.len() < 100,
+            "[{engine:?}] {before:?}"
+        );
+        let first = before[0].clone();
+        app.admin_ok(
+            &format!(
+                r#"mutation {{ updateSkill(skill: {{ slug: "{first}" }}, input: {{ slug: "zzz-{first}" }}) {{ skill {{ slug }} userErrors {{ code message }} }} }}"#
+            ),
+            json!({}),
+        )
+        .await;
+        let after = crate::helpers::slugs(&app.data(q, json!({})).await["role"]["skills"]);
+        let mut want: Vec<String> = before[1..].to_vec();
+        want.push(format!("zzz-{first}"));
+        assert_eq!(after, want, "[{engine:?}]");
+        assert_in_step(engine, "after a rename", &copies_out_of_step(&app).await);
+
+        // An edge moved to another node (as an import's merge does) takes that node's slug.
+        app.db
+            .execute_raw(Statement::from_string(
+                app.backend(),
+                "UPDATE role_skill SET skill_id = (SELECT MAX(id) FROM skill) \
+                 WHERE role_id = (SELECT MIN(role_id) FROM role_skill) \
+                 AND skill_id = (SELECT MIN(skill_id) FROM role_skill WHERE role_id = (SELECT MIN(role_id) FROM role_skill)) \
+                 AND NOT EXISTS (SELECT 1 FROM role_skill x WHERE x.role_id = role_skill.role_id AND x.skill_id = (SELECT MAX(id) FROM skill))",
+            ))
+            .await
+            .expect("move an edge");
+        assert_in_step(
+            engine,
+            "after moving an edge",
+            &copies_out_of_step(&app).await,
+        );
         app.cleanup().await;
     }
 }
