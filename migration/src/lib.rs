@@ -15,6 +15,10 @@ mod m20261201_050001_create_related_lists;
 mod m20261202_010001_add_edge_sort_keys;
 mod m20261202_020001_add_role_related_tier;
 
+/// The edge tables' copies of their nodes' slugs: (edge table, node id column, node table,
+/// copy column), kept in step by triggers (checked by the tests).
+pub use m20261202_010001_add_edge_sort_keys::COPIES as EDGE_SORT_COPIES;
+
 pub struct Migrator;
 
 #[async_trait::async_trait]

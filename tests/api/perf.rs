@@ -13,6 +13,8 @@ use http_body_util::BodyExt;
 use sea_orm::{
     sea_query::ArrayType, ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value,
 };
+// The edge tables' copies of their nodes' slugs (migration `m20261202_010001`).
+use migration::EDGE_SORT_COPIES as SORT_COPIES;
 use serde_json::json;
 use skillgraph::{
     config::{Config, ConfigLayer},
@@ -262,38 +264,6 @@ async fn nested_rows_read_only_the_optional_text_the_query_selects() {
         app.cleanup().await;
     }
 }
-
-/// The edge tables' copies of their nodes' slugs (migration `m20261202_010001`): (edge table,
-/// node id column, node table, copy column).
-const SORT_COPIES: &[(&str, &str, &str, &str)] = &[
-    ("role_skill", "skill_id", "skill", "skill_slug"),
-    ("role_skill", "role_id", "role", "role_slug"),
-    (
-        "role_framework",
-        "framework_id",
-        "framework",
-        "framework_slug",
-    ),
-    ("role_framework", "role_id", "role", "role_slug"),
-    ("framework_skill", "skill_id", "skill", "skill_slug"),
-    (
-        "framework_skill",
-        "framework_id",
-        "framework",
-        "framework_slug",
-    ),
-    ("skill_broader", "broader_id", "skill", "broader_slug"),
-    ("skill_broader", "skill_id", "skill", "skill_slug"),
-    (
-        "skill_prerequisite",
-        "prerequisite_id",
-        "skill",
-        "prerequisite_slug",
-    ),
-    ("skill_prerequisite", "skill_id", "skill", "skill_slug"),
-    ("skill_related", "related_id", "skill", "related_slug"),
-    ("role_related", "related_id", "role", "related_slug"),
-];
 
 /// Per copy column: (edge rows, rows whose copy differs from the node's slug).
 async fn copies_out_of_step(app: &TestApp) -> Vec<(String, i64, i64)> {
