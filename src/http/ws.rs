@@ -41,6 +41,8 @@ pub(crate) struct LimitedExecutor {
     app: AppState,
     /// Who opened the connection (known once `connection_init` is read).
     caller: Caller,
+    /// Queries and mutations wait for their turn as over HTTP.
+    admission: Arc<crate::http::admission::Admission>,
     pricer: Pricer,
     limits: BudgetLimits,
     timeout: Duration,
@@ -82,6 +84,10 @@ impl Executor for LimitedExecutor {
             let (req, _, cost) = match this.admit(request) {
                 Ok(x) => x,
                 Err(resp) => return *resp,
+            };
+            let _turn = match this.admission.enter(cost.requested).await {
+                Ok(turn) => turn,
+                Err(e) => return with_cost(Response::from_errors(vec![e]), cost),
             };
             let run = async {
                 match this.charge(&cost).await {
@@ -176,6 +182,10 @@ impl LimitedExecutor {
         // A query or mutation: one answer, within the request timeout (the charge included).
         let timeout = self.timeout;
         futures_util::stream::once(async move {
+            let _turn = match this.admission.enter(cost.requested).await {
+                Ok(turn) => turn,
+                Err(e) => return with_cost(Response::from_errors(vec![e]), cost),
+            };
             let run = async {
                 let slot = match this.charge(&cost).await {
                     Ok(slot) => slot,
@@ -271,6 +281,7 @@ pub async fn subscriptions(
         schema: s.schema.clone(),
         app: s.app.clone(),
         caller: Caller::Anonymous,
+        admission: Arc::clone(&s.admission),
         pricer: s.pricer.clone(),
         limits: s.app.config.budget,
         timeout: s.app.config.request_timeout,

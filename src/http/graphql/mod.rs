@@ -105,6 +105,17 @@ async fn execute(
         }
     };
     let points = cost.requested as u64;
+    // Its turn: held until the answer is serialised (the end of this function).
+    let _turn = match s.admission.enter(cost.requested).await {
+        Ok(turn) => turn,
+        Err(e) => {
+            metrics.observe_request(label.as_deref(), started.elapsed());
+            let mut resp = request_error(metrics, StatusCode::SERVICE_UNAVAILABLE, media, vec![e]);
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return resp;
+        }
+    };
     // Reads go to a replica (or the primary within the client's read-your-writes window);
     // a mutation runs on the primary from start to end, and opens the client's window.
     let client = headers
