@@ -227,6 +227,14 @@ pub struct ServeArgs {
     /// by default anonymous reads are allowed.
     #[arg(long, env = "SKILLGRAPH_REQUIRE_KEY")]
     pub require_key: bool,
+    /// Total cost (extensions.cost.requested) of the queries and mutations run at once; more
+    /// wait their turn, a request pricier than this runs alone (default 25000).
+    #[arg(long, env = "SKILLGRAPH_MAX_COST_IN_FLIGHT")]
+    pub max_cost_in_flight: Option<u32>,
+    /// Seconds a request waits for its turn before it is refused with OVERLOADED, 503
+    /// (default 10).
+    #[arg(long, env = "SKILLGRAPH_QUEUE_TIMEOUT_SECS")]
+    pub queue_timeout_secs: Option<u64>,
 }
 
 impl Cli {
@@ -279,6 +287,8 @@ impl Cli {
             top.read_your_writes_window_secs = s.read_your_writes_window_secs;
             top.listen_database_url = s.listen_database_url.clone();
             top.require_key = s.require_key.then_some(true);
+            top.max_cost_in_flight = s.max_cost_in_flight;
+            top.queue_timeout_secs = s.queue_timeout_secs;
         }
         top
     }

@@ -12,6 +12,12 @@ use crate::{
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://skillgraph.db?mode=rwc";
 
+/// The default cost in flight: two Q1s (about 12,000 each) run together, a request over it (up
+/// to `max_complexity`) runs alone. Measured on two cores, Q1 at 32 connections: 311 MiB peak
+/// without a limit, 123 MiB at 50,000, 107 MiB at 25,000, with the same CPU per request and
+/// throughput (README "Benchmarks").
+pub const DEFAULT_MAX_COST_IN_FLIGHT: u32 = 25_000;
+
 /// A secret that never shows up in logs or `Debug` output.
 #[derive(Clone, Deserialize, PartialEq, Eq)]
 #[serde(transparent)]
@@ -72,6 +78,11 @@ pub struct Config {
     pub pg_pooler: db::Pooler,
     /// Refuse requests without an API key holding `read` (or the admin token).
     pub require_key: bool,
+    /// The cost (`extensions.cost.requested`) of the queries and mutations running at once;
+    /// more wait their turn (see [`crate::http`]'s admission).
+    pub max_cost_in_flight: u32,
+    /// How long a request waits for its turn before OVERLOADED (503).
+    pub queue_timeout: Duration,
 }
 
 impl Default for Config {
@@ -98,6 +109,8 @@ impl Default for Config {
             listen_database_url: None,
             pg_pooler: db::Pooler::None,
             require_key: false,
+            max_cost_in_flight: DEFAULT_MAX_COST_IN_FLIGHT,
+            queue_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -130,6 +143,8 @@ pub struct ConfigLayer {
     pub listen_database_url: Option<String>,
     pub pg_pooler: Option<db::Pooler>,
     pub require_key: Option<bool>,
+    pub max_cost_in_flight: Option<u32>,
+    pub queue_timeout_secs: Option<u64>,
 }
 
 impl ConfigLayer {
@@ -220,6 +235,12 @@ impl Config {
             if let Some(v) = l.require_key {
                 c.require_key = v;
             }
+            if let Some(v) = l.max_cost_in_flight {
+                c.max_cost_in_flight = v;
+            }
+            if let Some(v) = l.queue_timeout_secs {
+                c.queue_timeout = Duration::from_secs(v);
+            }
         }
         c.validate()?;
         Ok(c)
@@ -260,9 +281,12 @@ impl Config {
             || self.body_limit_bytes == 0
             || self.db_max_connections == 0
             || self.db_acquire_timeout.is_zero()
+            || self.max_cost_in_flight == 0
+            || self.queue_timeout.is_zero()
         {
             return Err(AppError::Validation(
-                "request timeout, body limit, connection count and acquire timeout must be positive"
+                "request timeout, body limit, connection count, acquire timeout, cost in flight and \
+                 queue timeout must be positive"
                     .into(),
             ));
         }

@@ -1,15 +1,11 @@
 //! Who may do what, and how much: mutations need a scope ([`Scope`] is the guard:
 //! `#[graphql(guard = "Scope::WriteCatalog")]`), held by an API key or the admin token;
-//! [`RateLimiter`] charges every request's cost to its key's budget before it executes and
+//! [`charge`] charges every request's price to its key's budget before it executes and
 //! refuses it (RATE_LIMITED) when the budget is spent, and, with `--require-key`, refuses
-//! callers without the `read` scope (the same check covers WebSocket operations).
-use std::sync::{Arc, Mutex, OnceLock};
-
-use async_graphql::{
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest, NextValidation},
-    indexmap::IndexMap,
-    Context, Guard, Name, Response, ServerError, ValidationResult, Value,
-};
+//! callers without the `read` scope. The HTTP and WebSocket layers call it between pricing
+//! and execution; it is not a schema extension, because with any extension installed
+//! async-graphql 7.0 builds a `ResolveInfo` and runs the extension chain for every field.
+use async_graphql::{indexmap::IndexMap, Context, Guard, Name, ServerError, Value};
 
 pub use crate::auth::{Caller, Scope};
 use crate::{auth::budget::Usage, error::AppError, state::AppState};
@@ -39,34 +35,36 @@ pub fn refusal(caller: &Caller, scope: Scope) -> AppError {
     }
 }
 
-/// What a request is charged: its price, computed before it runs (`extensions.cost.requested`).
-#[derive(Clone, Copy, Debug)]
-pub struct ChargeCost(pub u64);
-
-/// The request's charge, shared by the HTTP layer (status, `Retry-After`, headers) and the
-/// `rateLimit` field; set once, before execution.
-#[derive(Clone, Debug, Default)]
-pub struct RateSlot(Arc<OnceLock<Usage>>);
+/// The request's charge, for the HTTP layer (status, `Retry-After`, headers,
+/// `extensions.rateLimit`) and, as request data, the `rateLimit` field. Empty for callers
+/// without a budget.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RateSlot(Option<Usage>);
 
 impl RateSlot {
     pub fn get(&self) -> Option<Usage> {
-        self.0.get().copied()
+        self.0
+    }
+
+    /// Whether the request was refused for its key's budget.
+    pub fn over_budget(&self) -> bool {
+        self.0.is_some_and(|u| !u.admitted)
     }
 }
 
-/// The extension that enforces `--require-key` and charges budgets.
-pub struct RateLimiter;
-
-impl ExtensionFactory for RateLimiter {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RateLimitExtension {
-            usage: Mutex::new(None),
-        })
-    }
+/// A request refused by [`charge`]: the error to answer with, and the usage when it was
+/// refused for its budget.
+#[derive(Debug)]
+pub struct Refused {
+    pub slot: RateSlot,
+    pub error: ServerError,
 }
 
-struct RateLimitExtension {
-    usage: Mutex<Option<Usage>>,
+impl Refused {
+    /// The answer to the refused request: its error, no data (a request error).
+    pub fn response(self) -> async_graphql::Response {
+        async_graphql::Response::from_errors(vec![self.error])
+    }
 }
 
 fn coded(message: String, code: &str) -> ServerError {
@@ -85,7 +83,7 @@ fn app_error(e: AppError) -> ServerError {
 }
 
 /// `extensions.rateLimit` / the `rateLimit` field's values.
-fn usage_value(u: &Usage) -> Value {
+pub fn usage_value(u: &Usage) -> Value {
     let mut m = IndexMap::new();
     m.insert(Name::new("limit"), Value::from(u.limit));
     m.insert(Name::new("cost"), Value::from(u.cost));
@@ -95,78 +93,48 @@ fn usage_value(u: &Usage) -> Value {
     Value::Object(m)
 }
 
-#[async_trait::async_trait]
-impl Extension for RateLimitExtension {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut resp = next.run(ctx).await;
-        if let Some(u) = self.usage.lock().ok().and_then(|u| *u) {
-            resp.extensions
-                .insert("rateLimit".to_owned(), usage_value(&u));
-        }
-        resp
+/// Admits a validated and priced request for `caller`: with `--require-key`, refuses callers
+/// without `read`; then charges the key's budget `price` points (the price the `Pricer`
+/// computed, so a request refused for its size was refused before and is never charged) on
+/// the primary, and refuses the request (RATE_LIMITED, with `retryAfter` and `rateLimit`) when
+/// it would overspend. A refused request must not run.
+pub async fn charge(state: &AppState, caller: &Caller, price: u64) -> Result<RateSlot, Refused> {
+    let refuse = |slot, error| Refused { slot, error };
+    if state.config.require_key && !caller.allows(Scope::Read) {
+        return Err(refuse(
+            RateSlot::default(),
+            app_error(refusal(caller, Scope::Read)),
+        ));
     }
-
-    /// Runs after the cost extension (it is registered first, so it wraps it): the
-    /// complexity it sees is the full price, and a request refused for its size is not
-    /// charged.
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
-        let state = ctx.data::<AppState>().map_err(|e| {
-            tracing::error!(error = ?e.message, "no state in the schema");
-            vec![coded("internal error".into(), "INTERNAL")]
-        })?;
-        let caller = ctx.data_opt::<Caller>().cloned().unwrap_or_default();
-        if state.config.require_key && !caller.allows(Scope::Read) {
-            return Err(vec![app_error(refusal(&caller, Scope::Read))]);
-        }
-        let Some((key_id, budget)) = caller.budget() else {
-            return Ok(result);
-        };
-        let now = chrono::Utc::now();
-        let usage = crate::auth::budget::charge(
-            state.route.writer(),
-            key_id,
-            budget,
-            // The price the HTTP or WebSocket layer computed (the `Pricer`), which the
-            // running schema's fast validation does not repeat.
-            ctx.data_opt::<ChargeCost>()
-                .map_or(result.complexity as u64, |c| c.0),
-            now,
-        )
+    let Some((key_id, budget)) = caller.budget() else {
+        return Ok(RateSlot::default());
+    };
+    let now = chrono::Utc::now();
+    let usage = crate::auth::budget::charge(state.route.writer(), key_id, budget, price, now)
         .await
-        .map_err(|e| vec![app_error(e)])?;
-        if let Ok(mut u) = self.usage.lock() {
-            *u = Some(usage);
-        }
-        if let Some(slot) = ctx.data_opt::<RateSlot>() {
-            let _ = slot.0.set(usage);
-        }
-        if !usage.admitted {
-            let message = if usage.cost > usage.limit {
-                format!(
-                    "this request costs {} points, more than the key's whole budget of {} per window",
-                    usage.cost, usage.limit
-                )
-            } else {
-                format!(
-                    "rate limit exceeded: this request costs {} points and {} of {} remain until {}",
-                    usage.cost,
-                    usage.remaining(),
-                    usage.limit,
-                    usage.reset_at.to_rfc3339()
-                )
-            };
-            let mut e = coded(message, "RATE_LIMITED");
-            if let Some(ext) = e.extensions.as_mut() {
-                ext.set("retryAfter", usage.retry_after_secs(now));
-                ext.set("rateLimit", usage_value(&usage));
-            }
-            return Err(vec![e]);
-        }
-        Ok(result)
+        .map_err(|e| refuse(RateSlot::default(), app_error(e)))?;
+    let slot = RateSlot(Some(usage));
+    if usage.admitted {
+        return Ok(slot);
     }
+    let message = if usage.cost > usage.limit {
+        format!(
+            "this request costs {} points, more than the key's whole budget of {} per window",
+            usage.cost, usage.limit
+        )
+    } else {
+        format!(
+            "rate limit exceeded: this request costs {} points and {} of {} remain until {}",
+            usage.cost,
+            usage.remaining(),
+            usage.limit,
+            usage.reset_at.to_rfc3339()
+        )
+    };
+    let mut e = coded(message, "RATE_LIMITED");
+    if let Some(ext) = e.extensions.as_mut() {
+        ext.set("retryAfter", usage.retry_after_secs(now));
+        ext.set("rateLimit", usage_value(&usage));
+    }
+    Err(refuse(slot, e))
 }

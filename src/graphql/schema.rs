@@ -19,13 +19,13 @@ fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, Subscripti
     )
 }
 
-/// The schema that runs requests. No per-field extension (see [`crate::graphql::cost`]) and only the
-/// validation rules execution needs: every request was validated in full by the [`Pricer`].
+/// The schema that runs requests. No extension at all (with one, async-graphql builds a
+/// `ResolveInfo` and runs the extension chain for every field; see [`crate::graphql::cost`]
+/// and [`crate::graphql::guard::charge`], which the HTTP and WebSocket layers call before
+/// execution) and only the validation rules execution needs: every request was validated in
+/// full by the [`Pricer`].
 pub fn build_schema(state: AppState) -> AppSchema {
     builder()
-        // Charges a key's budget the price the `Pricer` computed (see guard.rs); only here,
-        // so pricing never charges.
-        .extension(crate::graphql::guard::RateLimiter)
         .validation_mode(ValidationMode::Fast)
         .data(state)
         .finish()

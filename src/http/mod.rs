@@ -1,9 +1,10 @@
 //! The HTTP surface: routes, middleware and graceful shutdown.
+mod admission;
 mod graphiql;
 mod graphql;
 mod ws;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     extract::{DefaultBodyLimit, Request, State},
@@ -37,6 +38,8 @@ pub struct HttpState {
     pub schema: AppSchema,
     /// Validates and prices every request before `schema` runs it.
     pub pricer: Pricer,
+    /// The in-flight cost budget every query and mutation waits for.
+    pub(crate) admission: Arc<admission::Admission>,
 }
 
 /// The whole application as a router: what `serve` runs and what tests drive.
@@ -46,10 +49,15 @@ pub fn app(state: AppState) -> Router {
     let schema = build_schema(state.clone());
     let metrics_handle = state.metrics.clone();
     let pricer = build_pricer(&state.config);
+    let admission = Arc::new(admission::Admission::new(
+        state.config.max_cost_in_flight,
+        state.config.queue_timeout,
+    ));
     let http_state = HttpState {
         app: state,
         schema,
         pricer,
+        admission,
     };
     Router::new()
         .route(

@@ -1,7 +1,8 @@
 //! GraphQL over WebSocket (graphql-transport-ws, or the older graphql-ws) with the limits of
-//! HTTP: message size (the body limit), the document budget, depth and cost (the schema's
-//! extension), the request timeout for queries and mutations; `connection_init` must come
-//! within the init timeout (else 4408) and before any subscribe (else 4401).
+//! HTTP: message size (the body limit), the document budget, depth and cost (the `Pricer`),
+//! `--require-key` and the key's budget ([`guard::charge`]), the request timeout for queries
+//! and mutations; `connection_init` must come within the init timeout (else 4408) and before
+//! any subscribe (else 4401).
 use std::{sync::Arc, time::Duration};
 
 use async_graphql::{Data, Executor, Request, Response};
@@ -17,8 +18,10 @@ use futures_util::{stream::BoxStream, StreamExt};
 use sea_orm::DatabaseConnection;
 
 use crate::{
+    auth::Caller,
     graphql::{
         cost::{BudgetLimits, Cost, Pricer},
+        guard,
         loaders::Loaders,
         schema::AppSchema,
     },
@@ -27,12 +30,19 @@ use crate::{
         HttpState,
     },
     persisted::{Ask, PersistedOps},
+    state::AppState,
 };
 
-/// The schema behind the budget check and, for queries and mutations, the request timeout.
+/// The schema behind the budget check, the key's budget and, for queries and mutations, the
+/// request timeout.
 #[derive(Clone)]
 pub(crate) struct LimitedExecutor {
     schema: AppSchema,
+    app: AppState,
+    /// Who opened the connection (known once `connection_init` is read).
+    caller: Caller,
+    /// Queries and mutations wait for their turn as over HTTP.
+    admission: Arc<crate::http::admission::Admission>,
     pricer: Pricer,
     limits: BudgetLimits,
     timeout: Duration,
@@ -57,11 +67,7 @@ impl LimitedExecutor {
                         })
                     })
                     .unwrap_or(false);
-                Ok((
-                    req.data(crate::graphql::guard::ChargeCost(cost.requested as u64)),
-                    is_subscription,
-                    cost,
-                ))
+                Ok((req, is_subscription, cost))
             }
             Err(err) => Err(Box::new(Response::from_errors(vec![err.1]))),
         }
@@ -75,15 +81,24 @@ impl Executor for LimitedExecutor {
             if let Err(refused) = this.allowed(&request.query).await {
                 return refused;
             }
-            match this.admit(request) {
-                Ok((req, _, cost)) => {
-                    crate::http::graphql::run_bounded(this.schema.clone(), req, this.timeout)
-                        .await
-                        .map(|r| with_cost(r, cost))
-                        .unwrap_or_else(|| Response::from_errors(vec![timeout_error()]))
+            let (req, _, cost) = match this.admit(request) {
+                Ok(x) => x,
+                Err(resp) => return *resp,
+            };
+            let _turn = match this.admission.enter(cost.requested).await {
+                Ok(turn) => turn,
+                Err(e) => return with_cost(Response::from_errors(vec![e]), cost),
+            };
+            let run = async {
+                match this.charge(&cost).await {
+                    Ok(slot) => this.schema.execute(req.data(slot)).await,
+                    Err(refused) => refused.response(),
                 }
-                Err(resp) => *resp,
-            }
+            };
+            tokio::time::timeout(this.timeout, run)
+                .await
+                .map(|r| with_cost(r, cost))
+                .unwrap_or_else(|_| Response::from_errors(vec![timeout_error()]))
         }
     }
 
@@ -130,7 +145,14 @@ impl LimitedExecutor {
         Err(Response::from_errors(vec![e]))
     }
 
-    /// The answers to a request the store allows: checked against the budget, then run.
+    /// `--require-key` and the key's budget, charged the request's price (see
+    /// [`guard::charge`]): the charge as request data for the `rateLimit` field, or the refusal.
+    async fn charge(&self, cost: &Cost) -> Result<guard::RateSlot, guard::Refused> {
+        guard::charge(&self.app, &self.caller, cost.requested as u64).await
+    }
+
+    /// The answers to a request the store allows: checked against the document budget and
+    /// priced, charged to the key, then run.
     fn admitted_stream(
         &self,
         request: Request,
@@ -140,19 +162,43 @@ impl LimitedExecutor {
             Ok(x) => x,
             Err(resp) => return futures_util::stream::once(async move { *resp }).boxed(),
         };
-        let mut stream = self
-            .schema
-            .execute_stream_with_session_data(req, session_data.unwrap_or_default());
+        let this = self.clone();
+        let session_data = session_data.unwrap_or_default();
         if is_subscription {
-            return stream;
+            // Charged once, when it starts.
+            return futures_util::stream::once(async move {
+                match this.charge(&cost).await {
+                    Ok(slot) => this
+                        .schema
+                        .execute_stream_with_session_data(req.data(slot), session_data),
+                    Err(refused) => {
+                        futures_util::stream::once(async move { refused.response() }).boxed()
+                    }
+                }
+            })
+            .flatten()
+            .boxed();
         }
-        // A query or mutation: one answer, within the request timeout.
+        // A query or mutation: one answer, within the request timeout (the charge included).
         let timeout = self.timeout;
         futures_util::stream::once(async move {
-            match tokio::time::timeout(timeout, stream.next()).await {
+            let _turn = match this.admission.enter(cost.requested).await {
+                Ok(turn) => turn,
+                Err(e) => return with_cost(Response::from_errors(vec![e]), cost),
+            };
+            let run = async {
+                let slot = match this.charge(&cost).await {
+                    Ok(slot) => slot,
+                    Err(refused) => return Some(refused.response()),
+                };
+                this.schema
+                    .execute_stream_with_session_data(req.data(slot), session_data)
+                    .next()
+                    .await
+            };
+            match tokio::time::timeout(timeout, run).await {
                 Ok(Some(r)) => with_cost(r, cost),
-                Ok(None) => Response::from_errors(vec![timeout_error()]),
-                Err(_) => Response::from_errors(vec![timeout_error()]),
+                Ok(None) | Err(_) => Response::from_errors(vec![timeout_error()]),
             }
         })
         .boxed()
@@ -231,8 +277,11 @@ pub async fn subscriptions(
         }
     };
     let app = s.app.clone();
-    let executor = LimitedExecutor {
+    let mut executor = LimitedExecutor {
         schema: s.schema.clone(),
+        app: s.app.clone(),
+        caller: Caller::Anonymous,
+        admission: Arc::clone(&s.admission),
         pricer: s.pricer.clone(),
         limits: s.app.config.budget,
         timeout: s.app.config.request_timeout,
@@ -292,6 +341,8 @@ pub async fn subscriptions(
                 }
                 (c, _) => c,
             };
+            // The guards read the caller from the session data; the budget from the executor.
+            executor.caller = caller.clone();
             data.insert(caller);
             let (sink, stream) = socket.split();
             let stream = futures_util::stream::once(async move { Ok(init) }).chain(stream);

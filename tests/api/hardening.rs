@@ -843,3 +843,91 @@ async fn a_request_stuck_past_the_timeout_is_answered_408_and_writes_nothing() {
         app.cleanup().await;
     }
 }
+
+/// The in-flight cost budget (`max_cost_in_flight`): requests over it wait their turn and are
+/// all served; one that waits longer than `queue_timeout_secs` is refused with OVERLOADED
+/// (503, `Retry-After`) without running.
+#[tokio::test]
+async fn requests_over_the_cost_in_flight_wait_their_turn_or_are_refused_overloaded() {
+    for engine in engines() {
+        let app = TestApp::with_config(
+            engine,
+            ConfigLayer {
+                admin_token: Some(Secret::new(ADMIN_TOKEN)),
+                // Every request takes the whole budget: they run one at a time.
+                max_cost_in_flight: Some(1),
+                queue_timeout_secs: Some(1),
+                ..Default::default()
+            },
+        )
+        .await;
+        skillgraph::catalog::seed::seed_embedded(&app.db)
+            .await
+            .map_err(|e| e.detail())
+            .expect("seed");
+        let q = "{ skills(first: 20) { nodes { slug } } }";
+        let answers = join_all((0..12).map(|_| app.post(q, json!({}), None))).await;
+        for r in &answers {
+            assert_eq!(r.status, 200, "[{engine:?}] {:?}", r.json());
+            let nodes = r.json()["data"]["skills"]["nodes"].clone();
+            assert_eq!(nodes.as_array().map(Vec::len), Some(20), "[{engine:?}]");
+        }
+
+        // A mutation that waits for another writer holds the budget meanwhile.
+        let other = db::connect(&app.url, 1).await.expect("connect");
+        let txn = db::begin_write(&other).await.expect("begin");
+        let hold = match engine {
+            crate::helpers::Engine::Sqlite => {
+                "UPDATE skill SET description = description WHERE slug = 'python'"
+            }
+            crate::helpers::Engine::Postgres => {
+                "SELECT id FROM skill WHERE slug = 'python' FOR UPDATE"
+            }
+        };
+        sea_orm::ConnectionTrait::execute_unprepared(&txn, hold)
+            .await
+            .expect("hold");
+        let router = app.router.clone();
+        let body = json!({ "query": ALIAS, "variables": { "a": "after the queue" } }).to_string();
+        let mutation = tokio::spawn(async move {
+            let req = Request::post("/graphql")
+                .header("content-type", "application/json")
+                .header("authorization", format!("Bearer {ADMIN_TOKEN}"))
+                .body(Body::from(body))
+                .expect("request");
+            crate::helpers::send_to(&router, req).await
+        });
+        // Until the mutation has its turn, a read may still get in first; then it is refused.
+        let mut refused = None;
+        for _ in 0..50 {
+            let r = app.post("{ info { version } }", json!({}), None).await;
+            if r.status == 503 {
+                refused = Some(r);
+                break;
+            }
+            assert_eq!(r.status, 200, "[{engine:?}] {:?}", r.json());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let r = refused.unwrap_or_else(|| panic!("[{engine:?}] never refused"));
+        assert_eq!(first_code(&r.json()), "OVERLOADED", "[{engine:?}]");
+        assert!(
+            r.json().get("data").is_none(),
+            "[{engine:?}] {:?}",
+            r.json()
+        );
+        assert_eq!(r.header("retry-after"), Some("1"), "[{engine:?}]");
+        txn.rollback().await.expect("rollback");
+        other.close().await.ok();
+        let done = mutation.await.expect("mutation");
+        assert_eq!(done.status, 200, "[{engine:?}]");
+        assert_eq!(
+            done.json()["data"]["addSkillAlias"]["skill"]["slug"],
+            "python",
+            "[{engine:?}] {:?}",
+            done.json()
+        );
+        let r = app.post("{ info { version } }", json!({}), None).await;
+        assert_eq!(r.status, 200, "[{engine:?}]");
+        app.cleanup().await;
+    }
+}

@@ -103,6 +103,18 @@ const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "SKILLGRAPH_WS_INIT_TIMEOUT_SECS",
         "serve",
     ),
+    (
+        "max_cost_in_flight",
+        "--max-cost-in-flight",
+        "SKILLGRAPH_MAX_COST_IN_FLIGHT",
+        "serve",
+    ),
+    (
+        "queue_timeout_secs",
+        "--queue-timeout-secs",
+        "SKILLGRAPH_QUEUE_TIMEOUT_SECS",
+        "serve",
+    ),
 ];
 
 #[test]

@@ -178,11 +178,6 @@ pub(crate) fn auth_response(
     resp
 }
 
-/// Whether the request was refused for its budget.
-pub(crate) fn over_budget(slot: &RateSlot) -> bool {
-    slot.get().is_some_and(|u| !u.admitted)
-}
-
 /// GitHub's `x-ratelimit-*` headers on every answer to a metered key, and `Retry-After`
 /// (seconds to the window's end) on a refusal.
 pub(crate) fn rate_headers(resp: &mut axum::response::Response, slot: &RateSlot) {

@@ -34,7 +34,7 @@ use self::{
 };
 use crate::{
     graphql::{
-        guard::{ChargeCost, RateSlot},
+        guard::{self, RateSlot},
         loaders::Loaders,
     },
     http::HttpState,
@@ -95,7 +95,6 @@ async fn execute(
         Ok(c) => c,
         Err(refused) => return admit::auth_response(metrics, media, *refused),
     };
-    let slot = RateSlot::default();
     metrics.graphql_requests.inc();
     // Validation and the cost check, once, before anything runs.
     let cost = match price(&mut req, &s.pricer, extra) {
@@ -105,7 +104,18 @@ async fn execute(
             return request_error(metrics, media.request_error_status(), media, errors);
         }
     };
-    let charge = ChargeCost(cost.requested as u64);
+    let points = cost.requested as u64;
+    // Its turn: held until the answer is serialised (the end of this function).
+    let _turn = match s.admission.enter(cost.requested).await {
+        Ok(turn) => turn,
+        Err(e) => {
+            metrics.observe_request(label.as_deref(), started.elapsed());
+            let mut resp = request_error(metrics, StatusCode::SERVICE_UNAVAILABLE, media, vec![e]);
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return resp;
+        }
+    };
     // Reads go to a replica (or the primary within the client's read-your-writes window);
     // a mutation runs on the primary from start to end, and opens the client's window.
     let client = headers
@@ -131,13 +141,24 @@ async fn execute(
             req.variables.clone(),
         )
     });
-    let req = req
-        .data(Loaders::new(&state.db))
-        .data(state)
-        .data(charge)
-        .data(caller.clone())
-        .data(slot.clone());
-    let mut resp = run_bounded(s.schema.clone(), req, s.app.config.request_timeout).await;
+    // The key's budget is charged (or the request refused) first, under the same timeout as
+    // the execution; a refused request does not run.
+    let run = async {
+        let slot = match guard::charge(&s.app, &caller, points).await {
+            Ok(slot) => slot,
+            Err(refused) => return (refused.slot, refused.response()),
+        };
+        let req = req
+            .data(Loaders::new(&state.db))
+            .data(state)
+            .data(caller.clone())
+            .data(slot);
+        (slot, s.schema.execute(req).await)
+    };
+    let (slot, mut resp) = match tokio::time::timeout(s.app.config.request_timeout, run).await {
+        Ok((slot, r)) => (slot, Some(r)),
+        Err(_) => (RateSlot::default(), None),
+    };
     if let (Some(i), Some((query, op, vars))) = (replica, again) {
         let failed = resp.as_ref().is_some_and(|r| {
             r.errors
@@ -145,7 +166,8 @@ async fn execute(
                 .any(|e| matches!(code_of(e).as_deref(), Some("UNAVAILABLE" | "INTERNAL")))
         });
         if failed {
-            // A read is safe to repeat; the replica waits for the next check to be used again.
+            // A read is safe to repeat (it was charged once); the replica waits for the next
+            // check to be used again.
             s.app.route.mark_down(i);
             tracing::warn!("a read failed on a replica: marked down, read again on the primary");
             let mut retry = async_graphql::Request::new(query).variables(vars);
@@ -155,14 +177,17 @@ async fn execute(
             let retry = retry
                 .data(Loaders::new(&s.app.db))
                 .data(s.app.clone())
-                .data(charge)
                 .data(caller)
-                .data(slot.clone());
+                .data(slot);
             resp = run_bounded(s.schema.clone(), retry, s.app.config.request_timeout).await;
         }
     }
     let resp = resp.map(|mut r| {
         r.extensions.insert("cost".to_owned(), cost.to_value());
+        if let Some(u) = slot.get() {
+            r.extensions
+                .insert("rateLimit".to_owned(), guard::usage_value(&u));
+        }
         r
     });
     let label = metrics.observe_request(label.as_deref(), started.elapsed());
@@ -180,8 +205,7 @@ async fn execute(
         && !resp.errors.is_empty()
         && resp.errors.iter().all(|e| e.path.is_empty())
     {
-        let over = admit::over_budget(&slot);
-        let status = if over {
+        let status = if slot.over_budget() {
             StatusCode::TOO_MANY_REQUESTS
         } else {
             media.request_error_status()
