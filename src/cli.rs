@@ -228,7 +228,7 @@ pub struct ServeArgs {
     #[arg(long, env = "SKILLGRAPH_REQUIRE_KEY")]
     pub require_key: bool,
     /// Total cost (extensions.cost.requested) of the queries and mutations run at once; more
-    /// wait their turn, a request pricier than this runs alone (default 25000).
+    /// wait their turn, a request pricier than this runs alone (default 50000).
     #[arg(long, env = "SKILLGRAPH_MAX_COST_IN_FLIGHT")]
     pub max_cost_in_flight: Option<u32>,
     /// Seconds a request waits for its turn before it is refused with OVERLOADED, 503

@@ -12,11 +12,11 @@ use crate::{
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://skillgraph.db?mode=rwc";
 
-/// The default cost in flight: two Q1s (about 12,000 each) run together, a request over it (up
-/// to `max_complexity`) runs alone. Measured on two cores, Q1 at 32 connections: 311 MiB peak
-/// without a limit, 123 MiB at 50,000, 107 MiB at 25,000, with the same CPU per request and
-/// throughput (README "Benchmarks").
-pub const DEFAULT_MAX_COST_IN_FLIGHT: u32 = 25_000;
+/// The default cost in flight, `max_complexity`'s default: three Q1s (15,151 each) run
+/// together, any request the limits admit can run. Measured on two cores, Q1 on SQLite at 16
+/// connections: 68 req/s and 207 MiB peak without a limit, 64 req/s and 116 MiB at 50,000, but
+/// 38 req/s at 25,000, where Q1 runs alone and the cores wait on SQLite (README "Benchmarks").
+pub const DEFAULT_MAX_COST_IN_FLIGHT: u32 = 50_000;
 
 /// A secret that never shows up in logs or `Debug` output.
 #[derive(Clone, Deserialize, PartialEq, Eq)]
