@@ -2,15 +2,12 @@
 //! window function numbers each parent's rows), and their counts.
 use std::collections::HashMap;
 
-use entity::{framework, role, skill};
-use sea_orm::{
-    sea_query::ColumnType, ColumnTrait, ConnectionTrait, DbBackend, FromQueryResult, IdenStatic,
-    Iterable, Value,
-};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Value};
 
 use crate::error::AppResult;
 
 use super::{
+    columns::{select_list, Columns, Node, Reader},
     db::{id_list_value, in_id_list, stmt},
     pages::{
         collate, keyset, keyset_by, read_cursor, sort_expr, EdgeRow, Filter, Page, PageArgs,
@@ -100,115 +97,132 @@ impl EdgeSpec {
     }
 }
 
-/// Long text a nested row carries only when the query asked for it: ESCO descriptions run to
-/// hundreds of bytes, and a nested query reads thousands of rows that only show a name.
-const LONG_TEXT: &[&str] = &["description"];
+/// The attributes of a role's edge, in the order a page reads them (bits of [`Select::attrs`]).
+pub const ATTRS: &[&str] = &[
+    "importance",
+    "level",
+    "hot_technology",
+    "in_demand",
+    "onet_importance",
+    "onet_level",
+];
 
-/// Which of a node's optional text columns a nested page reads; the others are read as an empty
-/// text (never shown: the query selects no field that reads them). Only nullable text columns
-/// are ever left out, so every row still decodes into its model.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Detail {
-    /// Long text (descriptions).
-    pub long_text: bool,
-    /// The other optional text columns (ESCO URIs, O*NET names and codes, reuse levels).
-    pub optional_text: bool,
+/// What a page reads besides its keys (parent, node id, sort key): the node's columns and the
+/// edge's attributes the query's fields show. A page read for one selection is never served to
+/// another: loaders key pages by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Select {
+    /// Columns of the node's [`Node::COLUMNS`].
+    pub node: Columns,
+    /// Attributes of [`ATTRS`] (relations without attributes read none).
+    pub attrs: Columns,
 }
 
-impl Detail {
-    /// Every column.
-    pub const FULL: Detail = Detail {
-        long_text: true,
-        optional_text: true,
+impl Select {
+    /// Every column and every attribute.
+    pub const FULL: Select = Select {
+        node: Columns::ALL,
+        attrs: Columns::ALL,
     };
 }
 
-/// The columns of a node table, aliased `alias`: all of them, or with the optional text the
-/// query does not need read as `''` (a nested query reads thousands of rows that only show a
-/// name; each value left out is a copy and an allocation saved per row). Not NULL: SeaORM
-/// decodes a NULL into an `Option` by building and dropping an error with a formatted message
-/// (`format!` of the column name), which was 12 % of Q1's instructions on SQLite.
-fn node_columns(table: &str, alias: &str, detail: Detail) -> String {
-    fn list<C: Iterable + IdenStatic + ColumnTrait>(alias: &str, detail: Detail) -> String {
-        C::iter()
-            .map(|c| {
-                let name = c.as_str();
-                let def = c.def();
-                let text = matches!(
-                    def.get_column_type(),
-                    ColumnType::String(_) | ColumnType::Text
-                );
-                let wanted = if !(text && def.is_null()) {
-                    true
-                } else if LONG_TEXT.contains(&name) {
-                    detail.long_text
-                } else {
-                    detail.optional_text
-                };
-                if wanted {
-                    format!("{alias}.{name}")
-                } else {
-                    format!("'' AS {name}")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-    if detail == Detail::FULL {
-        return format!("{alias}.*");
-    }
-    match table {
-        "skill" => list::<skill::Column>(alias, detail),
-        "role" => list::<role::Column>(alias, detail),
-        "framework" => list::<framework::Column>(alias, detail),
-        _ => format!("{alias}.*"),
+/// The SQL of each attribute of [`ATTRS`] on the edge row `alias`, none of them NULL:
+/// importance as 1 (essential) or 0 (no text to copy per row), and NULL level, flags and
+/// ratings as -1 (one integer or float type on both engines).
+fn attr_sql(i: usize, alias: &str) -> String {
+    match i {
+        0 => format!("CASE WHEN {alias}.importance = 'essential' THEN 1 ELSE 0 END AS sg_essential"),
+        1 => format!("COALESCE({alias}.level, -1) AS sg_level"),
+        2 => format!(
+            "CASE WHEN {alias}.hot_technology IS NULL THEN -1 WHEN {alias}.hot_technology THEN 1 ELSE 0 END AS sg_hot"
+        ),
+        3 => format!(
+            "CASE WHEN {alias}.in_demand IS NULL THEN -1 WHEN {alias}.in_demand THEN 1 ELSE 0 END AS sg_in_demand"
+        ),
+        4 => format!("COALESCE({alias}.onet_importance, -1.0) AS sg_onet_im"),
+        _ => format!("COALESCE({alias}.onet_level, -1.0) AS sg_onet_lv"),
     }
 }
 
-/// The attributes of a role's edge (`alias` is the edge row), none of them NULL: importance as
-/// 1 (essential) or 0, and NULL level, flags and ratings as -1 (SeaORM's NULL decoding builds an
-/// error message per value). Read back by [`read_attrs`].
-fn attr_columns(alias: &str) -> String {
-    format!(
-        ", CASE WHEN {alias}.importance = 'essential' THEN 1 ELSE 0 END AS sg_essential, \
-         COALESCE({alias}.level, -1) AS sg_level, \
-         CASE WHEN {alias}.hot_technology IS NULL THEN -1 WHEN {alias}.hot_technology THEN 1 ELSE 0 END AS sg_hot, \
-         CASE WHEN {alias}.in_demand IS NULL THEN -1 WHEN {alias}.in_demand THEN 1 ELSE 0 END AS sg_in_demand, \
-         COALESCE({alias}.onet_importance, -1.0) AS sg_onet_im, \
-         COALESCE({alias}.onet_level, -1.0) AS sg_onet_lv"
-    )
+/// The attributes of `attrs` on the edge row `alias`, as `, expr AS sg_x` each, in [`ATTRS`]
+/// order. Read back by [`read_attrs`].
+fn attr_columns(alias: &str, attrs: Columns) -> String {
+    let mut out = String::new();
+    for i in (0..ATTRS.len()).filter(|&i| attrs.has(i)) {
+        out.push_str(", ");
+        out.push_str(&attr_sql(i, alias));
+    }
+    out
 }
 
-/// The attributes [`attr_columns`] selected.
-fn read_attrs(row: &sea_orm::QueryResult) -> AppResult<EdgeAttrs> {
+/// The names [`attr_columns`] gives its columns, as `, alias.sg_x` each (to pass them on from a
+/// subquery).
+fn attr_names(alias: &str, attrs: Columns) -> String {
+    const NAMES: [&str; 6] = [
+        "sg_essential",
+        "sg_level",
+        "sg_hot",
+        "sg_in_demand",
+        "sg_onet_im",
+        "sg_onet_lv",
+    ];
+    let mut out = String::new();
+    for (i, name) in NAMES.iter().enumerate() {
+        if attrs.has(i) {
+            out.push_str(&format!(", {alias}.{name}"));
+        }
+    }
+    out
+}
+
+/// The attributes [`attr_columns`] selected, from the reader's position on; those not selected
+/// get neutral values (importance optional, the others None), which no selected field shows.
+fn read_attrs(r: &mut Reader<'_>, attrs: Columns) -> AppResult<EdgeAttrs> {
     let flag = |v: i32| (v >= 0).then_some(v == 1);
     let rating = |v: f64| (v >= 0.0).then_some(v);
-    let essential: i32 = row.try_get("", "sg_essential")?;
-    let level: i32 = row.try_get("", "sg_level")?;
-    Ok(EdgeAttrs {
-        importance: if essential == 1 {
-            Importance::Essential
-        } else {
-            Importance::Optional
-        },
-        level: (level >= 0).then_some(level),
-        hot_technology: flag(row.try_get("", "sg_hot")?),
-        in_demand: flag(row.try_get("", "sg_in_demand")?),
-        onet_importance: rating(row.try_get("", "sg_onet_im")?),
-        onet_level: rating(row.try_get("", "sg_onet_lv")?),
-    })
+    let mut out = EdgeAttrs {
+        importance: Importance::Optional,
+        level: None,
+        hot_technology: None,
+        in_demand: None,
+        onet_importance: None,
+        onet_level: None,
+    };
+    if attrs.has(0) && r.req::<i32>()? == 1 {
+        out.importance = Importance::Essential;
+    }
+    if attrs.has(1) {
+        let level: i32 = r.req()?;
+        out.level = (level >= 0).then_some(level);
+    }
+    if attrs.has(2) {
+        out.hot_technology = flag(r.req()?);
+    }
+    if attrs.has(3) {
+        out.in_demand = flag(r.req()?);
+    }
+    if attrs.has(4) {
+        out.onet_importance = rating(r.req()?);
+    }
+    if attrs.has(5) {
+        out.onet_level = rating(r.req()?);
+    }
+    Ok(out)
 }
 
 /// One page of edges for each parent, all parents in one statement. Nested lists are ordered by
-/// the node's sort column (slug, or an alias's text), then id. The node columns `detail` leaves
-/// out are read as None. `filter` holds conditions on the edge row, aliased `e` (empty for the
-/// whole list).
-pub async fn edge_pages<M: FromQueryResult>(
+/// the node's sort column (slug, or an alias's text), then id. Only the node columns and edge
+/// attributes `select` names are read (see [`Node::read`] for the others). `filter` holds
+/// conditions on the edge row, aliased `e` (empty for the whole list).
+///
+/// Every statement's row is, by position: the parent's id, the node's id, its sort key, the
+/// attributes selected (relations with attributes), then the node's columns.
+pub async fn edge_pages<M: Node>(
     db: &impl ConnectionTrait,
     spec: &EdgeSpec,
     parents: &[i64],
     args: &PageArgs,
-    detail: Detail,
+    select: Select,
     filter: &Filter,
 ) -> AppResult<HashMap<i64, Page<EdgeRow<M>>>> {
     let mut out: HashMap<i64, Page<EdgeRow<M>>> = HashMap::new();
@@ -217,20 +231,22 @@ pub async fn edge_pages<M: FromQueryResult>(
     }
     let backend = db.get_database_backend();
     let mut values = vec![id_list_value(backend, parents)];
-    let sql = edge_page_sql(backend, spec, args, detail, filter, &mut values)?;
+    let sql = edge_page_sql::<M>(backend, spec, args, select, filter, &mut values)?;
     let rows = db.query_all_raw(stmt(backend, &sql, values)).await?;
     let mut grouped: HashMap<i64, Vec<EdgeRow<M>>> = HashMap::new();
     for row in &rows {
-        let parent: i64 = row.try_get("", "sg_parent")?;
+        let mut r = Reader::new(row, 0);
+        let parent: i64 = r.req()?;
+        let cursor = read_cursor(&mut r, SortKey::Slug)?;
         let attrs = if spec.attrs {
-            Some(read_attrs(row)?)
+            Some(read_attrs(&mut r, select.attrs)?)
         } else {
             None
         };
         grouped.entry(parent).or_default().push(EdgeRow {
-            node: M::from_query_result(row, "")?,
+            node: M::read(&mut r, select.node)?,
             attrs,
-            cursor: read_cursor(row, SortKey::Slug)?,
+            cursor,
         });
     }
     for (parent, rows) in grouped {
@@ -247,11 +263,11 @@ pub async fn edge_pages<M: FromQueryResult>(
 ///   cannot see how short the id list is).
 /// - SQLite: the parents' edges numbered by a window over narrow rows (edge, node id and sort
 ///   key), and only the rows kept joined to the node's columns.
-fn edge_page_sql(
+fn edge_page_sql<M: Node>(
     backend: DbBackend,
     spec: &EdgeSpec,
     args: &PageArgs,
-    detail: Detail,
+    select: Select,
     filter: &Filter,
     values: &mut Vec<Value>,
 ) -> AppResult<String> {
@@ -259,7 +275,7 @@ fn edge_page_sql(
     let sort_col = spec.sort_col;
     let table = spec.table;
     let attrs = if spec.attrs {
-        attr_columns("e")
+        attr_columns("e", select.attrs)
     } else {
         String::new()
     };
@@ -273,26 +289,26 @@ fn edge_page_sql(
     // The filter's conditions and values come before the keyset's, as in the statement.
     let where_filter = edge_filter_sql(filter, values);
     if let (Some((child_table, child_col)), Some(copy)) = (spec.child, spec.sort_copy()) {
-        return sorted_copy_page_sql(
+        return sorted_copy_page_sql::<M>(
             backend,
             spec,
             (child_table, child_col, copy),
             args,
-            detail,
+            select,
             &where_filter,
             values,
         );
     }
     match (backend, spec.child) {
         (DbBackend::Postgres, child) => {
-            let (node_alias, join, columns) = match child {
+            let (node_alias, join) = match child {
                 Some((child_table, child_col)) => (
                     "n",
                     format!(" JOIN {child_table} n ON n.id = e.{child_col}"),
-                    node_columns(child_table, "n", detail),
                 ),
-                None => ("e", String::new(), "e.*".to_owned()),
+                None => ("e", String::new()),
             };
+            let columns = select_list::<M>(node_alias, select.node);
             let sort = sort_expr(backend, node_alias, SortKey::Slug, sort_col, None);
             let (order_by, cond) = keyset(&sort, node_alias, args, values)?;
             let cond = and(cond);
@@ -305,21 +321,26 @@ fn edge_page_sql(
             let c = collate(backend);
             Ok(format!(
                 "SELECT x.* FROM unnest(?) AS p(id) CROSS JOIN LATERAL \
-                 (SELECT {columns}, e.{parent} AS sg_parent{attrs}, {node_alias}.id AS sg_id, \
-                 {node_alias}.{sort_col} AS sg_sort FROM {table} e{join} \
+                 (SELECT e.{parent} AS sg_parent, {node_alias}.id AS sg_id, \
+                 {node_alias}.{sort_col} AS sg_sort{attrs}, {columns} FROM {table} e{join} \
                  WHERE e.{parent} = p.id{where_filter}{cond} ORDER BY {order_by} LIMIT ?) x \
                  ORDER BY x.sg_parent, x.sg_sort{c} {dir}, x.sg_id {dir}"
             ))
         }
         (_, Some((child_table, child_col))) => {
-            let columns = node_columns(child_table, "n", detail);
+            let columns = select_list::<M>("n", select.node);
+            let passed = if spec.attrs {
+                attr_names("w", select.attrs)
+            } else {
+                String::new()
+            };
             let sort = sort_expr(backend, "s", SortKey::Slug, sort_col, None);
             let (order_by, cond) = keyset(&sort, "s", args, values)?;
             let cond = and(cond);
             values.push(Value::from((args.limit + 1) as i64));
             Ok(format!(
-                "SELECT {columns}, w.* FROM (SELECT e.{parent} AS sg_parent{attrs}, \
-                 s.id AS sg_id, s.{sort_col} AS sg_sort, \
+                "SELECT w.sg_parent, w.sg_id, w.sg_sort{passed}, {columns} FROM (SELECT \
+                 e.{parent} AS sg_parent, s.id AS sg_id, s.{sort_col} AS sg_sort{attrs}, \
                  ROW_NUMBER() OVER (PARTITION BY e.{parent} ORDER BY {order_by}) AS sg_rn \
                  FROM {table} e JOIN {child_table} s ON s.id = e.{child_col} \
                  WHERE {in_list}{where_filter}{cond}) w JOIN {child_table} n ON n.id = w.sg_id \
@@ -328,13 +349,16 @@ fn edge_page_sql(
             ))
         }
         (_, None) => {
+            // The edge row is the node: the columns wanted are passed on from the window.
+            let columns = select_list::<M>("e", select.node);
+            let outer = select_list::<M>("w", select.node);
             let sort = sort_expr(backend, "e", SortKey::Slug, sort_col, None);
             let (order_by, cond) = keyset(&sort, "e", args, values)?;
             let cond = and(cond);
             values.push(Value::from((args.limit + 1) as i64));
             Ok(format!(
-                "SELECT * FROM (SELECT e.*, e.{parent} AS sg_parent, e.id AS sg_id, \
-                 e.{sort_col} AS sg_sort, \
+                "SELECT w.sg_parent, w.sg_id, w.sg_sort, {outer} FROM (SELECT \
+                 e.{parent} AS sg_parent, e.id AS sg_id, e.{sort_col} AS sg_sort, {columns}, \
                  ROW_NUMBER() OVER (PARTITION BY e.{parent} ORDER BY {order_by}) AS sg_rn \
                  FROM {table} e WHERE {in_list}{where_filter}{cond}) w \
                  WHERE w.sg_rn <= ? ORDER BY w.sg_parent, w.sg_rn",
@@ -361,18 +385,18 @@ fn edge_filter_sql(filter: &Filter, values: &mut Vec<Value>) -> String {
 ///
 /// `where_filter` is the filter's conditions on the edge row (alias `e`, its values already in
 /// `values`); the keyset condition follows them.
-fn sorted_copy_page_sql(
+fn sorted_copy_page_sql<M: Node>(
     backend: DbBackend,
     spec: &EdgeSpec,
     (child_table, child_col, copy): (&str, &str, &str),
     args: &PageArgs,
-    detail: Detail,
+    select: Select,
     where_filter: &str,
     values: &mut Vec<Value>,
 ) -> AppResult<String> {
     let parent = spec.parent_col;
     let table = spec.table;
-    let columns = node_columns(child_table, "n", detail);
+    let columns = select_list::<M>("n", select.node);
     let sort = sort_expr(backend, "e", SortKey::Slug, copy, None);
     let (order_by, cond) = keyset_by(&sort, &format!("e.{child_col}"), args, values)?;
     let edge_where = if cond.is_empty() {
@@ -381,9 +405,11 @@ fn sorted_copy_page_sql(
         format!("{where_filter} AND {cond}")
     };
     values.push(Value::from((args.limit + 1) as i64));
+    // Attributes are read only when the relation has them and the query shows some.
+    let attrs_wanted = spec.attrs && select.attrs != Columns::NONE;
     let attrs = |alias: &str| {
-        if spec.attrs {
-            attr_columns(alias)
+        if attrs_wanted {
+            attr_columns(alias, select.attrs)
         } else {
             String::new()
         }
@@ -398,16 +424,16 @@ fn sorted_copy_page_sql(
         let c = collate(backend);
         return Ok(format!(
             "SELECT x.* FROM unnest(?) AS p(id) CROSS JOIN LATERAL \
-             (SELECT {columns}, e.{parent} AS sg_parent{attrs}, e.{child_col} AS sg_id, \
-             e.{copy} AS sg_sort FROM (SELECT * FROM {table} e WHERE e.{parent} = p.id{edge_where} \
+             (SELECT e.{parent} AS sg_parent, e.{child_col} AS sg_id, e.{copy} AS sg_sort{attrs}, \
+             {columns} FROM (SELECT * FROM {table} e WHERE e.{parent} = p.id{edge_where} \
              ORDER BY {order_by} LIMIT ?) e JOIN {child_table} n ON n.id = e.{child_col}) x \
              ORDER BY x.sg_parent, x.sg_sort{c} {dir}, x.sg_id {dir}",
             attrs = attrs("e"),
         ));
     }
     // SQLite: the window numbers rows the index gives in order (no sort); the edge row is read
-    // again only for the rows kept, and only when the relation has attributes.
-    let (edge_join, attrs) = if spec.attrs {
+    // again only for the rows kept, and only when the query shows some of its attributes.
+    let (edge_join, attrs) = if attrs_wanted {
         (
             format!(" JOIN {table} a ON a.{parent} = w.sg_parent AND a.{child_col} = w.sg_id"),
             attrs("a"),
@@ -416,7 +442,7 @@ fn sorted_copy_page_sql(
         (String::new(), String::new())
     };
     Ok(format!(
-        "SELECT {columns}, w.sg_parent, w.sg_id, w.sg_sort{attrs} FROM (SELECT \
+        "SELECT w.sg_parent, w.sg_id, w.sg_sort{attrs}, {columns} FROM (SELECT \
          e.{parent} AS sg_parent, e.{child_col} AS sg_id, e.{copy} AS sg_sort, \
          ROW_NUMBER() OVER (PARTITION BY e.{parent} ORDER BY {order_by}) AS sg_rn \
          FROM {table} e WHERE {in_list}{edge_where}) w{edge_join} \

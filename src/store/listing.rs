@@ -1,9 +1,10 @@
 //! A page of a top-level list together with its count, so callers above the domains never see
 //! the table or the SQL conditions: the count runs only when it is asked for.
-use sea_orm::{ConnectionTrait, FromQueryResult};
+use sea_orm::ConnectionTrait;
 
 use crate::{
     error::AppResult,
+    store::columns::Node,
     store::pages::{self, EdgeRow, Filter, ListSpec, Page, PageArgs},
 };
 
@@ -28,7 +29,7 @@ impl ListCount {
 }
 
 /// One keyset page of `spec`'s table under `filter`, with its count.
-pub async fn list<M: FromQueryResult>(
+pub async fn list<M: Node>(
     db: &impl ConnectionTrait,
     spec: &ListSpec,
     filter: Filter,

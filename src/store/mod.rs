@@ -6,10 +6,13 @@
 //! as is how pooled connections behave behind a transaction-mode pooler ([`pooler`]).
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, FromQueryResult};
+use sea_orm::ConnectionTrait;
 
 use crate::error::AppResult;
 
+use columns::{select_list, Columns, Node, Reader};
+
+pub mod columns;
 pub mod cooccurrence;
 pub mod db;
 pub mod edges;
@@ -25,8 +28,8 @@ pub mod version;
 pub use db::{connect, connect_migrated, id_list_value, in_id_list, migrate, stmt};
 pub use listing::{ListCount, Listing};
 
-/// Rows of a table by id, for a batch of ids, in one statement.
-pub async fn by_ids<M: FromQueryResult>(
+/// Rows of a table by id, for a batch of ids, in one statement (every column, read by position).
+pub async fn by_ids<M: Node>(
     db: &impl ConnectionTrait,
     table: &str,
     ids: &[i64],
@@ -38,14 +41,15 @@ pub async fn by_ids<M: FromQueryResult>(
     }
     let backend = db.get_database_backend();
     let sql = format!(
-        "SELECT t.* FROM {table} t WHERE {}",
+        "SELECT {} FROM {table} t WHERE {}",
+        select_list::<M>("t", Columns::ALL),
         in_id_list(backend, "t.id")
     );
     let rows = db
         .query_all_raw(stmt(backend, &sql, vec![id_list_value(backend, ids)]))
         .await?;
     for row in &rows {
-        let m = M::from_query_result(row, "")?;
+        let m = M::read(&mut Reader::new(row, 0), Columns::ALL)?;
         out.insert(id_of(&m), m);
     }
     Ok(out)

@@ -1,10 +1,13 @@
 //! Keyset pages over top-level lists: orderings, cursors and the one statement per page.
 //! (Nested edge lists, fetched for a whole batch of parents, are in [`super::edges`].)
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, DbBackend, Value};
 
 use crate::error::{AppError, AppResult};
 
-use super::db::stmt;
+use super::{
+    columns::{select_list, Columns, Node, Reader},
+    db::stmt,
+};
 // Re-exported so `pages::X` keeps naming every paging type.
 pub use super::{
     by_ids,
@@ -280,14 +283,17 @@ pub(super) fn keyset_by(
     Ok((order_by, cond))
 }
 
-pub(super) fn read_cursor(row: &sea_orm::QueryResult, key: SortKey) -> AppResult<Cursor> {
-    let id: i64 = row.try_get("", "sg_id")?;
+/// The cursor of a row from the reader's position on: the node's id, then its sort key (always
+/// a column, read only for the orderings whose cursors carry it).
+pub(super) fn read_cursor(r: &mut Reader<'_>, key: SortKey) -> AppResult<Cursor> {
+    let id: i64 = r.req()?;
     let (text, number) = match key {
-        SortKey::Slug | SortKey::Name | SortKey::Posted => {
-            (Some(row.try_get::<String>("", "sg_sort")?), None)
+        SortKey::Slug | SortKey::Name | SortKey::Posted => (Some(r.req::<String>()?), None),
+        SortKey::Popularity | SortKey::Salary => (None, Some(r.req::<i64>()?)),
+        SortKey::Created => {
+            r.skip();
+            (None, None)
         }
-        SortKey::Popularity | SortKey::Salary => (None, Some(row.try_get::<i64>("", "sg_sort")?)),
-        SortKey::Created => (None, None),
     };
     Ok(Cursor {
         key,
@@ -298,7 +304,7 @@ pub(super) fn read_cursor(row: &sea_orm::QueryResult, key: SortKey) -> AppResult
 }
 
 /// One page of a top-level list.
-pub async fn list_page<M: FromQueryResult>(
+pub async fn list_page<M: Node>(
     db: &impl ConnectionTrait,
     spec: &ListSpec,
     filter: &Filter,
@@ -324,17 +330,21 @@ pub async fn list_page<M: FromQueryResult>(
         format!(" WHERE {}", conditions.join(" AND "))
     };
     values.push(Value::from((args.limit + 1) as i64));
+    // By position: the id and sort key of the cursor, then the row's columns.
     let sql = format!(
-        "SELECT t.*, t.id AS sg_id, {sort} AS sg_sort FROM {table} t{where_sql} ORDER BY {order_by} LIMIT ?",
-        table = spec.table
+        "SELECT t.id AS sg_id, {sort} AS sg_sort, {columns} FROM {table} t{where_sql} ORDER BY {order_by} LIMIT ?",
+        table = spec.table,
+        columns = select_list::<M>("t", Columns::ALL),
     );
     let rows = db.query_all_raw(stmt(backend, &sql, values)).await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in &rows {
+        let mut r = Reader::new(row, 0);
+        let cursor = read_cursor(&mut r, args.order.key)?;
         items.push(EdgeRow {
-            node: M::from_query_result(row, "")?,
+            node: M::read(&mut r, Columns::ALL)?,
             attrs: None,
-            cursor: read_cursor(row, args.order.key)?,
+            cursor,
         });
     }
     Ok(Page::from_rows(items, args))

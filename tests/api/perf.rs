@@ -20,6 +20,7 @@ use skillgraph::{
     config::{Config, ConfigLayer},
     db,
     import::{self, ImportOptions},
+    store::columns::Node,
     AppState,
 };
 use tower::ServiceExt;
@@ -212,9 +213,10 @@ async fn typed_id_list_matches_the_rows() {
 }
 
 #[tokio::test]
-async fn nested_rows_read_only_the_optional_text_the_query_selects() {
-    // Q1 shows names only: its nested statements leave every optional text column out. A query
-    // selecting `escoUri` under the same connection reads it, and gets the imported URIs.
+async fn nested_rows_read_only_the_columns_the_query_selects() {
+    // Q1 shows the skills' names and the edges' importance: its nested statements read the
+    // node's id and name and, of the edge attributes, importance only. A query selecting
+    // `escoUri` under the same connection reads it, and gets the imported URIs.
     for engine in engines() {
         let app = imported(engine).await;
         let (router, conn, seen) = fresh_app(&app).await;
@@ -223,14 +225,45 @@ async fn nested_rows_read_only_the_optional_text_the_query_selects() {
         let nested: Vec<&Statement> = statements.iter().filter(|s| has_id_list(s)).collect();
         assert_eq!(nested.len(), 2, "[{engine:?}] {statements:#?}");
         for s in &nested {
-            for col in ["description", "esco_uri", "onet_name", "reuse_level"] {
+            assert!(
+                s.sql.contains("n.id") && s.sql.contains("n.name"),
+                "[{engine:?}] {}",
+                s.sql
+            );
+            assert!(
+                !s.sql.contains("n.*"),
+                "[{engine:?}] every column read: {}",
+                s.sql
+            );
+            for col in entity::skill::Model::COLUMNS
+                .iter()
+                .filter(|c| !["id", "name"].contains(c))
+            {
                 assert!(
-                    s.sql.contains(&format!("'' AS {col}")),
+                    !s.sql.contains(&format!("n.{col}")),
                     "[{engine:?}] {col} read by a names-only page: {}",
                     s.sql
                 );
             }
+            for attr in [
+                "sg_level",
+                "sg_hot",
+                "sg_in_demand",
+                "sg_onet_im",
+                "sg_onet_lv",
+            ] {
+                assert!(!s.sql.contains(attr), "[{engine:?}] {attr} read: {}", s.sql);
+            }
         }
+        // Role → skills reads importance; skill → broader has no attributes.
+        assert_eq!(
+            nested
+                .iter()
+                .filter(|s| s.sql.contains("sg_essential"))
+                .count(),
+            1,
+            "[{engine:?}] {nested:#?}"
+        );
 
         let data = post(
             &router,

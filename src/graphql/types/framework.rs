@@ -12,7 +12,7 @@ use crate::{
             conn_cost,
             connection::{
                 connection, nested, nested_filtered, object_with_connections, plain_edge,
-                weighted_edge, FrameworkRoleFilter, NodeFields,
+                weighted_edge, FrameworkRoleFilter,
             },
             from_stored, global_id,
             posting::{postings_of, JobPostingConnection},
@@ -26,23 +26,6 @@ use crate::{
 /// A framework, library or runtime, written in one language.
 #[derive(Clone, Debug)]
 pub struct Framework(pub framework::Model);
-
-impl NodeFields for framework::Model {
-    const PLAIN: &'static [&'static str] = &[
-        "id",
-        "slug",
-        "name",
-        "category",
-        "firstReleaseYear",
-        "createdAt",
-        "updatedAt",
-        "aliases",
-        "language",
-        "skills",
-        "roles",
-        "jobPostings",
-    ];
-}
 
 plain_edge!(FrameworkEdge, framework::Model, Framework);
 connection!(

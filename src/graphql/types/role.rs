@@ -10,7 +10,7 @@ use crate::graphql::{
         conn_cost,
         connection::{
             connection, nested, nested_filtered, object_with_connections, plain_edge,
-            weighted_edge, NodeFields, RoleFrameworkFilter, RoleSkillFilter,
+            weighted_edge, RoleFrameworkFilter, RoleSkillFilter,
         },
         evidence::{self, RequirementEvidence, RoleEquivalence},
         framework::Framework,
@@ -26,23 +26,6 @@ use crate::graphql::{
 /// A role (occupation), such as Back-End Developer.
 #[derive(Clone, Debug)]
 pub struct Role(pub role::Model);
-
-impl NodeFields for role::Model {
-    const PLAIN: &'static [&'static str] = &[
-        "id",
-        "slug",
-        "name",
-        "source",
-        "createdAt",
-        "updatedAt",
-        "aliases",
-        "related",
-        "relatedFrom",
-        "skills",
-        "frameworks",
-        "jobPostings",
-    ];
-}
 
 plain_edge!(RoleEdge, role::Model, Role);
 connection!(

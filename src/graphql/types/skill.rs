@@ -10,7 +10,7 @@ use crate::graphql::{
         conn_cost,
         connection::{
             connection, encode_cursor, nested, nested_filtered, object_with_connections,
-            plain_edge, weighted_edge, NodeFields, SkillRoleFilter,
+            plain_edge, weighted_edge, SkillRoleFilter,
         },
         from_stored, global_id,
         posting::{postings_of, JobPostingConnection},
@@ -29,31 +29,6 @@ pub struct Skill(pub skill::Model);
 pub struct Alias {
     /// The display name.
     pub name: String,
-}
-
-impl NodeFields for skill::Model {
-    const PLAIN: &'static [&'static str] = &[
-        "id",
-        "slug",
-        "name",
-        "kind",
-        "source",
-        "createdAt",
-        "updatedAt",
-        "aliases",
-        "broader",
-        "narrower",
-        "prerequisites",
-        "requiredBy",
-        "related",
-        "frameworks",
-        "roles",
-        "jobPostings",
-    ];
-}
-
-impl NodeFields for AliasRow {
-    const PLAIN: &'static [&'static str] = &["name"];
 }
 
 plain_edge!(SkillEdge, skill::Model, Skill);

@@ -4,7 +4,6 @@ use crate::graphql::error::ToGraphql;
 use crate::graphql::ContextExt;
 use async_graphql::{Context, SelectionField, SimpleObject};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use sea_orm::FromQueryResult;
 use std::sync::Arc;
 
 use crate::{
@@ -14,7 +13,11 @@ use crate::{
     },
     error::AppError,
     graphql::loaders::{CountKey, Loaders, PagesOf, Rel},
-    store::{edges::Detail, ListCount, Listing},
+    store::{
+        columns::{Columns, Node},
+        edges::{Select, ATTRS},
+        ListCount, Listing,
+    },
 };
 
 /// The cost of a connection field: its page size times what each node costs.
@@ -203,7 +206,7 @@ pub async fn edge_connection<M, E>(
     input: PageInput,
 ) -> async_graphql::Result<Conn<E>>
 where
-    M: FromQueryResult + NodeFields + Clone + Send + Sync + 'static,
+    M: NodeFields + Clone + Send + Sync + 'static,
     Loaders: PagesOf<M>,
     E: EdgeOf<M>,
 {
@@ -219,7 +222,7 @@ pub async fn edge_connection_filtered<M, E>(
     filter: EdgeFilter,
 ) -> async_graphql::Result<Conn<E>>
 where
-    M: FromQueryResult + NodeFields + Clone + Send + Sync + 'static,
+    M: NodeFields + Clone + Send + Sync + 'static,
     Loaders: PagesOf<M>,
     E: EdgeOf<M>,
 {
@@ -236,7 +239,7 @@ pub async fn edge_connection_ordered<M, E>(
     order: Order,
 ) -> async_graphql::Result<Conn<E>>
 where
-    M: FromQueryResult + NodeFields + Clone + Send + Sync + 'static,
+    M: NodeFields + Clone + Send + Sync + 'static,
     Loaders: PagesOf<M>,
     E: EdgeOf<M>,
 {
@@ -254,7 +257,7 @@ async fn edge_page<M, E>(
     filter: EdgeFilter,
 ) -> async_graphql::Result<Conn<E>>
 where
-    M: FromQueryResult + NodeFields + Clone + Send + Sync + 'static,
+    M: NodeFields + Clone + Send + Sync + 'static,
     Loaders: PagesOf<M>,
     E: EdgeOf<M>,
 {
@@ -267,7 +270,7 @@ where
         .load_one(crate::graphql::loaders::PageKey {
             parent,
             args: args.clone(),
-            detail: detail_of::<M>(ctx),
+            select: select_of::<M>(ctx),
             filter: filter.clone(),
         })
         .await
@@ -277,56 +280,92 @@ where
     Ok(Conn::from_page(page, Total::Edges(rel, parent, filter)))
 }
 
-/// The fields of a node type that read nothing beyond the columns a nested page always reads
-/// (ids, slugs, names, kinds, dates, and the connections, which need only the id). A selection
-/// with any other field reads the optional text columns too, so a field added later is served
-/// from a full row unless it is listed here.
-pub trait NodeFields {
-    const PLAIN: &'static [&'static str];
+/// The columns each GraphQL field of a node type reads, so a nested page selects only those
+/// (the keys — id, parent, sort key — are always read). Fields that read only the id (the
+/// global id, connections) map to [`Columns::NONE`]. A field not listed reads every column, so
+/// a field added later is served from a full row until it is listed here.
+pub trait NodeFields: Node {
+    const FIELDS: &'static [(&'static str, Columns)];
 }
 
-/// Postings have no columns a nested page leaves out.
+/// The columns of `M`'s table named in `names`, for [`NodeFields::FIELDS`] (a name that is not
+/// a column fails the build).
+pub const fn cols<M: Node>(names: &[&str]) -> Columns {
+    Columns::named(M::COLUMNS, names)
+}
+
+/// Postings are read whole.
 impl NodeFields for entity::job_posting::Model {
-    const PLAIN: &'static [&'static str] = &[];
+    const FIELDS: &'static [(&'static str, Columns)] = &[];
 }
 
-/// Which optional columns the nodes of this connection field need, from the query's selection
-/// under `nodes` and `edges { node }` (look-ahead).
-fn detail_of<M: NodeFields>(ctx: &Context<'_>) -> Detail {
-    fn note<'a>(
-        detail: &mut Detail,
-        fields: impl Iterator<Item = SelectionField<'a>>,
-        plain: &[&str],
-    ) {
-        for f in fields {
-            match f.name() {
-                "description" => detail.long_text = true,
-                "__typename" => {}
-                name if plain.contains(&name) => {}
-                _ => detail.optional_text = true,
-            }
+/// The attributes each field of a weighted edge reads (bits of [`ATTRS`]).
+const EDGE_FIELDS: &[(&str, Columns)] = &[
+    ("importance", Columns::named(ATTRS, &["importance"])),
+    ("level", Columns::named(ATTRS, &["level"])),
+    ("hotTechnology", Columns::named(ATTRS, &["hot_technology"])),
+    ("inDemand", Columns::named(ATTRS, &["in_demand"])),
+    (
+        "onetImportance",
+        Columns::named(ATTRS, &["onet_importance"]),
+    ),
+    ("onetLevel", Columns::named(ATTRS, &["onet_level"])),
+    ("cursor", Columns::NONE),
+    ("node", Columns::NONE),
+    ("__typename", Columns::NONE),
+];
+
+/// What `fields` read, by `map` (every column for a field it does not list).
+fn columns_of<'a>(
+    fields: impl Iterator<Item = SelectionField<'a>>,
+    map: &[(&str, Columns)],
+) -> Columns {
+    let mut out = Columns::NONE;
+    for f in fields {
+        let name = f.name();
+        if name == "__typename" {
+            continue;
+        }
+        match map.iter().find(|(field, _)| *field == name) {
+            Some((_, c)) => out = out.union(*c),
+            None => return Columns::ALL,
         }
     }
-    let mut detail = Detail::default();
+    out
+}
+
+/// Which node columns and edge attributes this connection field's page reads, from the
+/// query's selection under `nodes`, `edges` and `edges { node }` (look-ahead).
+fn select_of<M: NodeFields>(ctx: &Context<'_>) -> Select {
+    let mut select = Select {
+        node: Columns::NONE,
+        attrs: Columns::NONE,
+    };
     for conn in ctx.look_ahead().selection_fields() {
         for f in conn.selection_set() {
             match f.name() {
-                "nodes" => note(&mut detail, f.selection_set(), M::PLAIN),
+                "nodes" => {
+                    select.node = select.node.union(columns_of(f.selection_set(), M::FIELDS));
+                }
                 "edges" => {
+                    select.attrs = select
+                        .attrs
+                        .union(columns_of(f.selection_set(), EDGE_FIELDS));
                     for g in f.selection_set().filter(|g| g.name() == "node") {
-                        note(&mut detail, g.selection_set(), M::PLAIN);
+                        select.node = select.node.union(columns_of(g.selection_set(), M::FIELDS));
                     }
                 }
+                // pageInfo reads the keys; totalCount counts apart.
                 _ => {}
             }
         }
     }
-    detail
+    select
 }
 
 /// A GraphQL connection type: a wrapper around a [`Conn`] of its edges.
 pub trait Connection: Sized {
-    type Model: FromQueryResult + NodeFields + Clone + Send + Sync + 'static;
+    type Model: NodeFields + Clone + Send + Sync + 'static;
     type Edge: EdgeOf<Self::Model>;
     fn wrap(conn: Conn<Self::Edge>) -> Self;
 }
@@ -370,6 +409,7 @@ where
     ))
 }
 
+mod fields;
 mod filter;
 mod macros;
 pub use filter::{
