@@ -4,6 +4,7 @@ mod analytics;
 mod api_v1;
 mod catalog;
 mod catalog_breadth;
+mod documents;
 mod extract_labelled;
 mod hardening;
 mod hardening_config;
