@@ -81,10 +81,22 @@ impl Pricer {
         variables: Variables,
         extra: ExtraCost,
     ) -> Result<Cost, Vec<ServerError>> {
+        let measured = self.validate(doc, operation_name, variables)?;
+        self.judge(measured, extra)
+    }
+
+    /// Validates the parsed document (every rule) and measures it, before the expensive
+    /// fields' price and the limits: what depends only on the document, the operation and the
+    /// variables (what a cache of validated documents may keep, see `http::graphql::documents`).
+    pub fn validate(
+        &self,
+        doc: ExecutableDocument,
+        operation_name: Option<String>,
+        variables: Variables,
+    ) -> Result<Validated, Vec<ServerError>> {
         let slot = Measure::default();
         let mut req = async_graphql::Request::new(String::new())
             .variables(variables)
-            .data(extra)
             .data(slot.clone());
         req.operation_name = operation_name;
         req.set_parsed_query(doc);
@@ -98,17 +110,21 @@ impl Pricer {
         if !resp.errors.is_empty() {
             return Err(resp.errors);
         }
-        let measured = slot.0.lock().ok().and_then(|m| *m);
-        let Some((complexity, depth)) = measured else {
-            return Err(vec![coded(
+        slot.0.lock().ok().and_then(|m| *m).ok_or_else(|| {
+            vec![coded(
                 "the request could not be priced".to_owned(),
                 "INTERNAL",
-            )]);
-        };
+            )]
+        })
+    }
+
+    /// The cost of a validated request, its expensive fields' price added, checked against the
+    /// limits: QUERY_TOO_COMPLEX, then QUERY_TOO_DEEP.
+    pub fn judge(&self, measured: Validated, extra: ExtraCost) -> Result<Cost, Vec<ServerError>> {
         let cost = Cost {
-            requested: complexity,
+            requested: measured.complexity.saturating_add(extra.0),
             limit: self.limits.max_complexity,
-            depth,
+            depth: measured.depth,
             max_depth: self.limits.max_depth,
         };
         if cost.requested > cost.limit {
@@ -133,10 +149,17 @@ impl Pricer {
     }
 }
 
-/// Where the pricing extension leaves what validation measured: (complexity with the extra
-/// price, depth).
+/// What validation measured of a valid request: the validator's complexity (without the
+/// expensive fields' [`ExtraCost`]) and depth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Validated {
+    pub complexity: usize,
+    pub depth: usize,
+}
+
+/// Where the pricing extension leaves what validation measured.
 #[derive(Clone, Default)]
-struct Measure(Arc<Mutex<Option<(usize, usize)>>>);
+struct Measure(Arc<Mutex<Option<Validated>>>);
 
 struct PricingFactory;
 
@@ -163,14 +186,13 @@ impl Extension for PricingExtension {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        let mut result = next.run(ctx).await?;
-        // The expensive fields' price, measured on the parsed document before validation.
-        if let Some(extra) = ctx.data_opt::<ExtraCost>() {
-            result.complexity = result.complexity.saturating_add(extra.0);
-        }
+        let result = next.run(ctx).await?;
         if let Some(Measure(slot)) = ctx.data_opt::<Measure>() {
             if let Ok(mut m) = slot.lock() {
-                *m = Some((result.complexity, result.depth));
+                *m = Some(Validated {
+                    complexity: result.complexity,
+                    depth: result.depth,
+                });
             }
         }
         Ok(result)

@@ -40,6 +40,8 @@ pub struct HttpState {
     pub pricer: Pricer,
     /// The in-flight cost budget every query and mutation waits for.
     pub(crate) admission: Arc<admission::Admission>,
+    /// Parsed documents and their validations, by text (bounded; this instance's own).
+    pub(crate) documents: Arc<graphql::Documents>,
 }
 
 /// The whole application as a router: what `serve` runs and what tests drive.
@@ -58,6 +60,7 @@ pub fn app(state: AppState) -> Router {
         schema,
         pricer,
         admission,
+        documents: Arc::default(),
     };
     Router::new()
         .route(

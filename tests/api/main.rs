@@ -5,6 +5,7 @@ mod api_v1;
 mod catalog;
 mod catalog_breadth;
 mod columns;
+mod documents;
 mod extract_labelled;
 mod hardening;
 mod hardening_config;

@@ -9,7 +9,10 @@ use async_graphql::{
 };
 use axum::http::StatusCode;
 
-use super::errors::{budget_error, coded, parse_error};
+use super::{
+    documents::Prepared,
+    errors::{budget_error, coded, parse_error},
+};
 use crate::{
     error::AppError,
     graphql::{
@@ -66,9 +69,26 @@ pub(crate) fn precheck(
     let variables = req.variables.clone();
     let doc = match req.parsed_query() {
         Ok(doc) => doc,
-        Err(e) => return Err(Box::new((StatusCode::BAD_REQUEST, parse_error(e)))),
+        Err(e) => return Err(parse_refusal(e)),
     };
-    if is_get && is_mutation(doc, operation_name.as_deref()) {
+    precheck_doc(doc, operation_name.as_deref(), &variables, limits, is_get)
+}
+
+/// A document that does not parse: 400, its error without the echo of the document.
+pub(crate) fn parse_refusal(e: ServerError) -> Refused {
+    Box::new((StatusCode::BAD_REQUEST, parse_error(e)))
+}
+
+/// [`precheck`] on a parsed document: the budget, and (over GET) that it does not write; the
+/// operation's name for metrics and the extra cost.
+pub(crate) fn precheck_doc(
+    doc: &ExecutableDocument,
+    operation_name: Option<&str>,
+    variables: &async_graphql::Variables,
+    limits: &crate::graphql::cost::BudgetLimits,
+    is_get: bool,
+) -> Result<(Option<String>, ExtraCost), Refused> {
+    if is_get && is_mutation(doc, operation_name) {
         return Err(Box::new((
             StatusCode::METHOD_NOT_ALLOWED,
             coded(
@@ -77,10 +97,10 @@ pub(crate) fn precheck(
             ),
         )));
     }
-    let label = chosen_operation(doc, operation_name.as_deref())
+    let label = chosen_operation(doc, operation_name)
         .and_then(|(n, _)| n)
         .map(str::to_owned);
-    match check_budget(doc, operation_name.as_deref(), &variables, limits) {
+    match check_budget(doc, operation_name, variables, limits) {
         Ok(m) => Ok((
             label,
             ExtraCost(usize::try_from(m.price).unwrap_or(usize::MAX)),
@@ -103,6 +123,30 @@ pub(crate) fn price(
         .map_err(|e| vec![parse_error(e)])?
         .clone();
     pricer.price(doc, operation_name, variables, extra)
+}
+
+/// [`price`] for a document of the cache: the validation it keeps for these variables' key,
+/// or validated now (and kept when valid), then priced with `extra` against the limits.
+pub(crate) fn price_prepared(
+    prepared: &Prepared,
+    operation_name: Option<&str>,
+    variables: &async_graphql::Variables,
+    pricer: &Pricer,
+    extra: ExtraCost,
+) -> Result<Cost, Vec<ServerError>> {
+    let measured = match prepared.validated(operation_name, variables) {
+        Some(m) => m,
+        None => {
+            let m = pricer.validate(
+                prepared.doc().clone(),
+                operation_name.map(str::to_owned),
+                variables.clone(),
+            )?;
+            prepared.remember(operation_name, variables, m);
+            m
+        }
+    };
+    pricer.judge(measured, extra)
 }
 
 /// Runs execution under `timeout` (the request was validated by [`price`]); `None` when the time ran out. Validation is

@@ -8,6 +8,7 @@
 mod admit;
 mod body;
 mod caching;
+mod documents;
 mod errors;
 mod media;
 mod persisted;
@@ -25,10 +26,12 @@ use serde::Deserialize;
 
 pub(crate) use self::{
     admit::{auth_response, authenticate, precheck, price, run_bounded},
+    documents::Documents,
     errors::timeout_error,
     media::MediaType,
 };
 use self::{
+    admit::{precheck_doc, price_prepared},
     errors::{bad_request, code_of, coded, execution_error_code, not_acceptable, request_error},
     media::{negotiate, JSON},
 };
@@ -70,11 +73,24 @@ async fn execute(
         Some(v @ serde_json::Value::Object(_)) => Variables::from_json(v),
         Some(_) => return bad_request(metrics, media, "`variables` must be a JSON object"),
     };
-    let mut req = async_graphql::Request::new(inc.query).variables(variables);
-    if let Some(op) = &inc.operation_name {
-        req = req.operation_name(op.clone());
-    }
-    let (label, extra) = match precheck(&mut req, &s.app.config.budget, is_get) {
+    let operation = inc.operation_name;
+    // Parsed once per distinct text (the instance's cache of documents); its validation is
+    // kept too, per operation and key of the variables.
+    let checked = s
+        .documents
+        .parse(&inc.query)
+        .map_err(admit::parse_refusal)
+        .and_then(|prepared| {
+            let (label, extra) = precheck_doc(
+                prepared.doc(),
+                operation.as_deref(),
+                &variables,
+                &s.app.config.budget,
+                is_get,
+            )?;
+            Ok((prepared, label, extra))
+        });
+    let (prepared, label, extra) = match checked {
         Ok(x) => x,
         Err(err) => {
             let (status, e) = *err;
@@ -97,7 +113,13 @@ async fn execute(
     };
     metrics.graphql_requests.inc();
     // Validation and the cost check, once, before anything runs.
-    let cost = match price(&mut req, &s.pricer, extra) {
+    let cost = match price_prepared(
+        &prepared,
+        operation.as_deref(),
+        &variables,
+        &s.pricer,
+        extra,
+    ) {
         Ok(cost) => cost,
         Err(errors) => {
             metrics.observe_request(label.as_deref(), started.elapsed());
@@ -121,10 +143,7 @@ async fn execute(
     let client = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let operation = req.operation_name.clone();
-    let writes = req
-        .parsed_query()
-        .map_or(true, |d| admit::is_mutation(d, operation.as_deref()));
+    let writes = admit::is_mutation(prepared.doc(), operation.as_deref());
     let (state, replica) = if writes {
         if let Some(c) = client {
             s.app.route.note_write(c);
@@ -133,14 +152,16 @@ async fn execute(
     } else {
         reader.unwrap_or_else(|| s.app.for_read(client))
     };
+    // The parsed document goes to execution as it is (async-graphql parses only without one).
+    let request = |query: String, variables: Variables| {
+        let mut req = async_graphql::Request::new(query).variables(variables);
+        req.operation_name = operation.clone();
+        req.set_parsed_query(prepared.doc().clone());
+        req
+    };
     // Kept to read again from the primary if the replica fails under the request.
-    let again = replica.map(|_| {
-        (
-            req.query.clone(),
-            req.operation_name.clone(),
-            req.variables.clone(),
-        )
-    });
+    let again = replica.map(|_| (inc.query.clone(), variables.clone()));
+    let req = request(inc.query, variables);
     // The key's budget is charged (or the request refused) first, under the same timeout as
     // the execution; a refused request does not run.
     let run = async {
@@ -159,7 +180,7 @@ async fn execute(
         Ok((slot, r)) => (slot, Some(r)),
         Err(_) => (RateSlot::default(), None),
     };
-    if let (Some(i), Some((query, op, vars))) = (replica, again) {
+    if let (Some(i), Some((query, vars))) = (replica, again) {
         let failed = resp.as_ref().is_some_and(|r| {
             r.errors
                 .iter()
@@ -170,11 +191,7 @@ async fn execute(
             // check to be used again.
             s.app.route.mark_down(i);
             tracing::warn!("a read failed on a replica: marked down, read again on the primary");
-            let mut retry = async_graphql::Request::new(query).variables(vars);
-            if let Some(op) = op {
-                retry = retry.operation_name(op);
-            }
-            let retry = retry
+            let retry = request(query, vars)
                 .data(Loaders::new(&s.app.db))
                 .data(s.app.clone())
                 .data(caller)
