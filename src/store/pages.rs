@@ -329,10 +329,12 @@ pub async fn list_page<M: Node>(
     } else {
         format!(" WHERE {}", conditions.join(" AND "))
     };
-    values.push(Value::from((args.limit + 1) as i64));
-    // By position: the id and sort key of the cursor, then the row's columns.
+    // By position: the id and sort key of the cursor, then the row's columns. The LIMIT is in
+    // the text, not bound: SQLite plans with a bound LIMIT's value and so prepared the
+    // statement again on every run.
     let sql = format!(
-        "SELECT t.id AS sg_id, {sort} AS sg_sort, {columns} FROM {table} t{where_sql} ORDER BY {order_by} LIMIT ?",
+        "SELECT t.id AS sg_id, {sort} AS sg_sort, {columns} FROM {table} t{where_sql} ORDER BY {order_by} LIMIT {limit}",
+        limit = args.limit + 1,
         table = spec.table,
         columns = select_list::<M>("t", Columns::ALL),
     );
