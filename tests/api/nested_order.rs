@@ -127,7 +127,10 @@ async fn nested_pages_follow_bytewise_slug_order_both_ways() {
             assert_eq!(r["tail"]["pageInfo"]["hasPreviousPage"], all.len() > 4);
             checked += usize::from(all.len() > 1);
         }
-        assert!(checked > 5, "[{engine:?}] only {checked} roles with 2+ skills");
+        assert!(
+            checked > 5,
+            "[{engine:?}] only {checked} roles with 2+ skills"
+        );
         app.cleanup().await;
     }
 }
