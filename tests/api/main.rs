@@ -21,6 +21,7 @@ mod listing;
 mod market;
 mod mutations;
 mod nested_filters;
+mod nested_order;
 mod nplus1;
 mod pagination;
 mod paths;
