@@ -1,15 +1,19 @@
 //! Thin entry point: parse the command line and hand over to the library.
 use clap::Parser;
 
-/// mimalloc rather than glibc malloc: Q1 spends a quarter of its CPU in malloc/free, and glibc
-/// kept the memory of a load spike (193 MiB three seconds after) where mimalloc returned it.
+/// jemalloc rather than glibc malloc (Q1 spends a quarter of its CPU in malloc/free) or mimalloc
+/// (which kept a load spike's memory in the heaps of threads that went idle): its background
+/// thread gives freed pages back to the system `dirty_decay_ms` after (README "Round 6 of
+/// issue #9: memory"). It serves SQLite's C allocations too (Cargo.toml).
+#[cfg(not(target_env = "msvc"))]
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> std::process::ExitCode {
-    // Before the runtime's threads allocate: mimalloc advises its arenas MADV_HUGEPAGE, and with
-    // transparent huge pages every touched 2 MiB of an arena stays resident (idle RSS 34.6 →
-    // 22.5 MiB without them, and a load spike's memory can be given back page by page).
+    // Before the runtime's threads allocate: where transparent huge pages are on for every
+    // mapping (`always`), each touched 2 MiB of an allocator's arena stays resident and a spike's
+    // memory cannot be given back page by page (with mimalloc, which advised its arenas
+    // MADV_HUGEPAGE: idle RSS 34.6 → 22.5 MiB without them).
     #[cfg(target_os = "linux")]
     let thp = nix::sys::prctl::set_thp_disable(true);
     skillgraph::telemetry::init();

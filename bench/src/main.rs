@@ -75,6 +75,10 @@ struct Args {
     /// Also write the results as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Seconds to wait, with no load, after the last scenario before reading the server's RSS
+    /// again ("memory returns after a spike"); 0 skips it.
+    #[arg(long, default_value_t = 10.0)]
+    settle: f64,
 }
 
 impl Args {
@@ -87,6 +91,9 @@ impl Args {
         }
         if !(0.0..=60.0).contains(&self.warmup) {
             bail!("--warmup must be between 0 and 60 seconds");
+        }
+        if !(0.0..=600.0).contains(&self.settle) {
+            bail!("--settle must be between 0 and 600 seconds");
         }
         if self.no_import && !self.skip_sqlite && self.work_dir.is_none() {
             bail!("--no-import needs the --work-dir of a --keep run (or --skip-sqlite)");
@@ -374,6 +381,19 @@ async fn bench_engine(
             let row = run_scenario(&server, &client, &url, &s, target, args).await?;
             report.peak_rss_mib = report.peak_rss_mib.max(row.peak_rss_mib);
             report.rows.push(row);
+        }
+        if args.settle > 0.0 && !report.rows.is_empty() {
+            // The load has stopped: what the server keeps of the last scenario's spike.
+            tokio::time::sleep(Duration::from_secs_f64(args.settle)).await;
+            let after = server.memory();
+            report.rss_after_mib = Some(mib(after.rss_kib));
+            report.settle_seconds = args.settle;
+            eprintln!(
+                "[{}] {:.1} MiB resident {:.0} s after the load",
+                target.engine,
+                mib(after.rss_kib),
+                args.settle
+            );
         }
         anyhow::Ok(())
     }

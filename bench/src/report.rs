@@ -40,6 +40,9 @@ pub struct EngineReport {
     pub import_seconds: Vec<(&'static str, f64)>,
     pub idle_rss_mib: f64,
     pub peak_rss_mib: f64,
+    /// The server's RSS `settle_seconds` after the last scenario's load stopped.
+    pub rss_after_mib: Option<f64>,
+    pub settle_seconds: f64,
     pub load_average_before: String,
     pub load_average_after: String,
     pub rows: Vec<Row>,
@@ -90,7 +93,7 @@ pub fn notes(reports: &[EngineReport]) -> String {
     for e in reports {
         let _ = writeln!(
             s,
-            "- {}: {}; server idle RSS {:.1} MiB, peak {:.1} MiB; load average {} → {}",
+            "- {}: {}; server idle RSS {:.1} MiB, peak {:.1} MiB{}; load average {} → {}",
             e.engine,
             e.import_seconds
                 .iter()
@@ -99,6 +102,10 @@ pub fn notes(reports: &[EngineReport]) -> String {
                 .join(", "),
             e.idle_rss_mib,
             e.peak_rss_mib,
+            e.rss_after_mib.map_or_else(String::new, |m| format!(
+                ", {m:.1} MiB {:.0} s after the load",
+                e.settle_seconds
+            )),
             e.load_average_before,
             e.load_average_after
         );
@@ -144,6 +151,9 @@ mod tests {
         let e = EngineReport {
             engine: "SQLite",
             rows: vec![ok, failing, skipped],
+            peak_rss_mib: 120.0,
+            rss_after_mib: Some(41.3),
+            settle_seconds: 10.0,
             ..Default::default()
         };
         let t = table(std::slice::from_ref(&e));
@@ -155,6 +165,11 @@ mod tests {
         );
         assert!(lines[3].contains("| 10/10 |"), "{t}");
         assert!(lines[4].contains("skipped"), "{t}");
-        assert!(notes(&[e]).contains("LP on SQLite: INTERNAL"));
+        let n = notes(&[e]);
+        assert!(n.contains("LP on SQLite: INTERNAL"), "{n}");
+        assert!(
+            n.contains("peak 120.0 MiB, 41.3 MiB 10 s after the load;"),
+            "{n}"
+        );
     }
 }

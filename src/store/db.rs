@@ -72,6 +72,11 @@ pub async fn connect_with(url: &str, pool: &PoolOptions) -> Result<DatabaseConne
         opts.min_connections(1)
             .idle_timeout(None::<Duration>)
             .max_lifetime(None::<Duration>);
+    } else if url.starts_with("sqlite") {
+        // Each SQLite connection holds its page cache (up to 2 MiB) and a worker thread: the
+        // connections a load spike opened are closed once idle, which gives both back
+        // (README "Round 6 of issue #9: memory"). Opening one again costs about a millisecond.
+        opts.min_connections(1).idle_timeout(SQLITE_IDLE_TIMEOUT);
     }
     let db = Database::connect(opts).await?;
     if db.get_database_backend() == DbBackend::Sqlite && !url.contains("memory") {
@@ -80,6 +85,9 @@ pub async fn connect_with(url: &str, pool: &PoolOptions) -> Result<DatabaseConne
     }
     Ok(db)
 }
+
+/// How long a pooled SQLite connection (beyond the first) stays open unused.
+pub const SQLITE_IDLE_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Rows a SQLite connection's worker may queue ahead of the reader (sqlx's default is 50).
 const SQLITE_ROW_CHANNEL: usize = 1024;

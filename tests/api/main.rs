@@ -39,6 +39,7 @@ mod salary_by_skill;
 mod schema;
 mod schema_lint;
 mod search;
+mod sqlite_build;
 mod subscriptions;
 mod titles;
 mod transitions;
