@@ -37,8 +37,8 @@ struct Args {
     /// Seconds to stay idle after the abuse before measuring again.
     #[arg(long, default_value_t = 10)]
     settle: u64,
-    /// KEY=VALUE set in the server's environment (e.g. MIMALLOC_PURGE_DELAY=0, to compare
-    /// allocator settings); may be repeated.
+    /// KEY=VALUE set in the server's environment (e.g. MALLOC_CONF=dirty_decay_ms:1000, to
+    /// compare allocator settings); may be repeated.
     #[arg(long = "server-env")]
     server_env: Vec<String>,
 }
@@ -167,7 +167,7 @@ fn rss_mib(pid: u32) -> f64 {
 }
 
 /// Resident MiB by kind of mapping: the allocator's arenas (anonymous mappings of 256 MiB or
-/// more: mimalloc reserves 1 GiB at a time), the glibc heap (`[heap]`, where C code such as
+/// more, as an allocator that reserves its address space in large blocks maps them), the glibc heap (`[heap]`, where C code such as
 /// SQLite allocates), other anonymous memory (glibc thread arenas, stacks), and files.
 fn rss_split(pid: u32) -> (f64, f64, f64, f64) {
     let smaps = proc_file(pid, "smaps");
