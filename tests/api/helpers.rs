@@ -12,7 +12,9 @@ use serde_json::{json, Value};
 use skillgraph::{
     catalog::seed,
     config::{Config, ConfigLayer, Secret},
-    db, AppState,
+    db,
+    import::{self, ImportOptions},
+    AppState,
 };
 use tower::ServiceExt;
 
@@ -93,6 +95,25 @@ impl TestApp {
             .map_err(|e| e.detail())
             .expect("seed catalog");
         app.reset_statements();
+        app
+    }
+
+    /// The curated catalog with the ESCO v1.1.1 fixture excerpt imported over it.
+    pub async fn with_esco_fixture(engine: Engine) -> TestApp {
+        let app = Self::spawn(engine).await;
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/esco/v1.1.1");
+        import::esco::import(
+            &app.db,
+            &dir,
+            &ImportOptions {
+                release: Some("v1.1.1".into()),
+                progress: false,
+            },
+        )
+        .await
+        .map_err(|e| e.detail())
+        .expect("ESCO import");
         app
     }
 

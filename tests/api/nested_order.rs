@@ -3,7 +3,6 @@
 //! of each parent are ordered by the server: `store::edges::in_page_order`).
 use std::{
     collections::{BTreeMap, HashMap},
-    path::Path,
     sync::{Arc, Mutex},
 };
 
@@ -11,29 +10,10 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{json, Value};
 use skillgraph::{
     config::{Config, ConfigLayer},
-    db,
-    import::{self, ImportOptions},
-    AppState,
+    db, AppState,
 };
 
 use crate::helpers::{engines, send_to, Engine, TestApp};
-
-async fn imported(engine: Engine) -> TestApp {
-    let app = TestApp::spawn(engine).await;
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/esco/v1.1.1");
-    import::esco::import(
-        &app.db,
-        &dir,
-        &ImportOptions {
-            release: Some("v1.1.1".into()),
-            progress: false,
-        },
-    )
-    .await
-    .map_err(|e| e.detail())
-    .expect("ESCO import");
-    app
-}
 
 /// Each role's skill slugs, read straight from the tables and sorted bytewise here.
 async fn skills_by_role(app: &TestApp) -> BTreeMap<String, Vec<String>> {
@@ -77,7 +57,7 @@ const PAGES: &str = "query($after: String) { roles(first: 100) { nodes { slug \
 #[tokio::test]
 async fn nested_pages_follow_bytewise_slug_order_both_ways() {
     for engine in engines() {
-        let app = imported(engine).await;
+        let app = TestApp::with_esco_fixture(engine).await;
         let expected = skills_by_role(&app).await;
         // The data has teeth: some role's skills sort differently when punctuation is ignored
         // (as a locale's collation does), so a page ordered any other way than bytewise fails.
@@ -143,7 +123,7 @@ async fn postgres_nested_page_statement_does_not_sort_its_whole_result() {
         if engine != Engine::Postgres {
             continue;
         }
-        let app = imported(engine).await;
+        let app = TestApp::with_esco_fixture(engine).await;
         let mut conn = db::connect(&app.url, 2).await.expect("open a pool");
         let seen: Arc<Mutex<Vec<Statement>>> = Arc::default();
         let s = seen.clone();

@@ -3,7 +3,6 @@
 //! the nested headline query (Q1) runs on a freshly opened pool, over an imported ESCO excerpt,
 //! in three statements and well within a generous time bound.
 use std::{
-    path::Path,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -19,7 +18,6 @@ use serde_json::json;
 use skillgraph::{
     config::{Config, ConfigLayer},
     db,
-    import::{self, ImportOptions},
     store::columns::Node,
     AppState,
 };
@@ -66,23 +64,6 @@ async fn post(router: &Router, query: &str) -> serde_json::Value {
     v["data"].clone()
 }
 
-async fn imported(engine: Engine) -> TestApp {
-    let app = TestApp::spawn(engine).await;
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/esco/v1.1.1");
-    import::esco::import(
-        &app.db,
-        &dir,
-        &ImportOptions {
-            release: Some("v1.1.1".into()),
-            progress: false,
-        },
-    )
-    .await
-    .map_err(|e| e.detail())
-    .expect("ESCO import");
-    app
-}
-
 /// Whether a statement filters on an id list (the store's `in_id_list`).
 fn has_id_list(s: &Statement) -> bool {
     s.sql.contains("= ANY(") || s.sql.contains("unnest(") || s.sql.contains("json_each(")
@@ -91,7 +72,7 @@ fn has_id_list(s: &Statement) -> bool {
 #[tokio::test]
 async fn id_lists_reach_postgres_as_typed_arrays() {
     for engine in engines() {
-        let app = imported(engine).await;
+        let app = TestApp::with_esco_fixture(engine).await;
         let (router, conn, seen) = fresh_app(&app).await;
         let data = post(&router, Q1).await;
         let roles = data["roles"]["nodes"].as_array().expect("roles");
@@ -144,7 +125,7 @@ async fn id_lists_reach_postgres_as_typed_arrays() {
 #[tokio::test]
 async fn nested_query_on_a_fresh_pool_is_fast_on_an_imported_graph() {
     for engine in engines() {
-        let app = imported(engine).await;
+        let app = TestApp::with_esco_fixture(engine).await;
         let (router, conn, seen) = fresh_app(&app).await;
         // The first executions on each new connection are the ones PostgreSQL plans with the
         // bound values: run the query a few times, each on a pool that has not warmed up.
@@ -197,7 +178,7 @@ async fn nested_query_on_a_fresh_pool_is_fast_on_an_imported_graph() {
 async fn typed_id_list_matches_the_rows() {
     // The store's id list on its own: the rows asked for, none other, on both engines.
     for engine in engines() {
-        let app = imported(engine).await;
+        let app = TestApp::with_esco_fixture(engine).await;
         let backend: DbBackend = app.backend();
         let ids: Vec<i64> = vec![1, 2, 3, 1_000_000];
         let rows: std::collections::HashMap<i64, entity::skill::Model> =
@@ -218,7 +199,7 @@ async fn nested_rows_read_only_the_columns_the_query_selects() {
     // node's id and name and, of the edge attributes, importance only. A query selecting
     // `escoUri` under the same connection reads it, and gets the imported URIs.
     for engine in engines() {
-        let app = imported(engine).await;
+        let app = TestApp::with_esco_fixture(engine).await;
         let (router, conn, seen) = fresh_app(&app).await;
         post(&router, Q1).await;
         let statements = seen.lock().map(|s| s.clone()).unwrap_or_default();
@@ -354,7 +335,7 @@ async fn edge_sort_copies_follow_imports_renames_and_moved_edges() {
     // Nested pages are ordered by the edge tables' copies of their nodes' slugs: every writer
     // (seed, import, curator, a merge moving edges) must leave them equal to the slugs.
     for engine in engines() {
-        let app = imported(engine).await;
+        let app = TestApp::with_esco_fixture(engine).await;
         let counts = copies_out_of_step(&app).await;
         assert_in_step(engine, "after seed and import", &counts);
         for table in [
