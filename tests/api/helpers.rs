@@ -2,12 +2,12 @@
 //! and on PostgreSQL too when `SKILLGRAPH_TEST_POSTGRES_URL` is set; the app driven in-process.
 use std::sync::{
     atomic::{AtomicUsize, Ordering},
-    Arc,
+    Arc, Mutex,
 };
 
 use axum::{body::Body, http::Request, Router};
 use http_body_util::BodyExt;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde_json::{json, Value};
 use skillgraph::{
     catalog::seed,
@@ -43,7 +43,7 @@ pub struct TestApp {
     pub url: String,
 
     statements: Arc<AtomicUsize>,
-    log: Arc<std::sync::Mutex<Vec<String>>>,
+    log: Arc<Mutex<Vec<String>>>,
     pg_name: Option<String>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -115,6 +115,32 @@ impl TestApp {
         .map_err(|e| e.detail())
         .expect("ESCO import");
         app
+    }
+
+    /// The app over a newly opened pool of `pool` connections on this test's database, recording
+    /// every statement it runs with its bound values (the first executions on each connection).
+    pub async fn fresh_app(
+        &self,
+        pool: u32,
+    ) -> (Router, DatabaseConnection, Arc<Mutex<Vec<Statement>>>) {
+        let mut conn = db::connect(&self.url, pool)
+            .await
+            .expect("open a fresh pool");
+        let seen: Arc<Mutex<Vec<Statement>>> = Arc::default();
+        let s = seen.clone();
+        conn.set_metric_callback(move |info| {
+            if let Ok(mut s) = s.lock() {
+                s.push(info.statement.clone());
+            }
+        });
+        let config = Config::build(&[ConfigLayer {
+            database_url: Some(self.url.clone()),
+            ..Default::default()
+        }])
+        .map_err(|e| e.detail())
+        .expect("config");
+        let router = skillgraph::app(AppState::new(conn.clone(), config));
+        (router, conn, seen)
     }
 
     /// A fresh, migrated, empty database.

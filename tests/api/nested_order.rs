@@ -1,19 +1,11 @@
 //! Nested pages come in bytewise order of their nodes' slugs (then id), forwards and backwards,
 //! on both engines; on PostgreSQL the page statement does not sort its whole result (the rows
 //! of each parent are ordered by the server: `store::edges::in_page_order`).
-use std::{
-    collections::{BTreeMap, HashMap},
-    sync::{Arc, Mutex},
-};
-
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
-use serde_json::{json, Value};
-use skillgraph::{
-    config::{Config, ConfigLayer},
-    db, AppState,
-};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::helpers::{engines, send_to, Engine, TestApp};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use serde_json::{json, Value};
 
 /// Each role's skill slugs, read straight from the tables and sorted bytewise here.
 async fn skills_by_role(app: &TestApp) -> BTreeMap<String, Vec<String>> {
@@ -124,21 +116,7 @@ async fn postgres_nested_page_statement_does_not_sort_its_whole_result() {
             continue;
         }
         let app = TestApp::with_esco_fixture(engine).await;
-        let mut conn = db::connect(&app.url, 2).await.expect("open a pool");
-        let seen: Arc<Mutex<Vec<Statement>>> = Arc::default();
-        let s = seen.clone();
-        conn.set_metric_callback(move |info| {
-            if let Ok(mut s) = s.lock() {
-                s.push(info.statement.clone());
-            }
-        });
-        let config = Config::build(&[ConfigLayer {
-            database_url: Some(app.url.clone()),
-            ..Default::default()
-        }])
-        .map_err(|e| e.detail())
-        .expect("config");
-        let router = skillgraph::app(AppState::new(conn.clone(), config));
+        let (router, conn, seen) = app.fresh_app(2).await;
         let body = json!({ "query": "{ roles(first: 20) { nodes { skills(last: 5) { edges { importance node { name broader(first: 2) { nodes { name } } } } } } } }" });
         let req = axum::http::Request::post("/graphql")
             .header("content-type", "application/json")

@@ -2,52 +2,21 @@
 //! makes the first executions on each connection re-parse the text for every row scanned), and
 //! the nested headline query (Q1) runs on a freshly opened pool, over an imported ESCO excerpt,
 //! in three statements and well within a generous time bound.
-use std::{
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use axum::{body::Body, http::Request, Router};
 use http_body_util::BodyExt;
-use sea_orm::{
-    sea_query::ArrayType, ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value,
-};
+use sea_orm::{sea_query::ArrayType, ConnectionTrait, DbBackend, Statement, Value};
 // The edge tables' copies of their nodes' slugs (migration `m20261202_010001`).
 use migration::EDGE_SORT_COPIES as SORT_COPIES;
 use serde_json::json;
-use skillgraph::{
-    config::{Config, ConfigLayer},
-    db,
-    store::columns::Node,
-    AppState,
-};
+use skillgraph::store::columns::Node;
 use tower::ServiceExt;
 
 use crate::helpers::{engines, Engine, TestApp};
 
 /// The nested query of the benchmark: roles → skills (with edge data) → broader skills.
 const Q1: &str = "{ roles(first: 50) { nodes { name skills(first: 20) { edges { importance node { name broader(first: 5) { nodes { name } } } } } } } }";
-
-/// An app over a newly opened pool on the test's database, recording every statement it runs
-/// with its bound values.
-async fn fresh_app(app: &TestApp) -> (Router, DatabaseConnection, Arc<Mutex<Vec<Statement>>>) {
-    let mut conn = db::connect(&app.url, 5).await.expect("open a fresh pool");
-    let seen: Arc<Mutex<Vec<Statement>>> = Arc::default();
-    let s = seen.clone();
-    conn.set_metric_callback(move |info| {
-        if let Ok(mut s) = s.lock() {
-            s.push(info.statement.clone());
-        }
-    });
-    let config = Config::build(&[ConfigLayer {
-        database_url: Some(app.url.clone()),
-        ..Default::default()
-    }])
-    .map_err(|e| e.detail())
-    .expect("config");
-    let router = skillgraph::app(AppState::new(conn.clone(), config));
-    (router, conn, seen)
-}
 
 async fn post(router: &Router, query: &str) -> serde_json::Value {
     let body = json!({ "query": query }).to_string();
@@ -73,7 +42,7 @@ fn has_id_list(s: &Statement) -> bool {
 async fn id_lists_reach_postgres_as_typed_arrays() {
     for engine in engines() {
         let app = TestApp::with_esco_fixture(engine).await;
-        let (router, conn, seen) = fresh_app(&app).await;
+        let (router, conn, seen) = app.fresh_app(5).await;
         let data = post(&router, Q1).await;
         let roles = data["roles"]["nodes"].as_array().expect("roles");
         assert!(!roles.is_empty(), "[{engine:?}] no roles: {data}");
@@ -126,7 +95,7 @@ async fn id_lists_reach_postgres_as_typed_arrays() {
 async fn nested_query_on_a_fresh_pool_is_fast_on_an_imported_graph() {
     for engine in engines() {
         let app = TestApp::with_esco_fixture(engine).await;
-        let (router, conn, seen) = fresh_app(&app).await;
+        let (router, conn, seen) = app.fresh_app(5).await;
         // The first executions on each new connection are the ones PostgreSQL plans with the
         // bound values: run the query a few times, each on a pool that has not warmed up.
         let started = Instant::now();
@@ -200,7 +169,7 @@ async fn nested_rows_read_only_the_columns_the_query_selects() {
     // `escoUri` under the same connection reads it, and gets the imported URIs.
     for engine in engines() {
         let app = TestApp::with_esco_fixture(engine).await;
-        let (router, conn, seen) = fresh_app(&app).await;
+        let (router, conn, seen) = app.fresh_app(5).await;
         post(&router, Q1).await;
         let statements = seen.lock().map(|s| s.clone()).unwrap_or_default();
         let nested: Vec<&Statement> = statements.iter().filter(|s| has_id_list(s)).collect();
