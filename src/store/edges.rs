@@ -246,21 +246,18 @@ pub async fn edge_pages<M: Node>(
             cursor,
         });
     }
-    let ordered = backend != DbBackend::Postgres && !rows_unordered(backend, spec);
     for (parent, mut rows) in grouped {
-        if !ordered {
-            in_page_order(&mut rows, args);
-        }
+        in_page_order(&mut rows, args);
         out.insert(parent, Page::from_rows(rows, args));
     }
     Ok(out)
 }
 
-/// Puts one parent's rows of a page statement in the order of the page (PostgreSQL's, and
-/// SQLite's per-parent subqueries, see [`rows_unordered`]): by sort key
+/// Puts one parent's rows of a page statement in the order of the page (no statement orders its
+/// whole result, on either engine): by sort key
 /// (bytewise, as `COLLATE "C"` compares) then node id, descending for a backward or descending
-/// page. The statement's LIMIT already chose the rows by that order in each parent's subquery;
-/// an ORDER BY over the whole result cost more than the rest of the statement (PostgreSQL sorts
+/// page. The statement already chose each parent's rows by that order (a LIMIT per parent, or
+/// a window's row number on SQLite); an ORDER BY over the whole result cost more than the rest of the statement (PostgreSQL sorts
 /// the wide output rows, deforming each one again per comparison: 17.6 of 32.4 million
 /// instructions for Q1's role → skills statement), and these are at most `limit + 1` rows
 /// that mostly arrive in order already (the sort is then one pass).
@@ -364,7 +361,7 @@ fn edge_page_sql<M: Node>(
                  ROW_NUMBER() OVER (PARTITION BY e.{parent} ORDER BY {order_by}) AS sg_rn \
                  FROM {table} e JOIN {child_table} s ON s.id = e.{child_col} \
                  WHERE {in_list}{where_filter}{cond}) w JOIN {child_table} n ON n.id = w.sg_id \
-                 WHERE w.sg_rn <= ? ORDER BY w.sg_parent, w.sg_rn",
+                 WHERE w.sg_rn <= ?",
                 in_list = in_id_list(backend, &format!("e.{parent}")),
             ))
         }
@@ -381,7 +378,7 @@ fn edge_page_sql<M: Node>(
                  e.{parent} AS sg_parent, e.id AS sg_id, e.{sort_col} AS sg_sort, {columns}, \
                  ROW_NUMBER() OVER (PARTITION BY e.{parent} ORDER BY {order_by}) AS sg_rn \
                  FROM {table} e WHERE {in_list}{where_filter}{cond}) w \
-                 WHERE w.sg_rn <= ? ORDER BY w.sg_parent, w.sg_rn",
+                 WHERE w.sg_rn <= ?",
                 in_list = in_id_list(backend, &format!("e.{parent}")),
             ))
         }
@@ -462,12 +459,6 @@ fn sorted_copy_page_sql<M: Node>(
          JOIN {child_table} n ON n.id = a.{child_col}",
         attrs = attrs("a"),
     ))
-}
-
-/// Whether [`edge_page_sql`] returns a page's rows in no particular order, for [`edge_pages`]
-/// to sort (SQLite's per-parent subqueries over the sort copies).
-fn rows_unordered(backend: DbBackend, spec: &EdgeSpec) -> bool {
-    backend != DbBackend::Postgres && spec.child.is_some() && spec.sort_copy().is_some()
 }
 
 /// How many edges each parent has (those `filter` keeps), all parents in one statement.
