@@ -1,20 +1,20 @@
 //! What skills, frameworks and roles share: lookup by id or slug, delete, and aliases, written
 //! once over the entity.
 use entity::{framework, role, skill};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PrimaryKeyTrait, QueryFilter,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PrimaryKeyTrait};
 
 use crate::{
     catalog::{at, clean_text, delete_alias, insert_alias, AliasTable, EntityRef},
     error::{AppError, AppResult},
+    store::{self, columns::Node},
 };
 
 /// A catalog table whose rows are named by id or by slug.
-pub trait Catalogued: EntityTrait {
+pub trait Catalogued: EntityTrait<Model: Node> {
     /// The noun in messages (`skill`, `framework`, `role`).
     const NOUN: &'static str;
-    const SLUG: Self::Column;
+    /// The table (the same word).
+    const TABLE: &'static str;
     fn id_of(m: &Self::Model) -> i64;
     fn slug_of(m: &Self::Model) -> &str;
 }
@@ -23,7 +23,7 @@ macro_rules! catalogued {
     ($($m:ident),*) => {$(
         impl Catalogued for $m::Entity {
             const NOUN: &'static str = stringify!($m);
-            const SLUG: $m::Column = $m::Column::Slug;
+            const TABLE: &'static str = stringify!($m);
             fn id_of(m: &$m::Model) -> i64 {
                 m.id
             }
@@ -35,21 +35,15 @@ macro_rules! catalogued {
 }
 catalogued!(skill, framework, role);
 
+/// The row named by id or slug, None when there is none.
 pub async fn find<E: Catalogued>(
     db: &impl ConnectionTrait,
     r: &EntityRef,
-) -> AppResult<Option<E::Model>>
-where
-    i64: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
-{
-    let q = match r {
-        EntityRef::Id(id) => E::find_by_id(*id),
-        EntityRef::Slug(s) => E::find().filter(E::SLUG.eq(s.as_str())),
-    };
-    // Not `.one()`: it binds `LIMIT 1`, and SQLite plans with a bound LIMIT's value, so every
-    // lookup prepared its statement again (a sixth of Q3's instructions). Ids and slugs are
-    // unique, so the list has at most one row.
-    Ok(q.all(db).await?.into_iter().next())
+) -> AppResult<Option<E::Model>> {
+    match r {
+        EntityRef::Id(id) => store::by_unique(db, E::TABLE, "id", (*id).into()).await,
+        EntityRef::Slug(s) => store::by_unique(db, E::TABLE, "slug", s.as_str().into()).await,
+    }
 }
 
 pub async fn get<E: Catalogued>(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<E::Model>

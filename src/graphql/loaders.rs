@@ -1,19 +1,20 @@
-//! DataLoaders, created per request: one per (entity, key) — rows by id, and for every direction
+//! Loaders, created per request and batched by [`Batcher`]: one per (entity, key) — rows by id, and for every direction
 //! of every relation one for pages of edges and one for edge counts, each batching all parents
 //! of a level into one statement (one per distinct page request and edge filter).
 use std::{
     collections::HashMap,
     marker::PhantomData,
-    sync::{Arc, OnceLock},
+    sync::{Arc, Mutex, OnceLock},
 };
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use entity::{company, framework, job_posting, role, skill, source};
 use sea_orm::DatabaseConnection;
 
 use crate::{
     catalog::{filters::EdgeFilter, specs},
     error::AppError,
+    graphql::batch::Batcher,
     market::postings::{self, Linked},
     market::specs as posting_specs,
     store::{
@@ -108,8 +109,8 @@ pub struct PageKey {
     pub filter: EdgeFilter,
 }
 
-/// Hashes the parent and the columns only: the DataLoader hashes every key many times over (a
-/// callgrind profile of Q1 counted 37,000 hashes of page arguments and filters per request, with
+/// Hashes the parent and the columns only: the loaders hash every key several times over (a
+/// callgrind profile of Q1 under the DataLoader counted 37,000 hashes of page arguments and filters per request, with
 /// SipHash at 8 % of its instructions), and keys that differ only in their page or filter are
 /// rare in one request; equal keys still hash alike, and `Eq` tells the others apart.
 impl std::hash::Hash for PageKey {
@@ -150,46 +151,54 @@ impl<M> Loader<PageKey> for EdgePageLoader<M>
 where
     M: Node + Clone + Send + Sync + 'static,
 {
-    /// Shared: the DataLoader hands every requester a clone of its value, which for a page of
-    /// rows would copy every string in it.
-    type Value = Arc<Page<EdgeRow<M>>>;
+    /// By value: the batcher hands a page to its (usually only) requester without a copy.
+    type Value = Page<EdgeRow<M>>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[PageKey]) -> Result<HashMap<PageKey, Self::Value>, Self::Error> {
         // Parents asking for the same page of the same filter (the usual case) share one
-        // statement.
-        let mut groups: HashMap<(&PageArgs, Select, &EdgeFilter), Vec<i64>> = HashMap::new();
+        // statement. Found by a scan, not hashed: a batch rarely has more than one group, and
+        // hashing each key's page arguments and filter cost more than its page's rows.
+        let mut groups: Vec<(&PageArgs, Select, &EdgeFilter, Vec<i64>)> = Vec::new();
+        let mut group_of = Vec::with_capacity(keys.len());
         for k in keys {
-            groups
-                .entry((&k.args, k.select, &k.filter))
-                .or_default()
-                .push(k.parent);
+            let g = groups
+                .iter()
+                .position(|(args, select, filter, _)| {
+                    **args == k.args && *select == k.select && **filter == k.filter
+                })
+                .unwrap_or_else(|| {
+                    groups.push((&k.args, k.select, &k.filter, Vec::new()));
+                    groups.len() - 1
+                });
+            if let Some(group) = groups.get_mut(g) {
+                group.3.push(k.parent);
+            }
+            group_of.push(g);
+        }
+        let mut pages = Vec::with_capacity(groups.len());
+        for (args, select, filter, parents) in &groups {
+            let sql_filter = compile(self.spec, filter)?;
+            pages.push(
+                store::edges::edge_pages::<M>(
+                    &self.db,
+                    self.spec,
+                    parents,
+                    args,
+                    *select,
+                    &sql_filter,
+                )
+                .await
+                .map_err(Arc::new)?,
+            );
         }
         let mut out = HashMap::with_capacity(keys.len());
-        for ((args, select, filter), parents) in groups {
-            let sql_filter = compile(self.spec, filter)?;
-            let mut pages = store::edges::edge_pages::<M>(
-                &self.db,
-                self.spec,
-                &parents,
-                args,
-                select,
-                &sql_filter,
-            )
-            .await
-            .map_err(Arc::new)?;
-            for parent in parents {
-                let page = pages.remove(&parent).unwrap_or_default();
-                out.insert(
-                    PageKey {
-                        parent,
-                        args: args.clone(),
-                        select,
-                        filter: filter.clone(),
-                    },
-                    Arc::new(page),
-                );
-            }
+        for (k, g) in keys.iter().zip(group_of) {
+            let page = pages
+                .get_mut(g)
+                .and_then(|p| p.remove(&k.parent))
+                .unwrap_or_default();
+            out.insert(k.clone(), page);
         }
         Ok(out)
     }
@@ -278,14 +287,15 @@ impl Loader<i64> for PostingLinksLoader<framework::Model> {
     }
 }
 
-/// A batch holds up to this many keys; ids travel as one bound JSON array, so a large batch is
-/// still one statement.
-const MAX_BATCH: usize = 50_000;
-
-fn loader<T: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>(
-    t: T,
-) -> DataLoader<T> {
-    DataLoader::new(t, tokio::spawn).max_batch_size(MAX_BATCH)
+/// A batcher over `t` (ids travel as one bound array, so a batch of any size is one
+/// statement).
+fn loader<T, K>(t: T) -> Batcher<T, K>
+where
+    T: Loader<K>,
+    T::Error: Sync,
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+{
+    Batcher::new(t)
 }
 
 /// A loader made on its first use. A request touches a few of the ~45 loaders it may need
@@ -321,25 +331,28 @@ type PerRel<T> = [OnceLock<T>; Rel::ALL.len()];
 /// All loaders of one request, each made on first use.
 pub struct Loaders {
     db: DatabaseConnection,
-    pub skill_by_id: Lazy<DataLoader<ByIdLoader<skill::Model>>>,
-    pub framework_by_id: Lazy<DataLoader<ByIdLoader<framework::Model>>>,
-    pub role_by_id: Lazy<DataLoader<ByIdLoader<role::Model>>>,
+    pub skill_by_id: Lazy<Batcher<ByIdLoader<skill::Model>, i64>>,
+    pub framework_by_id: Lazy<Batcher<ByIdLoader<framework::Model>, i64>>,
+    pub role_by_id: Lazy<Batcher<ByIdLoader<role::Model>, i64>>,
     /// The imported release a row comes from.
-    pub source_by_id: Lazy<DataLoader<ByIdLoader<source::Model>>>,
-    pub posting_by_id: Lazy<DataLoader<ByIdLoader<job_posting::Model>>>,
-    pub company_by_id: Lazy<DataLoader<ByIdLoader<company::Model>>>,
-    pub posting_skills: Lazy<DataLoader<PostingLinksLoader<skill::Model>>>,
-    pub posting_frameworks: Lazy<DataLoader<PostingLinksLoader<framework::Model>>>,
+    pub source_by_id: Lazy<Batcher<ByIdLoader<source::Model>, i64>>,
+    pub posting_by_id: Lazy<Batcher<ByIdLoader<job_posting::Model>, i64>>,
+    pub company_by_id: Lazy<Batcher<ByIdLoader<company::Model>, i64>>,
+    pub posting_skills: Lazy<Batcher<PostingLinksLoader<skill::Model>, i64>>,
+    pub posting_frameworks: Lazy<Batcher<PostingLinksLoader<framework::Model>, i64>>,
     /// Equivalent occupations and their evidence, by curated role.
-    pub role_evidence: Lazy<DataLoader<crate::graphql::types::evidence::RoleEvidenceLoader>>,
+    pub role_evidence: Lazy<Batcher<crate::graphql::types::evidence::RoleEvidenceLoader, i64>>,
     /// O*NET's tier and index of related-role links, by (role, related).
-    pub related_links: Lazy<DataLoader<crate::graphql::types::related::RelatedLinkLoader>>,
-    posting_pages: PerRel<DataLoader<EdgePageLoader<job_posting::Model>>>,
-    skill_pages: PerRel<DataLoader<EdgePageLoader<skill::Model>>>,
-    framework_pages: PerRel<DataLoader<EdgePageLoader<framework::Model>>>,
-    role_pages: PerRel<DataLoader<EdgePageLoader<role::Model>>>,
-    alias_pages: PerRel<DataLoader<EdgePageLoader<AliasRow>>>,
-    counts: PerRel<DataLoader<EdgeCountLoader>>,
+    pub related_links: Lazy<Batcher<crate::graphql::types::related::RelatedLinkLoader, (i64, i64)>>,
+    posting_pages: PerRel<Batcher<EdgePageLoader<job_posting::Model>, PageKey>>,
+    skill_pages: PerRel<Batcher<EdgePageLoader<skill::Model>, PageKey>>,
+    framework_pages: PerRel<Batcher<EdgePageLoader<framework::Model>, PageKey>>,
+    role_pages: PerRel<Batcher<EdgePageLoader<role::Model>, PageKey>>,
+    alias_pages: PerRel<Batcher<EdgePageLoader<AliasRow>, PageKey>>,
+    counts: PerRel<Batcher<EdgeCountLoader, CountKey>>,
+    /// What each connection field of the document reads ([`Loaders::select`]), by the
+    /// address of the field's node in the parsed document.
+    selects: Mutex<store::FastMap<usize, Select>>,
 }
 
 /// Which node type a relation leads to.
@@ -359,7 +372,7 @@ fn by_id<M>(
     db: &DatabaseConnection,
     table: &'static str,
     id_of: fn(&M) -> i64,
-) -> DataLoader<ByIdLoader<M>>
+) -> Batcher<ByIdLoader<M>, i64>
 where
     M: Node + Clone + Send + Sync + 'static,
 {
@@ -408,10 +421,30 @@ impl Loaders {
             role_pages: Default::default(),
             alias_pages: Default::default(),
             counts: Default::default(),
+            selects: Default::default(),
         }
     }
 
-    pub fn counts(&self, rel: Rel) -> Option<&DataLoader<EdgeCountLoader>> {
+    /// The columns a connection field's pages read, worked out once per field of the document:
+    /// every parent's copy of a nested field asks again (962 times in Q1, about 870
+    /// instructions each from the look-ahead). `field` is the address of the field's node, which
+    /// stays put for the request: the document outlives the `Loaders`.
+    pub fn select(&self, field: usize, work_out: impl FnOnce() -> Select) -> Select {
+        let known = self
+            .selects
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&field).copied());
+        known.unwrap_or_else(|| {
+            let select = work_out();
+            if let Ok(mut m) = self.selects.lock() {
+                m.insert(field, select);
+            }
+            select
+        })
+    }
+
+    pub fn counts(&self, rel: Rel) -> Option<&Batcher<EdgeCountLoader, CountKey>> {
         let slot = self.counts.get(rel as usize)?;
         Some(slot.get_or_init(|| {
             loader(EdgeCountLoader {
@@ -424,10 +457,10 @@ impl Loaders {
     /// The page loader of `rel` from `slots`, when its pages are rows of `table`.
     fn pages_in<'a, M>(
         &self,
-        slots: &'a PerRel<DataLoader<EdgePageLoader<M>>>,
+        slots: &'a PerRel<Batcher<EdgePageLoader<M>, PageKey>>,
         table: &str,
         rel: Rel,
-    ) -> Option<&'a DataLoader<EdgePageLoader<M>>>
+    ) -> Option<&'a Batcher<EdgePageLoader<M>, PageKey>>
     where
         M: Node + Clone + Send + Sync + 'static,
     {
@@ -446,36 +479,36 @@ impl Loaders {
 }
 
 /// The page loader of a relation, by the type of node it yields.
-pub trait PagesOf<M> {
-    fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<M>>>;
+pub trait PagesOf<M: Node + Clone + Send + Sync + 'static> {
+    fn pages(&self, rel: Rel) -> Option<&Batcher<EdgePageLoader<M>, PageKey>>;
 }
 
 impl PagesOf<skill::Model> for Loaders {
-    fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<skill::Model>>> {
+    fn pages(&self, rel: Rel) -> Option<&Batcher<EdgePageLoader<skill::Model>, PageKey>> {
         self.pages_in(&self.skill_pages, "skill", rel)
     }
 }
 
 impl PagesOf<framework::Model> for Loaders {
-    fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<framework::Model>>> {
+    fn pages(&self, rel: Rel) -> Option<&Batcher<EdgePageLoader<framework::Model>, PageKey>> {
         self.pages_in(&self.framework_pages, "framework", rel)
     }
 }
 
 impl PagesOf<role::Model> for Loaders {
-    fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<role::Model>>> {
+    fn pages(&self, rel: Rel) -> Option<&Batcher<EdgePageLoader<role::Model>, PageKey>> {
         self.pages_in(&self.role_pages, "role", rel)
     }
 }
 
 impl PagesOf<AliasRow> for Loaders {
-    fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<AliasRow>>> {
+    fn pages(&self, rel: Rel) -> Option<&Batcher<EdgePageLoader<AliasRow>, PageKey>> {
         self.pages_in(&self.alias_pages, "alias", rel)
     }
 }
 
 impl PagesOf<job_posting::Model> for Loaders {
-    fn pages(&self, rel: Rel) -> Option<&DataLoader<EdgePageLoader<job_posting::Model>>> {
+    fn pages(&self, rel: Rel) -> Option<&Batcher<EdgePageLoader<job_posting::Model>, PageKey>> {
         self.pages_in(&self.posting_pages, "job_posting", rel)
     }
 }

@@ -1,5 +1,6 @@
 //! The GraphQL layer: schema, root objects, types and loaders. Resolvers stay thin and call the
 //! domain services.
+pub mod batch;
 pub mod cost;
 pub mod error;
 pub mod guard;

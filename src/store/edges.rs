@@ -10,6 +10,7 @@ use super::{
     columns::{select_list, Columns, Node, Reader},
     db::{id_list_value, in_id_list, stmt},
     pages::{keyset, keyset_by, read_cursor, sort_expr, EdgeRow, Filter, Page, PageArgs, SortKey},
+    FastMap,
 };
 
 /// Whether a role needs a skill or framework to do the job, or it is a plus.
@@ -221,8 +222,8 @@ pub async fn edge_pages<M: Node>(
     args: &PageArgs,
     select: Select,
     filter: &Filter,
-) -> AppResult<HashMap<i64, Page<EdgeRow<M>>>> {
-    let mut out: HashMap<i64, Page<EdgeRow<M>>> = HashMap::new();
+) -> AppResult<FastMap<i64, Page<EdgeRow<M>>>> {
+    let mut out: FastMap<i64, Page<EdgeRow<M>>> = FastMap::default();
     if parents.is_empty() {
         return Ok(out);
     }
@@ -230,7 +231,7 @@ pub async fn edge_pages<M: Node>(
     let mut values = vec![id_list_value(backend, parents)];
     let sql = edge_page_sql::<M>(backend, spec, args, select, filter, &mut values)?;
     let rows = db.query_all_raw(stmt(backend, &sql, values)).await?;
-    let mut grouped: HashMap<i64, Vec<EdgeRow<M>>> = HashMap::new();
+    let mut grouped: FastMap<i64, Vec<EdgeRow<M>>> = FastMap::default();
     for row in &rows {
         let mut r = Reader::new(row, 0);
         let parent: i64 = r.req()?;

@@ -153,8 +153,8 @@ pub(crate) fn price_prepared(
 /// CPU-bound and never yields, so the timer cannot interrupt it: it is kept short by
 /// [`precheck`], which refuses oversized documents before it. Execution yields at every
 /// database call and is cancelled when the time is up; CPU-heavy builds (search index,
-/// extractor) run on blocking threads. (Execution stays on the async workers: DataLoader
-/// batches by a 1 ms window, which a separate thread would split.)
+/// extractor) run on blocking threads. (Execution stays on the async workers: the loaders
+/// batch what one round of polling asks for, which a separate thread would split.)
 pub(crate) async fn run_bounded(
     schema: crate::graphql::schema::AppSchema,
     req: async_graphql::Request,

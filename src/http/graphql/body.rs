@@ -17,13 +17,22 @@ struct CappedBuf {
 }
 
 impl std::io::Write for CappedBuf {
+    #[inline]
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.write_all(b)?;
+        Ok(b.len())
+    }
+
+    /// What the serialiser calls, once per token (tens of thousands per nested answer): kept
+    /// small enough to inline, as `Vec`'s own writer is.
+    #[inline]
+    fn write_all(&mut self, b: &[u8]) -> std::io::Result<()> {
         if self.buf.len() + b.len() > self.max {
             self.over = true;
             return Err(std::io::Error::other("response over the cap"));
         }
         self.buf.extend_from_slice(b);
-        Ok(b.len())
+        Ok(())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
@@ -39,12 +48,16 @@ pub(crate) fn respond(
     max: usize,
     operation: &str,
 ) -> Response {
-    let mut out = CappedBuf {
+    // The serialiser owns the buffer (not `&mut`), so every token's write is the inlined
+    // `write_all` below rather than a call through the `&mut W` forwarding impl.
+    let mut ser = serde_json::Serializer::new(CappedBuf {
         buf: Vec::new(),
         max,
         over: false,
-    };
-    match serde_json::to_writer(&mut out, resp) {
+    });
+    let written = serde::Serialize::serialize(resp, &mut ser);
+    let out = ser.into_inner();
+    match written {
         Ok(()) => json_response(StatusCode::OK, media, out.buf),
         Err(_) if out.over => {
             tracing::warn!(limit = max, %operation, "response too large");

@@ -4,7 +4,6 @@ use crate::graphql::error::ToGraphql;
 use crate::graphql::ContextExt;
 use async_graphql::{Context, SelectionField, SimpleObject};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use std::sync::Arc;
 
 use crate::{
     catalog::{
@@ -270,12 +269,11 @@ where
         .load_one(crate::graphql::loaders::PageKey {
             parent,
             args: args.clone(),
-            select: select_of::<M>(ctx),
+            select: loaders.select(std::ptr::from_ref(ctx.item).addr(), || select_of::<M>(ctx)),
             filter: filter.clone(),
         })
         .await
         .map_err(|e| e.to_graphql())?
-        .map(|shared| Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone()))
         .unwrap_or_default();
     Ok(Conn::from_page(page, Total::Edges(rel, parent, filter)))
 }
