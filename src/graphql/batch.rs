@@ -35,11 +35,17 @@ struct Done<K, V> {
 
 type Outcome<K, V, E> = Result<Arc<Done<K, V>>, E>;
 
+/// A batch's loading future, shared by its requesters.
+type Load<K, V, E> = Shared<BoxFuture<'static, Outcome<K, V, E>>>;
+
+/// Where a batcher keeps its open batch, if any.
+type Slot<K, V, E> = Mutex<Option<Open<K, V, E>>>;
+
 /// The batch that is gathering keys: its keys (repeats included, one per requester) and its
 /// shared loading future.
 struct Open<K, V, E> {
     keys: Arc<Mutex<Vec<K>>>,
-    load: Shared<BoxFuture<'static, Outcome<K, V, E>>>,
+    load: Load<K, V, E>,
 }
 
 /// Batches the loads of one request (see the module comment).
@@ -49,7 +55,7 @@ where
     K: Send + Sync + Hash + Eq + Clone + 'static,
 {
     loader: Arc<T>,
-    open: Arc<Mutex<Option<Open<K, T::Value, T::Error>>>>,
+    open: Arc<Slot<K, T::Value, T::Error>>,
 }
 
 /// A poisoned lock only means another resolver panicked; the data it guards is still whole.
@@ -99,10 +105,7 @@ where
     }
 
     /// Adds `keys` to the open batch (opening one if none is) and returns its loading future.
-    fn join(
-        &self,
-        keys: impl Iterator<Item = K>,
-    ) -> Shared<BoxFuture<'static, Outcome<K, T::Value, T::Error>>> {
+    fn join(&self, keys: impl Iterator<Item = K>) -> Load<K, T::Value, T::Error> {
         let mut open = lock(&self.open);
         if let Some(batch) = open.as_ref() {
             lock(&batch.keys).extend(keys);
@@ -142,7 +145,7 @@ fn take<K: Hash + Eq, V: Clone>(done: &Done<K, V>, key: &K) -> Option<V> {
 /// all went away (a cancelled request) must not keep the two alive.
 async fn run<T, K>(
     loader: Arc<T>,
-    open: Weak<Mutex<Option<Open<K, T::Value, T::Error>>>>,
+    open: Weak<Slot<K, T::Value, T::Error>>,
     keys: Arc<Mutex<Vec<K>>>,
 ) -> Outcome<K, T::Value, T::Error>
 where
