@@ -350,9 +350,29 @@ pub struct Loaders {
     role_pages: PerRel<Batcher<EdgePageLoader<role::Model>, PageKey>>,
     alias_pages: PerRel<Batcher<EdgePageLoader<AliasRow>, PageKey>>,
     counts: PerRel<Batcher<EdgeCountLoader, CountKey>>,
-    /// What each connection field of the document reads ([`Loaders::select`]), by the
-    /// address of the field's node in the parsed document.
-    selects: Mutex<store::FastMap<usize, Select>>,
+}
+
+/// The columns each connection field of one request's document reads, worked out once per
+/// field: every parent's copy of a nested field asks again (962 times in Q1, about 870
+/// instructions each from the look-ahead). Keyed by the address of the field's node in the
+/// parsed document, so it belongs to one execution, whose document stays put while it runs:
+/// HTTP requests carry one each; where none is given (WebSocket operations, whose `Loaders`
+/// serve the whole connection), the columns are worked out every time.
+#[derive(Default)]
+pub struct Selects(Mutex<store::FastMap<usize, Select>>);
+
+impl Selects {
+    /// What the field at `field` reads, from `work_out` the first time.
+    pub fn get_or(&self, field: usize, work_out: impl FnOnce() -> Select) -> Select {
+        let known = self.0.lock().ok().and_then(|m| m.get(&field).copied());
+        known.unwrap_or_else(|| {
+            let select = work_out();
+            if let Ok(mut m) = self.0.lock() {
+                m.insert(field, select);
+            }
+            select
+        })
+    }
 }
 
 /// Which node type a relation leads to.
@@ -421,27 +441,7 @@ impl Loaders {
             role_pages: Default::default(),
             alias_pages: Default::default(),
             counts: Default::default(),
-            selects: Default::default(),
         }
-    }
-
-    /// The columns a connection field's pages read, worked out once per field of the document:
-    /// every parent's copy of a nested field asks again (962 times in Q1, about 870
-    /// instructions each from the look-ahead). `field` is the address of the field's node, which
-    /// stays put for the request: the document outlives the `Loaders`.
-    pub fn select(&self, field: usize, work_out: impl FnOnce() -> Select) -> Select {
-        let known = self
-            .selects
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&field).copied());
-        known.unwrap_or_else(|| {
-            let select = work_out();
-            if let Ok(mut m) = self.selects.lock() {
-                m.insert(field, select);
-            }
-            select
-        })
     }
 
     pub fn counts(&self, rel: Rel) -> Option<&Batcher<EdgeCountLoader, CountKey>> {

@@ -38,7 +38,7 @@ use self::{
 use crate::{
     graphql::{
         guard::{self, RateSlot},
-        loaders::Loaders,
+        loaders::{Loaders, Selects},
     },
     http::HttpState,
 };
@@ -171,6 +171,7 @@ async fn execute(
         };
         let req = req
             .data(Loaders::new(&state.db))
+            .data(Selects::default())
             .data(state)
             .data(caller.clone())
             .data(slot);
@@ -193,6 +194,7 @@ async fn execute(
             tracing::warn!("a read failed on a replica: marked down, read again on the primary");
             let retry = request(query, vars)
                 .data(Loaders::new(&s.app.db))
+                .data(Selects::default())
                 .data(s.app.clone())
                 .data(caller)
                 .data(slot);

@@ -11,7 +11,7 @@ use crate::{
         pages::{Cursor, EdgeRow, Order, Page, PageArgs, DEFAULT_PAGE, MAX_PAGE},
     },
     error::AppError,
-    graphql::loaders::{CountKey, Loaders, PagesOf, Rel},
+    graphql::loaders::{CountKey, Loaders, PagesOf, Rel, Selects},
     store::{
         columns::{Columns, Node},
         edges::{Select, ATTRS},
@@ -269,7 +269,12 @@ where
         .load_one(crate::graphql::loaders::PageKey {
             parent,
             args: args.clone(),
-            select: loaders.select(std::ptr::from_ref(ctx.item).addr(), || select_of::<M>(ctx)),
+            select: match ctx.data_opt::<Selects>() {
+                Some(selects) => {
+                    selects.get_or(std::ptr::from_ref(ctx.item).addr(), || select_of::<M>(ctx))
+                }
+                None => select_of::<M>(ctx),
+            },
             filter: filter.clone(),
         })
         .await
