@@ -11,12 +11,12 @@
 //! per batch that waits on a 1 ms timer thread before loading.
 //!
 //! How a batch forms: the first key opens a batch, whose loading future is shared by everyone
-//! who asks while it is open. That future first yields to the executor until a full round of
-//! polling adds no key (every sibling resolver of the level has registered), then closes the
-//! batch, loads the distinct keys once and keeps each value for its requesters: the last
-//! requester of a key takes it by value, the others get clones. Keys asked for after the batch
-//! closed open the next one. Gathering keys happens in the request's own task, with no timer;
-//! only the load itself is spawned, as its own task.
+//! who asks while it is open. The requester that opened it yields to the executor until a full
+//! round of polling adds no key (every sibling resolver of the level has registered), then lets
+//! the load start: it closes the batch, loads the distinct keys once and keeps each value for
+//! its requesters (the last requester of a key takes it by value, the others get clones). Keys
+//! asked for after the batch closed open the next one. Gathering keys happens in the request's
+//! own task, with no timer; only the load itself is spawned, as its own task.
 use std::{
     collections::HashMap,
     hash::Hash,
@@ -25,6 +25,7 @@ use std::{
 
 use async_graphql::dataloader::Loader;
 use futures_util::future::{BoxFuture, FutureExt, Shared};
+use tokio::sync::oneshot;
 
 use crate::store::FastMap;
 
@@ -37,6 +38,10 @@ type Outcome<K, V, E> = Result<Arc<Done<K, V>>, E>;
 
 /// A batch's loading future, shared by its requesters.
 type Load<K, V, E> = Shared<BoxFuture<'static, Outcome<K, V, E>>>;
+
+/// What the requester that opened a batch holds: the batch's keys, and the signal that starts
+/// its load.
+type Opened<K> = (Arc<Mutex<Vec<K>>>, oneshot::Sender<()>);
 
 /// Where a batcher keeps its open batch, if any.
 type Slot<K, V, E> = Mutex<Option<Open<K, V, E>>>;
@@ -79,8 +84,7 @@ where
     /// The value of `key`, loaded with every other key asked for at the same time; None when
     /// the loader has none.
     pub async fn load_one(&self, key: K) -> Result<Option<T::Value>, T::Error> {
-        let load = self.join(std::iter::once(key.clone()));
-        let done = load.await?;
+        let done = self.wait(std::iter::once(key.clone())).await?;
         Ok(take(&done, &key))
     }
 
@@ -94,7 +98,7 @@ where
         if keys.is_empty() {
             return Ok(HashMap::new());
         }
-        let done = self.join(keys.iter().cloned()).await?;
+        let done = self.wait(keys.iter().cloned()).await?;
         let mut out = HashMap::with_capacity(keys.len());
         for key in keys {
             if let Some(v) = take(&done, &key) {
@@ -104,26 +108,61 @@ where
         Ok(out)
     }
 
-    /// Adds `keys` to the open batch (opening one if none is) and returns its loading future.
-    fn join(&self, keys: impl Iterator<Item = K>) -> Load<K, T::Value, T::Error> {
+    /// Adds `keys` to the open batch, opening one if none is, and waits for its load. The
+    /// requester that opened the batch gathers it first (see [`gather`]) and then lets it load.
+    async fn wait(&self, keys: impl Iterator<Item = K>) -> Outcome<K, T::Value, T::Error> {
+        let (load, opened) = self.join(keys);
+        if let Some((keys, go)) = opened {
+            gather(&keys).await;
+            // The load waits for this (it cannot be gone: `load` holds it).
+            let _ = go.send(());
+        }
+        load.await
+    }
+
+    /// Adds `keys` to the open batch, or opens one with them; its loading future, and for the
+    /// requester that opened it, the batch's keys and the signal that starts its load.
+    fn join(
+        &self,
+        keys: impl Iterator<Item = K>,
+    ) -> (Load<K, T::Value, T::Error>, Option<Opened<K>>) {
         let mut open = lock(&self.open);
         if let Some(batch) = open.as_ref() {
             lock(&batch.keys).extend(keys);
-            return batch.load.clone();
+            return (batch.load.clone(), None);
         }
         let batch_keys = Arc::new(Mutex::new(keys.collect::<Vec<K>>()));
+        let (go, started) = oneshot::channel();
         let load = run(
             self.loader.clone(),
             Arc::downgrade(&self.open),
             batch_keys.clone(),
+            started,
         )
         .boxed()
         .shared();
         *open = Some(Open {
-            keys: batch_keys,
+            keys: batch_keys.clone(),
             load: load.clone(),
         });
-        load
+        (load, Some((batch_keys, go)))
+    }
+}
+
+/// Lets the executor poll the rest of the request until a whole round of polling adds no key
+/// to the batch (at least two rounds: a level's resolvers may reach their loads a round after
+/// the first, when a list polls its items in turn). Only the requester that opened the batch
+/// runs this, so each of its yields is one round of the request's polling; the shared loading
+/// future is polled by every requester, several times a round.
+async fn gather<K>(keys: &Mutex<Vec<K>>) {
+    let mut seen = usize::MAX;
+    loop {
+        tokio::task::yield_now().await;
+        let n = lock(keys).len();
+        if n == seen {
+            break;
+        }
+        seen = n;
     }
 }
 
@@ -138,8 +177,8 @@ fn take<K: Hash + Eq, V: Clone>(done: &Done<K, V>, key: &K) -> Option<V> {
     values.remove(key).map(|(v, _)| v)
 }
 
-/// The loading future of one batch: gathers keys until a round of polling adds none, closes
-/// the batch, then loads the distinct keys.
+/// The loading future of one batch: waits until the requester that opened the batch has
+/// gathered it (or went away), closes the batch, then loads the distinct keys.
 ///
 /// It holds the batcher's slot weakly: the slot holds this future, and a batch whose requesters
 /// all went away (a cancelled request) must not keep the two alive.
@@ -147,24 +186,15 @@ async fn run<T, K>(
     loader: Arc<T>,
     open: Weak<Slot<K, T::Value, T::Error>>,
     keys: Arc<Mutex<Vec<K>>>,
+    started: oneshot::Receiver<()>,
 ) -> Outcome<K, T::Value, T::Error>
 where
     T: Loader<K>,
     T::Error: Sync,
     K: Send + Sync + Hash + Eq + Clone + 'static,
 {
-    // Each yield lets the executor poll the rest of the level once; stop when a round brought
-    // no new key (at least two rounds: a level's resolvers may reach their loads one round
-    // after the first, when a list polls its items in turn).
-    let mut seen = usize::MAX;
-    loop {
-        tokio::task::yield_now().await;
-        let n = lock(&keys).len();
-        if n == seen {
-            break;
-        }
-        seen = n;
-    }
+    // An error only means the opener was cancelled: the others load without it.
+    let _ = started.await;
     // Close this batch: keys asked for from now on open the next one.
     if let Some(open) = open.upgrade() {
         let mut open = lock(&open);
