@@ -43,6 +43,12 @@ type Load<K, V, E> = Shared<BoxFuture<'static, Outcome<K, V, E>>>;
 /// its load.
 type Opened<K> = (Arc<Mutex<Vec<K>>>, oneshot::Sender<()>);
 
+/// A batch joined: its loading future and, for the requester that opened it, [`Opened`].
+struct Joined<K, V, E> {
+    load: Load<K, V, E>,
+    opened: Option<Opened<K>>,
+}
+
 /// Where a batcher keeps its open batch, if any.
 type Slot<K, V, E> = Mutex<Option<Open<K, V, E>>>;
 
@@ -111,7 +117,7 @@ where
     /// Adds `keys` to the open batch, opening one if none is, and waits for its load. The
     /// requester that opened the batch gathers it first (see [`gather`]) and then lets it load.
     async fn wait(&self, keys: impl Iterator<Item = K>) -> Outcome<K, T::Value, T::Error> {
-        let (load, opened) = self.join(keys);
+        let Joined { load, opened } = self.join(keys);
         if let Some((keys, go)) = opened {
             gather(&keys).await;
             // The load waits for this (it cannot be gone: `load` holds it).
@@ -122,14 +128,14 @@ where
 
     /// Adds `keys` to the open batch, or opens one with them; its loading future, and for the
     /// requester that opened it, the batch's keys and the signal that starts its load.
-    fn join(
-        &self,
-        keys: impl Iterator<Item = K>,
-    ) -> (Load<K, T::Value, T::Error>, Option<Opened<K>>) {
+    fn join(&self, keys: impl Iterator<Item = K>) -> Joined<K, T::Value, T::Error> {
         let mut open = lock(&self.open);
         if let Some(batch) = open.as_ref() {
             lock(&batch.keys).extend(keys);
-            return (batch.load.clone(), None);
+            return Joined {
+                load: batch.load.clone(),
+                opened: None,
+            };
         }
         let batch_keys = Arc::new(Mutex::new(keys.collect::<Vec<K>>()));
         let (go, started) = oneshot::channel();
@@ -145,7 +151,10 @@ where
             keys: batch_keys.clone(),
             load: load.clone(),
         });
-        (load, Some((batch_keys, go)))
+        Joined {
+            load,
+            opened: Some((batch_keys, go)),
+        }
     }
 }
 
