@@ -114,6 +114,16 @@ where
         Ok(out)
     }
 
+    /// The value of each of `keys`, in their order (None where the loader has none), loaded
+    /// with every other key asked for at the same time; a key may repeat.
+    pub async fn load_each(&self, keys: Vec<K>) -> Result<Vec<Option<T::Value>>, T::Error> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let done = self.wait(keys.iter().cloned()).await?;
+        Ok(keys.iter().map(|key| take(&done, key)).collect())
+    }
+
     /// Adds `keys` to the open batch, opening one if none is, and waits for its load. The
     /// requester that opened the batch gathers it first (see [`gather`]) and then lets it load.
     async fn wait(&self, keys: impl Iterator<Item = K>) -> Outcome<K, T::Value, T::Error> {
@@ -334,5 +344,26 @@ mod tests {
         assert_eq!(b, Err("no negative keys".to_owned()));
         // The failed batch is closed: the next load runs on its own.
         assert_eq!(batcher.load_one(4).await, Ok(Some("8".to_owned())));
+    }
+
+    #[tokio::test]
+    async fn load_each_answers_in_key_order_with_repeats_and_misses() {
+        let doubler = Arc::new(Record::default());
+        let batcher = Batcher::new(Doubler(doubler.clone()));
+        let (each, one) = tokio::join!(batcher.load_each(vec![3, 0, 3, 1]), batcher.load_one(5));
+        assert_eq!(
+            each,
+            Ok(vec![
+                Some("6".to_owned()),
+                None,
+                Some("6".to_owned()),
+                Some("2".to_owned())
+            ])
+        );
+        assert_eq!(one, Ok(Some("10".to_owned())));
+        // One load for both requesters, each distinct key once.
+        assert_eq!(*lock(&doubler.batches), vec![vec![0, 1, 3, 5]]);
+        assert_eq!(batcher.load_each(Vec::new()).await, Ok(Vec::new()));
+        assert_eq!(doubler.calls.load(Ordering::SeqCst), 1);
     }
 }

@@ -42,7 +42,8 @@ impl FrameworkQuery {
         #[graphql(desc = "Start after this cursor (with `first`).")] after: Option<String>,
         #[graphql(desc = "Page size backwards, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor (with `last`).")] before: Option<String>,
-    ) -> async_graphql::Result<FrameworkConnection> {
+    ) -> async_graphql::Result<crate::graphql::types::connection::Planned<FrameworkConnection>>
+    {
         let db = ctx.db()?;
         let args = page_args(
             PageInput {
@@ -58,6 +59,8 @@ impl FrameworkQuery {
             cond: filter.map(|f| f.to_cond()).transpose()?,
         };
         let listing = frameworks::list(db, &f, &args).await?;
-        Ok(FrameworkConnection(Conn::from_listing(listing)))
+        Ok(crate::graphql::types::connection::Planned(
+            FrameworkConnection(Conn::from_listing(listing)),
+        ))
     }
 }

@@ -40,7 +40,7 @@ impl RoleQuery {
         #[graphql(desc = "Start after this cursor (with `first`).")] after: Option<String>,
         #[graphql(desc = "Page size backwards, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor (with `last`).")] before: Option<String>,
-    ) -> async_graphql::Result<RoleConnection> {
+    ) -> async_graphql::Result<crate::graphql::types::connection::Planned<RoleConnection>> {
         let db = ctx.db()?;
         let args = page_args(
             PageInput {
@@ -55,6 +55,8 @@ impl RoleQuery {
             cond: filter.map(|f| f.to_cond()).transpose()?,
         };
         let listing = roles::list(db, &f, &args).await?;
-        Ok(RoleConnection(Conn::from_listing(listing)))
+        Ok(crate::graphql::types::connection::Planned(RoleConnection(
+            Conn::from_listing(listing),
+        )))
     }
 }

@@ -40,7 +40,7 @@ impl SkillQuery {
         #[graphql(desc = "Start after this cursor (with `first`).")] after: Option<String>,
         #[graphql(desc = "Page size backwards, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor (with `last`).")] before: Option<String>,
-    ) -> async_graphql::Result<SkillConnection> {
+    ) -> async_graphql::Result<crate::graphql::types::connection::Planned<SkillConnection>> {
         let db = ctx.db()?;
         let args = page_args(
             PageInput {
@@ -56,6 +56,8 @@ impl SkillQuery {
             cond: filter.map(|f| f.to_cond()).transpose()?,
         };
         let listing = skills::list(db, &f, &args).await?;
-        Ok(SkillConnection(Conn::from_listing(listing)))
+        Ok(crate::graphql::types::connection::Planned(SkillConnection(
+            Conn::from_listing(listing),
+        )))
     }
 }

@@ -12,7 +12,7 @@ use crate::{
             conn_cost,
             connection::{
                 connection, nested, nested_filtered, object_with_connections, plain_edge,
-                weighted_edge, FrameworkRoleFilter,
+                weighted_edge, FrameworkRoleFilter, Kind, PlanNode, Planned,
             },
             from_stored, global_id,
             posting::{postings_of, JobPostingConnection},
@@ -128,12 +128,39 @@ object_with_connections! {
         Ok(Skill(m))
     }
     /// Skills the framework uses, its language included.
-    connection skills -> SkillConnection = nested(Rel::FrameworkSkills);
+    connection skills -> Planned<SkillConnection> = nested(Rel::FrameworkSkills);
     /// Roles using the framework, by slug; edges carry importance and level. `filter` keeps
     /// some of them.
-    connection roles(filter: FrameworkRoleFilter) -> FrameworkRoleConnection = nested_filtered(Rel::FrameworkRoles);
+    connection roles(filter: FrameworkRoleFilter) -> Planned<FrameworkRoleConnection> = nested_filtered(Rel::FrameworkRoles);
 
     /// Job postings asking for this framework, newest first.
     connection job_postings -> JobPostingConnection = postings_of(Rel::FrameworkPostings);
+    }
+}
+
+impl PlanNode for Framework {
+    const LEAVES: &'static [&'static str] = &[
+        "id",
+        "slug",
+        "name",
+        "description",
+        "category",
+        "firstReleaseYear",
+        "license",
+        "homepage",
+        "escoUri",
+        "onetName",
+        "createdAt",
+        "updatedAt",
+    ];
+    fn id(&self) -> i64 {
+        self.0.id
+    }
+    fn child(field: &str) -> Option<(Rel, Kind)> {
+        Some(match field {
+            "skills" => (Rel::FrameworkSkills, Kind::Skills),
+            "roles" => (Rel::FrameworkRoles, Kind::FrameworkRoles),
+            _ => return None,
+        })
     }
 }

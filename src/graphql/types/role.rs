@@ -10,7 +10,7 @@ use crate::graphql::{
         conn_cost,
         connection::{
             connection, nested, nested_filtered, object_with_connections, plain_edge,
-            weighted_edge, RoleFrameworkFilter, RoleSkillFilter,
+            weighted_edge, Kind, PlanNode, Planned, RoleFrameworkFilter, RoleSkillFilter,
         },
         evidence::{self, RequirementEvidence, RoleEquivalence},
         framework::Framework,
@@ -120,10 +120,10 @@ object_with_connections! {
 
     /// Skills the role requires, by slug; edges carry importance and level. `filter` keeps
     /// some of them (e.g. essential at level 4 or above).
-    connection skills(filter: RoleSkillFilter) -> RoleSkillConnection = nested_filtered(Rel::RoleSkills);
+    connection skills(filter: RoleSkillFilter) -> Planned<RoleSkillConnection> = nested_filtered(Rel::RoleSkills);
     /// Frameworks the role uses, by slug; edges carry importance and level. `filter` keeps
     /// some of them.
-    connection frameworks(filter: RoleFrameworkFilter) -> RoleFrameworkConnection = nested_filtered(Rel::RoleFrameworks);
+    connection frameworks(filter: RoleFrameworkFilter) -> Planned<RoleFrameworkConnection> = nested_filtered(Rel::RoleFrameworks);
 
     /// Imported occupations that correspond to this curated role (same ESCO URI or O*NET-SOC
     /// code). They stay roles of their own: their requirements are evidence for this role's
@@ -193,5 +193,29 @@ object_with_connections! {
 
     /// Job postings asking for this role, newest first.
     connection job_postings -> JobPostingConnection = postings_of(Rel::RolePostings);
+    }
+}
+
+impl PlanNode for Role {
+    const LEAVES: &'static [&'static str] = &[
+        "id",
+        "slug",
+        "name",
+        "description",
+        "escoUri",
+        "onetSocCode",
+        "iscoCode",
+        "createdAt",
+        "updatedAt",
+    ];
+    fn id(&self) -> i64 {
+        self.0.id
+    }
+    fn child(field: &str) -> Option<(Rel, Kind)> {
+        Some(match field {
+            "skills" => (Rel::RoleSkills, Kind::RoleSkills),
+            "frameworks" => (Rel::RoleFrameworks, Kind::RoleFrameworks),
+            _ => return None,
+        })
     }
 }

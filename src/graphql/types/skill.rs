@@ -10,7 +10,7 @@ use crate::graphql::{
         conn_cost,
         connection::{
             connection, encode_cursor, nested, nested_filtered, object_with_connections,
-            plain_edge, weighted_edge, SkillRoleFilter,
+            plain_edge, weighted_edge, Kind, PlanNode, Planned, SkillRoleFilter,
         },
         from_stored, global_id,
         posting::{postings_of, JobPostingConnection},
@@ -165,22 +165,56 @@ object_with_connections! {
     /// Other names of the skill, by name.
     connection aliases -> AliasConnection = nested(Rel::SkillAliases);
     /// Broader skills (a skill may have several).
-    connection broader -> SkillConnection = nested(Rel::SkillBroader);
+    connection broader -> Planned<SkillConnection> = nested(Rel::SkillBroader);
     /// Narrower skills.
-    connection narrower -> SkillConnection = nested(Rel::SkillNarrower);
+    connection narrower -> Planned<SkillConnection> = nested(Rel::SkillNarrower);
     /// Skills to learn before this one.
-    connection prerequisites -> SkillConnection = nested(Rel::SkillPrerequisites);
+    connection prerequisites -> Planned<SkillConnection> = nested(Rel::SkillPrerequisites);
     /// Skills that have this one as a prerequisite.
-    connection required_by -> SkillConnection = nested(Rel::SkillRequiredBy);
+    connection required_by -> Planned<SkillConnection> = nested(Rel::SkillRequiredBy);
     /// Related skills.
-    connection related -> SkillConnection = nested(Rel::SkillRelated);
+    connection related -> Planned<SkillConnection> = nested(Rel::SkillRelated);
     /// Frameworks using the skill; for a language, every framework written in it.
-    connection frameworks -> FrameworkConnection = nested(Rel::SkillFrameworks);
+    connection frameworks -> Planned<FrameworkConnection> = nested(Rel::SkillFrameworks);
     /// Roles requiring the skill, by slug; edges carry importance and level. `filter` keeps
     /// some of them (e.g. the roles that need it as essential).
-    connection roles(filter: SkillRoleFilter) -> SkillRoleConnection = nested_filtered(Rel::SkillRoles);
+    connection roles(filter: SkillRoleFilter) -> Planned<SkillRoleConnection> = nested_filtered(Rel::SkillRoles);
 
     /// Job postings asking for this skill, newest first.
     connection job_postings -> JobPostingConnection = postings_of(Rel::SkillPostings);
+    }
+}
+
+impl PlanNode for Skill {
+    const LEAVES: &'static [&'static str] = &[
+        "id",
+        "slug",
+        "name",
+        "kind",
+        "description",
+        "escoUri",
+        "onetName",
+        "firstReleaseYear",
+        "license",
+        "homepage",
+        "reuseLevel",
+        "onetElementId",
+        "createdAt",
+        "updatedAt",
+    ];
+    fn id(&self) -> i64 {
+        self.0.id
+    }
+    fn child(field: &str) -> Option<(Rel, Kind)> {
+        Some(match field {
+            "broader" => (Rel::SkillBroader, Kind::Skills),
+            "narrower" => (Rel::SkillNarrower, Kind::Skills),
+            "prerequisites" => (Rel::SkillPrerequisites, Kind::Skills),
+            "requiredBy" => (Rel::SkillRequiredBy, Kind::Skills),
+            "related" => (Rel::SkillRelated, Kind::Skills),
+            "frameworks" => (Rel::SkillFrameworks, Kind::Frameworks),
+            "roles" => (Rel::SkillRoles, Kind::SkillRoles),
+            _ => return None,
+        })
     }
 }

@@ -169,6 +169,9 @@ macro_rules! connection {
             fn wrap(conn: $crate::graphql::types::connection::Conn<$edge>) -> Self {
                 $conn(conn)
             }
+            fn conn(&self) -> &$crate::graphql::types::connection::Conn<$edge> {
+                &self.0
+            }
         }
 
         #[doc = $doc]
@@ -223,6 +226,14 @@ macro_rules! plain_edge {
             }
             /// The item.
             async fn node(&self) -> &$node {
+                &self.node
+            }
+        }
+
+        impl $crate::graphql::types::connection::PlanEdge for $edge {
+            type Node = $node;
+            const LEAVES: &'static [&'static str] = &["cursor"];
+            fn node(&self) -> &$node {
                 &self.node
             }
         }
@@ -288,6 +299,22 @@ macro_rules! weighted_edge {
             /// O*NET level rating (LV, 0–7), from its Skills and Knowledge ratings.
             async fn onet_level(&self) -> Option<f64> {
                 self.attrs.onet_level
+            }
+        }
+
+        impl $crate::graphql::types::connection::PlanEdge for $edge {
+            type Node = $node;
+            const LEAVES: &'static [&'static str] = &[
+                "cursor",
+                "importance",
+                "level",
+                "hotTechnology",
+                "inDemand",
+                "onetImportance",
+                "onetLevel",
+            ];
+            fn node(&self) -> &$node {
+                &self.node
             }
         }
 

@@ -371,6 +371,7 @@ pub trait Connection: Sized {
     type Model: NodeFields + Clone + Send + Sync + 'static;
     type Edge: EdgeOf<Self::Model>;
     fn wrap(conn: Conn<Self::Edge>) -> Self;
+    fn conn(&self) -> &Conn<Self::Edge>;
 }
 
 /// The resolver of every nested connection field: the parent's page of a relation, in the
@@ -415,7 +416,9 @@ where
 mod fields;
 mod filter;
 mod macros;
+mod plan;
 pub use filter::{
     FrameworkRoleFilter, NestedFilter, RoleFrameworkFilter, RoleSkillFilter, SkillRoleFilter,
 };
 pub(crate) use macros::{connection, object_with_connections, plain_edge, weighted_edge};
+pub use plan::{Kind, PlanEdge, PlanNode, Planned};
