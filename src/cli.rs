@@ -197,6 +197,10 @@ pub struct ServeArgs {
     /// Run only the operations registered with `skillgraph persist` (sent by hash or in full).
     #[arg(long, env = "SKILLGRAPH_PERSISTED_ONLY")]
     pub persisted_only: bool,
+    /// Answer every connection with async-graphql's own execution instead of by plan (slower;
+    /// for comparing answers).
+    #[arg(long, env = "SKILLGRAPH_UNPLANNED")]
+    pub unplanned: bool,
     /// Seconds a browser or CDN may reuse a GET answer without asking again (default 0: they
     /// revalidate every time with If-None-Match, answered 304 while the data have not changed).
     #[arg(long, env = "SKILLGRAPH_CACHE_MAX_AGE_SECS")]
@@ -280,6 +284,7 @@ impl Cli {
             top.body_limit_bytes = s.body_limit_bytes;
             top.ws_init_timeout_secs = s.ws_init_timeout_secs;
             top.persisted_only = s.persisted_only.then_some(true);
+            top.unplanned = s.unplanned.then_some(true);
             top.cache_max_age_secs = s.cache_max_age_secs;
             top.read_database_urls =
                 (!s.read_database_url.is_empty()).then(|| s.read_database_url.clone());

@@ -62,6 +62,9 @@ pub struct Config {
     pub sqlite_busy_timeout: Duration,
     /// Run only operations registered with `skillgraph persist`.
     pub persisted_only: bool,
+    /// Answer every connection with async-graphql's own execution, never by plan (see
+    /// `graphql::types::connection::plan`): to compare the two, or should a plan ever be wrong.
+    pub unplanned: bool,
     /// `max-age` of cacheable GET answers; 0 makes caches revalidate every time (`no-cache`).
     pub cache_max_age: Duration,
     /// Read replicas (PostgreSQL): queries read from them, see [`crate::store::route`].
@@ -102,6 +105,7 @@ impl Default for Config {
             db_acquire_timeout: db::DEFAULT_ACQUIRE_TIMEOUT,
             sqlite_busy_timeout: db::SQLITE_BUSY_TIMEOUT,
             persisted_only: false,
+            unplanned: false,
             cache_max_age: Duration::ZERO,
             read_database_urls: Vec::new(),
             replica_max_lag: Duration::from_secs(5),
@@ -136,6 +140,7 @@ pub struct ConfigLayer {
     pub db_acquire_timeout_secs: Option<u64>,
     pub sqlite_busy_timeout_secs: Option<u64>,
     pub persisted_only: Option<bool>,
+    pub unplanned: Option<bool>,
     pub cache_max_age_secs: Option<u64>,
     pub read_database_urls: Option<Vec<String>>,
     pub replica_max_lag_secs: Option<u64>,
@@ -213,6 +218,9 @@ impl Config {
             }
             if let Some(v) = l.persisted_only {
                 c.persisted_only = v;
+            }
+            if let Some(v) = l.unplanned {
+                c.unplanned = v;
             }
             if let Some(v) = l.cache_max_age_secs {
                 c.cache_max_age = Duration::from_secs(v);

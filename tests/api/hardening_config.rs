@@ -115,6 +115,7 @@ const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "SKILLGRAPH_QUEUE_TIMEOUT_SECS",
         "serve",
     ),
+    ("unplanned", "--unplanned", "SKILLGRAPH_UNPLANNED", "serve"),
 ];
 
 #[test]
@@ -143,6 +144,7 @@ fn every_setting_has_a_flag_an_env_var_a_toml_key_and_a_readme_line() {
             "database_url" => "\"sqlite::memory:\"".to_owned(),
             "bind" => "\"127.0.0.1:1\"".to_owned(),
             "admin_token" => "\"0123456789abcdef\"".to_owned(),
+            "unplanned" => "true".to_owned(),
             _ => "7".to_owned(),
         };
         let layer: Result<ConfigLayer, _> = toml::from_str(&format!("{key} = {value}"));

@@ -123,6 +123,15 @@ impl TestApp {
         &self,
         pool: u32,
     ) -> (Router, DatabaseConnection, Arc<Mutex<Vec<Statement>>>) {
+        self.twin(pool, ConfigLayer::default()).await
+    }
+
+    /// [`TestApp::fresh_app`] configured by `layer` (its `database_url` is this test's).
+    pub async fn twin(
+        &self,
+        pool: u32,
+        layer: ConfigLayer,
+    ) -> (Router, DatabaseConnection, Arc<Mutex<Vec<Statement>>>) {
         let mut conn = db::connect(&self.url, pool)
             .await
             .expect("open a fresh pool");
@@ -135,7 +144,7 @@ impl TestApp {
         });
         let config = Config::build(&[ConfigLayer {
             database_url: Some(self.url.clone()),
-            ..Default::default()
+            ..layer
         }])
         .map_err(|e| e.detail())
         .expect("config");

@@ -31,6 +31,7 @@ mod paths_imported;
 mod paths_market;
 mod perf;
 mod persisted;
+mod planned;
 mod pooler;
 mod related_cooc;
 mod relations;

@@ -1,7 +1,7 @@
 //! Planned connections: a connection field whose whole subtree is rows (fields read from the
-//! loaded nodes and edges, nested connections of skills, roles and frameworks, page info) is
-//! answered level by level, each level's nested pages loaded in one batch for all its parents,
-//! and its values built in one pass, without a future per field.
+//! loaded nodes and edges, nested connections of skills, roles and frameworks, page info,
+//! counts) is answered level by level, each level's nested pages (and counts) loaded in one
+//! batch for all its parents, and its values built in one pass, without a future per field.
 //!
 //! Why: a callgrind profile of Q1 (roles → skills → broader, ~4,200 objects) on the real ESCO
 //! import spent 24 M of its 60 M instructions in async-graphql's execution: per object a boxed
@@ -11,9 +11,10 @@
 //!
 //! What it answers is what async-graphql would: a field read from a row is still resolved by
 //! the type's own resolver (polled once, as it never waits), and every selection it does not
-//! know — fragments, directives, `totalCount`, a `filter:` argument, fields that load (such as
-//! `source`), page arguments that do not validate, two fields under one response key — makes
-//! the whole field take async-graphql's path instead, before anything is loaded. Tests compare
+//! know — directives, a `filter:` argument, fields that load (such as `source`),
+//! page arguments that do not validate, two selections under one response key other than a
+//! repeated leaf — makes the whole field take async-graphql's path instead, before anything is
+//! loaded. Fragments are spread in place, as async-graphql does. Tests compare
 //! the two paths field by field on an imported graph.
 use std::{
     borrow::Cow,
@@ -29,7 +30,7 @@ use async_graphql::{
     ContainerType, ContextSelectionSet, Name, OutputType, Positioned, ServerError, ServerResult,
     Value,
 };
-use futures_util::future::{BoxFuture, FutureExt};
+use futures_util::future::{try_join_all, BoxFuture, FutureExt};
 
 use super::{page_args, select_of, Conn, Connection, EdgeOf, PageInput, Total};
 use crate::{
@@ -48,6 +49,7 @@ use crate::{
             skill::{SkillConnection, SkillRoleConnection},
         },
     },
+    state::AppState,
     store::edges::Select,
 };
 
@@ -144,7 +146,13 @@ impl<C: Plan> OutputType for Planned<C> {
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        match conn_shape::<C>(ctx, &field.node.selection_set) {
+        let planned = ctx
+            .data_opt::<AppState>()
+            .is_none_or(|state| !state.config.unplanned);
+        match planned
+            .then(|| conn_shape::<C>(ctx, &field.node.selection_set))
+            .flatten()
+        {
             Some(shape) => {
                 let mut values = run_level::<C>(ctx, &shape, &[self.0.conn()]).await?;
                 values
@@ -166,6 +174,8 @@ struct ConnShape<'a> {
 
 enum ConnField<'a> {
     Const(Value),
+    /// `totalCount`: counted for every page of the level at once.
+    TotalCount(&'a Positioned<Field>),
     Nodes(NodeShape<'a>),
     Edges(Vec<(Name, EdgeField<'a>)>),
     PageInfo(Vec<(Name, InfoField)>),
@@ -210,24 +220,82 @@ struct Nested<'a> {
     shape: ConnShape<'a>,
 }
 
-/// The fields of a selection set, when it holds only plain fields without directives, each
-/// under its own response key; their keys and fields.
-fn plain_fields(set: &Positioned<SelectionSet>) -> Option<Vec<(Name, &Positioned<Field>)>> {
-    let mut out: Vec<(Name, &Positioned<Field>)> = Vec::with_capacity(set.node.items.len());
-    for item in &set.node.items {
-        let Selection::Field(f) = &item.node else {
-            return None;
-        };
-        if !f.node.directives.is_empty() {
-            return None;
-        }
-        let key = &f.node.response_key().node;
-        if out.iter().any(|(k, _)| k == key) {
-            return None;
-        }
-        out.push((key.clone(), f));
-    }
+/// The fields a selection set shows on an object of type `on`, with its fragments spread in
+/// place (those whose type condition the object meets), each under its response key; None when
+/// a field or fragment carries a directive, or two fields share a response key without being
+/// the same field with no arguments and no selection.
+fn plain_fields<'a>(
+    ctx: &ContextSelectionSet<'a>,
+    set: &'a Positioned<SelectionSet>,
+    on: &str,
+) -> Option<Vec<(Name, &'a Positioned<Field>)>> {
+    let mut out = Vec::with_capacity(set.node.items.len());
+    spread(ctx, set, on, &mut out)?;
     Some(out)
+}
+
+fn spread<'a>(
+    ctx: &ContextSelectionSet<'a>,
+    set: &'a Positioned<SelectionSet>,
+    on: &str,
+    out: &mut Vec<(Name, &'a Positioned<Field>)>,
+) -> Option<()> {
+    for item in &set.node.items {
+        match &item.node {
+            Selection::Field(f) => {
+                if !f.node.directives.is_empty() {
+                    return None;
+                }
+                let key = &f.node.response_key().node;
+                match out.iter().find(|(k, _)| k == key) {
+                    None => out.push((key.clone(), f)),
+                    Some((_, g)) if same_leaf(f, g) => {}
+                    Some(_) => return None,
+                }
+            }
+            Selection::FragmentSpread(s) => {
+                if !s.node.directives.is_empty() {
+                    return None;
+                }
+                let fragment = ctx.query_env.fragments.get(&s.node.fragment_name.node)?;
+                if applies(ctx, Some(&fragment.node.type_condition.node.on.node), on) {
+                    spread(ctx, &fragment.node.selection_set, on, out)?;
+                }
+            }
+            Selection::InlineFragment(f) => {
+                if !f.node.directives.is_empty() {
+                    return None;
+                }
+                let condition = f.node.type_condition.as_ref().map(|c| &c.node.on.node);
+                if applies(ctx, condition, on) {
+                    spread(ctx, &f.node.selection_set, on, out)?;
+                }
+            }
+        }
+    }
+    Some(())
+}
+
+/// Two selections of one leaf field under one key (`id` in two fragments): one value.
+fn same_leaf(f: &Positioned<Field>, g: &Positioned<Field>) -> bool {
+    let leaf = |f: &Positioned<Field>| {
+        f.node.arguments.is_empty() && f.node.selection_set.node.items.is_empty()
+    };
+    f.node.name.node == g.node.name.node && leaf(f) && leaf(g)
+}
+
+/// Whether a fragment with type condition `condition` applies to an object of type `on` (the
+/// type itself, or an interface it implements).
+fn applies(ctx: &ContextSelectionSet<'_>, condition: Option<&Name>, on: &str) -> bool {
+    condition.is_none_or(|c| {
+        c.as_str() == on
+            || ctx
+                .schema_env
+                .registry
+                .implements
+                .get(on)
+                .is_some_and(|interfaces| interfaces.contains(c.as_str()))
+    })
 }
 
 fn typename<T: OutputType>() -> Value {
@@ -241,9 +309,10 @@ fn conn_shape<'a, C: Plan>(
 ) -> Option<ConnShape<'a>> {
     let mut nodes = 0;
     let mut fields = Vec::new();
-    for (key, f) in plain_fields(set)? {
+    for (key, f) in plain_fields(ctx, set, &C::type_name())? {
         let field = match f.node.name.node.as_str() {
             "__typename" => ConnField::Const(typename::<C>()),
+            "totalCount" => ConnField::TotalCount(f),
             "nodes" => ConnField::Nodes(node_shape::<<C::Edge as PlanEdge>::Node>(
                 ctx,
                 &f.node.selection_set,
@@ -251,7 +320,7 @@ fn conn_shape<'a, C: Plan>(
             )?),
             "edges" => {
                 let mut edge = Vec::new();
-                for (key, g) in plain_fields(&f.node.selection_set)? {
+                for (key, g) in plain_fields(ctx, &f.node.selection_set, &C::Edge::type_name())? {
                     let name = g.node.name.node.as_str();
                     let field = if name == "__typename" {
                         EdgeField::Const(typename::<C::Edge>())
@@ -272,7 +341,8 @@ fn conn_shape<'a, C: Plan>(
             }
             "pageInfo" => {
                 let mut info = Vec::new();
-                for (key, g) in plain_fields(&f.node.selection_set)? {
+                let on = <super::PageInfo as OutputType>::type_name();
+                for (key, g) in plain_fields(ctx, &f.node.selection_set, &on)? {
                     let field = match g.node.name.node.as_str() {
                         "__typename" => InfoField::Typename,
                         "hasNextPage" => InfoField::HasNext,
@@ -303,7 +373,7 @@ fn node_shape<'a, N: PlanNode>(
     *slots += 1;
     let mut fields = Vec::new();
     let mut nested = Vec::new();
-    for (key, f) in plain_fields(set)? {
+    for (key, f) in plain_fields(ctx, set, &N::type_name())? {
         let name = f.node.name.node.as_str();
         let field = if name == "__typename" {
             NodeField::Const(typename::<N>())
@@ -402,9 +472,22 @@ async fn run_level<'a, C: Plan>(
         }
         slots.push(values);
     }
+    let totals = match shape.fields.iter().find_map(|(_, f)| match f {
+        ConnField::TotalCount(f) => Some(*f),
+        _ => None,
+    }) {
+        Some(field) => {
+            let fctx = ctx.with_field(field);
+            try_join_all(conns.iter().map(|c| c.total.resolve(&fctx)))
+                .await
+                .map_err(|e| e.into_server_error(field.pos))?
+        }
+        None => Vec::new(),
+    };
     conns
         .iter()
-        .map(|conn| build_conn::<C>(ctx, shape, conn, &mut slots))
+        .enumerate()
+        .map(|(i, conn)| build_conn::<C>(ctx, shape, conn, totals.get(i).copied(), &mut slots))
         .collect()
 }
 
@@ -421,7 +504,7 @@ fn node_shapes<'s, 'a>(shape: &'s ConnShape<'a>) -> Vec<&'s NodeShape<'a>> {
                     }
                 }
             }
-            ConnField::Const(_) | ConnField::PageInfo(_) => {}
+            ConnField::Const(_) | ConnField::TotalCount(_) | ConnField::PageInfo(_) => {}
         }
     }
     out
@@ -501,12 +584,16 @@ fn build_conn<C: Plan>(
     ctx: &ContextSelectionSet<'_>,
     shape: &ConnShape<'_>,
     conn: &Conn<C::Edge>,
+    total: Option<i32>,
     slots: &mut [Vec<std::vec::IntoIter<Value>>],
 ) -> ServerResult<Value> {
     let mut out = object(shape.fields.len());
     for (key, field) in &shape.fields {
         let value = match field {
             ConnField::Const(v) => v.clone(),
+            ConnField::TotalCount(f) => {
+                Value::from(total.ok_or_else(|| internal("a planned count is missing", f))?)
+            }
             ConnField::Nodes(node) => Value::List(
                 conn.edges
                     .iter()
