@@ -12,7 +12,7 @@ use crate::{
             conn_cost,
             connection::{
                 connection, nested, nested_filtered, object_with_connections, plain_edge,
-                weighted_edge, FrameworkRoleFilter, Kind, PlanNode, Planned,
+                plan_node, weighted_edge, FrameworkRoleFilter, Planned,
             },
             from_stored, global_id,
             posting::{postings_of, JobPostingConnection},
@@ -138,29 +138,11 @@ object_with_connections! {
     }
 }
 
-impl PlanNode for Framework {
-    const LEAVES: &'static [&'static str] = &[
-        "id",
-        "slug",
-        "name",
-        "description",
-        "category",
-        "firstReleaseYear",
-        "license",
-        "homepage",
-        "escoUri",
-        "onetName",
-        "createdAt",
-        "updatedAt",
-    ];
-    fn id(&self) -> i64 {
-        self.0.id
-    }
-    fn child(field: &str) -> Option<(Rel, Kind)> {
-        Some(match field {
-            "skills" => (Rel::FrameworkSkills, Kind::Skills),
-            "roles" => (Rel::FrameworkRoles, Kind::FrameworkRoles),
-            _ => return None,
-        })
+plan_node! {
+    Framework,
+    leaves ["category", "firstReleaseYear", "license", "homepage", "onetName"],
+    children {
+        "skills" => (FrameworkSkills, Skills),
+        "roles" => (FrameworkRoles, FrameworkRoles),
     }
 }

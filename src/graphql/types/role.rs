@@ -9,8 +9,8 @@ use crate::graphql::{
     types::{
         conn_cost,
         connection::{
-            connection, nested, nested_filtered, object_with_connections, plain_edge,
-            weighted_edge, Kind, PlanNode, Planned, RoleFrameworkFilter, RoleSkillFilter,
+            connection, nested, nested_filtered, object_with_connections, plain_edge, plan_node,
+            weighted_edge, Planned, RoleFrameworkFilter, RoleSkillFilter,
         },
         evidence::{self, RequirementEvidence, RoleEquivalence},
         framework::Framework,
@@ -196,26 +196,11 @@ object_with_connections! {
     }
 }
 
-impl PlanNode for Role {
-    const LEAVES: &'static [&'static str] = &[
-        "id",
-        "slug",
-        "name",
-        "description",
-        "escoUri",
-        "onetSocCode",
-        "iscoCode",
-        "createdAt",
-        "updatedAt",
-    ];
-    fn id(&self) -> i64 {
-        self.0.id
-    }
-    fn child(field: &str) -> Option<(Rel, Kind)> {
-        Some(match field {
-            "skills" => (Rel::RoleSkills, Kind::RoleSkills),
-            "frameworks" => (Rel::RoleFrameworks, Kind::RoleFrameworks),
-            _ => return None,
-        })
+plan_node! {
+    Role,
+    leaves ["onetSocCode", "iscoCode"],
+    children {
+        "skills" => (RoleSkills, RoleSkills),
+        "frameworks" => (RoleFrameworks, RoleFrameworks),
     }
 }

@@ -10,7 +10,7 @@ use crate::graphql::{
         conn_cost,
         connection::{
             connection, encode_cursor, nested, nested_filtered, object_with_connections,
-            plain_edge, weighted_edge, Kind, PlanNode, Planned, SkillRoleFilter,
+            plain_edge, plan_node, weighted_edge, Planned, SkillRoleFilter,
         },
         from_stored, global_id,
         posting::{postings_of, JobPostingConnection},
@@ -185,36 +185,16 @@ object_with_connections! {
     }
 }
 
-impl PlanNode for Skill {
-    const LEAVES: &'static [&'static str] = &[
-        "id",
-        "slug",
-        "name",
-        "kind",
-        "description",
-        "escoUri",
-        "onetName",
-        "firstReleaseYear",
-        "license",
-        "homepage",
-        "reuseLevel",
-        "onetElementId",
-        "createdAt",
-        "updatedAt",
-    ];
-    fn id(&self) -> i64 {
-        self.0.id
-    }
-    fn child(field: &str) -> Option<(Rel, Kind)> {
-        Some(match field {
-            "broader" => (Rel::SkillBroader, Kind::Skills),
-            "narrower" => (Rel::SkillNarrower, Kind::Skills),
-            "prerequisites" => (Rel::SkillPrerequisites, Kind::Skills),
-            "requiredBy" => (Rel::SkillRequiredBy, Kind::Skills),
-            "related" => (Rel::SkillRelated, Kind::Skills),
-            "frameworks" => (Rel::SkillFrameworks, Kind::Frameworks),
-            "roles" => (Rel::SkillRoles, Kind::SkillRoles),
-            _ => return None,
-        })
+plan_node! {
+    Skill,
+    leaves ["kind", "onetName", "firstReleaseYear", "license", "homepage", "reuseLevel", "onetElementId"],
+    children {
+        "broader" => (SkillBroader, Skills),
+        "narrower" => (SkillNarrower, Skills),
+        "prerequisites" => (SkillPrerequisites, Skills),
+        "requiredBy" => (SkillRequiredBy, Skills),
+        "related" => (SkillRelated, Skills),
+        "frameworks" => (SkillFrameworks, Frameworks),
+        "roles" => (SkillRoles, SkillRoles),
     }
 }

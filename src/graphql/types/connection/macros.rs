@@ -340,3 +340,45 @@ macro_rules! weighted_edge {
     };
 }
 pub(crate) use weighted_edge;
+
+/// Declares a node type of planned connections (see `plan`): the fields its resolvers read from
+/// the row alone besides those every node type has, and its nested connections that can be
+/// planned, each with its relation and connection type (`plan::Kind`).
+macro_rules! plan_node {
+    (
+        $node:ident,
+        leaves [$($leaf:literal),* $(,)?],
+        children { $($field:literal => ($rel:ident, $kind:ident)),* $(,)? }
+    ) => {
+        impl $crate::graphql::types::connection::PlanNode for $node {
+            const LEAVES: &'static [&'static str] = &[
+                "id",
+                "slug",
+                "name",
+                "description",
+                "escoUri",
+                "createdAt",
+                "updatedAt",
+                $($leaf),*
+            ];
+            fn id(&self) -> i64 {
+                self.0.id
+            }
+            fn child(
+                field: &str,
+            ) -> Option<(
+                $crate::graphql::loaders::Rel,
+                $crate::graphql::types::connection::Kind,
+            )> {
+                match field {
+                    $($field => Some((
+                        $crate::graphql::loaders::Rel::$rel,
+                        $crate::graphql::types::connection::Kind::$kind,
+                    )),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+pub(crate) use plan_node;

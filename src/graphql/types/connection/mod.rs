@@ -420,5 +420,7 @@ mod plan;
 pub use filter::{
     FrameworkRoleFilter, NestedFilter, RoleFrameworkFilter, RoleSkillFilter, SkillRoleFilter,
 };
-pub(crate) use macros::{connection, object_with_connections, plain_edge, weighted_edge};
+pub(crate) use macros::{
+    connection, object_with_connections, plain_edge, plan_node, weighted_edge,
+};
 pub use plan::{Kind, PlanEdge, PlanNode, Planned};
