@@ -19,7 +19,7 @@ fn fixture(p: &str) -> PathBuf {
         .join(p)
 }
 
-async fn esco(app: &TestApp, dir: &Path) -> ImportReport {
+pub(crate) async fn esco(app: &TestApp, dir: &Path) -> ImportReport {
     let opts = ImportOptions {
         release: Some("1.1.1".to_owned()),
         progress: false,
@@ -30,7 +30,7 @@ async fn esco(app: &TestApp, dir: &Path) -> ImportReport {
         .expect("ESCO import")
 }
 
-async fn onet(app: &TestApp, dir: &Path) -> ImportReport {
+pub(crate) async fn onet(app: &TestApp, dir: &Path) -> ImportReport {
     let opts = ImportOptions {
         release: Some("29.3".to_owned()),
         progress: false,
@@ -344,7 +344,7 @@ async fn every_root_field_answers_on_the_imported_graph() {
 
 /// The full releases, when present: `SKILLGRAPH_REAL_DATA`, else `../shared/data` or
 /// `../../shared/data` beside the repository.
-fn real_data() -> Option<(PathBuf, PathBuf)> {
+pub(crate) fn real_data() -> Option<(PathBuf, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let candidates: Vec<PathBuf> = std::env::var("SKILLGRAPH_REAL_DATA")
         .ok()

@@ -11,7 +11,10 @@ use sea_orm::Statement;
 use serde_json::{json, Value};
 use skillgraph::config::ConfigLayer;
 
-use crate::helpers::{engines, post_json, TestApp};
+use crate::{
+    helpers::{engines, post_json, TestApp},
+    import_evidence::{esco, onet, real_data},
+};
 
 const SKILL_LEAVES: &str = "id slug name kind description escoUri onetName firstReleaseYear \
      license homepage reuseLevel onetElementId createdAt updatedAt __typename";
@@ -66,20 +69,24 @@ async fn both_ways(app: &TestApp, twin: &Twin, query: &str, variables: Value) ->
 /// The unplanned instance, and the statements it ran.
 type Twin = (Router, Arc<Mutex<Vec<Statement>>>);
 
+async fn unplanned_twin(app: &TestApp) -> Twin {
+    let (router, _db, seen) = app
+        .twin(
+            4,
+            ConfigLayer {
+                unplanned: Some(true),
+                ..Default::default()
+            },
+        )
+        .await;
+    (router, seen)
+}
+
 #[tokio::test]
 async fn planned_connections_answer_as_async_graphql_does_on_an_imported_graph() {
     for engine in engines() {
         let app = TestApp::with_esco_fixture(engine).await;
-        let (router, _db, seen) = app
-            .twin(
-                4,
-                ConfigLayer {
-                    unplanned: Some(true),
-                    ..Default::default()
-                },
-            )
-            .await;
-        let twin = (router, seen);
+        let twin = unplanned_twin(&app).await;
 
         // Q1's shape, with every field of its edges and nodes.
         let q1 = format!(
@@ -205,6 +212,51 @@ async fn planned_connections_answer_as_async_graphql_does_on_an_imported_graph()
         let q = "{ roles(first: 3) { nodes { skills(first: 2, filter: { importance: ESSENTIAL }) \
              { edges { importance } } } } }";
         both_ways(&app, &twin, q, json!({})).await;
+        app.cleanup().await;
+    }
+}
+
+/// The bench's nested queries on the full ESCO v1.1.1 and O*NET 29.3 releases (when
+/// `../shared/data` holds them): planned and unplanned answers are equal.
+#[tokio::test]
+async fn planned_answers_equal_unplanned_ones_on_the_full_releases() {
+    let Some((esco_dir, onet_dir)) = real_data() else {
+        println!(
+            "planned_answers_equal_unplanned_ones_on_the_full_releases: ../shared/data not found, skipped"
+        );
+        return;
+    };
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        esco(&app, &esco_dir).await;
+        onet(&app, &onet_dir).await;
+        let twin = unplanned_twin(&app).await;
+        // Q1 and roles → skills → frameworks as the bench sends them, then a page further on.
+        let q1 = "{ roles(first: 50) { nodes { name skills(first: 20) { edges { importance \
+             node { name broader(first: 5) { nodes { name } } } } } } } }";
+        let v = both_ways(&app, &twin, q1, json!({})).await;
+        assert!(count(&v["data"], "broader") > 500, "{v}");
+        let rsf = "query($after: String) { roles(first: 20, after: $after) { nodes { name \
+             skills(first: 20) { nodes { name frameworks(first: 5) { nodes { name } } } } } \
+             pageInfo { endCursor } } }";
+        let v = both_ways(&app, &twin, rsf, json!({})).await;
+        let after = v["data"]["roles"]["pageInfo"]["endCursor"].clone();
+        let v = both_ways(&app, &twin, rsf, json!({ "after": after })).await;
+        assert!(count(&v["data"]["roles"], "nodes") >= 20, "{v}");
+        // Skills with planned relations and counts, past the first hundred.
+        let page = app
+            .data(
+                "{ skills(first: 100) { pageInfo { endCursor } } }",
+                json!({}),
+            )
+            .await;
+        let after = page["skills"]["pageInfo"]["endCursor"].clone();
+        let q = "query($after: String) { skills(first: 60, after: $after) { totalCount \
+             nodes { slug broader { totalCount nodes { slug } } \
+             narrower(first: 3) { totalCount nodes { slug } } \
+             roles(first: 3) { totalCount edges { importance onetImportance node { slug } } } } } }";
+        let v = both_ways(&app, &twin, q, json!({ "after": after })).await;
+        assert!(count(&v["data"], "importance") > 0, "{v}");
         app.cleanup().await;
     }
 }
