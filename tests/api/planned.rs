@@ -197,8 +197,9 @@ async fn planned_connections_answer_as_async_graphql_does_on_an_imported_graph()
              nodes { slug } pageInfo { hasNextPage hasPreviousPage } } } } }";
         both_ways(&app, &twin, q, json!({ "last": 2 })).await;
 
-        // Counts, planned for every page of a level at once; what is not planned (a page
-        // argument out of range, a filter) is answered the usual way, errors included.
+        // Counts and filters, planned for every page of a level at once; what is not planned
+        // (a page argument out of range, a filter that does not validate) is answered the
+        // usual way, errors included.
         let q = "{ roles(first: 3) { nodes { skills(first: 500) { nodes { slug } } } } }";
         let v = both_ways(&app, &twin, q, json!({})).await;
         assert_eq!(
@@ -210,8 +211,22 @@ async fn planned_connections_answer_as_async_graphql_does_on_an_imported_graph()
         let v = both_ways(&app, &twin, q, json!({})).await;
         assert!(v["data"]["roles"]["nodes"][0]["skills"]["totalCount"].as_i64() > Some(2));
         let q = "{ roles(first: 3) { nodes { skills(first: 2, filter: { importance: ESSENTIAL }) \
-             { edges { importance } } } } }";
-        both_ways(&app, &twin, q, json!({})).await;
+             { totalCount edges { importance } } } } }";
+        let v = both_ways(&app, &twin, q, json!({})).await;
+        assert!(count(&v["data"], "importance") > 2, "{v}");
+        let q = "{ skills(first: 50) { nodes { roles(first: 3, filter: { importance: ESSENTIAL }) \
+             { totalCount nodes { slug frameworks(first: 2, filter: { importance: OPTIONAL }) \
+             { totalCount nodes { slug } } } } } } }";
+        let v = both_ways(&app, &twin, q, json!({})).await;
+        assert!(count(&v["data"], "slug") > 5, "{v}");
+        let q = "{ roles(first: 3) { nodes { skills(first: 2, filter: { minLevel: 9 }) \
+             { nodes { slug } } } } }";
+        let v = both_ways(&app, &twin, q, json!({})).await;
+        assert_eq!(
+            v["errors"][0]["extensions"]["code"],
+            json!("VALIDATION"),
+            "{v}"
+        );
         app.cleanup().await;
     }
 }
@@ -236,6 +251,12 @@ async fn planned_answers_equal_unplanned_ones_on_the_full_releases() {
              node { name broader(first: 5) { nodes { name } } } } } } } }";
         let v = both_ways(&app, &twin, q1, json!({})).await;
         assert!(count(&v["data"], "broader") > 500, "{v}");
+        let essential = q1.replace(
+            "skills(first: 20)",
+            "skills(first: 20, filter: { importance: ESSENTIAL })",
+        );
+        let v = both_ways(&app, &twin, &essential, json!({})).await;
+        assert!(count(&v["data"], "broader") > 100, "{v}");
         let rsf = "query($after: String) { roles(first: 20, after: $after) { nodes { name \
              skills(first: 20) { nodes { name frameworks(first: 5) { nodes { name } } } } } \
              pageInfo { endCursor } } }";

@@ -11,8 +11,7 @@
 //!
 //! What it answers is what async-graphql would: a field read from a row is still resolved by
 //! the type's own resolver (polled once, as it never waits), and every selection it does not
-//! know — directives, a `filter:` argument, fields that load (such as `source`),
-//! page arguments that do not validate, two selections under one response key other than a
+//! know — fields that load (such as `source`), page arguments or filters that do not validate, two selections under one response key other than a
 //! repeated leaf — makes the whole field take async-graphql's path instead, before anything is
 //! loaded. Fragments are spread in place, as async-graphql does. Tests compare
 //! the two paths field by field on an imported graph.
@@ -27,12 +26,15 @@ use async_graphql::{
     indexmap::IndexMap,
     parser::types::{Field, Selection, SelectionSet},
     registry::Registry,
-    ContainerType, ContextSelectionSet, Name, OutputType, Positioned, ServerError, ServerResult,
-    Value,
+    ContainerType, ContextSelectionSet, InputType, Name, OutputType, Positioned, ServerError,
+    ServerResult, Value,
 };
 use futures_util::future::{try_join_all, BoxFuture, FutureExt};
 
-use super::{page_args, select_of, Conn, Connection, EdgeOf, PageInput, Total};
+use super::{
+    page_args, select_of, Conn, Connection, EdgeOf, FrameworkRoleFilter, NestedFilter, PageInput,
+    RoleFrameworkFilter, RoleSkillFilter, SkillRoleFilter, Total,
+};
 use crate::{
     catalog::{
         filters::EdgeFilter,
@@ -217,6 +219,7 @@ struct Nested<'a> {
     kind: Kind,
     args: PageArgs,
     select: Select,
+    filter: EdgeFilter,
     shape: ConnShape<'a>,
 }
 
@@ -401,10 +404,8 @@ fn nested_shape<'a>(
     rel: Rel,
     kind: Kind,
 ) -> Option<Nested<'a>> {
-    if f.node.get_argument("filter").is_some() {
-        return None;
-    }
     let fctx = ctx.with_field(f);
+    let filter = edge_filter(&fctx, kind)?;
     let arg = |name: &str| {
         fctx.param_value::<Option<i32>>(name, None)
             .ok()
@@ -429,8 +430,27 @@ fn nested_shape<'a>(
         kind,
         args,
         select,
+        filter,
         shape,
     })
+}
+
+/// The edges a nested connection's `filter:` keeps (all of them without one); None when the
+/// filter does not validate (the ordinary path then answers VALIDATION).
+fn edge_filter(fctx: &async_graphql::Context<'_>, kind: Kind) -> Option<EdgeFilter> {
+    fn parse<F: NestedFilter + InputType>(fctx: &async_graphql::Context<'_>) -> Option<EdgeFilter> {
+        match fctx.param_value::<Option<F>>("filter", None).ok()?.1 {
+            Some(filter) => filter.to_edge_filter().ok(),
+            None => Some(EdgeFilter::default()),
+        }
+    }
+    match kind {
+        Kind::RoleSkills => parse::<RoleSkillFilter>(fctx),
+        Kind::RoleFrameworks => parse::<RoleFrameworkFilter>(fctx),
+        Kind::SkillRoles => parse::<SkillRoleFilter>(fctx),
+        Kind::FrameworkRoles => parse::<FrameworkRoleFilter>(fctx),
+        Kind::Skills | Kind::Frameworks => Some(EdgeFilter::default()),
+    }
 }
 
 /// The columns a nested connection of type `C` reads, and its shape.
@@ -537,7 +557,7 @@ fn load_level<'a, C: Plan>(
                 parent,
                 args: nested.args.clone(),
                 select: nested.select,
-                filter: EdgeFilter::default(),
+                filter: nested.filter.clone(),
             })
             .collect();
         let pages = batcher
@@ -550,7 +570,7 @@ fn load_level<'a, C: Plan>(
             .map(|(page, &parent)| {
                 Conn::from_page(
                     page.unwrap_or_default(),
-                    Total::Edges(nested.rel, parent, EdgeFilter::default()),
+                    Total::Edges(nested.rel, parent, nested.filter.clone()),
                 )
             })
             .collect();
