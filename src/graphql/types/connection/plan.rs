@@ -11,10 +11,12 @@
 //!
 //! What it answers is what async-graphql would: a field read from a row is still resolved by
 //! the type's own resolver (polled once, as it never waits), and every selection it does not
-//! know — fields that load (such as `source`), page arguments or filters that do not validate, two selections under one response key other than a
-//! repeated leaf — makes the whole field take async-graphql's path instead, before anything is
-//! loaded. Fragments are spread in place, as async-graphql does. Tests compare
-//! the two paths field by field on an imported graph.
+//! know — fields that load (such as `source`), page arguments or filters that do not validate,
+//! two selections under one response key other than a repeated leaf, a custom directive —
+//! makes the whole field take async-graphql's path instead, before anything is loaded.
+//! Fragments are spread in place, as async-graphql does; `@skip` and `@include` never reach
+//! here (async-graphql applies them to the document before execution). `serve --unplanned`
+//! turns planning off, and tests compare the two paths field by field on imported graphs.
 use std::{
     borrow::Cow,
     future::Future,
