@@ -34,7 +34,7 @@ use async_graphql::{
 use futures_util::future::{try_join_all, BoxFuture, FutureExt};
 
 use super::{
-    page_args, select_of, Conn, Connection, EdgeOf, FrameworkRoleFilter, NestedFilter, PageInput,
+    page_args, select_of, Conn, Connection, FrameworkRoleFilter, NestedFilter, PageInput,
     RoleFrameworkFilter, RoleSkillFilter, SkillRoleFilter, Total,
 };
 use crate::{
@@ -629,21 +629,16 @@ fn build_conn<C: Plan>(
                     .collect::<ServerResult<_>>()?,
             ),
             ConnField::PageInfo(fields) => {
-                let cursor = |e: Option<&C::Edge>| {
-                    e.map_or(Value::Null, |e| {
-                        Value::String(EdgeOf::<C::Model>::cursor(e))
-                    })
-                };
+                let page = conn.page_info::<C::Model>();
+                let cursor = |c: &Option<String>| c.clone().map_or(Value::Null, Value::String);
                 let mut info = object(fields.len());
                 for (key, f) in fields {
                     let v = match f {
-                        InfoField::Typename => {
-                            Value::String(<super::PageInfo as OutputType>::type_name().into_owned())
-                        }
-                        InfoField::HasNext => Value::Boolean(conn.has_next),
-                        InfoField::HasPrevious => Value::Boolean(conn.has_previous),
-                        InfoField::Start => cursor(conn.edges.first()),
-                        InfoField::End => cursor(conn.edges.last()),
+                        InfoField::Typename => typename::<super::PageInfo>(),
+                        InfoField::HasNext => Value::Boolean(page.has_next_page),
+                        InfoField::HasPrevious => Value::Boolean(page.has_previous_page),
+                        InfoField::Start => cursor(&page.start_cursor),
+                        InfoField::End => cursor(&page.end_cursor),
                     };
                     info.insert(key.clone(), v);
                 }
