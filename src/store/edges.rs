@@ -444,21 +444,32 @@ fn sorted_copy_page_sql<M: Node>(
             attrs = attrs("e"),
         ));
     }
-    // SQLite: for each parent, its page is read from the index by a correlated subquery with
-    // its own LIMIT (SQLite has no LATERAL), so only the rows kept are read; they are joined to
-    // the edge row (a primary-key lookup: (parent, node) is unique in every edge table) and the
-    // node. The rows come in no particular order: `edge_pages` puts each parent's in page order.
-    // Numbering every edge of every parent with a window and sorting the rows kept took 2-4×
-    // longer (Q1's role → skills pages: 2,033 edges numbered to keep 1,006).
+    // SQLite (no LATERAL): for each parent, a correlated scalar subquery reads its first
+    // `limit` rows from the index and gives the last of their sort keys; the parent's rows are
+    // then the index range up to that key (the key is unique per parent: it is the node's
+    // slug), read in place with their edge row and joined to the node. The filter and the
+    // keyset condition apply on both sides. Each parent's rows come in index order, and
+    // `edge_pages` puts them in page order.
+    // Measured on Q1 against the forms this replaced: a `node IN (subquery LIMIT n)` list
+    // built an ephemeral table per parent and sought each edge again by primary key; a window
+    // numbering every edge of every parent, then sorting, was 2-4× slower than that.
     // The LIMIT is written into the text, not bound: SQLite plans with a bound LIMIT's value,
     // so binding it makes every execution prepare the statement again.
+    let (bound, cmp) = if args.order.desc == args.backward {
+        ("max", "<=")
+    } else {
+        ("min", ">=")
+    };
+    // The filter's and keyset's values, once more for the subquery.
+    let again: Vec<Value> = values[1..].to_vec();
+    values.extend(again);
     Ok(format!(
-        "SELECT a.{parent} AS sg_parent, a.{child_col} AS sg_id, a.{copy} AS sg_sort{attrs}, \
-         {columns} FROM json_each(?) p JOIN {table} a ON a.{parent} = p.value AND a.{child_col} IN \
-         (SELECT e.{child_col} FROM {table} e WHERE e.{parent} = p.value{edge_where} \
-         ORDER BY {order_by} LIMIT {limit}) \
-         JOIN {child_table} n ON n.id = a.{child_col}",
-        attrs = attrs("a"),
+        "SELECT e.{parent} AS sg_parent, e.{child_col} AS sg_id, e.{copy} AS sg_sort{attrs}, \
+         {columns} FROM json_each(?) p JOIN {table} e ON e.{parent} = p.value{edge_where} \
+         AND e.{copy} {cmp} (SELECT {bound}(x.s) FROM (SELECT e.{copy} AS s FROM {table} e \
+         WHERE e.{parent} = p.value{edge_where} ORDER BY {order_by} LIMIT {limit}) x) \
+         JOIN {child_table} n ON n.id = e.{child_col}",
+        attrs = attrs("e"),
     ))
 }
 
