@@ -4,6 +4,7 @@ pub mod batch;
 pub mod cost;
 pub mod error;
 pub mod guard;
+pub mod json;
 pub mod loaders;
 pub mod mutation;
 pub mod query;

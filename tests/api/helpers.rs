@@ -416,6 +416,16 @@ pub async fn post_json(
     variables: Value,
     token: Option<&str>,
 ) -> Value {
+    post_to(router, query, variables, token).await.json()
+}
+
+/// POSTs a GraphQL request to `router`, as [`TestApp::post`] does to its app.
+pub async fn post_to(
+    router: &Router,
+    query: &str,
+    variables: Value,
+    token: Option<&str>,
+) -> Response {
     let mut b = Request::post("/graphql")
         .header("content-type", "application/json")
         .header("accept", "application/graphql-response+json");
@@ -423,9 +433,7 @@ pub async fn post_json(
         b = b.header("authorization", format!("Bearer {t}"));
     }
     let body = json!({ "query": query, "variables": variables }).to_string();
-    send_to(router, b.body(Body::from(body)).expect("request"))
-        .await
-        .json()
+    send_to(router, b.body(Body::from(body)).expect("request")).await
 }
 
 /// Runs one of `scripts/` that starts a real component (a replica, PgBouncer) on `port`, given

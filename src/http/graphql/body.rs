@@ -7,7 +7,7 @@ use super::{
     errors::{coded, error_json, request_error},
     media::{json_response, MediaType},
 };
-use crate::metrics::Metrics;
+use crate::{graphql::json, metrics::Metrics};
 
 /// A buffer that refuses to grow past `max` bytes.
 struct CappedBuf {
@@ -48,15 +48,14 @@ pub(crate) fn respond(
     max: usize,
     operation: &str,
 ) -> Response {
-    // The serialiser owns the buffer (not `&mut`), so every token's write is the inlined
-    // `write_all` below rather than a call through the `&mut W` forwarding impl.
-    let mut ser = serde_json::Serializer::new(CappedBuf {
+    // Written as async-graphql serialises it, except that planned answers are JSON text
+    // already and are copied as they are.
+    let mut out = CappedBuf {
         buf: Vec::new(),
         max,
         over: false,
-    });
-    let written = serde::Serialize::serialize(resp, &mut ser);
-    let out = ser.into_inner();
+    };
+    let written = json::write_response(&mut out, resp);
     match written {
         Ok(()) => json_response(StatusCode::OK, media, out.buf),
         Err(_) if out.over => {

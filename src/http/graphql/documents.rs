@@ -30,7 +30,7 @@ use async_graphql::{
     ServerError, Value, Variables,
 };
 
-use crate::graphql::cost::Validated;
+use crate::graphql::{cost::Validated, json};
 
 /// Documents kept at most.
 pub(crate) const MAX_ENTRIES: usize = 1_000;
@@ -147,6 +147,9 @@ pub(crate) struct Prepared {
     /// sorted by name.
     declared: Vec<(String, Keyed)>,
     validated: Mutex<VecDeque<(Option<String>, String, Validated)>>,
+    /// Whether its answers may hold planned JSON text (no two fields under one response key,
+    /// see [`crate::graphql::json::merges_fields`]).
+    raw_answers: bool,
 }
 
 impl Prepared {
@@ -166,6 +169,7 @@ impl Prepared {
         let mut declared: Vec<_> = declared.into_iter().collect();
         declared.sort_by(|a, b| a.0.cmp(&b.0));
         Prepared {
+            raw_answers: !json::merges_fields(&doc),
             doc,
             declared,
             validated: Mutex::new(VecDeque::new()),
@@ -174,6 +178,11 @@ impl Prepared {
 
     pub(crate) fn doc(&self) -> &ExecutableDocument {
         &self.doc
+    }
+
+    /// Whether execution may answer with planned JSON text ([`json::RawAnswers`]).
+    pub(crate) fn raw_answers(&self) -> bool {
+        self.raw_answers
     }
 
     /// What validating this document for `operation` with `variables` measured, if it was

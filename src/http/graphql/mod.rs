@@ -38,6 +38,7 @@ use self::{
 use crate::{
     graphql::{
         guard::{self, RateSlot},
+        json::RawAnswers,
         loaders::{Loaders, Selects},
     },
     http::HttpState,
@@ -157,6 +158,9 @@ async fn execute(
         let mut req = async_graphql::Request::new(query).variables(variables);
         req.operation_name = operation.clone();
         req.set_parsed_query(prepared.doc().clone());
+        if prepared.raw_answers() {
+            req = req.data(RawAnswers);
+        }
         req
     };
     // Kept to read again from the primary if the replica fails under the request.
