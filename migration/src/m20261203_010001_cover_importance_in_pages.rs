@@ -11,7 +11,12 @@ pub struct Migration;
 const PAGES: &[(&str, &str, &str, &str)] = &[
     ("role_skill", "role_id", "skill_slug", "skill_id"),
     ("role_skill", "skill_id", "role_slug", "role_id"),
-    ("role_framework", "role_id", "framework_slug", "framework_id"),
+    (
+        "role_framework",
+        "role_id",
+        "framework_slug",
+        "framework_id",
+    ),
     ("role_framework", "framework_id", "role_slug", "role_id"),
 ];
 
