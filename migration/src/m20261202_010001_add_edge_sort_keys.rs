@@ -96,7 +96,7 @@ fn ids_of(table: &str) -> (&'static str, &'static str) {
 }
 
 /// The edge's id column that is not `node_col`: the parent of pages in that direction.
-fn parent_of(table: &str, node_col: &str) -> &'static str {
+pub(crate) fn parent_of(table: &str, node_col: &str) -> &'static str {
     let (a, b) = ids_of(table);
     if a == node_col {
         b
@@ -115,7 +115,7 @@ fn copies_of(
     COPIES.iter().filter(move |c| c.0 == table)
 }
 
-fn index_name(table: &str, copy: &str) -> String {
+pub(crate) fn index_name(table: &str, copy: &str) -> String {
     format!("idx_{table}_{copy}_page")
 }
 

@@ -4,33 +4,42 @@
 //! from the index alone on SQLite, with no lookup of each edge's row (1,000 per Q1).
 use sea_orm_migration::prelude::*;
 
+use crate::m20261202_010001_add_edge_sort_keys::{index_name, parent_of, COPIES};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// (edge table, parent column, slug copy, node id column) of each page index widened.
-const PAGES: &[(&str, &str, &str, &str)] = &[
-    ("role_skill", "role_id", "skill_slug", "skill_id"),
-    ("role_skill", "skill_id", "role_slug", "role_id"),
-    (
-        "role_framework",
-        "role_id",
-        "framework_slug",
-        "framework_id",
-    ),
-    ("role_framework", "framework_id", "role_slug", "role_id"),
-];
+/// The edge tables whose page indexes (those of `m20261202_010001_add_edge_sort_keys`, in both
+/// directions) are widened.
+const TABLES: &[&str] = &["role_skill", "role_framework"];
 
-async fn rebuild(manager: &SchemaManager<'_>, with_importance: bool) -> Result<(), DbErr> {
+/// The widened index of a page index `name`.
+fn covering(name: &str) -> String {
+    format!("{}_cover", name.trim_end_matches("_page"))
+}
+
+/// Replaces each page index of [`TABLES`] by its widened form (`widen`), or back. The new index
+/// is built under its own name before the old one is dropped: never a `DROP … IF EXISTS` and a
+/// `CREATE` of one name in a row, which a statement cached by a pooled SQLite connection can turn
+/// into a no-op followed by "already exists" when the migration goes down and up again.
+async fn rebuild(manager: &SchemaManager<'_>, widen: bool) -> Result<(), DbErr> {
     let db = manager.get_connection();
-    for (table, parent, copy, node) in PAGES {
-        let name = format!("idx_{table}_{copy}_page");
-        let extra = if with_importance { ", importance" } else { "" };
-        db.execute_unprepared(&format!("DROP INDEX IF EXISTS {name}"))
+    for (table, node, _, copy) in COPIES.iter().filter(|c| TABLES.contains(&c.0)) {
+        let page = index_name(table, copy);
+        let cover = covering(&page);
+        let parent = parent_of(table, node);
+        let (create, columns, drop) = if widen {
+            (
+                &cover,
+                format!("{parent}, {copy}, {node}, importance"),
+                &page,
+            )
+        } else {
+            (&page, format!("{parent}, {copy}, {node}"), &cover)
+        };
+        db.execute_unprepared(&format!("CREATE INDEX {create} ON {table} ({columns})"))
             .await?;
-        db.execute_unprepared(&format!(
-            "CREATE INDEX {name} ON {table} ({parent}, {copy}, {node}{extra})"
-        ))
-        .await?;
+        db.execute_unprepared(&format!("DROP INDEX {drop}")).await?;
     }
     Ok(())
 }

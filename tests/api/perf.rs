@@ -360,3 +360,90 @@ async fn edge_sort_copies_follow_imports_renames_and_moved_edges() {
         app.cleanup().await;
     }
 }
+
+/// The columns of index `name`, in order.
+async fn index_columns(app: &TestApp, name: &str) -> Vec<String> {
+    let (backend, sql) = match app.engine {
+        Engine::Sqlite => (
+            DbBackend::Sqlite,
+            format!("SELECT name AS col FROM pragma_index_info('{name}') ORDER BY seqno"),
+        ),
+        Engine::Postgres => (
+            DbBackend::Postgres,
+            format!(
+                "SELECT a.attname AS col FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+                 CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) \
+                 JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
+                 WHERE c.relname = '{name}' ORDER BY k.n"
+            ),
+        ),
+    };
+    app.db
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await
+        .expect("index columns")
+        .iter()
+        .map(|r| r.try_get::<String>("", "col").expect("column name"))
+        .collect()
+}
+
+#[tokio::test]
+async fn role_pages_are_read_from_indexes_that_hold_the_importance() {
+    use migration::{Migrator, MigratorTrait};
+    for engine in engines() {
+        let app = TestApp::with_esco_fixture(engine).await;
+        // Migration `m20261203_010001` widens the page indexes of role_skill and role_framework.
+        let (page, cover) = (
+            "idx_role_skill_skill_slug_page",
+            "idx_role_skill_skill_slug_cover",
+        );
+        let widened = ["role_id", "skill_slug", "skill_id", "importance"];
+        assert_eq!(index_columns(&app, cover).await, widened, "[{engine:?}]");
+        assert!(index_columns(&app, page).await.is_empty(), "[{engine:?}]");
+        assert_eq!(
+            index_columns(&app, "idx_role_framework_role_slug_cover").await,
+            ["framework_id", "role_slug", "role_id", "importance"],
+            "[{engine:?}]"
+        );
+
+        // On SQLite, a page of a role's skills with their importance reads no edge row.
+        if engine == Engine::Sqlite {
+            let plan: Vec<String> = app
+                .db
+                .query_all_raw(Statement::from_string(
+                    DbBackend::Sqlite,
+                    "EXPLAIN QUERY PLAN SELECT e.skill_id, e.importance FROM json_each('[1,2]') p \
+                     JOIN role_skill e ON e.role_id = p.value AND e.skill_slug <= 'm'",
+                ))
+                .await
+                .expect("plan")
+                .iter()
+                .map(|r| r.try_get::<String>("", "detail").expect("detail"))
+                .collect();
+            assert!(
+                plan.iter()
+                    .any(|d| d.contains(&format!("COVERING INDEX {cover}"))),
+                "{plan:?}"
+            );
+        }
+
+        // The migration goes down to the indexes it replaced, and up again.
+        Migrator::down(&app.db, Some(1)).await.expect("down");
+        assert_eq!(
+            index_columns(&app, page).await,
+            widened[..3],
+            "[{engine:?}] after down"
+        );
+        assert!(index_columns(&app, cover).await.is_empty(), "[{engine:?}]");
+        Migrator::up(&app.db, None).await.expect("up");
+        assert_eq!(
+            index_columns(&app, cover).await,
+            widened,
+            "[{engine:?}] after up"
+        );
+        let data = post(&app.router, Q1).await;
+        let edge = &data["roles"]["nodes"][0]["skills"]["edges"][0];
+        assert!(edge["importance"].is_string(), "[{engine:?}] {edge}");
+        app.cleanup().await;
+    }
+}
