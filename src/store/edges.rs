@@ -447,7 +447,8 @@ fn sorted_copy_page_sql<M: Node>(
     // SQLite (no LATERAL): for each parent, a correlated scalar subquery reads its first
     // `limit` rows from the index and gives the last of their sort keys; the parent's rows are
     // then the index range up to that key (the key is unique per parent: it is the node's
-    // slug), read in place with their edge row and joined to the node. The filter and the
+    // slug), read from the index (and the edge row, for a filter or an attribute the index
+    // does not hold) and joined to the node. The filter and the
     // keyset condition apply on both sides. Each parent's rows come in index order, and
     // `edge_pages` puts them in page order.
     // Measured on Q1 against the forms this replaced: a `node IN (subquery LIMIT n)` list
@@ -460,8 +461,8 @@ fn sorted_copy_page_sql<M: Node>(
     } else {
         ("min", ">=")
     };
-    // The filter's and keyset's values, once more for the subquery.
-    let again: Vec<Value> = values[1..].to_vec();
+    // The filter's and keyset's values (after the id list), once more for the subquery.
+    let again: Vec<Value> = values.get(1..).map(<[Value]>::to_vec).unwrap_or_default();
     values.extend(again);
     Ok(format!(
         "SELECT e.{parent} AS sg_parent, e.{child_col} AS sg_id, e.{copy} AS sg_sort{attrs}, \
