@@ -10,7 +10,10 @@
 //! only when the HTTP layer says, with [`RawAnswers`] in the request's data, that the document
 //! has no such fields ([`merges_fields`]); elsewhere (WebSocket, tests calling the schema) the
 //! text is read back into a [`Value`].
-use std::io::{self, Write};
+use std::{
+    collections::{hash_map::Entry, HashMap, HashSet},
+    io::{self, Write},
+};
 
 use async_graphql::{
     parser::types::{ExecutableDocument, Selection, SelectionSet},
@@ -92,69 +95,82 @@ pub fn read_value(text: &[u8]) -> Result<Value, serde_json::Error> {
 
 /// Whether executing `doc` can merge two fields' values under one response key: some
 /// selection set, with its fragments spread in place whatever their type condition, selects
-/// one key twice, other than a leaf field with no arguments selected again the same way.
-/// (Conservative: fragments on other types are counted too.)
+/// one key twice, other than a leaf field with no arguments selected again the same way, or
+/// spreads one fragment twice. (Conservative: fragments on other types are counted too.)
+///
+/// It runs on every document the server parses, before validation and its limits, so it never
+/// expands fragments into the fields they reach: each selection set written in the document
+/// (in an operation or a fragment's definition) is checked once, with the fragments it spreads
+/// gathered at its own level only, each fragment once. A document of fragments that each spread
+/// the next one twice costs what its text does.
 pub fn merges_fields(doc: &ExecutableDocument) -> bool {
-    let sets = doc
-        .operations
+    doc.operations
         .iter()
         .map(|(_, op)| &op.node.selection_set)
-        .chain(doc.fragments.values().map(|f| &f.node.selection_set));
-    for set in sets {
-        if merges_in(doc, set, 0) {
-            return true;
-        }
-    }
-    false
+        .chain(doc.fragments.values().map(|f| &f.node.selection_set))
+        .any(|set| merges_in(doc, set, 0))
 }
 
 /// Deeper than any document the server accepts (depth limit), and a stop for fragment cycles,
-/// which validation refuses later.
-const MAX_SPREAD: usize = 64;
+/// which validation refuses later: such a document counts as merging.
+const MAX_DEPTH: usize = 64;
 
+type Field = async_graphql::parser::types::Field;
+
+/// Whether `set` or a selection set written inside it merges fields.
 fn merges_in(doc: &ExecutableDocument, set: &Positioned<SelectionSet>, depth: usize) -> bool {
-    if depth > MAX_SPREAD {
+    if depth > MAX_DEPTH {
         return true;
     }
-    let mut keys: Vec<(&Name, &Positioned<async_graphql::parser::types::Field>)> = Vec::new();
-    if collect(doc, set, &mut keys, 0) {
+    let mut keys: HashMap<&Name, &Positioned<Field>> = HashMap::new();
+    let mut spread: HashSet<&Name> = HashSet::new();
+    if collect(doc, set, &mut keys, &mut spread, 0) {
         return true;
     }
-    keys.iter()
-        .any(|(_, f)| merges_in(doc, &f.node.selection_set, depth + 1))
+    // The selections of the fields written here; those of fields a named fragment brings are
+    // checked with the fragment's definition.
+    let mut own = Vec::new();
+    written_fields(set, &mut own, 0);
+    own.iter()
+        .any(|f| merges_in(doc, &f.node.selection_set, depth + 1))
 }
 
-/// The fields of `set` with fragments spread, into `keys`; true when a key repeats (or the
-/// spreading goes too deep).
+/// The fields of `set` with fragments spread, into `keys`; true when a key repeats, a fragment
+/// is spread twice, or the spreading goes too deep.
 fn collect<'a>(
     doc: &'a ExecutableDocument,
     set: &'a Positioned<SelectionSet>,
-    keys: &mut Vec<(
-        &'a Name,
-        &'a Positioned<async_graphql::parser::types::Field>,
-    )>,
+    keys: &mut HashMap<&'a Name, &'a Positioned<Field>>,
+    spread: &mut HashSet<&'a Name>,
     depth: usize,
 ) -> bool {
-    if depth > MAX_SPREAD {
+    if depth > MAX_DEPTH {
         return true;
     }
     for item in &set.node.items {
         let repeated = match &item.node {
-            Selection::Field(f) => {
-                let key = &f.node.response_key().node;
-                match keys.iter().find(|(k, _)| *k == key) {
-                    None => {
-                        keys.push((key, f));
-                        false
+            Selection::Field(f) => match keys.entry(&f.node.response_key().node) {
+                Entry::Vacant(e) => {
+                    e.insert(f);
+                    false
+                }
+                Entry::Occupied(e) => !same_leaf(f, e.get()),
+            },
+            Selection::FragmentSpread(s) => {
+                let name = &s.node.fragment_name.node;
+                if !spread.insert(name) {
+                    return true;
+                }
+                match doc.fragments.get(name) {
+                    Some(fragment) => {
+                        collect(doc, &fragment.node.selection_set, keys, spread, depth + 1)
                     }
-                    Some((_, g)) => !same_leaf(f, g),
+                    None => false,
                 }
             }
-            Selection::FragmentSpread(s) => match doc.fragments.get(&s.node.fragment_name.node) {
-                Some(fragment) => collect(doc, &fragment.node.selection_set, keys, depth + 1),
-                None => false,
-            },
-            Selection::InlineFragment(f) => collect(doc, &f.node.selection_set, keys, depth + 1),
+            Selection::InlineFragment(f) => {
+                collect(doc, &f.node.selection_set, keys, spread, depth + 1)
+            }
         };
         if repeated {
             return true;
@@ -163,13 +179,29 @@ fn collect<'a>(
     false
 }
 
+/// The fields written in `set` itself or in its inline fragments (not those named fragments
+/// bring), into `out`.
+fn written_fields<'a>(
+    set: &'a Positioned<SelectionSet>,
+    out: &mut Vec<&'a Positioned<Field>>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for item in &set.node.items {
+        match &item.node {
+            Selection::Field(f) => out.push(f),
+            Selection::InlineFragment(f) => written_fields(&f.node.selection_set, out, depth + 1),
+            Selection::FragmentSpread(_) => {}
+        }
+    }
+}
+
 /// One leaf field (no arguments, no selection) selected twice under its own name: async-graphql
 /// keeps one value.
-pub fn same_leaf(
-    f: &Positioned<async_graphql::parser::types::Field>,
-    g: &Positioned<async_graphql::parser::types::Field>,
-) -> bool {
-    let leaf = |f: &Positioned<async_graphql::parser::types::Field>| {
+pub fn same_leaf(f: &Positioned<Field>, g: &Positioned<Field>) -> bool {
+    let leaf = |f: &Positioned<Field>| {
         f.node.arguments.is_empty() && f.node.selection_set.node.items.is_empty()
     };
     f.node.name.node == g.node.name.node && leaf(f) && leaf(g)
@@ -270,5 +302,35 @@ mod tests {
         ));
         // A fragment that spreads itself (validation refuses it later) ends.
         assert!(merges("{ ...F } fragment F on Query { ...F }"));
+        // One fragment spread twice in one set, directly or through another.
+        assert!(merges(
+            "{ ...F ...F } fragment F on Query { roles { nodes { id } } }"
+        ));
+        assert!(merges(
+            "{ ...F ...G } fragment F on Query { ...G } fragment G on Query { __typename }"
+        ));
+    }
+
+    /// Fragments that each reach the next one through two fields describe 2^30 selections;
+    /// the check reads the text once (it runs before validation and its limits).
+    #[test]
+    fn fragments_are_not_expanded() {
+        let mut q = String::from("{ skills { nodes { ...F0 } } }");
+        for i in 0..30 {
+            q.push_str(&format!(
+                " fragment F{i} on Skill {{ broader {{ nodes {{ ...F{n} }} }} narrower {{ nodes {{ ...F{n} }} }} }}",
+                n = i + 1
+            ));
+        }
+        q.push_str(" fragment F30 on Skill { name }");
+        let doc = parse_query(&q).expect("parses");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(merges_fields(&doc));
+        });
+        let merged = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("the check ends without expanding the fragments");
+        assert!(!merged);
     }
 }
