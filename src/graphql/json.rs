@@ -60,7 +60,8 @@ pub fn write_value<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
     }
 }
 
-/// `"key":` (GraphQL names need no escaping: letters, digits and `_`).
+/// `"key":` (GraphQL names need no escaping: letters, digits and `_`). Planned connections write
+/// their keys with it too.
 pub fn write_key<W: Write>(out: &mut W, key: &Name) -> io::Result<()> {
     out.write_all(b"\"")?;
     out.write_all(key.as_bytes())?;

@@ -650,6 +650,15 @@ fn leaf<T: ContainerType>(
     }
 }
 
+/// A write into a level's buffer (a `Vec`, which takes every write) as a GraphQL result.
+fn written(result: std::io::Result<()>) -> ServerResult<()> {
+    result.map_err(|e| {
+        AppError::Internal(format!("cannot write a planned answer: {e}"))
+            .to_graphql()
+            .into_server_error(async_graphql::Pos::default())
+    })
+}
+
 /// Writes one level's objects as JSON text, taking the texts of the nested connections below
 /// from `slots` in order.
 struct Writer<'w, 'c, 'a> {
@@ -664,18 +673,13 @@ impl Writer<'_, '_, '_> {
     }
 
     fn value(&mut self, value: &Value) -> ServerResult<()> {
-        json::write_value(self.out, value).map_err(|e| {
-            AppError::Internal(format!("cannot write a planned answer: {e}"))
-                .to_graphql()
-                .into_server_error(async_graphql::Pos::default())
-        })
+        written(json::write_value(self.out, value))
     }
 
     /// `"key":` after the object's `{` or `,`.
-    fn key(&mut self, i: usize, key: &Name) {
-        self.raw(if i == 0 { b"{\"" } else { b",\"" });
-        self.raw(key.as_bytes());
-        self.raw(b"\":");
+    fn key(&mut self, i: usize, key: &Name) -> ServerResult<()> {
+        self.raw(if i == 0 { b"{" } else { b"," });
+        written(json::write_key(self.out, key))
     }
 
     /// The `}` of an object of `len` fields (`{}` for none).
@@ -707,7 +711,7 @@ impl Writer<'_, '_, '_> {
         total: Option<i32>,
     ) -> ServerResult<()> {
         for (i, (key, field)) in shape.fields.iter().enumerate() {
-            self.key(i, key);
+            self.key(i, key)?;
             match field {
                 ConnField::Const(v) => self.value(v)?,
                 ConnField::TotalCount(f) => {
@@ -724,7 +728,7 @@ impl Writer<'_, '_, '_> {
                     let page = conn.page_info::<C::Model>();
                     let cursor = |c: &Option<String>| c.clone().map_or(Value::Null, Value::String);
                     for (j, (key, f)) in fields.iter().enumerate() {
-                        self.key(j, key);
+                        self.key(j, key)?;
                         self.value(&match f {
                             InfoField::Typename => typename::<super::PageInfo>(),
                             InfoField::HasNext => Value::Boolean(page.has_next_page),
@@ -747,7 +751,7 @@ impl Writer<'_, '_, '_> {
         edge: &E,
     ) -> ServerResult<()> {
         for (i, (key, field)) in fields.iter().enumerate() {
-            self.key(i, key);
+            self.key(i, key)?;
             match field {
                 EdgeField::Const(v) => self.value(v)?,
                 EdgeField::Leaf(f) => self.value(&leaf(self.ctx, edge, f)?)?,
@@ -760,7 +764,7 @@ impl Writer<'_, '_, '_> {
 
     fn node<N: PlanNode>(&mut self, shape: &NodeShape<'_>, node: &N) -> ServerResult<()> {
         for (i, (key, field)) in shape.fields.iter().enumerate() {
-            self.key(i, key);
+            self.key(i, key)?;
             match field {
                 NodeField::Const(v) => self.value(v)?,
                 NodeField::Leaf(f) => self.value(&leaf(self.ctx, node, f)?)?,
