@@ -18,6 +18,8 @@ pub struct Metrics {
     registry: Registry,
     pub sql_statements: IntCounter,
     pub sql_errors: IntCounter,
+    /// Of the statements, those whose rows were read in place (SQLite, [`crate::store::lite`]).
+    pub sql_in_place: IntCounter,
     pub graphql_requests: IntCounter,
     /// GraphQL request duration (seconds) by operation name (`-` when anonymous).
     pub request_duration: HistogramVec,
@@ -55,6 +57,10 @@ impl Default for Metrics {
     fn default() -> Self {
         let registry = Registry::new();
         let sql_statements = counter("skillgraph_sql_statements_total", "SQL statements run");
+        let sql_in_place = counter(
+            "skillgraph_sql_statements_in_place_total",
+            "SQLite statements whose rows were read in place (process-wide)",
+        );
         let sql_errors = counter(
             "skillgraph_sql_errors_total",
             "SQL statements that failed, and requests that found no database",
@@ -115,6 +121,7 @@ impl Default for Metrics {
         let collectors: Vec<Box<dyn prometheus::core::Collector>> = vec![
             Box::new(sql_statements.clone()),
             Box::new(sql_errors.clone()),
+            Box::new(sql_in_place.clone()),
             Box::new(graphql_requests.clone()),
             Box::new(pool_timeouts.clone()),
             Box::new(request_duration.clone()),
@@ -133,6 +140,7 @@ impl Default for Metrics {
             registry,
             sql_statements,
             sql_errors,
+            sql_in_place,
             graphql_requests,
             request_duration,
             errors,
@@ -182,10 +190,11 @@ impl Metrics {
         true
     }
 
-    /// Counts every statement the connection runs from now on.
+    /// Counts every statement the connection runs from now on (those read in place too, see
+    /// [`crate::store::lite`]).
     pub fn instrument(self: &Arc<Self>, db: &mut DatabaseConnection) {
         let m = Arc::clone(self);
-        db.set_metric_callback(move |info| {
+        crate::store::observe(db, move |info| {
             m.sql_statements.inc();
             if info.failed {
                 m.sql_errors.inc();
@@ -206,6 +215,10 @@ impl Metrics {
         let (size, idle) = pool_sizes(db);
         self.pool_in_use.set(size.saturating_sub(idle));
         self.pool_idle.set(idle);
+        Self::sync_counter(
+            &self.sql_in_place,
+            crate::store::lite::statements_read_in_place(),
+        );
         let mut out = Vec::new();
         if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
             tracing::error!(error = %e, "cannot render metrics");

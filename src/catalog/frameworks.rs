@@ -4,6 +4,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, 
 
 use crate::catalog::lookup;
 use crate::store::listing::{self, Listing};
+use crate::store::RowSource;
 use crate::{
     catalog::{
         at, clean_list, clean_opt, clean_text, delete_edge,
@@ -16,11 +17,11 @@ use crate::{
     error::{AppError, AppResult},
 };
 
-pub async fn find(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<Option<framework::Model>> {
+pub async fn find(db: &impl RowSource, r: &EntityRef) -> AppResult<Option<framework::Model>> {
     lookup::find::<framework::Entity>(db, r).await
 }
 
-pub async fn get(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<framework::Model> {
+pub async fn get(db: &impl RowSource, r: &EntityRef) -> AppResult<framework::Model> {
     lookup::get::<framework::Entity>(db, r).await
 }
 
@@ -56,7 +57,7 @@ impl FrameworkFilter {
 
 /// One page of the list under `filter`, with its count.
 pub async fn list(
-    db: &impl ConnectionTrait,
+    db: &impl RowSource,
     filter: &FrameworkFilter,
     args: &PageArgs,
 ) -> AppResult<Listing<framework::Model>> {
@@ -105,7 +106,7 @@ fn validate_category(c: &str) -> AppResult<()> {
 }
 
 /// The skill `r` names, which must be a language (errors about the input `language`).
-async fn language(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<skill::Model> {
+async fn language(db: &impl RowSource, r: &EntityRef) -> AppResult<skill::Model> {
     let s = skills::get(db, r).await.map_err(at("language"))?;
     if s.kind != "language" {
         return Err(AppError::Validation(format!(

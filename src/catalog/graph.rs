@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use sea_orm::{ConnectionTrait, DbBackend, Value};
 
+use crate::store::RowSource;
 use crate::{
     catalog::pages::{Cursor, EdgeAttrs, EdgeRow, SortKey},
     error::{AppError, AppResult},
@@ -65,12 +66,7 @@ pub async fn lock(db: &impl ConnectionTrait, dag: &Dag) -> AppResult<()> {
 }
 
 /// Refuses the edge `from → to` when `from` can already be reached from `to`, naming the cycle.
-pub async fn check_new_edge(
-    db: &impl ConnectionTrait,
-    dag: &Dag,
-    from: i64,
-    to: i64,
-) -> AppResult<()> {
+pub async fn check_new_edge(db: &impl RowSource, dag: &Dag, from: i64, to: i64) -> AppResult<()> {
     if from == to {
         let names = slugs(db, &[from]).await?;
         let s = names.get(&from).cloned().unwrap_or_default();
@@ -117,7 +113,7 @@ pub async fn check_new_edge(
 }
 
 /// Checks a whole relation (after a bulk load) and names a cycle if there is one.
-pub async fn check_whole(db: &impl ConnectionTrait, dag: &Dag) -> AppResult<()> {
+pub async fn check_whole(db: &impl RowSource, dag: &Dag) -> AppResult<()> {
     let backend = db.get_database_backend();
     let sql = format!(
         "SELECT {from} AS a, {to} AS b FROM {t}",
@@ -147,7 +143,7 @@ pub async fn check_whole(db: &impl ConnectionTrait, dag: &Dag) -> AppResult<()> 
     Ok(())
 }
 
-async fn slugs(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap<i64, String>> {
+async fn slugs(db: &impl RowSource, ids: &[i64]) -> AppResult<HashMap<i64, String>> {
     let rows: HashMap<i64, entity::skill::Model> =
         by_ids(db, "skill", ids, |m: &entity::skill::Model| m.id).await?;
     Ok(rows.into_iter().map(|(k, v)| (k, v.slug)).collect())

@@ -1,8 +1,9 @@
 //! What skills, frameworks and roles share: lookup by id or slug, delete, and aliases, written
 //! once over the entity.
 use entity::{framework, role, skill};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PrimaryKeyTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, PrimaryKeyTrait};
 
+use crate::store::RowSource;
 use crate::{
     catalog::{at, clean_text, delete_alias, insert_alias, AliasTable, EntityRef},
     error::{AppError, AppResult},
@@ -37,7 +38,7 @@ catalogued!(skill, framework, role);
 
 /// The row named by id or slug, None when there is none.
 pub async fn find<E: Catalogued>(
-    db: &impl ConnectionTrait,
+    db: &impl RowSource,
     r: &EntityRef,
 ) -> AppResult<Option<E::Model>> {
     match r {
@@ -46,7 +47,7 @@ pub async fn find<E: Catalogued>(
     }
 }
 
-pub async fn get<E: Catalogued>(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<E::Model>
+pub async fn get<E: Catalogued>(db: &impl RowSource, r: &EntityRef) -> AppResult<E::Model>
 where
     i64: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
 {

@@ -6,6 +6,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, 
 
 use crate::catalog::lookup;
 use crate::store::listing::{self, Listing};
+use crate::store::RowSource;
 use crate::{
     catalog::{
         at, clean_opt, clean_text, delete_edge,
@@ -18,11 +19,11 @@ use crate::{
     error::{AppError, AppResult},
 };
 
-pub async fn find(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<Option<role::Model>> {
+pub async fn find(db: &impl RowSource, r: &EntityRef) -> AppResult<Option<role::Model>> {
     lookup::find::<role::Entity>(db, r).await
 }
 
-pub async fn get(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<role::Model> {
+pub async fn get(db: &impl RowSource, r: &EntityRef) -> AppResult<role::Model> {
     lookup::get::<role::Entity>(db, r).await
 }
 
@@ -52,7 +53,7 @@ impl RoleFilter {
 
 /// One page of the list under `filter`, with its count.
 pub async fn list(
-    db: &impl ConnectionTrait,
+    db: &impl RowSource,
     filter: &RoleFilter,
     args: &PageArgs,
 ) -> AppResult<Listing<role::Model>> {

@@ -7,6 +7,7 @@ use sea_orm::{
 
 use crate::catalog::lookup;
 use crate::store::listing::{self, Listing};
+use crate::store::RowSource;
 use crate::{
     catalog::{
         at, clean_list, clean_opt, clean_text, delete_edge,
@@ -19,11 +20,11 @@ use crate::{
     error::{AppError, AppResult},
 };
 
-pub async fn find(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<Option<skill::Model>> {
+pub async fn find(db: &impl RowSource, r: &EntityRef) -> AppResult<Option<skill::Model>> {
     lookup::find::<skill::Entity>(db, r).await
 }
 
-pub async fn get(db: &impl ConnectionTrait, r: &EntityRef) -> AppResult<skill::Model> {
+pub async fn get(db: &impl RowSource, r: &EntityRef) -> AppResult<skill::Model> {
     lookup::get::<skill::Entity>(db, r).await
 }
 
@@ -56,7 +57,7 @@ impl SkillFilter {
 
 /// One page of the list under `filter`, with its count.
 pub async fn list(
-    db: &impl ConnectionTrait,
+    db: &impl RowSource,
     filter: &SkillFilter,
     args: &PageArgs,
 ) -> AppResult<Listing<skill::Model>> {
@@ -269,12 +270,7 @@ pub async fn link(
 }
 
 /// Links two skills by id inside the caller's transaction; false when the link was there.
-pub async fn link_ids(
-    db: &impl ConnectionTrait,
-    kind: SkillLink,
-    a: i64,
-    b: i64,
-) -> AppResult<bool> {
+pub async fn link_ids(db: &impl RowSource, kind: SkillLink, a: i64, b: i64) -> AppResult<bool> {
     let (table, col) = kind.table();
     if let Some(dag) = kind.dag() {
         graph::lock(db, &dag).await?;

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use entity::{framework, job_posting, skill};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Value};
 
+use crate::store::RowSource;
 use crate::{
     catalog::{clean_opt, clean_text, pages},
     error::{AppError, AppResult},
@@ -258,7 +259,7 @@ async fn company_id(db: &impl ConnectionTrait, name: &str) -> AppResult<i64> {
 /// Writes a posting (inserted, or replacing the one with the same source and external id) with
 /// its skills and frameworks, in the caller's transaction.
 pub async fn upsert_in(
-    db: &impl ConnectionTrait,
+    db: &impl RowSource,
     p: &NewPosting,
 ) -> AppResult<(job_posting::Model, Outcome)> {
     let backend = db.get_database_backend();
@@ -392,13 +393,13 @@ pub async fn upsert(
     Ok((m, outcome))
 }
 
-async fn get_in(db: &impl ConnectionTrait, id: i64) -> AppResult<job_posting::Model> {
+async fn get_in(db: &impl RowSource, id: i64) -> AppResult<job_posting::Model> {
     find(db, id)
         .await?
         .ok_or_else(|| AppError::not_found("job posting", format!("#{id}")))
 }
 
-pub async fn find(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<job_posting::Model>> {
+pub async fn find(db: &impl RowSource, id: i64) -> AppResult<Option<job_posting::Model>> {
     let rows = pages::by_ids::<job_posting::Model>(db, "job_posting", &[id], |m| m.id).await?;
     Ok(rows.into_values().next())
 }

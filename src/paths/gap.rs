@@ -12,6 +12,7 @@ use std::{
 use entity::{framework, role, skill};
 use sea_orm::ConnectionTrait;
 
+use crate::store::RowSource;
 use crate::{
     catalog::{pages::Importance, roles, EntityRef},
     db::stmt,
@@ -111,7 +112,7 @@ async fn role_frameworks(
 }
 
 /// The gap between what someone knows and a role. At most ten statements.
-pub async fn skill_gap<C: ConnectionTrait>(
+pub async fn skill_gap<C: RowSource>(
     db: &C,
     role_ref: &EntityRef,
     known: &[NodeRef],

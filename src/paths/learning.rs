@@ -21,8 +21,8 @@
 use std::collections::{HashMap, HashSet};
 
 use entity::role;
-use sea_orm::ConnectionTrait;
 
+use crate::store::RowSource;
 use crate::{
     catalog::{frameworks, pages::Importance, roles, skills, EntityRef},
     error::AppResult,
@@ -82,7 +82,7 @@ pub struct Step {
 
 /// The learning path to a role, a skill or a framework, given what is known. Reads the graph
 /// with at most nine statements whatever its size.
-pub async fn learning_path<C: ConnectionTrait>(
+pub async fn learning_path<C: RowSource>(
     db: &C,
     target: &Target,
     known: &[NodeRef],

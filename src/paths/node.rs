@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use entity::{framework, skill};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
+use crate::store::RowSource;
 use crate::{
     catalog::EntityRef,
     db::stmt,
@@ -205,7 +206,7 @@ pub async fn resolve_nodes(
 
 /// The rows of many nodes, in two statements at most (none for no ids of a kind).
 pub async fn node_models(
-    db: &impl ConnectionTrait,
+    db: &impl RowSource,
     nodes: impl IntoIterator<Item = Node>,
 ) -> AppResult<HashMap<Node, NodeModel>> {
     let mut skill_ids = Vec::new();

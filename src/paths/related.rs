@@ -18,8 +18,9 @@
 //! the answer stays exact while scoring only a few hundred of them.
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 
+use crate::store::RowSource;
 use crate::{
     db::stmt,
     error::{AppError, AppResult},
@@ -342,7 +343,7 @@ impl Counted {
 /// any other skill shares fewer roles (`s ≤ s_min`) and has no other signal, so its score is at
 /// most `0.3 × s_min / own` (a Jaccard index is at most `shared / own`). When the page's last
 /// score beats that bound the answer is exact; otherwise every co-required skill is scored.
-async fn count_related<C: ConnectionTrait>(db: &C, me: Node, first: usize) -> AppResult<Counted> {
+async fn count_related<C: RowSource>(db: &C, me: Node, first: usize) -> AppResult<Counted> {
     let mut signals: HashMap<Node, Signals> = HashMap::new();
 
     // Curated links: k = 1 marks a framework.

@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use sea_orm::{ConnectionTrait, DbBackend};
 
+use crate::store::RowSource;
 use crate::{
     db::stmt,
     error::{AppError, AppResult},
@@ -181,7 +182,7 @@ fn search(
 
 /// The shortest chain between two nodes (skills or frameworks), or None when no chain links
 /// them. Three statements (four when a framework is named by a slug no skill has).
-pub async fn skill_path<C: ConnectionTrait>(
+pub async fn skill_path<C: RowSource>(
     db: &C,
     from: &NodeRef,
     to: &NodeRef,

@@ -25,6 +25,7 @@ use std::{
 use entity::role;
 use sea_orm::{ConnectionTrait, Value};
 
+use crate::store::RowSource;
 use crate::{
     catalog::{pages::Filter, pages::Importance, roles, EntityRef},
     db::stmt,
@@ -456,7 +457,7 @@ fn salary_difference(
 
 /// The roles nearest to the source, best first (only curated roles with `curated_only`): at most
 /// 16 statements whatever the graph.
-pub async fn role_transitions<C: ConnectionTrait>(
+pub async fn role_transitions<C: RowSource>(
     db: &C,
     source: &Source,
     first: usize,

@@ -81,17 +81,58 @@ const fn index_of(table: &[&str], name: &str) -> usize {
 /// driver's row by index, with NULL as `None` (SeaORM's `Option` decoding builds and drops an
 /// error with a formatted message for every NULL).
 pub struct Reader<'a> {
-    row: &'a QueryResult,
+    row: Row<'a>,
     at: usize,
+}
+
+/// A row from SeaORM, or one read in place from a SQLite statement ([`super::lite`]).
+enum Row<'a> {
+    Driver(&'a QueryResult),
+    InPlace(&'a rusqlite::Row<'a>),
+}
+
+/// A value type the readers take: decodable by sqlx from either engine's rows, and by
+/// rusqlite from a SQLite statement.
+pub trait Cell:
+    sqlx::Type<sqlx::Sqlite>
+    + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+    + sqlx::Type<sqlx::Postgres>
+    + for<'r> sqlx::Decode<'r, sqlx::Postgres>
+    + rusqlite::types::FromSql
+{
+}
+
+impl<T> Cell for T where
+    T: sqlx::Type<sqlx::Sqlite>
+        + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+        + sqlx::Type<sqlx::Postgres>
+        + for<'r> sqlx::Decode<'r, sqlx::Postgres>
+        + rusqlite::types::FromSql
+{
 }
 
 impl<'a> Reader<'a> {
     pub fn new(row: &'a QueryResult, at: usize) -> Self {
-        Reader { row, at }
+        Reader {
+            row: Row::Driver(row),
+            at,
+        }
     }
 
-    pub fn row(&self) -> &'a QueryResult {
-        self.row
+    pub(super) fn in_place(row: &'a rusqlite::Row<'a>) -> Self {
+        Reader {
+            row: Row::InPlace(row),
+            at: 0,
+        }
+    }
+
+    /// SeaORM's row, for a type read by name; None for a row read in place (which only
+    /// readers by position get, see [`super::lite::rows`]).
+    pub fn row(&self) -> Option<&'a QueryResult> {
+        match self.row {
+            Row::Driver(row) => Some(row),
+            Row::InPlace(_) => None,
+        }
     }
 
     /// Passes over the next value.
@@ -100,47 +141,33 @@ impl<'a> Reader<'a> {
     }
 
     /// The next value, None for NULL.
-    pub fn opt<T>(&mut self) -> AppResult<Option<T>>
-    where
-        T: sqlx::Type<sqlx::Sqlite>
-            + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
-            + sqlx::Type<sqlx::Postgres>
-            + for<'r> sqlx::Decode<'r, sqlx::Postgres>,
-    {
+    pub fn opt<T: Cell>(&mut self) -> AppResult<Option<T>> {
         let i = self.at;
         self.at += 1;
-        let value = if let Some(row) = self.row.try_as_sqlite_row() {
-            decode::<_, T>(row, i)
-        } else if let Some(row) = self.row.try_as_pg_row() {
-            decode::<_, T>(row, i)
-        } else {
-            return Err(AppError::Internal("rows of an unknown driver".into()));
+        let value = match self.row {
+            Row::InPlace(row) => return in_place(row, i),
+            Row::Driver(row) => {
+                if let Some(row) = row.try_as_sqlite_row() {
+                    decode::<_, T>(row, i)
+                } else if let Some(row) = row.try_as_pg_row() {
+                    decode::<_, T>(row, i)
+                } else {
+                    return Err(AppError::Internal("rows of an unknown driver".into()));
+                }
+            }
         };
         value.map_err(|e| AppError::Internal(format!("column {i}: {e}")))
     }
 
     /// The next value, which must not be NULL.
-    pub fn req<T>(&mut self) -> AppResult<T>
-    where
-        T: sqlx::Type<sqlx::Sqlite>
-            + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
-            + sqlx::Type<sqlx::Postgres>
-            + for<'r> sqlx::Decode<'r, sqlx::Postgres>,
-    {
+    pub fn req<T: Cell>(&mut self) -> AppResult<T> {
         let i = self.at;
         self.opt()?
             .ok_or_else(|| AppError::Internal(format!("column {i} is NULL")))
     }
 
     /// The next value when `cols` has column `c`, else `T`'s neutral value (nothing read).
-    fn pick<T>(&mut self, cols: Columns, c: usize) -> AppResult<T>
-    where
-        T: Default
-            + sqlx::Type<sqlx::Sqlite>
-            + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
-            + sqlx::Type<sqlx::Postgres>
-            + for<'r> sqlx::Decode<'r, sqlx::Postgres>,
-    {
+    fn pick<T: Cell + Default>(&mut self, cols: Columns, c: usize) -> AppResult<T> {
         if cols.has(c) {
             self.req()
         } else {
@@ -149,13 +176,7 @@ impl<'a> Reader<'a> {
     }
 
     /// [`Reader::pick`] for a nullable column.
-    fn pick_opt<T>(&mut self, cols: Columns, c: usize) -> AppResult<Option<T>>
-    where
-        T: sqlx::Type<sqlx::Sqlite>
-            + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
-            + sqlx::Type<sqlx::Postgres>
-            + for<'r> sqlx::Decode<'r, sqlx::Postgres>,
-    {
+    fn pick_opt<T: Cell>(&mut self, cols: Columns, c: usize) -> AppResult<Option<T>> {
         if cols.has(c) {
             self.opt()
         } else {
@@ -184,17 +205,36 @@ where
     }
 }
 
+/// Column `i` of a row read in place, None for NULL.
+fn in_place<T: Cell>(row: &rusqlite::Row<'_>, i: usize) -> AppResult<Option<T>> {
+    let value = row
+        .get_ref(i)
+        .map_err(|e| AppError::Internal(format!("column {i}: {e}")))?;
+    if let rusqlite::types::ValueRef::Null = value {
+        return Ok(None);
+    }
+    T::column_result(value)
+        .map(Some)
+        .map_err(|e| AppError::Internal(format!("column {i}: {e}")))
+}
+
 /// A row type pages and lookups return.
 pub trait Node: FromQueryResult + Sized {
     /// Its columns in the order [`Node::read`] takes them (the id first); empty for a type read
     /// whole and by name (`alias.*`, [`FromQueryResult`]).
     const COLUMNS: &'static [&'static str] = &[];
 
+    /// Read by position ([`Node::COLUMNS`] given), so its rows may be read in place.
+    const BY_POSITION: bool = !Self::COLUMNS.is_empty();
+
     /// The row from the columns `cols` selected (in [`Node::COLUMNS`] order, from the reader's
     /// position on); the others get neutral values.
     fn read(r: &mut Reader<'_>, cols: Columns) -> AppResult<Self> {
         let _ = cols;
-        Ok(Self::from_query_result(r.row(), "")?)
+        let row = r
+            .row()
+            .ok_or_else(|| AppError::Internal("a row read by name was read in place".into()))?;
+        Ok(Self::from_query_result(row, "")?)
     }
 }
 

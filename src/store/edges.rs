@@ -9,6 +9,7 @@ use crate::error::AppResult;
 use super::{
     columns::{select_list, Columns, Node, Reader},
     db::{id_list_value, in_id_list, stmt},
+    lite::{self, RowSource},
     pages::{keyset, keyset_by, read_cursor, sort_expr, EdgeRow, Filter, Page, PageArgs, SortKey},
     FastMap,
 };
@@ -216,7 +217,7 @@ fn read_attrs(r: &mut Reader<'_>, attrs: Columns) -> AppResult<EdgeAttrs> {
 /// Every statement's row is, by position: the parent's id, the node's id, its sort key, the
 /// attributes selected (relations with attributes), then the node's columns.
 pub async fn edge_pages<M: Node>(
-    db: &impl ConnectionTrait,
+    db: &impl RowSource,
     spec: &EdgeSpec,
     parents: &[i64],
     args: &PageArgs,
@@ -230,23 +231,30 @@ pub async fn edge_pages<M: Node>(
     let backend = db.get_database_backend();
     let mut values = vec![id_list_value(backend, parents)];
     let sql = edge_page_sql::<M>(backend, spec, args, select, filter, &mut values)?;
-    let rows = db.query_all_raw(stmt(backend, &sql, values)).await?;
+    let st = stmt(backend, &sql, values);
     let mut grouped: FastMap<i64, Vec<EdgeRow<M>>> = FastMap::default();
-    for row in &rows {
-        let mut r = Reader::new(row, 0);
+    // Each parent has at most `limit + 1` rows (the limit is a validated page size).
+    let per_parent = usize::try_from(args.limit).map_or(0, |l| l.saturating_add(1));
+    lite::each_row(db, st, M::BY_POSITION, |r| {
         let parent: i64 = r.req()?;
-        let cursor = read_cursor(&mut r, SortKey::Slug)?;
+        let cursor = read_cursor(r, SortKey::Slug)?;
         let attrs = if spec.attrs {
-            Some(read_attrs(&mut r, select.attrs)?)
+            Some(read_attrs(r, select.attrs)?)
         } else {
             None
         };
-        grouped.entry(parent).or_default().push(EdgeRow {
-            node: M::read(&mut r, select.node)?,
-            attrs,
-            cursor,
-        });
-    }
+        let node = M::read(r, select.node)?;
+        grouped
+            .entry(parent)
+            .or_insert_with(|| Vec::with_capacity(per_parent))
+            .push(EdgeRow {
+                node,
+                attrs,
+                cursor,
+            });
+        Ok(())
+    })
+    .await?;
     for (parent, mut rows) in grouped {
         in_page_order(&mut rows, args);
         out.insert(parent, Page::from_rows(rows, args));

@@ -2,6 +2,7 @@
 //! the table or the SQL conditions: the count runs only when it is asked for.
 use sea_orm::ConnectionTrait;
 
+use crate::store::RowSource;
 use crate::{
     error::AppResult,
     store::columns::Node,
@@ -30,7 +31,7 @@ impl ListCount {
 
 /// One keyset page of `spec`'s table under `filter`, with its count.
 pub async fn list<M: Node>(
-    db: &impl ConnectionTrait,
+    db: &impl RowSource,
     spec: &ListSpec,
     filter: Filter,
     args: &PageArgs,

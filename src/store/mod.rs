@@ -6,11 +6,9 @@
 //! as is how pooled connections behave behind a transaction-mode pooler ([`pooler`]).
 use std::collections::HashMap;
 
-use sea_orm::ConnectionTrait;
-
 use crate::error::AppResult;
 
-use columns::{select_list, Columns, Node, Reader};
+use columns::{select_list, Columns, Node};
 
 pub mod columns;
 pub mod cooccurrence;
@@ -18,6 +16,7 @@ pub mod db;
 pub mod edges;
 pub mod keys;
 pub mod listing;
+pub mod lite;
 pub mod pages;
 pub mod persisted;
 pub mod pooler;
@@ -27,6 +26,7 @@ pub mod version;
 
 pub use db::{connect, connect_migrated, id_list_value, in_id_list, migrate, stmt};
 pub use listing::{ListCount, Listing};
+pub use lite::{observe, RowSource};
 use sea_orm::Value;
 
 /// A hash map for keys the server made itself (ids, addresses): foldhash instead of SipHash,
@@ -35,7 +35,7 @@ pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Rows of a table by id, for a batch of ids, in one statement (every column, read by position).
 pub async fn by_ids<M: Node>(
-    db: &impl ConnectionTrait,
+    db: &impl RowSource,
     table: &str,
     ids: &[i64],
     id_of: impl Fn(&M) -> i64,
@@ -50,11 +50,8 @@ pub async fn by_ids<M: Node>(
         select_list::<M>("t", Columns::ALL),
         in_id_list(backend, "t.id")
     );
-    let rows = db
-        .query_all_raw(stmt(backend, &sql, vec![id_list_value(backend, ids)]))
-        .await?;
-    for row in &rows {
-        let m = M::read(&mut Reader::new(row, 0), Columns::ALL)?;
+    let st = stmt(backend, &sql, vec![id_list_value(backend, ids)]);
+    for m in lite::rows(db, st, M::BY_POSITION, |r| M::read(r, Columns::ALL)).await? {
         out.insert(id_of(&m), m);
     }
     Ok(out)
@@ -68,7 +65,7 @@ pub async fn by_ids<M: Node>(
 /// statement's own, this 5k (callgrind, PostgreSQL). No bound `LIMIT 1` either: SQLite plans
 /// with a bound LIMIT's value, so it would prepare the statement again on every lookup.
 pub async fn by_unique<M: Node>(
-    db: &impl ConnectionTrait,
+    db: &impl RowSource,
     table: &str,
     column: &str,
     value: Value,
@@ -78,8 +75,7 @@ pub async fn by_unique<M: Node>(
         "SELECT {} FROM {table} t WHERE t.{column} = ?",
         select_list::<M>("t", Columns::ALL),
     );
-    let rows = db.query_all_raw(stmt(backend, &sql, vec![value])).await?;
-    rows.first()
-        .map(|row| M::read(&mut Reader::new(row, 0), Columns::ALL))
-        .transpose()
+    let st = stmt(backend, &sql, vec![value]);
+    let rows = lite::rows(db, st, M::BY_POSITION, |r| M::read(r, Columns::ALL)).await?;
+    Ok(rows.into_iter().next())
 }

@@ -7,6 +7,7 @@ use crate::error::{AppError, AppResult};
 use super::{
     columns::{select_list, Columns, Node, Reader},
     db::stmt,
+    lite::{self, RowSource},
 };
 // Re-exported so `pages::X` keeps naming every paging type.
 pub use super::{
@@ -305,7 +306,7 @@ pub(super) fn read_cursor(r: &mut Reader<'_>, key: SortKey) -> AppResult<Cursor>
 
 /// One page of a top-level list.
 pub async fn list_page<M: Node>(
-    db: &impl ConnectionTrait,
+    db: &impl RowSource,
     spec: &ListSpec,
     filter: &Filter,
     args: &PageArgs,
@@ -338,17 +339,19 @@ pub async fn list_page<M: Node>(
         table = spec.table,
         columns = select_list::<M>("t", Columns::ALL),
     );
-    let rows = db.query_all_raw(stmt(backend, &sql, values)).await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let mut r = Reader::new(row, 0);
-        let cursor = read_cursor(&mut r, args.order.key)?;
+    let st = stmt(backend, &sql, values);
+    let limit = usize::try_from(args.limit).map_or(0, |l| l.saturating_add(1));
+    let mut items = Vec::with_capacity(limit);
+    lite::each_row(db, st, M::BY_POSITION, |r| {
+        let cursor = read_cursor(r, args.order.key)?;
         items.push(EdgeRow {
-            node: M::read(&mut r, Columns::ALL)?,
+            node: M::read(r, Columns::ALL)?,
             attrs: None,
             cursor,
         });
-    }
+        Ok(())
+    })
+    .await?;
     Ok(Page::from_rows(items, args))
 }
 

@@ -137,7 +137,7 @@ impl TestApp {
             .expect("open a fresh pool");
         let seen: Arc<Mutex<Vec<Statement>>> = Arc::default();
         let s = seen.clone();
-        conn.set_metric_callback(move |info| {
+        skillgraph::store::observe(&mut conn, move |info| {
             if let Ok(mut s) = s.lock() {
                 s.push(info.statement.clone());
             }
@@ -200,7 +200,7 @@ impl TestApp {
         let statements = Arc::new(AtomicUsize::new(0));
         let log = Arc::new(std::sync::Mutex::new(Vec::new()));
         let (c, l) = (statements.clone(), log.clone());
-        conn.set_metric_callback(move |info| {
+        skillgraph::store::observe(&mut conn, move |info| {
             c.fetch_add(1, Ordering::SeqCst);
             if let Ok(mut l) = l.lock() {
                 l.push(info.statement.sql.clone());

@@ -447,3 +447,50 @@ async fn role_pages_are_read_from_indexes_that_hold_the_importance() {
         app.cleanup().await;
     }
 }
+
+/// On SQLite, pages and lookups are read in place (`store::lite`: rusqlite on the thread's own
+/// connection instead of sqlx's copies); they are still counted as statements, and they answer
+/// as PostgreSQL does over the same imported excerpt.
+#[tokio::test]
+async fn sqlite_rows_are_read_in_place_counted_and_answer_as_postgres_does() {
+    let lookup = r#"{ role(by: { slug: "software-developer" }) { name slug description escoUri iscoCode } }"#;
+    let list = "{ skills(first: 10) { nodes { slug name description escoUri } } }";
+    let mut answers = Vec::new();
+    for engine in engines() {
+        let app = TestApp::with_esco_fixture(engine).await;
+        let before = skillgraph::store::lite::statements_read_in_place();
+        app.reset_statements();
+        let q1 = post(&app.router, Q1).await;
+        let (n, sql) = app.statements();
+        assert_eq!(n, 3, "[{engine:?}] {sql:#?}");
+        let roles = q1["roles"]["nodes"].as_array().expect("roles");
+        assert!(!roles.is_empty(), "[{engine:?}]");
+        assert!(
+            roles
+                .iter()
+                .all(|r| r["name"].as_str().is_some_and(|s| !s.is_empty())),
+            "[{engine:?}]"
+        );
+        let one = post(&app.router, lookup).await;
+        assert_eq!(
+            one["role"]["slug"], "software-developer",
+            "[{engine:?}] {one}"
+        );
+        let page = post(&app.router, list).await;
+        assert_eq!(
+            page["skills"]["nodes"].as_array().map(Vec::len),
+            Some(10),
+            "[{engine:?}]"
+        );
+        let read = skillgraph::store::lite::statements_read_in_place() - before;
+        if engine == Engine::Sqlite {
+            // Q1's three statements, the lookup and the list page (other tests only add).
+            assert!(read >= 5, "{read} statements read in place");
+        }
+        answers.push((engine, [q1, one, page]));
+        app.cleanup().await;
+    }
+    if let [(_, sqlite), (_, pg)] = answers.as_slice() {
+        assert_eq!(sqlite, pg, "SQLite read in place and PostgreSQL disagree");
+    }
+}

@@ -2,9 +2,10 @@
 //! `t` (every value bound), and its keyset pages.
 use chrono::NaiveDate;
 use entity::job_posting;
-use sea_orm::{ConnectionTrait, DbBackend, Value};
+use sea_orm::{DbBackend, Value};
 
 use super::{validate_country, validate_currency, Workplace};
+use crate::store::RowSource;
 use crate::{
     catalog::{
         pages::{Filter, ListSpec, Order, PageArgs, SortKey},
@@ -130,7 +131,7 @@ impl PostingFilter {
 
 /// One page of the list under `filter`, with its count.
 pub async fn list(
-    db: &impl ConnectionTrait,
+    db: &impl RowSource,
     filter: &PostingFilter,
     args: &PageArgs,
 ) -> AppResult<Listing<job_posting::Model>> {
@@ -139,11 +140,7 @@ pub async fn list(
 }
 
 /// Whether one posting passes the filter (one statement).
-pub async fn matches(
-    db: &impl ConnectionTrait,
-    filter: &PostingFilter,
-    id: i64,
-) -> AppResult<bool> {
+pub async fn matches(db: &impl RowSource, filter: &PostingFilter, id: i64) -> AppResult<bool> {
     let f = PostingFilter {
         ids: vec![id],
         ..filter.clone()

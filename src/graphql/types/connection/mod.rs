@@ -188,8 +188,12 @@ impl<E> Conn<E> {
     where
         E: EdgeOf<M>,
     {
+        // Not `collect`: that reuses the rows' buffer for the smaller edges and then shrinks it,
+        // a reallocation that copied every page again (0.7 M instructions of Q1's 25 M).
+        let mut edges = Vec::with_capacity(page.items.len());
+        edges.extend(page.items.into_iter().map(E::from_row));
         Conn {
-            edges: page.items.into_iter().map(E::from_row).collect(),
+            edges,
             has_next: page.has_next,
             has_previous: page.has_previous,
             total,

@@ -160,8 +160,18 @@ impl<C: Plan> OutputType for Planned<C> {
             .flatten()
         {
             Some(shape) => {
+                // An error below fails the whole connection field, and is reported at its path
+                // (async-graphql gives a path only to errors of a field's own resolver; one
+                // without a path reads as a request error, answered 400 with no data).
                 let text = run_level::<C>(ctx, &shape, &[self.0.conn()])
-                    .await?
+                    .await
+                    .map_err(|e| {
+                        if e.path.is_empty() {
+                            ctx.set_error_path(e)
+                        } else {
+                            e
+                        }
+                    })?
                     .into_only()
                     .ok_or_else(|| internal("a planned connection gave no value", field))?;
                 if ctx.data_opt::<RawAnswers>().is_some() {
