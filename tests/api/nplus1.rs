@@ -115,8 +115,10 @@ async fn statements_for(
     app.reset_statements();
     let data = app.data(QUERY, json!({})).await;
     let (n, log) = app.statements();
+    // A page (or the language lookup) and a count per level, plus the root's page: every one
+    // counted, those SQLite reads in place included (`store::observe`).
     assert!(
-        n <= 1 + 2 * LEVELS,
+        (2 * LEVELS..=1 + 2 * LEVELS).contains(&n),
         "[{engine:?}] {n} statements for {roles} roles:\n{}",
         log.join("\n")
     );
