@@ -7,17 +7,18 @@
 //! (callgrind, 30.3 M instructions per request) that was about 9 M: 3.8 M of copies, 2.7 M of
 //! drops, 2.2 M of jemalloc flushing memory freed on another thread than the one that took it.
 //!
-//! Here such statements run through rusqlite on a connection of the thread that asks, opened on
-//! the pool's database file, and each value is decoded straight from the statement. The
-//! statement runs on the request's thread without yielding, as the connection's worker thread
-//! would have run it: these statements are pages and lookups whose size the query's limits bound
-//! (a Q1 page statement takes about a millisecond). Its prepared form stays cached on that
-//! connection.
+//! Here such statements run through rusqlite on a read connection of its own, opened on the
+//! pool's database file, and each value is decoded straight from the statement. The statement
+//! runs on the request's thread without yielding, as the connection's worker thread would have
+//! run it: these statements are pages and lookups whose size the query's limits bound (a Q1
+//! page statement takes about a millisecond). Its prepared form stays cached on that connection.
 //!
-//! - One connection per database per thread that reads: the runtime's worker threads (two on
-//!   this machine), each opened at its first read (about a millisecond), closed when its pool is
-//!   dropped (checked at every read) or its thread ends. They only read (`query_only`), each
-//!   with a page cache of [`READ_CACHE_KIB`].
+//! - Read connections are kept per pool, each used by one statement at a time: as many as
+//!   statements ran at once (the runtime's worker threads: two on this machine). Each is opened
+//!   when none is free (about a millisecond), and closed after
+//!   [`super::db::SQLITE_IDLE_TIMEOUT`] unused, like the pool's own, by a thread that looks
+//!   every [`REAP_EVERY`], or when its pool is dropped. They only read (`query_only`), each with
+//!   a page cache of [`READ_CACHE_KIB`].
 //! - They see what is committed, as the pool's connections do outside a transaction: a
 //!   transaction's own reads never come here ([`RowSource`] for a transaction is SeaORM's).
 //! - An in-memory database lives inside the pool's connections, so it keeps sqlx's path; so do
@@ -29,10 +30,9 @@
 //! `.cargo/config.toml`) as sqlx 0.9: one SQLite in the binary. A later rusqlite needs a later
 //! `libsqlite3-sys`, which cargo cannot link beside sqlx's.
 use std::{
-    cell::RefCell,
     sync::{
         atomic::{AtomicU64, Ordering},
-        Arc, Mutex, Weak,
+        Arc, Mutex, OnceLock, Weak,
     },
     time::{Duration, Instant},
 };
@@ -122,23 +122,49 @@ where
     let seaorm = Arc::clone(&f);
     db.set_metric_callback(move |info| seaorm(info));
     if let Some(options) = db.in_place() {
-        let key = Arc::downgrade(&options);
-        if let Ok(mut all) = OBSERVERS.lock() {
-            all.retain(|(k, _)| k.strong_count() > 0 && !k.ptr_eq(&key));
-            all.push((key, f));
+        if let Ok(mut pools) = POOLS.lock() {
+            pool_of(&mut pools, &options).observer = Some(f);
         }
     }
 }
 
-/// The callbacks [`observe`] registered, by pool (a pool's options are one `Arc` for its life;
-/// the `Weak` keeps its address from being reused while registered).
-static OBSERVERS: Mutex<Vec<(Weak<SqliteConnectOptions>, Observer)>> = Mutex::new(Vec::new());
+/// What the in-place path keeps for one SQLite pool: its statement callback and its read
+/// connections not in use.
+struct Pool {
+    /// The pool's options: one `Arc` for the pool's life. The `Weak` keeps its address from
+    /// being reused while it is here, and tells when the pool is gone.
+    key: Weak<SqliteConnectOptions>,
+    observer: Option<Observer>,
+    /// Most recently used last.
+    idle: Vec<Idle>,
+}
 
-fn observer_of(options: &Arc<SqliteConnectOptions>) -> Option<Observer> {
-    let all = OBSERVERS.lock().ok()?;
-    all.iter()
-        .find(|(k, _)| std::ptr::eq(k.as_ptr(), Arc::as_ptr(options)))
-        .map(|(_, f)| Arc::clone(f))
+struct Idle {
+    conn: rusqlite::Connection,
+    since: Instant,
+}
+
+static POOLS: Mutex<Vec<Pool>> = Mutex::new(Vec::new());
+
+/// The entry of `options`' pool, made when missing; the entries of dropped pools (and their
+/// connections) go.
+fn pool_of<'a>(pools: &'a mut Vec<Pool>, options: &Arc<SqliteConnectOptions>) -> &'a mut Pool {
+    pools.retain(|p| p.key.strong_count() > 0);
+    let at = match pools
+        .iter()
+        .position(|p| std::ptr::eq(p.key.as_ptr(), Arc::as_ptr(options)))
+    {
+        Some(at) => at,
+        None => {
+            pools.push(Pool {
+                key: Arc::downgrade(options),
+                observer: None,
+                idle: Vec::new(),
+            });
+            pools.len() - 1
+        }
+    };
+    &mut pools[at]
 }
 
 /// A database in a file, which another connection can open (sqlx names an in-memory one
@@ -189,22 +215,13 @@ fn read_in_place(
     options: &Arc<SqliteConnectOptions>,
     st: &Statement,
     params: &[ToSqlOutput<'_>],
-    mut read: impl FnMut(&mut Reader<'_>) -> AppResult<()>,
+    read: impl FnMut(&mut Reader<'_>) -> AppResult<()>,
 ) -> AppResult<()> {
     READ_IN_PLACE.fetch_add(1, Ordering::Relaxed);
-    let observer = observer_of(options);
+    let (conn, observer) = take(options)?;
     let started = observer.as_ref().map(|_| Instant::now());
-    let result = with_connection(options, |conn| {
-        let mut s = conn.prepare_cached(&st.sql).map_err(sqlite_error)?;
-        for (i, p) in params.iter().enumerate() {
-            s.raw_bind_parameter(i + 1, p).map_err(sqlite_error)?;
-        }
-        let mut rows = s.raw_query();
-        while let Some(row) = rows.next().map_err(sqlite_error)? {
-            read(&mut Reader::in_place(row))?;
-        }
-        Ok(())
-    });
+    let result = run(&conn, st, params, read);
+    give_back(options, conn);
     if let (Some(f), Some(started)) = (observer, started) {
         f(&Info {
             elapsed: started.elapsed(),
@@ -215,14 +232,78 @@ fn read_in_place(
     result
 }
 
-struct Open {
-    pool: Weak<SqliteConnectOptions>,
-    conn: rusqlite::Connection,
+fn run(
+    conn: &rusqlite::Connection,
+    st: &Statement,
+    params: &[ToSqlOutput<'_>],
+    mut read: impl FnMut(&mut Reader<'_>) -> AppResult<()>,
+) -> AppResult<()> {
+    let mut s = conn.prepare_cached(&st.sql).map_err(sqlite_error)?;
+    for (i, p) in params.iter().enumerate() {
+        s.raw_bind_parameter(i + 1, p).map_err(sqlite_error)?;
+    }
+    let mut rows = s.raw_query();
+    while let Some(row) = rows.next().map_err(sqlite_error)? {
+        read(&mut Reader::in_place(row))?;
+    }
+    Ok(())
 }
 
-thread_local! {
-    /// This thread's connections, one per pool it read from.
-    static OPEN: RefCell<Vec<Open>> = const { RefCell::new(Vec::new()) };
+/// A read connection of `options`' pool (the one used last, or a new one) and the pool's
+/// statement callback.
+fn take(
+    options: &Arc<SqliteConnectOptions>,
+) -> AppResult<(rusqlite::Connection, Option<Observer>)> {
+    let (idle, observer) = {
+        let mut pools = POOLS
+            .lock()
+            .map_err(|_| AppError::Internal("in-place SQLite pools poisoned".into()))?;
+        let pool = pool_of(&mut pools, options);
+        (pool.idle.pop(), pool.observer.clone())
+    };
+    let conn = match idle {
+        Some(idle) => idle.conn,
+        None => connect(options)?,
+    };
+    Ok((conn, observer))
+}
+
+/// Puts a read connection back. The first time, starts the thread that closes connections
+/// left unused for [`super::db::SQLITE_IDLE_TIMEOUT`], as the pool's own are, so that a load
+/// spike's page caches are given back.
+fn give_back(options: &Arc<SqliteConnectOptions>, conn: rusqlite::Connection) {
+    if let Ok(mut pools) = POOLS.lock() {
+        pool_of(&mut pools, options).idle.push(Idle {
+            conn,
+            since: Instant::now(),
+        });
+    }
+    static REAPER: OnceLock<()> = OnceLock::new();
+    REAPER.get_or_init(|| {
+        let spawned = std::thread::Builder::new()
+            .name("sqlite-read-reaper".into())
+            .spawn(|| loop {
+                std::thread::sleep(REAP_EVERY);
+                close_idle(super::db::SQLITE_IDLE_TIMEOUT);
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "no thread to close idle SQLite read connections");
+        }
+    });
+}
+
+/// How often idle read connections are looked at.
+const REAP_EVERY: Duration = Duration::from_secs(5);
+
+/// Closes the read connections unused for `idle_for`, and forgets dropped pools (closing
+/// theirs).
+fn close_idle(idle_for: Duration) {
+    if let Ok(mut pools) = POOLS.lock() {
+        pools.retain(|p| p.key.strong_count() > 0);
+        for p in pools.iter_mut() {
+            p.idle.retain(|i| i.since.elapsed() < idle_for);
+        }
+    }
 }
 
 /// Prepared statements kept per connection: a request shape has a few, and the limits are in
@@ -232,44 +313,13 @@ const STATEMENT_CACHE: usize = 128;
 /// Each read connection's page cache, in KiB (SQLite's default is 2,000). Q1 reads about a
 /// thousand skills spread over the skill table, more pages than 2 MB hold: every miss was a
 /// `pread` of the file, kernel time callgrind does not see. With 8 MiB, Q1's server CPU in the
-/// bench went from 5.7–8.0 ms to 4.2–4.6 ms (16 MiB gained nothing more). At most this much
-/// per runtime thread stays allocated while the pool lives.
+/// bench went from 5.7–8.0 ms to 4.2–4.6 ms (16 MiB gained nothing more). Given back when the
+/// connection closes, unused.
 const READ_CACHE_KIB: i64 = 8 * 1024;
 
 /// How long a read waits for a lock (in WAL mode only recovery and some checkpoints hold
 /// readers back); it blocks its thread meanwhile.
 const READ_BUSY_TIMEOUT: Duration = Duration::from_secs(2);
-
-fn with_connection<R>(
-    options: &Arc<SqliteConnectOptions>,
-    f: impl FnOnce(&rusqlite::Connection) -> AppResult<R>,
-) -> AppResult<R> {
-    OPEN.try_with(|open| {
-        let mut open = open
-            .try_borrow_mut()
-            .map_err(|_| AppError::Internal("in-place SQLite read re-entered".into()))?;
-        // A dropped pool's connection closes here.
-        open.retain(|o| o.pool.strong_count() > 0);
-        let at = match open
-            .iter()
-            .position(|o| std::ptr::eq(o.pool.as_ptr(), Arc::as_ptr(options)))
-        {
-            Some(at) => at,
-            None => {
-                open.push(Open {
-                    pool: Arc::downgrade(options),
-                    conn: connect(options)?,
-                });
-                open.len() - 1
-            }
-        };
-        match open.get(at) {
-            Some(o) => f(&o.conn),
-            None => Err(AppError::Internal("in-place SQLite connection lost".into())),
-        }
-    })
-    .map_err(|_| AppError::Internal("thread ending".into()))?
-}
 
 fn connect(options: &SqliteConnectOptions) -> AppResult<rusqlite::Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -304,6 +354,38 @@ mod tests {
         if let Ok(named) = named {
             assert!(!on_file(&named));
         }
+    }
+
+    fn idle_count(options: &Arc<SqliteConnectOptions>) -> usize {
+        let mut pools = POOLS.lock().expect("pools");
+        pool_of(&mut pools, options).idle.len()
+    }
+
+    #[tokio::test]
+    async fn read_connections_are_reused_and_closed_when_left_unused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let db = crate::store::db::connect_migrated(&url, 2)
+            .await
+            .expect("database");
+        let options = db.in_place().expect("a SQLite pool");
+        let before = statements_read_in_place();
+        for _ in 0..3 {
+            let st = Statement::from_string(DbBackend::Sqlite, "SELECT 1 UNION ALL SELECT 2");
+            let got = rows(&db, st, true, |r| r.req::<i64>()).await.expect("rows");
+            assert_eq!(got, vec![1, 2]);
+        }
+        assert!(statements_read_in_place() >= before + 3);
+        // One at a time: one connection, reused.
+        assert_eq!(idle_count(&options), 1);
+        close_idle(Duration::from_secs(3600));
+        assert_eq!(idle_count(&options), 1, "used a moment ago");
+        close_idle(Duration::ZERO);
+        assert_eq!(idle_count(&options), 0, "unused connections are closed");
+        let st = Statement::from_string(DbBackend::Sqlite, "SELECT 3");
+        let got = rows(&db, st, true, |r| r.req::<i64>()).await.expect("rows");
+        assert_eq!(got, vec![3], "a new one is opened");
+        db.close().await.expect("close");
     }
 
     #[test]

@@ -337,8 +337,8 @@ async fn an_exhausted_pool_answers_unavailable_and_counts_the_timeout() {
         );
 
         // A transaction holds the only connection: a request that needs it waits 1 s, then
-        // gives up. (A count always does; on SQLite, lookups and pages are read in place, on a
-        // connection of the reading thread, and are still served.)
+        // gives up. (A count always does; on SQLite, lookups and pages are read in place, on
+        // read connections of their own, and are still served.)
         let held = sea_orm::TransactionTrait::begin(&state.db)
             .await
             .expect("hold the connection");
