@@ -233,8 +233,7 @@ pub async fn edge_pages<M: Node>(
     let sql = edge_page_sql::<M>(backend, spec, args, select, filter, &mut values)?;
     let st = stmt(backend, &sql, values);
     let mut grouped: FastMap<i64, Vec<EdgeRow<M>>> = FastMap::default();
-    // Each parent has at most `limit + 1` rows (the limit is a validated page size).
-    let per_parent = usize::try_from(args.limit).map_or(0, |l| l.saturating_add(1));
+    let per_parent = args.rows_read();
     lite::each_row(db, st, M::BY_POSITION, |r| {
         let parent: i64 = r.req()?;
         let cursor = read_cursor(r, SortKey::Slug)?;

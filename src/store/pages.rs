@@ -134,6 +134,12 @@ impl PageArgs {
             order: Order::default(),
         }
     }
+
+    /// The rows a page statement reads (for each parent): the page and one more, which tells
+    /// whether another page follows. The limit is a validated page size.
+    pub(super) fn rows_read(&self) -> usize {
+        usize::try_from(self.limit).map_or(0, |l| l.saturating_add(1))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -340,8 +346,7 @@ pub async fn list_page<M: Node>(
         columns = select_list::<M>("t", Columns::ALL),
     );
     let st = stmt(backend, &sql, values);
-    let limit = usize::try_from(args.limit).map_or(0, |l| l.saturating_add(1));
-    let mut items = Vec::with_capacity(limit);
+    let mut items = Vec::with_capacity(args.rows_read());
     lite::each_row(db, st, M::BY_POSITION, |r| {
         let cursor = read_cursor(r, args.order.key)?;
         items.push(EdgeRow {
