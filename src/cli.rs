@@ -239,6 +239,10 @@ pub struct ServeArgs {
     /// (default 10).
     #[arg(long, env = "SKILLGRAPH_QUEUE_TIMEOUT_SECS")]
     pub queue_timeout_secs: Option<u64>,
+    /// Rows of lookups and list pages kept in memory between requests on PostgreSQL, dropped
+    /// whenever anything is written (heard by LISTEN); 0 keeps none (default 4096).
+    #[arg(long, env = "SKILLGRAPH_ANSWER_CACHE_ROWS")]
+    pub answer_cache_rows: Option<usize>,
 }
 
 impl Cli {
@@ -294,6 +298,7 @@ impl Cli {
             top.require_key = s.require_key.then_some(true);
             top.max_cost_in_flight = s.max_cost_in_flight;
             top.queue_timeout_secs = s.queue_timeout_secs;
+            top.answer_cache_rows = s.answer_cache_rows;
         }
         top
     }
@@ -335,7 +340,7 @@ pub async fn run(cli: Cli) -> AppResult<()> {
             let mut state = AppState::new(conn, config);
             state.metrics = metrics;
             state.connect_replicas().await?;
-            state.start_feed();
+            state.start_listeners();
             let app = http::app(state);
             let listener = tokio::net::TcpListener::bind(bind)
                 .await

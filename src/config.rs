@@ -86,6 +86,9 @@ pub struct Config {
     pub max_cost_in_flight: u32,
     /// How long a request waits for its turn before OVERLOADED (503).
     pub queue_timeout: Duration,
+    /// Rows of lookups and list pages kept between requests on PostgreSQL (0: none; see
+    /// [`crate::store::answers`]).
+    pub answer_cache_rows: usize,
 }
 
 impl Default for Config {
@@ -115,6 +118,7 @@ impl Default for Config {
             require_key: false,
             max_cost_in_flight: DEFAULT_MAX_COST_IN_FLIGHT,
             queue_timeout: Duration::from_secs(10),
+            answer_cache_rows: crate::store::answers::DEFAULT_ROWS,
         }
     }
 }
@@ -150,6 +154,7 @@ pub struct ConfigLayer {
     pub require_key: Option<bool>,
     pub max_cost_in_flight: Option<u32>,
     pub queue_timeout_secs: Option<u64>,
+    pub answer_cache_rows: Option<usize>,
 }
 
 impl ConfigLayer {
@@ -246,6 +251,9 @@ impl Config {
             if let Some(v) = l.max_cost_in_flight {
                 c.max_cost_in_flight = v;
             }
+            if let Some(v) = l.answer_cache_rows {
+                c.answer_cache_rows = v;
+            }
             if let Some(v) = l.queue_timeout_secs {
                 c.queue_timeout = Duration::from_secs(v);
             }
@@ -322,6 +330,18 @@ impl Config {
         self.listen_database_url
             .as_deref()
             .unwrap_or(&self.database_url)
+    }
+
+    /// Rows the answer cache may keep: none on SQLite, nor behind a transaction-mode pooler
+    /// with no session connection to LISTEN on (it could not hear writes).
+    pub fn answer_rows(&self) -> usize {
+        let pg = self.database_url.starts_with("postgres");
+        let can_listen = self.pg_pooler == db::Pooler::None || self.listen_database_url.is_some();
+        if pg && can_listen {
+            self.answer_cache_rows
+        } else {
+            0
+        }
     }
 
     /// The pool's limits.

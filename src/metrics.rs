@@ -14,12 +14,17 @@ use prometheus::{
 };
 use sea_orm::DatabaseConnection;
 
+use crate::store::answers::Answers;
+
 pub struct Metrics {
     registry: Registry,
     pub sql_statements: IntCounter,
     pub sql_errors: IntCounter,
     /// Of the statements, those whose rows were read in place (SQLite, [`crate::store::lite`]).
     pub sql_in_place: IntCounter,
+    /// Reads answered by the answer cache, and reads it had to run ([`crate::store::answers`]).
+    pub answer_hits: IntCounter,
+    pub answer_misses: IntCounter,
     pub graphql_requests: IntCounter,
     /// GraphQL request duration (seconds) by operation name (`-` when anonymous).
     pub request_duration: HistogramVec,
@@ -60,6 +65,14 @@ impl Default for Metrics {
         let sql_in_place = counter(
             "skillgraph_sql_statements_in_place_total",
             "SQLite statements whose rows were read in place (process-wide)",
+        );
+        let answer_hits = counter(
+            "skillgraph_answer_cache_hits_total",
+            "Lookups and list pages answered from memory (PostgreSQL)",
+        );
+        let answer_misses = counter(
+            "skillgraph_answer_cache_misses_total",
+            "Lookups and list pages the answer cache ran while serving",
         );
         let sql_errors = counter(
             "skillgraph_sql_errors_total",
@@ -122,6 +135,8 @@ impl Default for Metrics {
             Box::new(sql_statements.clone()),
             Box::new(sql_errors.clone()),
             Box::new(sql_in_place.clone()),
+            Box::new(answer_hits.clone()),
+            Box::new(answer_misses.clone()),
             Box::new(graphql_requests.clone()),
             Box::new(pool_timeouts.clone()),
             Box::new(request_duration.clone()),
@@ -141,6 +156,8 @@ impl Default for Metrics {
             sql_statements,
             sql_errors,
             sql_in_place,
+            answer_hits,
+            answer_misses,
             graphql_requests,
             request_duration,
             errors,
@@ -210,8 +227,10 @@ impl Metrics {
         }
     }
 
-    /// Samples the pool and renders every metric.
-    pub fn render(&self, db: &DatabaseConnection) -> String {
+    /// Samples the pool and the answer cache, and renders every metric.
+    pub fn render(&self, db: &DatabaseConnection, answers: &Answers) -> String {
+        Self::sync_counter(&self.answer_hits, answers.hits());
+        Self::sync_counter(&self.answer_misses, answers.misses());
         let (size, idle) = pool_sizes(db);
         self.pool_in_use.set(size.saturating_sub(idle));
         self.pool_idle.set(idle);

@@ -10,7 +10,7 @@ use crate::{
     market::{extract::ExtractCache, feed::Feed},
     metrics::Metrics,
     search::SearchCache,
-    store::route::DbRoute,
+    store::{answers::Answers, route::DbRoute},
 };
 
 #[derive(Clone)]
@@ -31,12 +31,15 @@ pub struct AppState {
     /// The primary and the read replicas. `db` is the primary, except in the copy of the state
     /// a read request runs with (see [`AppState::for_read`]).
     pub route: Arc<DbRoute>,
+    /// Lookups and list pages kept between requests (PostgreSQL; see [`crate::store::answers`]).
+    pub answers: Arc<Answers>,
 }
 
 impl AppState {
-    /// Builds the state without side effects; a server calls [`AppState::start_feed`] too.
+    /// Builds the state without side effects; a server calls [`AppState::start_listeners`] too.
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
         let feed = Arc::new(Feed::new(db.get_database_backend()));
+        let answers = Arc::new(Answers::new(config.answer_rows()));
         AppState {
             route: Arc::new(DbRoute::primary_only(db.clone())),
             db,
@@ -47,13 +50,17 @@ impl AppState {
             titles: Arc::new(TitleCache::default()),
             feed,
             persisted: Arc::default(),
+            answers,
         }
     }
 
-    /// Starts this instance's LISTEN task for new postings (PostgreSQL only; a no-op on SQLite),
-    /// so subscribers hear postings written through any instance. Call it inside a tokio runtime.
-    pub fn start_feed(&self) {
+    /// Starts this instance's LISTEN tasks (PostgreSQL only; a no-op on SQLite): for new
+    /// postings, so subscribers hear postings written through any instance, and for the writes
+    /// that make kept answers stale. Call it inside a tokio runtime.
+    pub fn start_listeners(&self) {
         self.feed.listen(self.config.listen_url());
+        self.answers
+            .listen(self.config.listen_url(), &self.config.database_url);
     }
 
     /// Connects the configured read replicas (lazily: one that is down is only marked down),

@@ -62,6 +62,10 @@ struct Args {
     /// Passed on to the server as `--db-max-connections`.
     #[arg(long)]
     db_max_connections: Option<u32>,
+    /// An argument passed on to `skillgraph serve` (repeat for several), e.g.
+    /// `--serve-arg=--answer-cache-rows=0` to bench PostgreSQL without the answer cache.
+    #[arg(long = "serve-arg", allow_hyphen_values = true)]
+    serve_args: Vec<String>,
     /// Where the SQLite file and the logs go (default: a new temp directory).
     #[arg(long)]
     work_dir: Option<PathBuf>,
@@ -343,7 +347,14 @@ async fn bench_engine(
         eprintln!("[{}] {name} in {:.1} s", target.engine, took.as_secs_f64());
         steps.push((name, took.as_secs_f64()));
     }
-    let server = Server::start(bin, &target.url, args.db_max_connections, &log).await?;
+    let server = Server::start(
+        bin,
+        &target.url,
+        args.db_max_connections,
+        &args.serve_args,
+        &log,
+    )
+    .await?;
     // Let start-up work (caches, the LISTEN task) settle before reading the idle RSS.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle = server.memory();

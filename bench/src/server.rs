@@ -148,6 +148,7 @@ impl Server {
         bin: &Binary,
         database_url: &str,
         db_max_connections: Option<u32>,
+        serve_args: &[String],
         log: &Path,
     ) -> Result<Server> {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, free_port()?));
@@ -165,6 +166,7 @@ impl Server {
             .arg("serve")
             .arg("--bind")
             .arg(addr.to_string())
+            .args(serve_args)
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)

@@ -15,6 +15,7 @@ mod m20261201_050001_create_related_lists;
 mod m20261202_010001_add_edge_sort_keys;
 mod m20261202_020001_add_role_related_tier;
 mod m20261203_010001_cover_importance_in_pages;
+mod m20261204_010001_notify_data_changes;
 
 /// The edge tables' copies of their nodes' slugs: (edge table, node id column, node table,
 /// copy column), kept in step by triggers (checked by the tests).
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_010001_add_edge_sort_keys::Migration),
             Box::new(m20261202_020001_add_role_related_tier::Migration),
             Box::new(m20261203_010001_cover_importance_in_pages::Migration),
+            Box::new(m20261204_010001_notify_data_changes::Migration),
         ]
     }
 }

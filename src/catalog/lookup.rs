@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// A catalog table whose rows are named by id or by slug.
-pub trait Catalogued: EntityTrait<Model: Node> {
+pub trait Catalogued: EntityTrait<Model: Node + Clone + Sync> {
     /// The noun in messages (`skill`, `framework`, `role`).
     const NOUN: &'static str;
     /// The table (the same word).

@@ -238,7 +238,7 @@ async fn metrics(State(s): State<HttpState>) -> impl IntoResponse {
             axum::http::header::CONTENT_TYPE,
             "text/plain; version=0.0.4",
         )],
-        m.render(&s.app.db),
+        m.render(&s.app.db, &s.app.answers),
     )
 }
 

@@ -26,7 +26,7 @@ use crate::{
         schema::AppSchema,
     },
     http::{
-        graphql::{precheck, price, timeout_error},
+        graphql::{is_mutation, precheck, price, timeout_error},
         HttpState,
     },
     persisted::{Ask, PersistedOps},
@@ -52,7 +52,9 @@ pub(crate) struct LimitedExecutor {
 
 impl LimitedExecutor {
     /// The request if it passes the checks, else the error response to send.
-    fn admit(&self, mut req: Request) -> Result<(Request, bool, Cost), Box<Response>> {
+    /// With the request: whether it is a subscription, whether a mutation.
+    #[allow(clippy::type_complexity)]
+    fn admit(&self, mut req: Request) -> Result<(Request, bool, bool, Cost), Box<Response>> {
         match precheck(&mut req, &self.limits, false) {
             Ok((_, extra)) => {
                 let cost = match price(&mut req, &self.pricer, extra) {
@@ -67,7 +69,11 @@ impl LimitedExecutor {
                         })
                     })
                     .unwrap_or(false);
-                Ok((req, is_subscription, cost))
+                let operation = req.operation_name.clone();
+                let writes = req
+                    .parsed_query()
+                    .is_ok_and(|doc| is_mutation(doc, operation.as_deref()));
+                Ok((req, is_subscription, writes, cost))
             }
             Err(err) => Err(Box::new(Response::from_errors(vec![err.1]))),
         }
@@ -81,7 +87,7 @@ impl Executor for LimitedExecutor {
             if let Err(refused) = this.allowed(&request.query).await {
                 return refused;
             }
-            let (req, _, cost) = match this.admit(request) {
+            let (req, _, writes, cost) = match this.admit(request) {
                 Ok(x) => x,
                 Err(resp) => return *resp,
             };
@@ -95,9 +101,12 @@ impl Executor for LimitedExecutor {
                     Err(refused) => refused.response(),
                 }
             };
-            tokio::time::timeout(this.timeout, run)
-                .await
-                .map(|r| with_cost(r, cost))
+            let out = tokio::time::timeout(this.timeout, run).await;
+            if writes {
+                // As over HTTP: kept answers go before a mutation answers.
+                this.app.answers.written();
+            }
+            out.map(|r| with_cost(r, cost))
                 .unwrap_or_else(|_| Response::from_errors(vec![timeout_error()]))
         }
     }
@@ -158,7 +167,7 @@ impl LimitedExecutor {
         request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        let (req, is_subscription, cost) = match self.admit(request) {
+        let (req, is_subscription, writes, cost) = match self.admit(request) {
             Ok(x) => x,
             Err(resp) => return futures_util::stream::once(async move { *resp }).boxed(),
         };
@@ -196,7 +205,11 @@ impl LimitedExecutor {
                     .next()
                     .await
             };
-            match tokio::time::timeout(timeout, run).await {
+            let out = tokio::time::timeout(timeout, run).await;
+            if writes {
+                this.app.answers.written();
+            }
+            match out {
                 Ok(Some(r)) => with_cost(r, cost),
                 Ok(None) | Err(_) => Response::from_errors(vec![timeout_error()]),
             }

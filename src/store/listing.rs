@@ -30,7 +30,7 @@ impl ListCount {
 }
 
 /// One keyset page of `spec`'s table under `filter`, with its count.
-pub async fn list<M: Node>(
+pub async fn list<M: Node + Clone + Send + Sync + 'static>(
     db: &impl RowSource,
     spec: &ListSpec,
     filter: Filter,

@@ -10,6 +10,7 @@ use crate::error::AppResult;
 
 use columns::{select_list, Columns, Node};
 
+pub mod answers;
 pub mod columns;
 pub mod cooccurrence;
 pub mod db;
@@ -64,18 +65,23 @@ pub async fn by_ids<M: Node>(
 /// SeaORM's query builder and decoded by column name, one cost 47k instructions besides the
 /// statement's own, this 5k (callgrind, PostgreSQL). No bound `LIMIT 1` either: SQLite plans
 /// with a bound LIMIT's value, so it would prepare the statement again on every lookup.
-pub async fn by_unique<M: Node>(
+///
+/// On PostgreSQL a read-only request may be answered from [`answers`].
+pub async fn by_unique<M: Node + Clone + Send + Sync + 'static>(
     db: &impl RowSource,
     table: &str,
     column: &str,
     value: Value,
 ) -> AppResult<Option<M>> {
-    let backend = db.get_database_backend();
-    let sql = format!(
-        "SELECT {} FROM {table} t WHERE t.{column} = ?",
-        select_list::<M>("t", Columns::ALL),
-    );
-    let st = stmt(backend, &sql, vec![value]);
-    let rows = lite::rows(db, st, M::BY_POSITION, |r| M::read(r, Columns::ALL)).await?;
-    Ok(rows.into_iter().next())
+    answers::through(|| format!("{table}.{column}={value:?}"), |_| 1, async {
+        let backend = db.get_database_backend();
+        let sql = format!(
+            "SELECT {} FROM {table} t WHERE t.{column} = ?",
+            select_list::<M>("t", Columns::ALL),
+        );
+        let st = stmt(backend, &sql, vec![value.clone()]);
+        let rows = lite::rows(db, st, M::BY_POSITION, |r| M::read(r, Columns::ALL)).await?;
+        Ok(rows.into_iter().next())
+    })
+    .await
 }

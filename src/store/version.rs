@@ -4,15 +4,14 @@ use sea_orm::ConnectionTrait;
 
 use crate::{db::stmt, error::AppResult};
 
+/// The statement reading the data version.
+pub const DATA_VERSION: &str = "SELECT version FROM graph_version WHERE id = 2";
+
 /// The data version: moved by every write to a table a read can show (see the migration
 /// `add_persisted_operations_and_data_version`). HTTP caches validate on it.
 pub async fn data_version(db: &impl ConnectionTrait) -> AppResult<i64> {
     let row = db
-        .query_one_raw(stmt(
-            db.get_database_backend(),
-            "SELECT version FROM graph_version WHERE id = 2",
-            vec![],
-        ))
+        .query_one_raw(stmt(db.get_database_backend(), DATA_VERSION, vec![]))
         .await?;
     Ok(match row {
         Some(r) => r.try_get("", "version")?,

@@ -116,6 +116,12 @@ const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "serve",
     ),
     ("unplanned", "--unplanned", "SKILLGRAPH_UNPLANNED", "serve"),
+    (
+        "answer_cache_rows",
+        "--answer-cache-rows",
+        "SKILLGRAPH_ANSWER_CACHE_ROWS",
+        "serve",
+    ),
 ];
 
 #[test]

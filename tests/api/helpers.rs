@@ -207,7 +207,7 @@ impl TestApp {
             }
         });
         let state = AppState::new(conn.clone(), config);
-        state.start_feed();
+        state.start_listeners();
         let router = skillgraph::app(state);
         TestApp {
             engine,

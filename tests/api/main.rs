@@ -1,6 +1,7 @@
 //! The one integration-test binary: every test runs on SQLite, and on PostgreSQL too when
 //! `SKILLGRAPH_TEST_POSTGRES_URL` is set.
 mod analytics;
+mod answers;
 mod api_v1;
 mod catalog;
 mod catalog_breadth;

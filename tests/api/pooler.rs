@@ -159,7 +159,7 @@ async fn the_server_works_behind_pgbouncer_in_transaction_mode() {
     .map_err(|e| e.detail())
     .expect("config");
     let state = AppState::new(conn.clone(), config);
-    state.start_feed();
+    state.start_listeners();
     assert!(
         state.feed.ready(Duration::from_secs(10)).await,
         "LISTEN on the direct connection"

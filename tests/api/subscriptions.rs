@@ -127,7 +127,7 @@ async fn on_postgres_a_posting_written_through_one_instance_reaches_another() {
     .expect("config");
     let conn_b = db::connect(&a.url, 3).await.expect("connect B");
     let state_b = AppState::new(conn_b.clone(), config);
-    state_b.start_feed();
+    state_b.start_listeners();
     let b = skillgraph::app(state_b);
     let addr_b = serve(b).await;
     let addr_a = serve(a.router.clone()).await;

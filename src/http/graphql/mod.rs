@@ -25,7 +25,7 @@ use axum::{
 use serde::Deserialize;
 
 pub(crate) use self::{
-    admit::{auth_response, authenticate, precheck, price, run_bounded},
+    admit::{auth_response, authenticate, is_mutation, precheck, price, run_bounded},
     documents::Documents,
     errors::timeout_error,
     media::MediaType,
@@ -42,6 +42,7 @@ use crate::{
         loaders::{Loaders, Selects},
     },
     http::HttpState,
+    store::answers,
 };
 
 #[derive(Deserialize)]
@@ -163,6 +164,9 @@ async fn execute(
         }
         req
     };
+    // Kept answers serve reads on the primary only: a mutation must read what it writes,
+    // and a replica may lag behind the writes the cache has heard of.
+    let kept = (!writes && replica.is_none()).then_some(&s.app.answers);
     // Kept to read again from the primary if the replica fails under the request.
     let again = replica.map(|_| (inc.query.clone(), variables.clone()));
     let req = request(inc.query, variables);
@@ -179,12 +183,17 @@ async fn execute(
             .data(state)
             .data(caller.clone())
             .data(slot);
-        (slot, s.schema.execute(req).await)
+        (slot, answers::scope(kept, s.schema.execute(req)).await)
     };
     let (slot, mut resp) = match tokio::time::timeout(s.app.config.request_timeout, run).await {
         Ok((slot, r)) => (slot, Some(r)),
         Err(_) => (RateSlot::default(), None),
     };
+    if writes {
+        // Whatever it did (a mutation that timed out may have committed), kept answers go
+        // before it answers, so its client reads its writes here at once.
+        s.app.answers.written();
+    }
     if let (Some(i), Some((query, vars))) = (replica, again) {
         let failed = resp.as_ref().is_some_and(|r| {
             r.errors

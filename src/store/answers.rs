@@ -1,0 +1,370 @@
+//! Answers kept between requests, on PostgreSQL: rows looked up by id or slug
+//! ([`super::by_unique`]) and pages of top-level lists ([`super::pages::list_page`]).
+//!
+//! On PostgreSQL such a read is one short statement, and its round trip costs more than the
+//! answer: `role(by: { slug: … }) { name }` ran at about 5,100 requests a second against about
+//! 15,000 on SQLite, whose rows are read in place. Here the rows of such a statement are kept in
+//! memory, by the statement's text and bound values, and served again while nothing was written.
+//!
+//! - **What invalidates:** every write to a table a read can show moves the data version
+//!   (`graph_version` row 2, by triggers), and the same trigger sends `NOTIFY sg_data_changed`,
+//!   delivered when the writing transaction commits, whichever process wrote: this instance,
+//!   another one, an import from the command line, `psql`. Each instance LISTENs on a session
+//!   connection ([`Answers::listen`]); a notification moves its *generation*, and an answer
+//!   is served only when it was read in the current generation (stamped with the generation
+//!   taken *before* its statement ran, so a statement that raced a write is never kept as
+//!   current). Another writer's change is seen as soon as its notification arrives
+//!   (milliseconds); this instance's own mutations move the generation before they answer
+//!   (`written`), so a client reads its writes here at once.
+//! - **When nothing is kept:** while the listener is not connected (at start-up, after its
+//!   connection drops: the generation moves when it is back, since notifications sent meanwhile
+//!   are lost); every [`CHECK_EVERY`] the data version is read too, and a change no
+//!   notification announced moves the generation, so even a half-open listening connection
+//!   cannot keep an answer stale for longer. A mutation neither reads nor fills the cache (only
+//!   requests run inside [`scope`] do: read-only requests on the primary), nor do reads from a
+//!   replica, which may lag behind the notifications.
+//! - **Off:** on SQLite (one process writes and reads in place already; another process's
+//!   write, an import, could not be heard), behind a transaction-mode pooler without a
+//!   `listen_database_url` (LISTEN needs a session), or with `answer_cache_rows = 0`.
+//! - **Bounded:** by rows kept (a lookup counts one, a page its rows), least recently and least
+//!   frequently used out first ([`quick_cache`]'s CLOCK-Pro).
+//!
+//! [`quick_cache`] is a small, maintained concurrent cache with weighted capacity; a map behind
+//! a mutex would have needed an eviction policy written here.
+use std::{
+    any::{Any, TypeId},
+    future::Future,
+    sync::{
+        atomic::{AtomicBool, AtomicU64, Ordering},
+        Arc, Weak,
+    },
+    time::Duration,
+};
+
+use quick_cache::{sync::Cache, Weighter};
+use sqlx::{postgres::PgConnection, Connection, Row};
+
+use crate::error::AppResult;
+
+/// The channel the data-version trigger notifies (migration `notify_data_changes`).
+pub const CHANNEL: &str = "sg_data_changed";
+/// How often the data version is read, should a notification have been lost.
+pub const CHECK_EVERY: Duration = Duration::from_secs(1);
+/// Rows kept by default (ESCO's skills with their descriptions: a few MiB).
+pub const DEFAULT_ROWS: usize = 4096;
+/// The pause before connecting the listener again after a failure.
+const RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// The Rust type an answer was read as, and its statement's text with the bound values.
+type Key = (TypeId, String);
+
+#[derive(Clone)]
+struct Entry {
+    generation: u64,
+    rows: u32,
+    value: Arc<dyn Any + Send + Sync>,
+}
+
+/// An entry weighs its rows (at least one).
+#[derive(Clone)]
+struct ByRows;
+
+impl Weighter<Key, Entry> for ByRows {
+    fn weight(&self, _key: &Key, e: &Entry) -> u64 {
+        u64::from(e.rows.max(1))
+    }
+}
+
+/// One instance's kept answers (see the module).
+pub struct Answers {
+    /// None when off.
+    entries: Option<Cache<Key, Entry, ByRows>>,
+    generation: AtomicU64,
+    listening: AtomicBool,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+tokio::task_local! {
+    /// The answers a read-only request may use (see [`scope`]).
+    static CURRENT: Arc<Answers>;
+}
+
+impl Answers {
+    /// Keeps nothing.
+    pub fn off() -> Self {
+        Answers::new(0)
+    }
+
+    /// Keeps up to `rows` rows (0: off). Nothing is served before [`Answers::listen`]'s
+    /// listener is connected.
+    pub fn new(rows: usize) -> Self {
+        Answers {
+            entries: (rows > 0).then(|| {
+                // Most entries are lookups of one row; pages weigh more.
+                Cache::with_weighter(rows, rows as u64, ByRows)
+            }),
+            generation: AtomicU64::new(0),
+            listening: AtomicBool::new(false),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.entries.is_some()
+    }
+
+    /// Whether answers are served now: on, and the listener connected.
+    pub fn serving(&self) -> bool {
+        self.is_on() && self.listening.load(Ordering::Acquire)
+    }
+
+    /// Something was written: every answer kept so far is stale.
+    pub fn written(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        if let Some(c) = &self.entries {
+            c.clear();
+        }
+    }
+
+    /// Reads answered from memory, and reads that ran their statement while serving.
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
+    }
+    pub fn misses(&self) -> u64 {
+        self.misses.load(Ordering::Relaxed)
+    }
+
+    fn set_listening(&self, on: bool) {
+        // Back on: what was kept before the listener went away may have been written since.
+        self.written();
+        self.listening.store(on, Ordering::Release);
+    }
+
+    /// Starts this instance's listener, on a session connection to `listen_url`, and its check
+    /// of the data version, on a connection of its own to `database_url` (not the pool, whose
+    /// statements are the requests'). Call it inside a tokio runtime; the tasks end when the
+    /// answers are dropped.
+    pub fn listen(self: &Arc<Self>, listen_url: &str, database_url: &str) {
+        if !self.is_on() {
+            return;
+        }
+        let me = Arc::downgrade(self);
+        tokio::spawn(run_listener(me.clone(), listen_url.to_owned()));
+        tokio::spawn(run_checks(me, database_url.to_owned()));
+    }
+}
+
+/// Runs `f` with `answers` (when given and on) available to the lookups and list pages it
+/// reads: a read-only request on the primary.
+pub async fn scope<F: Future>(answers: Option<&Arc<Answers>>, f: F) -> F::Output {
+    match answers.filter(|a| a.is_on()) {
+        Some(a) => CURRENT.scope(Arc::clone(a), f).await,
+        None => f.await,
+    }
+}
+
+/// The answer kept under `key` for a `T`, or what `fetch` reads, kept when the request runs in
+/// a [`scope`] that is serving. `rows` is what the answer weighs. Outside a scope (mutations,
+/// replicas, transactions' callers, tests calling the store) it only runs `fetch`.
+pub(super) async fn through<T, Fut>(
+    key: impl FnOnce() -> String,
+    rows: impl FnOnce(&T) -> usize,
+    fetch: Fut,
+) -> AppResult<T>
+where
+    T: Clone + Send + Sync + 'static,
+    Fut: Future<Output = AppResult<T>>,
+{
+    let answers = CURRENT.try_with(Arc::clone).ok().filter(|a| a.serving());
+    let Some((answers, entries)) = answers
+        .as_ref()
+        .and_then(|a| a.entries.as_ref().map(|e| (a, e)))
+    else {
+        return fetch.await;
+    };
+    let key = (TypeId::of::<T>(), key());
+    // Taken before the statement runs: a write that commits while it runs moves the
+    // generation past this stamp, so its answer is never served.
+    let generation = answers.generation.load(Ordering::Acquire);
+    if let Some(e) = entries.get(&key) {
+        if e.generation == generation {
+            if let Some(v) = e.value.downcast_ref::<T>() {
+                answers.hits.fetch_add(1, Ordering::Relaxed);
+                return Ok(v.clone());
+            }
+        }
+    }
+    answers.misses.fetch_add(1, Ordering::Relaxed);
+    let value = fetch.await?;
+    if answers.serving() && answers.generation.load(Ordering::Acquire) == generation {
+        let rows = u32::try_from(rows(&value)).unwrap_or(u32::MAX);
+        entries.insert(
+            key,
+            Entry {
+                generation,
+                rows,
+                value: Arc::new(value.clone()),
+            },
+        );
+    }
+    Ok(value)
+}
+
+/// The listener: connects, LISTENs, then moves the generation on every notification. A lost
+/// connection stops serving until it is back.
+async fn run_listener(answers: Weak<Answers>, url: String) {
+    loop {
+        if answers.strong_count() == 0 {
+            return;
+        }
+        let mut listener = match sqlx::postgres::PgListener::connect(&url).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!(error = %e, "answer cache: cannot connect the listener, retrying");
+                tokio::time::sleep(RETRY_AFTER).await;
+                continue;
+            }
+        };
+        if let Err(e) = listener.listen(CHANNEL).await {
+            tracing::warn!(error = %e, "answer cache: LISTEN failed, retrying");
+            tokio::time::sleep(RETRY_AFTER).await;
+            continue;
+        }
+        match answers.upgrade() {
+            Some(a) => a.set_listening(true),
+            None => return,
+        }
+        loop {
+            let got = listener.try_recv().await;
+            let Some(a) = answers.upgrade() else { return };
+            match got {
+                Ok(Some(_)) => a.written(),
+                Ok(None) | Err(_) => {
+                    a.set_listening(false);
+                    tracing::warn!(
+                        "answer cache: the listener's connection was lost, reconnecting"
+                    );
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Reads the data version every [`CHECK_EVERY`]: a change no notification announced moves the
+/// generation all the same.
+async fn run_checks(answers: Weak<Answers>, url: String) {
+    let mut conn: Option<PgConnection> = None;
+    let mut known: Option<i64> = None;
+    loop {
+        tokio::time::sleep(CHECK_EVERY).await;
+        if answers.strong_count() == 0 {
+            return;
+        }
+        if conn.is_none() {
+            conn = PgConnection::connect(&url).await.ok();
+        }
+        let Some(c) = conn.as_mut() else { continue };
+        // One simple query (no prepared statement), which a transaction-mode pooler passes.
+        let read = sqlx::raw_sql(super::version::DATA_VERSION).fetch_optional(c);
+        match tokio::time::timeout(CHECK_EVERY, read).await {
+            Ok(Ok(row)) => {
+                let v = row.and_then(|r| r.try_get::<i64, _>(0).ok()).unwrap_or(0);
+                if known.is_some_and(|k| k != v) {
+                    if let Some(a) = answers.upgrade() {
+                        a.written();
+                    }
+                }
+                known = Some(v);
+            }
+            // Connected again at the next check, which compares with the last version read.
+            Ok(Err(e)) => {
+                tracing::debug!(error = %e, "answer cache: cannot read the data version");
+                conn = None;
+            }
+            Err(_) => conn = None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serving(rows: usize) -> Arc<Answers> {
+        let a = Arc::new(Answers::new(rows));
+        a.set_listening(true);
+        a
+    }
+
+    async fn read(n: &AtomicU64, value: &str) -> AppResult<String> {
+        n.fetch_add(1, Ordering::Relaxed);
+        Ok(value.to_owned())
+    }
+
+    #[tokio::test]
+    async fn answers_are_kept_until_written_and_only_inside_a_serving_scope() {
+        let runs = AtomicU64::new(0);
+        let get = |value: &'static str| through(|| "k".to_owned(), |_| 1, read(&runs, value));
+        let a = serving(16);
+        // Outside a scope: every read runs.
+        assert_eq!(get("a").await.ok().as_deref(), Some("a"));
+        assert_eq!(get("b").await.ok().as_deref(), Some("b"));
+        assert_eq!(runs.load(Ordering::Relaxed), 2);
+        scope(Some(&a), async {
+            assert_eq!(get("c").await.ok().as_deref(), Some("c"));
+            assert_eq!(get("d").await.ok().as_deref(), Some("c"), "kept");
+            a.written();
+            assert_eq!(
+                get("e").await.ok().as_deref(),
+                Some("e"),
+                "written: read again"
+            );
+            // Another type under the same text is another answer.
+            let n = through(|| "k".to_owned(), |_| 1, async { Ok(7_i64) }).await;
+            assert_eq!(n.ok(), Some(7));
+        })
+        .await;
+        assert_eq!(runs.load(Ordering::Relaxed), 4);
+        assert_eq!((a.hits(), a.misses()), (1, 3));
+        // Not listening: nothing served, nothing kept.
+        a.set_listening(false);
+        scope(Some(&a), async {
+            assert_eq!(get("f").await.ok().as_deref(), Some("f"));
+            assert_eq!(get("g").await.ok().as_deref(), Some("g"));
+        })
+        .await;
+        a.set_listening(true);
+        scope(Some(&a), async {
+            assert_eq!(get("h").await.ok().as_deref(), Some("h"));
+        })
+        .await;
+        assert_eq!(runs.load(Ordering::Relaxed), 7);
+        // Off: reads run.
+        let off = Arc::new(Answers::off());
+        scope(Some(&off), async {
+            assert_eq!(get("i").await.ok().as_deref(), Some("i"));
+            assert_eq!(get("j").await.ok().as_deref(), Some("j"));
+        })
+        .await;
+        assert_eq!(runs.load(Ordering::Relaxed), 9);
+    }
+
+    #[tokio::test]
+    async fn a_read_that_raced_a_write_is_not_kept() {
+        let a = serving(16);
+        scope(Some(&a), async {
+            let raced = through(|| "k".to_owned(), |_| 1, async {
+                a.written();
+                Ok("old".to_owned())
+            })
+            .await;
+            assert_eq!(raced.ok().as_deref(), Some("old"));
+            let again = through(|| "k".to_owned(), |_| 1, async { Ok("new".to_owned()) }).await;
+            assert_eq!(again.ok().as_deref(), Some("new"));
+        })
+        .await;
+    }
+}

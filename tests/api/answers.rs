@@ -1,0 +1,307 @@
+//! The answer cache (`store::answers`): on PostgreSQL, lookups and top-level pages are answered
+//! from memory while nothing is written, and a write is seen at once when it went through this
+//! instance, within moments when another process wrote; on SQLite, and when the cache cannot
+//! hear writes, every read runs its statement.
+use std::time::{Duration, Instant};
+
+use sea_orm::{ConnectionTrait, TransactionTrait};
+use serde_json::{json, Value};
+use skillgraph::{config::ConfigLayer, db, store::db::Pooler};
+
+use super::helpers::*;
+
+const ROLE: &str = r#"{ role(by: { slug: "backend-developer" }) { name } }"#;
+const SKILLS: &str = "{ skills(first: 20) { nodes { name description } } }";
+/// How long the tests wait for what happens in the background (a listener connecting, a
+/// notification arriving); generous, as the machines are shared.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// Runs `query` and returns its data and the statements it ran.
+async fn run(app: &TestApp, query: &str) -> (Value, usize) {
+    app.reset_statements();
+    let data = app.data(query, json!({})).await;
+    (data, app.statements().0)
+}
+
+/// Waits until the listener is connected: a repeated lookup then runs no statement.
+async fn until_serving(app: &TestApp) {
+    let start = Instant::now();
+    loop {
+        run(app, ROLE).await;
+        if run(app, ROLE).await.1 == 0 {
+            return;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "the answer cache never served on {:?}",
+            app.engine
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn role_name(v: &Value) -> &str {
+    v["role"]["name"].as_str().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn lookups_and_pages_are_answered_from_memory_on_postgres_only() {
+    for engine in engines() {
+        // The curated catalog with ESCO's excerpt imported over it: the pages hold both.
+        let app = TestApp::with_esco_fixture(engine).await;
+        let (role, n) = run(&app, ROLE).await;
+        assert_eq!(role_name(&role), "Back-End Developer");
+        assert_eq!(n, 1, "[{engine:?}] a lookup is one statement");
+        let (skills, n) = run(&app, SKILLS).await;
+        assert_eq!(n, 1, "[{engine:?}] a page is one statement");
+        assert_eq!(skills["skills"]["nodes"].as_array().map(Vec::len), Some(20));
+        match engine {
+            Engine::Sqlite => {
+                for _ in 0..3 {
+                    assert_eq!(
+                        run(&app, ROLE).await,
+                        (role.clone(), 1),
+                        "SQLite keeps nothing"
+                    );
+                    assert_eq!(run(&app, SKILLS).await, (skills.clone(), 1));
+                }
+            }
+            Engine::Postgres => {
+                until_serving(&app).await;
+                run(&app, SKILLS).await;
+                for _ in 0..3 {
+                    assert_eq!(run(&app, ROLE).await, (role.clone(), 0), "kept");
+                    assert_eq!(run(&app, SKILLS).await, (skills.clone(), 0), "kept");
+                }
+                // Another page, and another slug, are other answers.
+                let (other, n) = run(&app, "{ skills(first: 3) { nodes { name } } }").await;
+                assert_eq!(n, 1);
+                assert_eq!(other["skills"]["nodes"].as_array().map(Vec::len), Some(3));
+                let (missing, n) =
+                    run(&app, r#"{ role(by: { slug: "no-such-role" }) { name } }"#).await;
+                assert_eq!((missing["role"].clone(), n), (Value::Null, 1));
+                assert_eq!(
+                    run(&app, r#"{ role(by: { slug: "no-such-role" }) { name } }"#)
+                        .await
+                        .1,
+                    0,
+                    "absence is kept too"
+                );
+            }
+        }
+        app.cleanup().await;
+    }
+}
+
+/// An app whose listener hears another database: connected, but deaf to this one's writes, as
+/// when notifications are slow or lost. Only this instance's own invalidations, and the check
+/// of the data version every second, keep its answers current.
+async fn deaf(engine: Engine) -> TestApp {
+    let listen = match engine {
+        Engine::Sqlite => None,
+        Engine::Postgres => std::env::var("SKILLGRAPH_TEST_POSTGRES_URL").ok(),
+    };
+    let app = TestApp::with_config(
+        engine,
+        ConfigLayer {
+            admin_token: Some(skillgraph::config::Secret::new(ADMIN_TOKEN)),
+            listen_database_url: listen,
+            ..Default::default()
+        },
+    )
+    .await;
+    skillgraph::catalog::seed::seed_embedded(&app.db)
+        .await
+        .expect("seed");
+    app
+}
+
+#[tokio::test]
+async fn a_mutation_is_read_back_at_once() {
+    for engine in engines() {
+        let app = deaf(engine).await;
+        if engine == Engine::Postgres {
+            until_serving(&app).await;
+        }
+        let before = run(&app, ROLE).await.0;
+        assert_eq!(role_name(&before), "Back-End Developer");
+        let rename = r#"mutation($name: String!) {
+            updateRole(role: { slug: "backend-developer" }, input: { name: $name }) {
+                role { name } userErrors { code }
+            }
+        }"#;
+        let list = "{ roles(first: 100, orderBy: { field: NAME }) { nodes { slug name } } }";
+        for name in ["Back-End Engineer", "Back-End Developer (renamed)"] {
+            // Kept before the mutation.
+            run(&app, list).await;
+            let out = app.admin_ok(rename, json!({ "name": name })).await;
+            assert_eq!(
+                out["updateRole"]["role"]["name"],
+                json!(name),
+                "[{engine:?}] the payload"
+            );
+            let (after, _) = run(&app, ROLE).await;
+            assert_eq!(role_name(&after), name, "[{engine:?}] read back at once");
+            let page = run(&app, list).await.0;
+            let listed = page["roles"]["nodes"]
+                .as_array()
+                .and_then(|n| n.iter().find(|r| r["slug"] == json!("backend-developer")))
+                .map(|r| r["name"].clone());
+            assert_eq!(listed, Some(json!(name)), "[{engine:?}] the page too");
+        }
+        app.cleanup().await;
+    }
+}
+
+/// A write no notification announces is seen by the check of the data version.
+#[tokio::test]
+async fn an_unannounced_write_is_seen_by_the_check() {
+    if !engines().contains(&Engine::Postgres) {
+        return;
+    }
+    let app = deaf(Engine::Postgres).await;
+    until_serving(&app).await;
+    let other = db::connect(&app.url, 1).await.expect("another pool");
+    other
+        .execute_unprepared(
+            "UPDATE role SET name = 'Renamed Quietly' WHERE slug = 'backend-developer'",
+        )
+        .await
+        .expect("write from elsewhere");
+    let start = Instant::now();
+    while role_name(&run(&app, ROLE).await.0) != "Renamed Quietly" {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "the unannounced change was never seen"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    other.close().await.ok();
+    app.cleanup().await;
+}
+
+/// A write this instance did not make (another instance, an import, `psql`) notifies every
+/// instance through the data version's trigger; the kept answer goes.
+#[tokio::test]
+async fn another_writer_is_seen_within_moments() {
+    if !engines().contains(&Engine::Postgres) {
+        return;
+    }
+    let app = TestApp::spawn(Engine::Postgres).await;
+    // The trigger notifies on commit.
+    let mut listener = sqlx::postgres::PgListener::connect(&app.url)
+        .await
+        .expect("listen");
+    listener.listen("sg_data_changed").await.expect("LISTEN");
+    until_serving(&app).await;
+    let other = db::connect(&app.url, 1).await.expect("another pool");
+    other
+        .execute_unprepared(
+            "UPDATE role SET name = 'Renamed Elsewhere' WHERE slug = 'backend-developer'",
+        )
+        .await
+        .expect("write from elsewhere");
+    let heard = tokio::time::timeout(PATIENCE, listener.recv()).await;
+    assert!(
+        heard.is_ok_and(|n| n.is_ok()),
+        "the trigger sends sg_data_changed"
+    );
+    let start = Instant::now();
+    loop {
+        if role_name(&run(&app, ROLE).await.0) == "Renamed Elsewhere" {
+            break;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "the other writer's change was never seen"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Kept again afterwards.
+    assert_eq!(run(&app, ROLE).await.1, 0);
+    other.close().await.ok();
+    app.cleanup().await;
+}
+
+/// Notifications sent while the listener is away are lost: nothing is served while it is away,
+/// and what was kept before goes when it is back.
+#[tokio::test]
+async fn a_lost_listener_drops_what_was_kept() {
+    if !engines().contains(&Engine::Postgres) {
+        return;
+    }
+    let app = TestApp::spawn(Engine::Postgres).await;
+    until_serving(&app).await;
+    let other = db::connect(&app.url, 1).await.expect("another pool");
+    // In one transaction: a change, and the listener's end. The change is committed after the
+    // listener is gone, so its notification reaches no listener of this instance's.
+    let txn = other.begin().await.expect("begin");
+    txn.execute_unprepared(
+        "UPDATE role SET name = 'Renamed Unheard' WHERE slug = 'backend-developer'",
+    )
+    .await
+    .expect("write from elsewhere");
+    let killed = txn
+        .query_all_raw(sea_orm::Statement::from_string(
+            txn.get_database_backend(),
+            "SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid() \
+             AND query LIKE '%sg_data_changed%'",
+        ))
+        .await
+        .expect("terminate the listener");
+    assert_eq!(killed.len(), 1, "one listener per instance");
+    txn.commit().await.expect("commit");
+    // Until this instance notices its listener is gone (a moment: the check of the data version
+    // bounds it to a second) the old answer may still be served. From then on every read sees
+    // the change: nothing is served while the listener is away, and when it is back what was
+    // kept before is gone.
+    let start = Instant::now();
+    let mut counts = Vec::new();
+    while start.elapsed() < Duration::from_millis(1500) || !counts.ends_with(&[0]) {
+        let (data, n) = run(&app, ROLE).await;
+        counts.push(n);
+        if counts.contains(&1) {
+            assert_eq!(role_name(&data), "Renamed Unheard", "after {counts:?}");
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "statements per lookup since the listener was lost: {counts:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(role_name(&run(&app, ROLE).await.0), "Renamed Unheard");
+    assert!(counts.contains(&1), "read again: {counts:?}");
+    other.close().await.ok();
+    app.cleanup().await;
+}
+
+/// Behind a transaction-mode pooler without a session connection to LISTEN on, or with no
+/// rows allowed, nothing is kept.
+#[tokio::test]
+async fn nothing_is_kept_where_writes_cannot_be_heard() {
+    if !engines().contains(&Engine::Postgres) {
+        return;
+    }
+    for layer in [
+        ConfigLayer {
+            pg_pooler: Some(Pooler::Transaction),
+            ..Default::default()
+        },
+        ConfigLayer {
+            answer_cache_rows: Some(0),
+            ..Default::default()
+        },
+    ] {
+        let app = TestApp::with_config(Engine::Postgres, layer).await;
+        skillgraph::catalog::seed::seed_embedded(&app.db)
+            .await
+            .expect("seed");
+        // Time enough for a listener to connect, were there one.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        for _ in 0..3 {
+            assert_eq!(run(&app, ROLE).await.1, 1);
+        }
+        app.cleanup().await;
+    }
+}
