@@ -50,11 +50,18 @@ pub(crate) struct LimitedExecutor {
     persisted: Option<(Arc<PersistedOps>, DatabaseConnection)>,
 }
 
+/// A request that passed the checks, with its price.
+struct Admitted {
+    req: Request,
+    is_subscription: bool,
+    /// A mutation: kept answers go when it has run.
+    writes: bool,
+    cost: Cost,
+}
+
 impl LimitedExecutor {
     /// The request if it passes the checks, else the error response to send.
-    /// With the request: whether it is a subscription, whether a mutation.
-    #[allow(clippy::type_complexity)]
-    fn admit(&self, mut req: Request) -> Result<(Request, bool, bool, Cost), Box<Response>> {
+    fn admit(&self, mut req: Request) -> Result<Admitted, Box<Response>> {
         match precheck(&mut req, &self.limits, false) {
             Ok((_, extra)) => {
                 let cost = match price(&mut req, &self.pricer, extra) {
@@ -73,7 +80,12 @@ impl LimitedExecutor {
                 let writes = req
                     .parsed_query()
                     .is_ok_and(|doc| is_mutation(doc, operation.as_deref()));
-                Ok((req, is_subscription, writes, cost))
+                Ok(Admitted {
+                    req,
+                    is_subscription,
+                    writes,
+                    cost,
+                })
             }
             Err(err) => Err(Box::new(Response::from_errors(vec![err.1]))),
         }
@@ -87,7 +99,9 @@ impl Executor for LimitedExecutor {
             if let Err(refused) = this.allowed(&request.query).await {
                 return refused;
             }
-            let (req, _, writes, cost) = match this.admit(request) {
+            let Admitted {
+                req, writes, cost, ..
+            } = match this.admit(request) {
                 Ok(x) => x,
                 Err(resp) => return *resp,
             };
@@ -167,7 +181,12 @@ impl LimitedExecutor {
         request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        let (req, is_subscription, writes, cost) = match self.admit(request) {
+        let Admitted {
+            req,
+            is_subscription,
+            writes,
+            cost,
+        } = match self.admit(request) {
             Ok(x) => x,
             Err(resp) => return futures_util::stream::once(async move { *resp }).boxed(),
         };
