@@ -7,7 +7,10 @@ use std::time::Duration;
 use sea_orm::{ConnectionTrait, DbBackend};
 use tokio::sync::{broadcast, watch};
 
-use crate::{error::AppResult, store::stmt};
+use crate::{
+    error::AppResult,
+    store::{notify::listening, stmt},
+};
 
 pub const CHANNEL: &str = "job_posting_added";
 
@@ -75,22 +78,11 @@ impl Feed {
         let url = database_url.to_owned();
         tokio::spawn(async move {
             loop {
-                if feed.strong_count() == 0 {
+                let wanted = || feed.strong_count() > 0;
+                let Some(mut listener) = listening(&url, CHANNEL, "posting feed", wanted).await
+                else {
                     return;
-                }
-                let mut listener = match sqlx::postgres::PgListener::connect(&url).await {
-                    Ok(l) => l,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "posting feed: cannot connect, retrying");
-                        tokio::time::sleep(Duration::from_secs(1)).await;
-                        continue;
-                    }
                 };
-                if let Err(e) = listener.listen(CHANNEL).await {
-                    tracing::warn!(error = %e, "posting feed: LISTEN failed, retrying");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    continue;
-                }
                 match feed.upgrade() {
                     Some(f) => {
                         let _ = f.ready_tx.send(true);

@@ -20,8 +20,11 @@
 //!   connection drops: the generation moves when it is back, since notifications sent meanwhile
 //!   are lost); every [`CHECK_EVERY`] the data version is read too, and a change no
 //!   notification announced moves the generation, so even a half-open listening connection
-//!   cannot keep an answer stale for longer. A mutation neither reads nor fills the cache (only
-//!   requests run inside [`scope`] do: read-only requests on the primary), nor do reads from a
+//!   cannot keep an answer stale for longer. (The check cannot tell an announced change from
+//!   another, so after another process's write the cache is usually dropped twice: on the
+//!   notification, and within a second on the check.) A mutation neither reads nor fills the
+//!   cache (only requests run inside [`scope`] do: read-only requests on the primary), nor do
+//!   reads from a
 //!   replica, which may lag behind the notifications.
 //! - **Off:** on SQLite (one process writes and reads in place already; another process's
 //!   write, an import, could not be heard), behind a transaction-mode pooler without a
@@ -46,14 +49,14 @@ use sqlx::{postgres::PgConnection, Connection, Row};
 
 use crate::error::AppResult;
 
+use super::notify::listening;
+
 /// The channel the data-version trigger notifies (migration `notify_data_changes`).
 pub const CHANNEL: &str = "sg_data_changed";
 /// How often the data version is read, should a notification have been lost.
 pub const CHECK_EVERY: Duration = Duration::from_secs(1);
 /// Rows kept by default (ESCO's skills with their descriptions: a few MiB).
 pub const DEFAULT_ROWS: usize = 4096;
-/// The pause before connecting the listener again after a failure.
-const RETRY_AFTER: Duration = Duration::from_secs(1);
 
 /// The Rust type an answer was read as, and its statement's text with the bound values.
 type Key = (TypeId, String);
@@ -216,22 +219,10 @@ where
 /// connection stops serving until it is back.
 async fn run_listener(answers: Weak<Answers>, url: String) {
     loop {
-        if answers.strong_count() == 0 {
+        let wanted = || answers.strong_count() > 0;
+        let Some(mut listener) = listening(&url, CHANNEL, "answer cache", wanted).await else {
             return;
-        }
-        let mut listener = match sqlx::postgres::PgListener::connect(&url).await {
-            Ok(l) => l,
-            Err(e) => {
-                tracing::warn!(error = %e, "answer cache: cannot connect the listener, retrying");
-                tokio::time::sleep(RETRY_AFTER).await;
-                continue;
-            }
         };
-        if let Err(e) = listener.listen(CHANNEL).await {
-            tracing::warn!(error = %e, "answer cache: LISTEN failed, retrying");
-            tokio::time::sleep(RETRY_AFTER).await;
-            continue;
-        }
         match answers.upgrade() {
             Some(a) => a.set_listening(true),
             None => return,

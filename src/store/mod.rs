@@ -3,7 +3,8 @@
 //! ([`pages`]) and their counts ([`listing`]), batched pages of edges ([`edges`]) and rows by id ([`by_ids`]). Domains describe
 //! what they list (tables, edge specs, filters); this layer turns that into statements. Which
 //! connection a request uses — the primary or a read replica — is decided here too ([`route`]),
-//! as is how pooled connections behave behind a transaction-mode pooler ([`pooler`]).
+//! as is how pooled connections behave behind a transaction-mode pooler ([`pooler`]). Lookups and
+//! top-level pages may be answered from memory ([`answers`]), kept current by LISTEN ([`notify`]).
 use std::collections::HashMap;
 
 use crate::error::AppResult;
@@ -18,6 +19,7 @@ pub mod edges;
 pub mod keys;
 pub mod listing;
 pub mod lite;
+pub mod notify;
 pub mod pages;
 pub mod persisted;
 pub mod pooler;
