@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::{json, Value};
 use skillgraph::{config::ConfigLayer, db, store::db::Pooler};
 
-use super::helpers::*;
+use super::{helpers::*, listing::walk};
 
 const ROLE: &str = r#"{ role(by: { slug: "backend-developer" }) { name } }"#;
 const SKILLS: &str = "{ skills(first: 20) { nodes { name description } } }";
@@ -51,7 +51,7 @@ async fn serving_postgres() -> Option<TestApp> {
     if !engines().contains(&Engine::Postgres) {
         return None;
     }
-    let app = TestApp::spawn(Engine::Postgres).await;
+    let app = TestApp::spawn_cached(Engine::Postgres).await;
     until_serving(&app).await;
     Some(app)
 }
@@ -83,7 +83,8 @@ async fn until_named(app: &TestApp, name: &str) {
 async fn lookups_and_pages_are_answered_from_memory_on_postgres_only() {
     for engine in engines() {
         // The curated catalog with ESCO's excerpt imported over it: the pages hold both.
-        let app = TestApp::with_esco_fixture(engine).await;
+        let app = TestApp::spawn_cached(engine).await;
+        app.import_esco_fixture().await;
         let (role, n) = run(&app, ROLE).await;
         assert_eq!(role_name(&role), "Back-End Developer");
         assert_eq!(n, 1, "[{engine:?}] a lookup is one statement");
@@ -316,4 +317,30 @@ async fn nothing_is_kept_where_writes_cannot_be_heard() {
         }
         app.cleanup().await;
     }
+}
+
+/// Pages walked forward and backward in both directions of an order agree when they are
+/// answered from memory (a backward page in one order runs the statement of a forward page in
+/// the other: the page's arguments are part of the key).
+#[tokio::test]
+async fn pages_walked_both_ways_agree_when_kept() {
+    let Some(app) = serving_postgres().await else {
+        return;
+    };
+    // The second pass is answered from memory.
+    for _ in 0..2 {
+        let (asc, asc_back) = walk(&app, "skills", "orderBy: { field: NAME },", 7).await;
+        let (desc, desc_back) = walk(
+            &app,
+            "skills",
+            "orderBy: { field: NAME, direction: DESC },",
+            7,
+        )
+        .await;
+        assert_eq!(asc, asc_back);
+        assert_eq!(desc, desc_back);
+        assert!(asc.len() > 7, "several pages");
+        assert_eq!(asc, desc.iter().rev().cloned().collect::<Vec<_>>());
+    }
+    app.cleanup().await;
 }

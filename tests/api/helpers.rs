@@ -98,13 +98,37 @@ impl TestApp {
         app
     }
 
+    /// [`TestApp::spawn`] with the answer cache on, as `serve` runs by default.
+    pub async fn spawn_cached(engine: Engine) -> TestApp {
+        let app = Self::with_config(
+            engine,
+            ConfigLayer {
+                admin_token: Some(Secret::new(ADMIN_TOKEN)),
+                ..Default::default()
+            },
+        )
+        .await;
+        seed::seed_embedded(&app.db)
+            .await
+            .map_err(|e| e.detail())
+            .expect("seed catalog");
+        app.reset_statements();
+        app
+    }
+
     /// The curated catalog with the ESCO v1.1.1 fixture excerpt imported over it.
     pub async fn with_esco_fixture(engine: Engine) -> TestApp {
         let app = Self::spawn(engine).await;
+        app.import_esco_fixture().await;
+        app
+    }
+
+    /// Imports the ESCO v1.1.1 fixture excerpt.
+    pub async fn import_esco_fixture(&self) {
         let dir =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/esco/v1.1.1");
         import::esco::import(
-            &app.db,
+            &self.db,
             &dir,
             &ImportOptions {
                 release: Some("v1.1.1".into()),
@@ -114,7 +138,6 @@ impl TestApp {
         .await
         .map_err(|e| e.detail())
         .expect("ESCO import");
-        app
     }
 
     /// The app over a newly opened pool of `pool` connections on this test's database, recording
@@ -152,12 +175,16 @@ impl TestApp {
         (router, conn, seen)
     }
 
-    /// A fresh, migrated, empty database.
+    /// A fresh, migrated, empty database. The answer cache is off: tests count the statements
+    /// queries run, and compare answers before and after writes made behind the server's back
+    /// (straight to the database), which kept answers would blur. `tests/api/answers.rs` runs
+    /// with it on ([`TestApp::spawn_cached`], or a configuration of its own).
     pub async fn empty(engine: Engine) -> TestApp {
         Self::with_config(
             engine,
             ConfigLayer {
                 admin_token: Some(Secret::new(ADMIN_TOKEN)),
+                answer_cache_rows: Some(0),
                 ..Default::default()
             },
         )

@@ -7,7 +7,12 @@ use crate::{
 };
 
 /// Walks a connection to its end with `first`/`after` and back with `last`/`before`.
-async fn walk(app: &TestApp, field: &str, args: &str, size: usize) -> (Vec<String>, Vec<String>) {
+pub(crate) async fn walk(
+    app: &TestApp,
+    field: &str,
+    args: &str,
+    size: usize,
+) -> (Vec<String>, Vec<String>) {
     let fwd = format!("query($c: String) {{ {field}({args} first: {size}, after: $c) {{ nodes {{ slug }} pageInfo {{ hasNextPage hasPreviousPage endCursor }} }} }}");
     let back = format!("query($c: String) {{ {field}({args} last: {size}, before: $c) {{ nodes {{ slug }} pageInfo {{ hasNextPage hasPreviousPage startCursor }} }} }}");
     let (mut forward, mut cursor, mut pages) = (Vec::new(), Value::Null, 0);
