@@ -137,7 +137,7 @@ async fn deaf(engine: Engine) -> TestApp {
         Engine::Sqlite => None,
         Engine::Postgres => std::env::var("SKILLGRAPH_TEST_POSTGRES_URL").ok(),
     };
-    let app = TestApp::with_config(
+    TestApp::with_config(
         engine,
         ConfigLayer {
             admin_token: Some(skillgraph::config::Secret::new(ADMIN_TOKEN)),
@@ -145,11 +145,9 @@ async fn deaf(engine: Engine) -> TestApp {
             ..Default::default()
         },
     )
-    .await;
-    skillgraph::catalog::seed::seed_embedded(&app.db)
-        .await
-        .expect("seed");
-    app
+    .await
+    .seeded()
+    .await
 }
 
 #[tokio::test]
@@ -306,10 +304,10 @@ async fn nothing_is_kept_where_writes_cannot_be_heard() {
             ..Default::default()
         },
     ] {
-        let app = TestApp::with_config(Engine::Postgres, layer).await;
-        skillgraph::catalog::seed::seed_embedded(&app.db)
+        let app = TestApp::with_config(Engine::Postgres, layer)
             .await
-            .expect("seed");
+            .seeded()
+            .await;
         // Time enough for a listener to connect, were there one.
         tokio::time::sleep(Duration::from_millis(500)).await;
         for _ in 0..3 {

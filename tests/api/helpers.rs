@@ -89,31 +89,31 @@ fn pg_url_for(name: &str) -> String {
 impl TestApp {
     /// A fresh database with the curated catalog loaded.
     pub async fn spawn(engine: Engine) -> TestApp {
-        let app = Self::empty(engine).await;
-        seed::seed_embedded(&app.db)
-            .await
-            .map_err(|e| e.detail())
-            .expect("seed catalog");
-        app.reset_statements();
-        app
+        Self::empty(engine).await.seeded().await
     }
 
     /// [`TestApp::spawn`] with the answer cache on, as `serve` runs by default.
     pub async fn spawn_cached(engine: Engine) -> TestApp {
-        let app = Self::with_config(
+        Self::with_config(
             engine,
             ConfigLayer {
                 admin_token: Some(Secret::new(ADMIN_TOKEN)),
                 ..Default::default()
             },
         )
-        .await;
-        seed::seed_embedded(&app.db)
+        .await
+        .seeded()
+        .await
+    }
+
+    /// This app with the curated catalog loaded; the statements that took are not counted.
+    pub async fn seeded(self) -> TestApp {
+        seed::seed_embedded(&self.db)
             .await
             .map_err(|e| e.detail())
             .expect("seed catalog");
-        app.reset_statements();
-        app
+        self.reset_statements();
+        self
     }
 
     /// The curated catalog with the ESCO v1.1.1 fixture excerpt imported over it.
