@@ -235,14 +235,23 @@ where
     // arrival wakes whoever polls the load. Polled inline, that was the whole request's
     // future, every pending resolver of it polled again per wake-up (Q1's instructions in the
     // statements' futures rose from 1.1 M to 2.8 M).
-    let loaded = match tokio::spawn(async move { loader.load(&distinct).await }).await {
-        Ok(loaded) => loaded?,
-        // The loader panicked (or the runtime is going down): fail as an inline load would.
-        Err(e) => std::panic::resume_unwind(
-            e.try_into_panic()
-                .unwrap_or_else(|e| Box::new(e.to_string())),
-        ),
-    };
+    // In the request's scope of kept answers (a task-local, which a spawned task does not
+    // inherit): a read-only request's nested pages may come from memory.
+    let answers = crate::store::answers::current();
+    let load = async move { loader.load(&distinct).await };
+    let loaded =
+        match tokio::spawn(
+            async move { crate::store::answers::scope(answers.as_ref(), load).await },
+        )
+        .await
+        {
+            Ok(loaded) => loaded?,
+            // The loader panicked (or the runtime is going down): fail as an inline load would.
+            Err(e) => std::panic::resume_unwind(
+                e.try_into_panic()
+                    .unwrap_or_else(|e| Box::new(e.to_string())),
+            ),
+        };
     let mut values: FastMap<K, (T::Value, usize)> = FastMap::default();
     values.reserve(loaded.len());
     for (k, v) in loaded {

@@ -60,6 +60,9 @@ pub struct Session<'a> {
     /// `created_at` of every row this import writes.
     pub now: DateTime<Utc>,
     started: Instant,
+    /// The pool the transaction came from, and the tables it writes (vacuumed after commit).
+    db: DatabaseConnection,
+    tables: Vec<&'static str>,
 }
 
 impl<'a> Session<'a> {
@@ -90,6 +93,8 @@ impl<'a> Session<'a> {
             hot_technologies: None,
             now: Utc::now(),
             started,
+            db: db.clone(),
+            tables: tables.to_vec(),
         })
     }
 
@@ -207,6 +212,8 @@ impl<'a> Session<'a> {
             extra,
             hot_technologies,
             started,
+            db,
+            tables: written,
             ..
         } = self;
         // Imported hierarchies join the curated ones: a cycle aborts the import, named.
@@ -217,6 +224,11 @@ impl<'a> Session<'a> {
         // Fresh planner statistics for the rows just written (issue #9: nested pages).
         crate::store::db::refresh_statistics(&txn).await?;
         txn.commit().await?;
+        // Committed: a failed vacuum leaves the graph whole, only slower to read until
+        // autovacuum passes (e.g. a role that does not own the tables gets a warning).
+        if let Err(e) = crate::store::db::refresh_visibility(&db, &written).await {
+            tracing::warn!(error = %e, "import: VACUUM after the import failed");
+        }
         Ok(ImportReport {
             source: format!("{} {}", spec.label, spec.version),
             notes,

@@ -49,7 +49,7 @@ use sqlx::{postgres::PgConnection, Connection, Row};
 
 use crate::error::AppResult;
 
-use super::notify::listening;
+use super::{notify::listening, FastMap};
 
 /// The channel the data-version trigger notifies (migration `notify_data_changes`).
 pub const CHANNEL: &str = "sg_data_changed";
@@ -58,8 +58,9 @@ pub const CHECK_EVERY: Duration = Duration::from_secs(1);
 /// Rows kept by default (ESCO's skills with their descriptions: a few MiB).
 pub const DEFAULT_ROWS: usize = 4096;
 
-/// The Rust type an answer was read as, and its statement's text with the bound values.
-type Key = (TypeId, String);
+/// The Rust type an answer was read as, its statement's text with the bound values, and for a
+/// batch read per parent ([`through_each`]) the parent's id.
+type Key = (TypeId, Arc<str>, Option<i64>);
 
 #[derive(Clone)]
 struct Entry {
@@ -168,6 +169,12 @@ pub async fn scope<F: Future>(answers: Option<&Arc<Answers>>, f: F) -> F::Output
     }
 }
 
+/// The answers of the [`scope`] the calling task runs in, to run a task it spawns in the same
+/// scope (a batch of nested pages is loaded by a task of its own).
+pub fn current() -> Option<Arc<Answers>> {
+    CURRENT.try_with(Arc::clone).ok()
+}
+
 /// The answer kept under `key` for a `T`, or what `fetch` reads, kept when the request runs in
 /// a [`scope`] that is serving. `rows` is what the answer weighs. Outside a scope (mutations,
 /// replicas, transactions' callers, tests calling the store) it only runs `fetch`.
@@ -187,7 +194,7 @@ where
     else {
         return fetch.await;
     };
-    let key = (TypeId::of::<T>(), key());
+    let key: Key = (TypeId::of::<T>(), Arc::from(key()), None);
     // Taken before the statement runs: a write that commits while it runs moves the
     // generation past this stamp, so its answer is never served.
     let generation = answers.generation.load(Ordering::Acquire);
@@ -213,6 +220,80 @@ where
         );
     }
     Ok(value)
+}
+
+/// [`through`] for a batch read with one answer per parent: each parent's answer is kept
+/// under `key` (the statement's text and bound values, but for the parents' id list) and the
+/// parent's id, and `fetch` reads only the parents with no current answer, in one statement.
+/// A parent `fetch` gives nothing for is kept as having nothing (weighing one row). The map
+/// returned holds the parents that have an answer.
+pub(super) async fn through_each<T, Fut>(
+    key: impl FnOnce() -> String,
+    parents: &[i64],
+    rows: impl Fn(&T) -> usize,
+    fetch: impl FnOnce(Vec<i64>) -> Fut,
+) -> AppResult<FastMap<i64, T>>
+where
+    T: Clone + Send + Sync + 'static,
+    Fut: Future<Output = AppResult<FastMap<i64, T>>>,
+{
+    let answers = CURRENT.try_with(Arc::clone).ok().filter(|a| a.serving());
+    let Some((answers, entries)) = answers
+        .as_ref()
+        .and_then(|a| a.entries.as_ref().map(|e| (a, e)))
+    else {
+        return fetch(parents.to_vec()).await;
+    };
+    let text: Arc<str> = Arc::from(key());
+    let ty = TypeId::of::<Option<T>>();
+    // Taken before the statement runs (see `through`).
+    let generation = answers.generation.load(Ordering::Acquire);
+    let mut out: FastMap<i64, T> = FastMap::default();
+    out.reserve(parents.len());
+    let mut missing = Vec::new();
+    for &parent in parents {
+        let kept = entries
+            .get(&(ty, Arc::clone(&text), Some(parent)))
+            .filter(|e| e.generation == generation);
+        match kept
+            .as_ref()
+            .and_then(|e| e.value.downcast_ref::<Option<T>>())
+        {
+            Some(Some(v)) => {
+                out.insert(parent, v.clone());
+            }
+            Some(None) => {}
+            None => missing.push(parent),
+        }
+    }
+    let hits = parents.len() - missing.len();
+    answers.hits.fetch_add(hits as u64, Ordering::Relaxed);
+    if missing.is_empty() {
+        return Ok(out);
+    }
+    answers
+        .misses
+        .fetch_add(missing.len() as u64, Ordering::Relaxed);
+    let mut read = fetch(missing.clone()).await?;
+    let keep = answers.serving() && answers.generation.load(Ordering::Acquire) == generation;
+    for parent in missing {
+        let value = read.remove(&parent);
+        if keep {
+            let weight = value.as_ref().map_or(1, &rows);
+            entries.insert(
+                (ty, Arc::clone(&text), Some(parent)),
+                Entry {
+                    generation,
+                    rows: u32::try_from(weight).unwrap_or(u32::MAX),
+                    value: Arc::new(value.clone()),
+                },
+            );
+        }
+        if let Some(v) = value {
+            out.insert(parent, v);
+        }
+    }
+    Ok(out)
 }
 
 /// The listener: connects, LISTENs, then moves the generation on every notification. A lost

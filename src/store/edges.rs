@@ -1,12 +1,11 @@
 //! Nested edge lists: one page of edges for each of a batch of parents, in one statement (a
 //! window function numbers each parent's rows), and their counts.
-use std::collections::HashMap;
-
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Value};
 
 use crate::error::AppResult;
 
 use super::{
+    answers,
     columns::{select_list, Columns, Node, Reader},
     db::{id_list_value, in_id_list, stmt},
     lite::{self, RowSource},
@@ -216,7 +215,7 @@ fn read_attrs(r: &mut Reader<'_>, attrs: Columns) -> AppResult<EdgeAttrs> {
 ///
 /// Every statement's row is, by position: the parent's id, the node's id, its sort key, the
 /// attributes selected (relations with attributes), then the node's columns.
-pub async fn edge_pages<M: Node>(
+pub async fn edge_pages<M: Node + Clone + Send + Sync + 'static>(
     db: &impl RowSource,
     spec: &EdgeSpec,
     parents: &[i64],
@@ -224,13 +223,39 @@ pub async fn edge_pages<M: Node>(
     select: Select,
     filter: &Filter,
 ) -> AppResult<FastMap<i64, Page<EdgeRow<M>>>> {
-    let mut out: FastMap<i64, Page<EdgeRow<M>>> = FastMap::default();
     if parents.is_empty() {
-        return Ok(out);
+        return Ok(FastMap::default());
     }
     let backend = db.get_database_backend();
-    let mut values = vec![id_list_value(backend, parents)];
+    // The id list is the first value; the statement does not depend on it.
+    let mut values = vec![Value::from(None::<String>)];
     let sql = edge_page_sql::<M>(backend, spec, args, select, filter, &mut values)?;
+    // Each parent's page is an answer of its own, kept per parent (see [`answers`]): a nested
+    // list shows the same parents' pages to query after query.
+    answers::through_each(
+        || format!("{sql} {:?} {args:?}", values.get(1..)),
+        parents,
+        |page: &Page<EdgeRow<M>>| page.items.len(),
+        |wanted| {
+            let mut values = values.clone();
+            values[0] = id_list_value(backend, &wanted);
+            read_edge_pages(db, spec, sql.clone(), values, args, select)
+        },
+    )
+    .await
+}
+
+/// Runs [`edge_pages`]'s statement (its values with the parents' id list first) and puts each
+/// parent's rows in a page.
+async fn read_edge_pages<M: Node>(
+    db: &impl RowSource,
+    spec: &EdgeSpec,
+    sql: String,
+    values: Vec<Value>,
+    args: &PageArgs,
+    select: Select,
+) -> AppResult<FastMap<i64, Page<EdgeRow<M>>>> {
+    let backend = db.get_database_backend();
     let st = stmt(backend, &sql, values);
     let mut grouped: FastMap<i64, Vec<EdgeRow<M>>> = FastMap::default();
     let per_parent = args.rows_read();
@@ -254,6 +279,8 @@ pub async fn edge_pages<M: Node>(
         Ok(())
     })
     .await?;
+    let mut out: FastMap<i64, Page<EdgeRow<M>>> = FastMap::default();
+    out.reserve(grouped.len());
     for (parent, mut rows) in grouped {
         in_page_order(&mut rows, args);
         out.insert(parent, Page::from_rows(rows, args));
@@ -481,19 +508,19 @@ fn sorted_copy_page_sql<M: Node>(
     ))
 }
 
-/// How many edges each parent has (those `filter` keeps), all parents in one statement.
+/// How many edges each parent has (those `filter` keeps), all parents in one statement; each
+/// parent's count is kept as an answer of its own, as [`edge_pages`]' pages are.
 pub async fn edge_counts(
     db: &impl ConnectionTrait,
     spec: &EdgeSpec,
     parents: &[i64],
     filter: &Filter,
-) -> AppResult<HashMap<i64, u64>> {
-    let mut out = HashMap::new();
+) -> AppResult<FastMap<i64, u64>> {
     if parents.is_empty() {
-        return Ok(out);
+        return Ok(FastMap::default());
     }
     let backend = db.get_database_backend();
-    let mut values = vec![id_list_value(backend, parents)];
+    let mut values = vec![Value::from(None::<String>)];
     let sql = format!(
         "SELECT e.{parent} AS sg_parent, COUNT(*) AS n FROM {table} e WHERE {in_list}{where_filter} GROUP BY e.{parent}",
         parent = spec.parent_col,
@@ -501,13 +528,27 @@ pub async fn edge_counts(
         in_list = in_id_list(backend, &format!("e.{}", spec.parent_col)),
         where_filter = edge_filter_sql(filter, &mut values),
     );
-    let rows = db.query_all_raw(stmt(backend, &sql, values)).await?;
-    for row in &rows {
-        let parent: i64 = row.try_get("", "sg_parent")?;
-        let n: i64 = row.try_get("", "n")?;
-        out.insert(parent, n.max(0) as u64);
-    }
-    Ok(out)
+    answers::through_each(
+        || format!("{sql} {:?}", values.get(1..)),
+        parents,
+        |_| 1,
+        |wanted| {
+            let mut values = values.clone();
+            values[0] = id_list_value(backend, &wanted);
+            let st = stmt(backend, &sql, values);
+            async move {
+                let rows = db.query_all_raw(st).await?;
+                let mut out = FastMap::default();
+                for row in &rows {
+                    let parent: i64 = row.try_get("", "sg_parent")?;
+                    let n: i64 = row.try_get("", "n")?;
+                    out.insert(parent, n.max(0) as u64);
+                }
+                Ok(out)
+            }
+        },
+    )
+    .await
 }
 
 /// An alias of a skill or framework, as nested lists return it.
