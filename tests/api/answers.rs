@@ -342,3 +342,168 @@ async fn pages_walked_both_ways_agree_when_kept() {
     }
     app.cleanup().await;
 }
+
+/// Q1's shape on a few roles: their skills' pages (with counts) and those skills' broader
+/// pages.
+const NESTED: &str = "query($n: Int!) { roles(first: $n) { nodes { slug skills(first: 4) { \
+    totalCount edges { importance node { slug name broader(first: 2) { nodes { name } } } } } } } }";
+
+/// The answer cache's hits and misses, from `/metrics`.
+async fn cache_counts(app: &TestApp) -> (f64, f64) {
+    let r = app
+        .send(
+            axum::http::Request::get("/metrics")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    let text = String::from_utf8(r.body).expect("utf-8");
+    let read = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse::<f64>().ok())
+            .unwrap_or(-1.0)
+    };
+    (
+        read("skillgraph_answer_cache_hits_total"),
+        read("skillgraph_answer_cache_misses_total"),
+    )
+}
+
+/// Nested pages and their counts are kept per parent: the same nested query runs no statement
+/// the second time, and a larger one reads only the parents not seen yet, answering what a
+/// server without the cache answers. On SQLite every run reads them.
+#[tokio::test]
+async fn nested_pages_are_kept_per_parent() {
+    for engine in engines() {
+        let app = TestApp::spawn_cached(engine).await;
+        app.import_esco_fixture().await;
+        if engine == Engine::Postgres {
+            until_serving(&app).await;
+        }
+        // The same database, served with the cache off.
+        let (reference, _, _) = app
+            .twin(
+                2,
+                ConfigLayer {
+                    answer_cache_rows: Some(0),
+                    ..Default::default()
+                },
+            )
+            .await;
+        let uncached = |n: u32| {
+            let reference = reference.clone();
+            async move {
+                post_json(&reference, NESTED, json!({ "n": n }), None).await["data"].clone()
+            }
+        };
+        app.reset_statements();
+        let five = app.data(NESTED, json!({ "n": 5 })).await;
+        let first = app.statements().0;
+        assert_eq!(five, uncached(5).await, "[{engine:?}]");
+        let roles = five["roles"]["nodes"].as_array().cloned().unwrap_or_default();
+        assert_eq!(roles.len(), 5);
+        let broader: usize = roles
+            .iter()
+            .flat_map(|r| r["skills"]["edges"].as_array().cloned().unwrap_or_default())
+            .map(|e| e["node"]["broader"]["nodes"].as_array().map_or(0, Vec::len))
+            .sum();
+        assert!(broader > 0, "[{engine:?}] the fixture's skills have broader skills");
+        // Root page, skills' pages, their counts, broader pages.
+        assert_eq!(first, 4, "[{engine:?}]");
+        app.reset_statements();
+        assert_eq!(app.data(NESTED, json!({ "n": 5 })).await, five);
+        let again = app.statements().0;
+        match engine {
+            Engine::Sqlite => assert_eq!(again, first, "SQLite keeps nothing"),
+            Engine::Postgres => {
+                assert_eq!(again, 0, "every page and count kept");
+                // Nine roles: the first five's pages and counts are kept, the four others'
+                // are read (with the new skills' broader pages).
+                let (hits, misses) = cache_counts(&app).await;
+                let nine = app.data(NESTED, json!({ "n": 9 })).await;
+                assert_eq!(nine, uncached(9).await);
+                let (hits2, misses2) = cache_counts(&app).await;
+                assert!(
+                    hits2 - hits >= 10.0,
+                    "5 roles' pages and counts kept: {hits} → {hits2}"
+                );
+                assert!(
+                    misses2 - misses >= 9.0,
+                    "the root page, 4 roles' pages and counts read: {misses} → {misses2}"
+                );
+                assert_eq!(
+                    nine["roles"]["nodes"].as_array().map(|r| r[..5].to_vec()),
+                    Some(roles.clone())
+                );
+            }
+        }
+        app.cleanup().await;
+    }
+}
+
+/// A mutation of a nested node or edge is read back at once in the nested pages and counts,
+/// and so is another process's write to an edge table, within moments.
+#[tokio::test]
+async fn nested_pages_follow_writes() {
+    for engine in engines() {
+        let app = deaf(engine).await;
+        app.import_esco_fixture().await;
+        if engine == Engine::Postgres {
+            until_serving(&app).await;
+        }
+        let query = r#"{ role(by: { slug: "backend-developer" }) { skills(first: 50) {
+            totalCount nodes { slug name } } } }"#;
+        let skills = |v: &Value| v["role"]["skills"].clone();
+        let before = skills(&app.data(query, json!({})).await);
+        let first = before["nodes"][0]["slug"].as_str().unwrap_or_default().to_owned();
+        let total = before["totalCount"].as_i64().unwrap_or_default();
+        assert!(total > 1, "[{engine:?}] {before}");
+        // Kept, then renamed through this instance.
+        app.data(query, json!({})).await;
+        let out = app
+            .admin_ok(
+                r#"mutation($slug: String!) { updateSkill(skill: { slug: $slug },
+                    input: { name: "Renamed Nested" }) { skill { name } } }"#,
+                json!({ "slug": first }),
+            )
+            .await;
+        assert_eq!(out["updateSkill"]["skill"]["name"], json!("Renamed Nested"));
+        let after = skills(&app.data(query, json!({})).await);
+        assert_eq!(after["nodes"][0]["name"], json!("Renamed Nested"), "[{engine:?}]");
+        // Unlinked through this instance: gone from the page and the count at once.
+        app.data(query, json!({})).await;
+        app.admin_ok(
+            r#"mutation($slug: String!) { unlinkRoleSkill(role: { slug: "backend-developer" },
+                skill: { slug: $slug }) { removedNodeId } }"#,
+            json!({ "slug": first }),
+        )
+        .await;
+        let after = skills(&app.data(query, json!({})).await);
+        assert_eq!(after["totalCount"], json!(total - 1), "[{engine:?}]");
+        assert_ne!(after["nodes"][0]["slug"], json!(first), "[{engine:?}]");
+        app.cleanup().await;
+    }
+    // Another process removes an edge: the kept page goes within moments.
+    let Some(app) = serving_postgres().await else {
+        return;
+    };
+    let query = r#"{ role(by: { slug: "backend-developer" }) { skills(first: 50) {
+        totalCount } } }"#;
+    let total = |v: Value| v["role"]["skills"]["totalCount"].as_i64().unwrap_or_default();
+    let before = total(app.data(query, json!({})).await);
+    assert_eq!(run(&app, query).await.1, 0, "kept");
+    let other = write_elsewhere(
+        &app,
+        "DELETE FROM role_skill WHERE role_id = (SELECT id FROM role \
+         WHERE slug = 'backend-developer') AND skill_id = (SELECT MIN(skill_id) FROM role_skill \
+         WHERE role_id = (SELECT id FROM role WHERE slug = 'backend-developer'))",
+    )
+    .await;
+    let start = Instant::now();
+    while total(app.data(query, json!({})).await) != before - 1 {
+        assert!(start.elapsed() < PATIENCE, "the removed edge was never seen");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    other.close().await.ok();
+    app.cleanup().await;
+}
