@@ -239,8 +239,9 @@ pub struct ServeArgs {
     /// (default 10).
     #[arg(long, env = "SKILLGRAPH_QUEUE_TIMEOUT_SECS")]
     pub queue_timeout_secs: Option<u64>,
-    /// Rows of lookups and list pages kept in memory between requests on PostgreSQL, dropped
-    /// whenever anything is written (heard by LISTEN); 0 keeps none (default 4096).
+    /// Rows of lookups, list pages and nested pages kept in memory between requests on
+    /// PostgreSQL, dropped whenever anything is written (heard by LISTEN); 0 keeps none
+    /// (default 16384).
     #[arg(long, env = "SKILLGRAPH_ANSWER_CACHE_ROWS")]
     pub answer_cache_rows: Option<usize>,
 }
