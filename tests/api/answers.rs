@@ -392,22 +392,26 @@ async fn nested_pages_are_kept_per_parent() {
             .await;
         let uncached = |n: u32| {
             let reference = reference.clone();
-            async move {
-                post_json(&reference, NESTED, json!({ "n": n }), None).await["data"].clone()
-            }
+            async move { post_json(&reference, NESTED, json!({ "n": n }), None).await["data"].clone() }
         };
         app.reset_statements();
         let five = app.data(NESTED, json!({ "n": 5 })).await;
         let first = app.statements().0;
         assert_eq!(five, uncached(5).await, "[{engine:?}]");
-        let roles = five["roles"]["nodes"].as_array().cloned().unwrap_or_default();
+        let roles = five["roles"]["nodes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         assert_eq!(roles.len(), 5);
         let broader: usize = roles
             .iter()
             .flat_map(|r| r["skills"]["edges"].as_array().cloned().unwrap_or_default())
             .map(|e| e["node"]["broader"]["nodes"].as_array().map_or(0, Vec::len))
             .sum();
-        assert!(broader > 0, "[{engine:?}] the fixture's skills have broader skills");
+        assert!(
+            broader > 0,
+            "[{engine:?}] the fixture's skills have broader skills"
+        );
         // Root page, skills' pages, their counts, broader pages.
         assert_eq!(first, 4, "[{engine:?}]");
         app.reset_statements();
@@ -455,7 +459,10 @@ async fn nested_pages_follow_writes() {
             totalCount nodes { slug name } } } }"#;
         let skills = |v: &Value| v["role"]["skills"].clone();
         let before = skills(&app.data(query, json!({})).await);
-        let first = before["nodes"][0]["slug"].as_str().unwrap_or_default().to_owned();
+        let first = before["nodes"][0]["slug"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let total = before["totalCount"].as_i64().unwrap_or_default();
         assert!(total > 1, "[{engine:?}] {before}");
         // Kept, then renamed through this instance.
@@ -469,7 +476,11 @@ async fn nested_pages_follow_writes() {
             .await;
         assert_eq!(out["updateSkill"]["skill"]["name"], json!("Renamed Nested"));
         let after = skills(&app.data(query, json!({})).await);
-        assert_eq!(after["nodes"][0]["name"], json!("Renamed Nested"), "[{engine:?}]");
+        assert_eq!(
+            after["nodes"][0]["name"],
+            json!("Renamed Nested"),
+            "[{engine:?}]"
+        );
         // Unlinked through this instance: gone from the page and the count at once.
         app.data(query, json!({})).await;
         app.admin_ok(
@@ -489,7 +500,11 @@ async fn nested_pages_follow_writes() {
     };
     let query = r#"{ role(by: { slug: "backend-developer" }) { skills(first: 50) {
         totalCount } } }"#;
-    let total = |v: Value| v["role"]["skills"]["totalCount"].as_i64().unwrap_or_default();
+    let total = |v: Value| {
+        v["role"]["skills"]["totalCount"]
+            .as_i64()
+            .unwrap_or_default()
+    };
     let before = total(app.data(query, json!({})).await);
     assert_eq!(run(&app, query).await.1, 0, "kept");
     let other = write_elsewhere(
@@ -501,7 +516,10 @@ async fn nested_pages_follow_writes() {
     .await;
     let start = Instant::now();
     while total(app.data(query, json!({})).await) != before - 1 {
-        assert!(start.elapsed() < PATIENCE, "the removed edge was never seen");
+        assert!(
+            start.elapsed() < PATIENCE,
+            "the removed edge was never seen"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     other.close().await.ok();
