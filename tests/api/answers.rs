@@ -142,6 +142,7 @@ async fn deaf(engine: Engine) -> TestApp {
         ConfigLayer {
             admin_token: Some(skillgraph::config::Secret::new(ADMIN_TOKEN)),
             listen_database_url: listen,
+            answer_cache_rows: Some(skillgraph::store::answers::DEFAULT_ROWS),
             ..Default::default()
         },
     )
@@ -297,6 +298,7 @@ async fn nothing_is_kept_where_writes_cannot_be_heard() {
     for layer in [
         ConfigLayer {
             pg_pooler: Some(Pooler::Transaction),
+            answer_cache_rows: Some(skillgraph::store::answers::DEFAULT_ROWS),
             ..Default::default()
         },
         ConfigLayer {

@@ -98,6 +98,7 @@ impl TestApp {
             engine,
             ConfigLayer {
                 admin_token: Some(Secret::new(ADMIN_TOKEN)),
+                answer_cache_rows: Some(skillgraph::store::answers::DEFAULT_ROWS),
                 ..Default::default()
             },
         )
@@ -191,6 +192,10 @@ impl TestApp {
         .await
     }
 
+    /// An app configured by `layer` on a fresh database. The answer cache is off unless
+    /// `layer` sets `answer_cache_rows` (see [`TestApp::empty`]): with it on, whether a
+    /// request's statements run depends on when the cache's listener connected, and what an
+    /// earlier read of the same request kept.
     pub async fn with_config(engine: Engine, layer: ConfigLayer) -> TestApp {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let (url, dir, pg_name) = match engine {
@@ -218,6 +223,7 @@ impl TestApp {
         };
         let mut layer = layer;
         layer.database_url = Some(url.clone());
+        layer.answer_cache_rows = layer.answer_cache_rows.or(Some(0));
         let config = Config::build(&[layer])
             .map_err(|e| e.detail())
             .expect("config");
