@@ -154,6 +154,9 @@ async fn the_server_works_behind_pgbouncer_in_transaction_mode() {
         listen_database_url: Some(direct_url.clone()),
         pg_pooler: Some(Pooler::Transaction),
         admin_token: Some(Secret::new(ADMIN_TOKEN)),
+        // Every request's statements must go through PgBouncer: none answered from memory
+        // (the answer cache would be on here, with a session to LISTEN on).
+        answer_cache_rows: Some(0),
         ..Default::default()
     }])
     .map_err(|e| e.detail())
