@@ -332,12 +332,13 @@ impl Config {
             .unwrap_or(&self.database_url)
     }
 
-    /// Rows the answer cache may keep: none on SQLite, nor behind a transaction-mode pooler
-    /// with no session connection to LISTEN on (it could not hear writes).
+    /// Rows the answer cache may keep: none behind a transaction-mode pooler with no session
+    /// connection to LISTEN on (it could not hear writes). SQLite reads the data version per
+    /// request instead.
     pub fn answer_rows(&self) -> usize {
         let pg = self.database_url.starts_with("postgres");
         let can_listen = self.pg_pooler == db::Pooler::None || self.listen_database_url.is_some();
-        if pg && can_listen {
+        if !pg || can_listen {
             self.answer_cache_rows
         } else {
             0

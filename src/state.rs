@@ -31,7 +31,7 @@ pub struct AppState {
     /// The primary and the read replicas. `db` is the primary, except in the copy of the state
     /// a read request runs with (see [`AppState::for_read`]).
     pub route: Arc<DbRoute>,
-    /// Lookups and list pages kept between requests (PostgreSQL; see [`crate::store::answers`]).
+    /// Lookups and pages kept between requests (see [`crate::store::answers`]).
     pub answers: Arc<Answers>,
 }
 
@@ -39,7 +39,7 @@ impl AppState {
     /// Builds the state without side effects; a server calls [`AppState::start_listeners`] too.
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
         let feed = Arc::new(Feed::new(db.get_database_backend()));
-        let answers = Arc::new(Answers::new(config.answer_rows()));
+        let answers = Arc::new(Answers::for_db(config.answer_rows(), &db));
         AppState {
             route: Arc::new(DbRoute::primary_only(db.clone())),
             db,

@@ -239,19 +239,14 @@ where
     // inherit): a read-only request's nested pages may come from memory.
     let answers = crate::store::answers::current();
     let load = async move { loader.load(&distinct).await };
-    let loaded =
-        match tokio::spawn(
-            async move { crate::store::answers::scope(answers.as_ref(), load).await },
-        )
-        .await
-        {
-            Ok(loaded) => loaded?,
-            // The loader panicked (or the runtime is going down): fail as an inline load would.
-            Err(e) => std::panic::resume_unwind(
-                e.try_into_panic()
-                    .unwrap_or_else(|e| Box::new(e.to_string())),
-            ),
-        };
+    let loaded = match tokio::spawn(crate::store::answers::within(answers, load)).await {
+        Ok(loaded) => loaded?,
+        // The loader panicked (or the runtime is going down): fail as an inline load would.
+        Err(e) => std::panic::resume_unwind(
+            e.try_into_panic()
+                .unwrap_or_else(|e| Box::new(e.to_string())),
+        ),
+    };
     let mut values: FastMap<K, (T::Value, usize)> = FastMap::default();
     values.reserve(loaded.len());
     for (k, v) in loaded {

@@ -1,4 +1,4 @@
-//! Answers kept between requests, on PostgreSQL: rows looked up by id or slug
+//! Answers kept between requests: rows looked up by id or slug
 //! ([`super::by_unique`]), pages of top-level lists ([`super::pages::list_page`]), and nested
 //! pages of edges and their counts, per parent ([`super::edges::edge_pages`],
 //! [`super::edges::edge_counts`], through [`through_each`]).
@@ -31,9 +31,14 @@
 //!   cache (only requests run inside [`scope`] do: read-only requests on the primary), nor do
 //!   reads from a
 //!   replica, which may lag behind the notifications.
-//! - **Off:** on SQLite (one process writes and reads in place already; another process's
-//!   write, an import, could not be heard), behind a transaction-mode pooler without a
-//!   `listen_database_url` (LISTEN needs a session), or with `answer_cache_rows = 0`.
+//! - **On SQLite** nothing can be heard from another process (an import from the command line,
+//!   `sqlite3`), and a read in place costs little: a request reads the data version first, one
+//!   statement on the pool, and a version other than the last one read moves the generation.
+//!   So a request sees every write committed before it began, as without the cache, whichever
+//!   process made it. (On SQLite the nested pages were what Q1's server CPU was spent on, 7–10
+//!   ms a request, the database's work being the server's own there.)
+//! - **Off:** behind a transaction-mode pooler without a `listen_database_url` (LISTEN needs a
+//!   session), or with `answer_cache_rows = 0`.
 //! - **Bounded:** by rows kept (a lookup counts one, a page its rows), least recently and least
 //!   frequently used out first ([`quick_cache`]'s CLOCK-Pro).
 //!
@@ -43,13 +48,14 @@ use std::{
     any::{Any, TypeId},
     future::Future,
     sync::{
-        atomic::{AtomicBool, AtomicU64, Ordering},
+        atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering},
         Arc, Weak,
     },
     time::Duration,
 };
 
 use quick_cache::{sync::Cache, Weighter};
+use sea_orm::{DatabaseBackend, DatabaseConnection};
 use sqlx::{postgres::PgConnection, Connection, Row};
 
 use crate::error::AppResult;
@@ -92,6 +98,10 @@ pub struct Answers {
     entries: Option<Cache<Key, Entry, ByRows>>,
     generation: AtomicU64,
     listening: AtomicBool,
+    /// SQLite: the database whose data version each request reads first (see the module), and
+    /// the last version read.
+    checked: Option<DatabaseConnection>,
+    known: AtomicI64,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -107,6 +117,17 @@ impl Answers {
         Answers::new(0)
     }
 
+    /// Keeps up to `rows` rows (0: off) of the answers read from `db`: on PostgreSQL once
+    /// [`Answers::listen`]'s listener is connected, on SQLite after each request's read of the
+    /// data version.
+    pub fn for_db(rows: usize, db: &DatabaseConnection) -> Self {
+        let mut a = Answers::new(rows);
+        if db.get_database_backend() == DatabaseBackend::Sqlite {
+            a.checked = Some(db.clone());
+        }
+        a
+    }
+
     /// Keeps up to `rows` rows (0: off). Nothing is served before [`Answers::listen`]'s
     /// listener is connected.
     pub fn new(rows: usize) -> Self {
@@ -117,6 +138,8 @@ impl Answers {
             }),
             generation: AtomicU64::new(0),
             listening: AtomicBool::new(false),
+            checked: None,
+            known: AtomicI64::new(i64::MIN),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -126,9 +149,32 @@ impl Answers {
         self.entries.is_some()
     }
 
-    /// Whether answers are served now: on, and the listener connected.
+    /// Whether answers are served now: on, and the listener connected (on SQLite, where each
+    /// request checks the data version before it is given the answers, whenever on).
     pub fn serving(&self) -> bool {
-        self.is_on() && self.listening.load(Ordering::Acquire)
+        self.is_on() && (self.checked.is_some() || self.listening.load(Ordering::Acquire))
+    }
+
+    /// SQLite: reads the data version, and moves the generation when it is not the last one
+    /// read. False when it cannot be read (the request then reads everything itself).
+    async fn check(&self) -> bool {
+        let Some(db) = &self.checked else {
+            return true;
+        };
+        match super::version::data_version(db).await {
+            Ok(v) => {
+                // Versions only grow, so a check that finished late with an older version only
+                // drops the answers once more; a newer one always does.
+                if self.known.swap(v, Ordering::AcqRel) != v {
+                    self.written();
+                }
+                true
+            }
+            Err(e) => {
+                tracing::debug!(error = ?e, "answer cache: cannot read the data version");
+                false
+            }
+        }
     }
 
     /// Something was written: every answer kept so far is stale.
@@ -158,7 +204,7 @@ impl Answers {
     /// statements are the requests'). Call it inside a tokio runtime; the tasks end when the
     /// answers are dropped.
     pub fn listen(self: &Arc<Self>, listen_url: &str, database_url: &str) {
-        if !self.is_on() {
+        if !self.is_on() || self.checked.is_some() {
             return;
         }
         let me = Arc::downgrade(self);
@@ -167,19 +213,27 @@ impl Answers {
     }
 }
 
-/// Runs `f` with `answers` (when given and on) available to the lookups and list pages it
-/// reads: a read-only request on the primary.
+/// Runs `f` with `answers` (when given and on) available to the lookups and pages it reads: a
+/// read-only request on the primary. On SQLite the data version is read first.
 pub async fn scope<F: Future>(answers: Option<&Arc<Answers>>, f: F) -> F::Output {
     match answers.filter(|a| a.is_on()) {
-        Some(a) => CURRENT.scope(Arc::clone(a), f).await,
-        None => f.await,
+        Some(a) if a.check().await => CURRENT.scope(Arc::clone(a), f).await,
+        _ => f.await,
     }
 }
 
 /// The answers of the [`scope`] the calling task runs in, to run a task it spawns in the same
-/// scope (a batch of nested pages is loaded by a task of its own).
+/// scope (a batch of nested pages is loaded by a task of its own) with [`within`].
 pub fn current() -> Option<Arc<Answers>> {
     CURRENT.try_with(Arc::clone).ok()
+}
+
+/// Runs `f` in the scope [`current`] gave, without a new check: a task spawned by a request.
+pub async fn within<F: Future>(answers: Option<Arc<Answers>>, f: F) -> F::Output {
+    match answers {
+        Some(a) => CURRENT.scope(a, f).await,
+        None => f.await,
+    }
 }
 
 /// The answer kept under `key` for a `T`, or what `fetch` reads, kept when the request runs in
