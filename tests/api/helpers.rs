@@ -166,8 +166,11 @@ impl TestApp {
                 s.push(info.statement.clone());
             }
         });
+        // As in `with_config`: the answer cache is off unless `layer` sets it, so every
+        // request's statements reach the observed pool.
         let config = Config::build(&[ConfigLayer {
             database_url: Some(self.url.clone()),
+            answer_cache_rows: layer.answer_cache_rows.or(Some(0)),
             ..layer
         }])
         .map_err(|e| e.detail())
