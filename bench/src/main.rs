@@ -63,7 +63,7 @@ struct Args {
     #[arg(long)]
     db_max_connections: Option<u32>,
     /// An argument passed on to `skillgraph serve` (repeat for several), e.g.
-    /// `--serve-arg=--answer-cache-rows=0` to bench PostgreSQL without the answer cache.
+    /// `--serve-arg=--answer-cache-rows=0` to bench without the answer cache.
     #[arg(long = "serve-arg", allow_hyphen_values = true)]
     serve_args: Vec<String>,
     /// Where the SQLite file and the logs go (default: a new temp directory).
