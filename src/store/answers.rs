@@ -33,7 +33,8 @@
 //!   replica, which may lag behind the notifications.
 //! - **On SQLite** nothing can be heard from another process (an import from the command line,
 //!   `sqlite3`), and a read in place costs little: a request reads the data version first, one
-//!   statement on the pool, and a version other than the last one read moves the generation.
+//!   statement read in place like the pages (`store::lite`: through the pool's worker thread it
+//!   cost as much as a lookup), and a version other than the last one read moves the generation.
 //!   So a request sees every write committed before it began, as without the cache, whichever
 //!   process made it. (On SQLite the nested pages were what Q1's server CPU was spent on, 7–10
 //!   ms a request, the database's work being the server's own there.)
