@@ -21,6 +21,7 @@ use sqlx::Connection as _;
 
 use drive::Load;
 use report::{EngineReport, Row};
+use scenarios::Dialect;
 use server::{Binary, Server};
 
 #[derive(Parser, Debug)]
@@ -83,6 +84,12 @@ struct Args {
     /// again ("memory returns after a spike"); 0 skips it.
     #[arg(long, default_value_t = 10.0)]
     settle: f64,
+    /// Also bench PostGraphile 5 over the same PostgreSQL database, after skillgraph, with
+    /// the same shapes in its generated schema: the folder where `npm ci` installed
+    /// `bench/postgraphile` (e.g. `npm ci --prefix bench/postgraphile`, then
+    /// `--postgraphile bench/postgraphile`). Needs --postgres-url.
+    #[arg(long)]
+    postgraphile: Option<PathBuf>,
 }
 
 impl Args {
@@ -104,6 +111,9 @@ impl Args {
         }
         if self.skip_sqlite && self.postgres_url.is_none() {
             bail!("--skip-sqlite needs --postgres-url");
+        }
+        if self.postgraphile.is_some() && self.postgres_url.is_none() {
+            bail!("--postgraphile needs --postgres-url (it serves the PostgreSQL database)");
         }
         for s in &self.scenarios {
             if !scenarios::ALL.iter().any(|(k, _)| k == s) {
@@ -253,6 +263,11 @@ async fn run_scenario(
         engine: target.engine,
         ..Default::default()
     };
+    if let Some(why) = s.skip {
+        row.skipped = true;
+        row.note = Some(format!("skipped: {why}"));
+        return Ok(row);
+    }
     let Some(first) = s.bodies.first() else {
         row.skipped = true;
         row.note = Some("skipped: no values to rotate over".into());
@@ -271,12 +286,14 @@ async fn run_scenario(
     server.reset_peak();
     let before = server.counters().await?;
     let cpu_before = server.cpu_ms();
+    let own_before = server::own_cpu_ms();
     let db_before = target
         .pg_database
         .as_deref()
         .map(server::pg_backends_cpu_ms);
     let out = drive::drive(client, url, &s.bodies, args.load(args.duration)).await;
     let cpu = server.cpu_ms().saturating_sub(cpu_before);
+    let own = server::own_cpu_ms().saturating_sub(own_before);
     let db_cpu = match (target.pg_database.as_deref(), &db_before) {
         (Some(name), Some(before)) => Some(server::cpu_delta_ms(
             before,
@@ -287,9 +304,6 @@ async fn run_scenario(
     let after = server.counters().await?;
     let mem = server.memory();
     let per_request = |ms: u64| ms as f64 / out.requests.max(1) as f64;
-    let graphql = after
-        .graphql_requests
-        .saturating_sub(before.graphql_requests);
     row.requests = out.requests;
     row.errors = out.errors;
     row.note = out.first_error.clone();
@@ -298,35 +312,43 @@ async fn run_scenario(
     row.p50_ms = out.quantile_ms(0.5);
     row.p99_ms = out.quantile_ms(0.99);
     row.max_ms = out.quantile_ms(1.0);
-    row.sql_per_request = (graphql > 0).then(|| {
-        after.sql_statements.saturating_sub(before.sql_statements) as f64 / graphql as f64
+    row.sql_per_request = before.zip(after).and_then(|(before, after)| {
+        let graphql = after
+            .graphql_requests
+            .saturating_sub(before.graphql_requests);
+        (graphql > 0).then(|| {
+            after.sql_statements.saturating_sub(before.sql_statements) as f64 / graphql as f64
+        })
     });
     row.server_cpu_ms_per_request = per_request(cpu);
     row.db_cpu_ms_per_request = db_cpu.map(per_request);
+    row.client_cpu_ms_per_request = per_request(own);
     row.peak_rss_mib = mib(mem.peak_kib);
     row.kib_per_response = out.bytes as f64 / 1024.0 / out.requests.max(1) as f64;
     eprintln!(
-        "  {:<42} {:>8.1} req/s  p50 {:>8.2} ms  p99 {:>8.2} ms  {} errors  {:>6.2} CPU ms/req  {} SQL/req  {:.1} MiB",
+        "  {:<42} {:>8.1} req/s  p50 {:>8.2} ms  p99 {:>8.2} ms  {} errors  {:>6.2} CPU ms/req (bench {:.2})  {} SQL/req  {:.1} MiB",
         row.label,
         row.req_per_s,
         row.p50_ms,
         row.p99_ms,
         row.errors,
         row.server_cpu_ms_per_request,
+        row.client_cpu_ms_per_request,
         row.sql_per_request.map_or_else(|| "?".into(), |v| format!("{v:.2}")),
         row.peak_rss_mib
     );
     Ok(row)
 }
 
-/// Imports the releases into `target`, serves it and benches it.
+/// Imports the releases into `target`, serves it and benches it; then PostGraphile over the
+/// same database when asked (`--postgraphile`) and `target` is PostgreSQL.
 async fn bench_engine(
     target: &Target,
     bin: &Binary,
     args: &Args,
     data: &(PathBuf, PathBuf),
     work: &Path,
-) -> Result<EngineReport> {
+) -> Result<Vec<EngineReport>> {
     let log = work.join(format!("{}.log", target.engine.to_lowercase()));
     let esco = data.0.to_string_lossy().into_owned();
     let onet = data.1.to_string_lossy().into_owned();
@@ -373,13 +395,13 @@ async fn bench_engine(
         load_average_before: load_average(),
         ..Default::default()
     };
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .pool_max_idle_per_host(args.connections)
+        .tcp_nodelay(true)
+        .timeout(Duration::from_secs(60))
+        .build()?;
     let ran = async {
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .pool_max_idle_per_host(args.connections)
-            .tcp_nodelay(true)
-            .timeout(Duration::from_secs(60))
-            .build()?;
         let url = format!("{}/graphql", server.base);
         let pools = scenarios::pools(&client, &url).await?;
         eprintln!(
@@ -388,27 +410,89 @@ async fn bench_engine(
             pools.role_slugs.len(),
             pools.top_skill_ids.len()
         );
-        for s in scenarios::plan(&pools, &args.scenarios) {
-            let row = run_scenario(&server, &client, &url, &s, target, args).await?;
-            report.peak_rss_mib = report.peak_rss_mib.max(row.peak_rss_mib);
-            report.rows.push(row);
-        }
-        if args.settle > 0.0 && !report.rows.is_empty() {
-            // The load has stopped: what the server keeps of the last scenario's spike.
-            tokio::time::sleep(Duration::from_secs_f64(args.settle)).await;
-            let after = server.memory();
-            report.rss_after_mib = Some(mib(after.rss_kib));
-            report.settle_seconds = args.settle;
-            eprintln!(
-                "[{}] {:.1} MiB resident {:.0} s after the load",
-                target.engine,
-                mib(after.rss_kib),
-                args.settle
-            );
-        }
-        anyhow::Ok(())
+        let plan = scenarios::plan(&pools, &args.scenarios, Dialect::Skillgraph);
+        drive_all(&server, &client, &plan, target, args, &mut report).await?;
+        anyhow::Ok(pools)
     }
     .await;
+    report.load_average_after = load_average();
+    let stopped = server.stop().await;
+    let pools = ran?;
+    stopped?;
+    let mut reports = vec![report];
+    if let (Some(dir), Some(_)) = (&args.postgraphile, &target.pg_database) {
+        reports.push(bench_postgraphile(dir, target, args, &pools, &client, work).await?);
+    }
+    Ok(reports)
+}
+
+/// Runs `plan` against `server` into `report`, then waits `--settle` seconds with no load and
+/// reads the server's RSS again.
+async fn drive_all(
+    server: &Server,
+    client: &reqwest::Client,
+    plan: &[scenarios::Scenario],
+    target: &Target,
+    args: &Args,
+    report: &mut EngineReport,
+) -> Result<()> {
+    let url = format!("{}/graphql", server.base);
+    for s in plan {
+        let row = run_scenario(server, client, &url, s, target, args).await?;
+        report.peak_rss_mib = report.peak_rss_mib.max(row.peak_rss_mib);
+        report.rows.push(row);
+    }
+    if args.settle > 0.0 && report.rows.iter().any(|r| !r.skipped) {
+        // The load has stopped: what the server keeps of the last scenario's spike.
+        tokio::time::sleep(Duration::from_secs_f64(args.settle)).await;
+        let after = server.memory();
+        report.rss_after_mib = Some(mib(after.rss_kib));
+        report.settle_seconds = args.settle;
+        eprintln!(
+            "[{}] {:.1} MiB resident {:.0} s after the load",
+            report.engine,
+            mib(after.rss_kib),
+            args.settle
+        );
+    }
+    Ok(())
+}
+
+/// PostGraphile 5 over the same PostgreSQL database, driven with the same shapes and values
+/// (see [`scenarios::postgraphile`]).
+async fn bench_postgraphile(
+    dir: &Path,
+    target: &Target,
+    args: &Args,
+    pools: &scenarios::Pools,
+    client: &reqwest::Client,
+    work: &Path,
+) -> Result<EngineReport> {
+    const ENGINE: &str = "PostGraphile 5";
+    let log = work.join("postgraphile.log");
+    let server = Server::postgraphile(dir, &target.url, &log).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let idle = server.memory();
+    eprintln!(
+        "[{ENGINE}] pid {} at {}: {:.1} MiB resident when idle; log {}",
+        server.pid(),
+        server.base,
+        mib(idle.rss_kib),
+        log.display()
+    );
+    let mut report = EngineReport {
+        engine: ENGINE,
+        idle_rss_mib: mib(idle.rss_kib),
+        load_average_before: load_average(),
+        ..Default::default()
+    };
+    let rival = Target {
+        engine: ENGINE,
+        url: target.url.clone(),
+        pg_database: target.pg_database.clone(),
+    };
+    let plan = scenarios::plan(pools, &args.scenarios, Dialect::PostGraphile);
+    let ran = drive_all(&server, client, &plan, &rival, args, &mut report).await;
     report.load_average_after = load_average();
     let stopped = server.stop().await;
     ran?;
@@ -465,7 +549,7 @@ async fn run(args: Args) -> Result<bool> {
     let mut failure = None;
     for t in &targets {
         match bench_engine(t, &bin, &args, &data, &work).await {
-            Ok(r) => reports.push(r),
+            Ok(r) => reports.extend(r),
             Err(e) => {
                 eprintln!("[{}] bench failed: {e:#}", t.engine);
                 failure = Some(e);
@@ -515,6 +599,7 @@ async fn run(args: Args) -> Result<bool> {
             "bench.sqlite-shm",
             "sqlite.log",
             "postgresql.log",
+            "postgraphile.log",
         ] {
             std::fs::remove_file(work.join(f)).ok();
         }
@@ -582,6 +667,14 @@ mod tests {
         assert!(parse(&["--scenarios", "q1,nope"]).is_err());
         assert!(parse(&["--postgres-url", "mysql://x"]).is_err());
         assert!(parse(&["--scenarios", "q1,related-skills"]).is_ok());
+        assert!(parse(&["--postgraphile", "bench/postgraphile"]).is_err());
+        assert!(parse(&[
+            "--postgraphile",
+            "bench/postgraphile",
+            "--postgres-url",
+            "postgres://h/db"
+        ])
+        .is_ok());
         assert!(parse(&["--pg-database", "bench_perf"]).is_ok());
         assert!(parse(&["--pg-database", "x; DROP"]).is_err());
     }

@@ -26,6 +26,10 @@ pub struct Row {
     pub server_cpu_ms_per_request: f64,
     /// CPU the PostgreSQL backends serving the bench database used per request.
     pub db_cpu_ms_per_request: Option<f64>,
+    /// CPU the bench itself (the load generator, its HTTP client and the checks of the
+    /// answers) used per request: on a machine it shares with the server, what the server
+    /// could not have.
+    pub client_cpu_ms_per_request: f64,
     /// The server's peak RSS during this scenario (VmHWM, reset before it).
     pub peak_rss_mib: f64,
     pub kib_per_response: f64,
@@ -55,21 +59,21 @@ fn opt(v: Option<f64>, digits: usize) -> String {
 /// The results as a Markdown table.
 pub fn table(reports: &[EngineReport]) -> String {
     let mut s = String::from(
-        "| scenario | engine | req/s | p50 ms | p99 ms | errors | server CPU ms/req | PG backends CPU ms/req | SQL/req | peak RSS MiB | KiB/resp |\n\
-         |---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+        "| scenario | engine | req/s | p50 ms | p99 ms | errors | server CPU ms/req | PG backends CPU ms/req | bench CPU ms/req | SQL/req | peak RSS MiB | KiB/resp |\n\
+         |---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
     );
     for r in reports.iter().flat_map(|e| &e.rows) {
         if r.skipped {
             let _ = writeln!(
                 s,
-                "| {} | {} | skipped | | | | | | | | |",
+                "| {} | {} | skipped | | | | | | | | | |",
                 r.label, r.engine
             );
             continue;
         }
         let _ = writeln!(
             s,
-            "| {} | {} | {:.1} | {:.2} | {:.2} | {}/{} | {:.2} | {} | {} | {:.1} | {:.1} |",
+            "| {} | {} | {:.1} | {:.2} | {:.2} | {}/{} | {:.2} | {} | {:.2} | {} | {:.1} | {:.1} |",
             r.label,
             r.engine,
             r.req_per_s,
@@ -79,6 +83,7 @@ pub fn table(reports: &[EngineReport]) -> String {
             r.requests,
             r.server_cpu_ms_per_request,
             opt(r.db_cpu_ms_per_request, 2),
+            r.client_cpu_ms_per_request,
             opt(r.sql_per_request, 2),
             r.peak_rss_mib,
             r.kib_per_response,
@@ -95,11 +100,15 @@ pub fn notes(reports: &[EngineReport]) -> String {
             s,
             "- {}: {}; server idle RSS {:.1} MiB, peak {:.1} MiB{}; load average {} → {}",
             e.engine,
-            e.import_seconds
-                .iter()
-                .map(|(step, s)| format!("{step} {s:.1} s"))
-                .collect::<Vec<_>>()
-                .join(", "),
+            if e.import_seconds.is_empty() {
+                "no import".to_owned()
+            } else {
+                e.import_seconds
+                    .iter()
+                    .map(|(step, s)| format!("{step} {s:.1} s"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
             e.idle_rss_mib,
             e.peak_rss_mib,
             e.rss_after_mib.map_or_else(String::new, |m| format!(
@@ -131,6 +140,7 @@ mod tests {
             requests: 1000,
             req_per_s: 1234.56,
             sql_per_request: Some(2.0),
+            client_cpu_ms_per_request: 0.25,
             ..Default::default()
         };
         let failing = Row {
@@ -160,7 +170,7 @@ mod tests {
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines.len(), 5, "{t}");
         assert!(
-            lines[2].contains("1234.6") && lines[2].contains("| 2.00 |"),
+            lines[2].contains("1234.6") && lines[2].contains("| 0.25 | 2.00 |"),
             "{t}"
         );
         assert!(lines[3].contains("| 10/10 |"), "{t}");
@@ -168,7 +178,8 @@ mod tests {
         let n = notes(&[e]);
         assert!(n.contains("LP on SQLite: INTERNAL"), "{n}");
         assert!(
-            n.contains("peak 120.0 MiB, 41.3 MiB 10 s after the load;"),
+            n.contains("SQLite: no import; server idle")
+                && n.contains("peak 120.0 MiB, 41.3 MiB 10 s after the load;"),
             "{n}"
         );
     }

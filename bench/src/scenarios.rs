@@ -16,6 +16,24 @@ pub const LEARNING_PATH: &str = "query Path($role: ID!) { learningPath(target: {
 /// Related skills of one of the most demanded skills (rotating over them).
 pub const RELATED_SKILLS: &str = "query Related($skill: ID!) { relatedSkills(skill: { id: $skill }, first: 10) { score node { name } } }";
 
+/// The same shapes in the schema PostGraphile 5 generates from the same tables (the amber
+/// preset with simplified inflection, `bench/postgraphile/graphile.config.mjs`), in its own
+/// default orders (primary keys, where skillgraph orders by slug): what a team gets from
+/// pointing a generic engine at this database.
+pub mod postgraphile {
+    pub const Q1_NESTED: &str = "{ roles(first: 50) { nodes { name roleSkills(first: 20) { nodes { importance skill { name skillBroaders(first: 5) { nodes { broader { name } } } } } } } } }";
+    pub const Q2_LIST: &str = "{ skills(first: 20) { nodes { name description } } }";
+    pub const Q3_LOOKUP: &str = "query Role($slug: String!) { roleBySlug(slug: $slug) { name } }";
+    pub const ROLES_SKILLS_FRAMEWORKS: &str = "{ roles(first: 20) { nodes { name roleSkills(first: 20) { nodes { skill { name frameworkSkills(first: 5) { nodes { framework { name } } } } } } } } }";
+}
+
+/// Which server the requests are written for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Skillgraph,
+    PostGraphile,
+}
+
 /// Every scenario, in the order they run: (key, label).
 pub const ALL: &[(&str, &str)] = &[
     ("q1", "Q1 nested roles×skills×broader 50×20×5"),
@@ -116,6 +134,8 @@ pub struct Scenario {
     pub key: &'static str,
     pub query: &'static str,
     pub bodies: Vec<String>,
+    /// Why it is not run on this server.
+    pub skip: Option<&'static str>,
 }
 
 fn each(key: &'static str, q: &'static str, var: &str, values: &[String]) -> Scenario {
@@ -123,12 +143,14 @@ fn each(key: &'static str, q: &'static str, var: &str, values: &[String]) -> Sce
         key,
         query: q,
         bodies: values.iter().map(|v| body(q, json!({ var: v }))).collect(),
+        skip: None,
     }
 }
 
-/// The scenarios wanted (all when `wanted` is empty); one with no values to rotate over has
-/// no bodies and is reported as skipped.
-pub fn plan(pools: &Pools, wanted: &[String]) -> Vec<Scenario> {
+/// The scenarios wanted (all when `wanted` is empty), written for `dialect`; one with no
+/// values to rotate over has no bodies and is reported as skipped, as is one the dialect has
+/// no counterpart for (PostGraphile computes no learning paths or related skills).
+pub fn plan(pools: &Pools, wanted: &[String], dialect: Dialect) -> Vec<Scenario> {
     ALL.iter()
         .filter(|(k, _)| wanted.is_empty() || wanted.iter().any(|w| w == k))
         .map(|&(key, _)| {
@@ -136,14 +158,32 @@ pub fn plan(pools: &Pools, wanted: &[String]) -> Vec<Scenario> {
                 key,
                 query: q,
                 bodies: vec![body(q, json!({}))],
+                skip: None,
             };
-            match key {
-                "q1" => fixed(Q1_NESTED),
-                "q2" => fixed(Q2_LIST),
-                "q3" => each(key, Q3_LOOKUP, "slug", &pools.role_slugs),
-                "rsf" => fixed(ROLES_SKILLS_FRAMEWORKS),
-                "learning-path" => each(key, LEARNING_PATH, "role", &pools.role_ids),
-                _ => each(key, RELATED_SKILLS, "skill", &pools.top_skill_ids),
+            let none = || Scenario {
+                key,
+                query: "",
+                bodies: Vec::new(),
+                skip: Some("no counterpart in PostGraphile's generated schema"),
+            };
+            match (dialect, key) {
+                (Dialect::Skillgraph, "q1") => fixed(Q1_NESTED),
+                (Dialect::Skillgraph, "q2") => fixed(Q2_LIST),
+                (Dialect::Skillgraph, "q3") => each(key, Q3_LOOKUP, "slug", &pools.role_slugs),
+                (Dialect::Skillgraph, "rsf") => fixed(ROLES_SKILLS_FRAMEWORKS),
+                (Dialect::Skillgraph, "learning-path") => {
+                    each(key, LEARNING_PATH, "role", &pools.role_ids)
+                }
+                (Dialect::Skillgraph, _) => {
+                    each(key, RELATED_SKILLS, "skill", &pools.top_skill_ids)
+                }
+                (Dialect::PostGraphile, "q1") => fixed(postgraphile::Q1_NESTED),
+                (Dialect::PostGraphile, "q2") => fixed(postgraphile::Q2_LIST),
+                (Dialect::PostGraphile, "q3") => {
+                    each(key, postgraphile::Q3_LOOKUP, "slug", &pools.role_slugs)
+                }
+                (Dialect::PostGraphile, "rsf") => fixed(postgraphile::ROLES_SKILLS_FRAMEWORKS),
+                (Dialect::PostGraphile, _) => none(),
             }
         })
         .collect()
@@ -171,7 +211,7 @@ mod tests {
             role_slugs: vec!["a".into(), "b".into(), "c".into()],
             top_skill_ids: vec![],
         };
-        let all = plan(&pools, &[]);
+        let all = plan(&pools, &[], Dialect::Skillgraph);
         let keys: Vec<_> = all.iter().map(|s| s.key).collect();
         assert_eq!(
             keys,
@@ -185,9 +225,16 @@ mod tests {
         );
         assert_eq!(all[4].bodies.len(), 2);
         assert!(all[5].bodies.is_empty());
-        let some = plan(&pools, &["q2".into()]);
+        let some = plan(&pools, &["q2".into()], Dialect::Skillgraph);
         assert_eq!(some.len(), 1);
         assert_eq!(some[0].query, Q2_LIST);
+        let rival = plan(&pools, &[], Dialect::PostGraphile);
+        assert_eq!(rival.len(), 6);
+        assert!(rival[..4].iter().all(|s| s.skip.is_none()));
+        assert!(rival[2].bodies[0].contains("roleBySlug") && rival[2].bodies.len() == 3);
+        assert!(rival[4..]
+            .iter()
+            .all(|s| s.skip.is_some() && s.bodies.is_empty()));
     }
 
     #[test]

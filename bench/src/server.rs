@@ -1,5 +1,6 @@
 //! The server under test: the real release binary, run for `import` and `serve` as child
-//! processes; its `/metrics` counters, its CPU and memory from /proc, and a clean SIGTERM stop.
+//! processes (or PostGraphile 5, to compare); its `/metrics` counters, its CPU and memory from
+//! /proc, and a clean SIGTERM stop.
 use std::{
     collections::HashMap,
     net::{Ipv4Addr, SocketAddr, TcpListener},
@@ -65,6 +66,8 @@ pub struct Server {
     pid: u32,
     pub base: String,
     client: reqwest::Client,
+    /// Whether it serves skillgraph's `/metrics` (PostGraphile does not).
+    metrics: bool,
 }
 
 /// The counters read before and after a run.
@@ -95,6 +98,11 @@ fn cpu_ms_of(pid: u32) -> Option<u64> {
     let ticks = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
     // USER_HZ is 100 on every Linux ABI.
     Some(ticks * 10)
+}
+
+/// CPU time this process (the bench) has used, in ms.
+pub fn own_cpu_ms() -> u64 {
+    cpu_ms_of(std::process::id()).unwrap_or(0)
 }
 
 /// CPU time (ms) used so far by each PostgreSQL backend serving `database`, by pid: their
@@ -142,6 +150,14 @@ pub fn counter(text: &str, name: &str) -> Option<u64> {
         .map(|v| v as u64)
 }
 
+/// How a started server tells it is ready.
+enum Ready {
+    /// `GET /healthz` answers 2xx (skillgraph).
+    Healthz,
+    /// `POST /graphql {__typename}` answers 2xx (PostGraphile).
+    Typename,
+}
+
 impl Server {
     /// Starts `serve` on a free 127.0.0.1 port over `database_url` and waits for /healthz.
     pub async fn start(
@@ -152,27 +168,70 @@ impl Server {
         log: &Path,
     ) -> Result<Server> {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, free_port()?));
+        let mut cmd = bin.command(database_url);
+        if let Some(n) = db_max_connections {
+            cmd.arg("--db-max-connections").arg(n.to_string());
+        }
+        cmd.arg("serve")
+            .arg("--bind")
+            .arg(addr.to_string())
+            .args(serve_args);
+        Server::spawn(cmd, addr, log, Ready::Healthz, true).await
+    }
+
+    /// Starts PostGraphile 5 (installed in `dir` by `npm ci`, with the `graphile.config.mjs`
+    /// there) over `database_url`'s `public` schema on a free 127.0.0.1 port, with the Node.js
+    /// the package installs, in production mode; waits until it answers a query.
+    pub async fn postgraphile(dir: &Path, database_url: &str, log: &Path) -> Result<Server> {
+        // Absolute: the process starts in `dir`, where a relative path would mean another place.
+        let dir = &std::path::absolute(dir)
+            .with_context(|| format!("--postgraphile {}", dir.display()))?;
+        let modules = dir.join("node_modules");
+        let node = modules.join(".bin").join("node");
+        let cli = modules.join("postgraphile/dist/cli-run.js");
+        if !node.is_file() || !cli.is_file() {
+            bail!(
+                "PostGraphile is not installed in {}: run `npm ci --prefix {}` first",
+                dir.display(),
+                dir.display()
+            );
+        }
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, free_port()?));
+        let mut cmd = Command::new(node);
+        cmd.arg(cli)
+            .arg("--connection")
+            .arg(database_url)
+            .arg("--schema")
+            .arg("public")
+            .arg("--host")
+            .arg(addr.ip().to_string())
+            .arg("--port")
+            .arg(addr.port().to_string())
+            .current_dir(dir)
+            .env("NODE_ENV", "production");
+        Server::spawn(cmd, addr, log, Ready::Typename, false).await
+    }
+
+    async fn spawn(
+        mut cmd: Command,
+        addr: SocketAddr,
+        log: &Path,
+        ready: Ready,
+        metrics: bool,
+    ) -> Result<Server> {
         let out = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(log)
             .with_context(|| format!("cannot open {}", log.display()))?;
         let err = out.try_clone()?;
-        let mut cmd = bin.command(database_url);
-        if let Some(n) = db_max_connections {
-            cmd.arg("--db-max-connections").arg(n.to_string());
-        }
         let child = cmd
-            .arg("serve")
-            .arg("--bind")
-            .arg(addr.to_string())
-            .args(serve_args)
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
             .kill_on_drop(true)
             .spawn()
-            .with_context(|| format!("cannot start {}", bin.exe.display()))?;
+            .with_context(|| format!("cannot start {:?}", cmd.as_std().get_program()))?;
         let pid = child.id().context("the server exited at once")?;
         let client = reqwest::Client::builder()
             .no_proxy()
@@ -183,31 +242,36 @@ impl Server {
             pid,
             base: format!("http://{addr}"),
             client,
+            metrics,
         };
-        server.wait_healthy(log).await?;
+        server.wait_ready(log, ready).await?;
         Ok(server)
     }
 
-    async fn wait_healthy(&mut self, log: &Path) -> Result<()> {
+    async fn wait_ready(&mut self, log: &Path, ready: Ready) -> Result<()> {
         let deadline = Instant::now() + Duration::from_secs(60);
-        let url = format!("{}/healthz", self.base);
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
                 bail!(
-                    "the server exited ({status}) before it was healthy; see {}",
+                    "the server exited ({status}) before it was ready; see {}",
                     log.display()
                 );
             }
-            if let Ok(r) = self.client.get(&url).send().await {
+            let probe = match ready {
+                Ready::Healthz => self.client.get(format!("{}/healthz", self.base)),
+                Ready::Typename => self
+                    .client
+                    .post(format!("{}/graphql", self.base))
+                    .header("content-type", "application/json")
+                    .body(r#"{"query":"{ __typename }"}"#),
+            };
+            if let Ok(r) = probe.send().await {
                 if r.status().is_success() {
                     return Ok(());
                 }
             }
             if Instant::now() > deadline {
-                bail!(
-                    "the server was not healthy after 60 s; see {}",
-                    log.display()
-                );
+                bail!("the server was not ready after 60 s; see {}", log.display());
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -217,8 +281,12 @@ impl Server {
         self.pid
     }
 
-    /// `skillgraph_sql_statements_total` and `skillgraph_graphql_requests_total` from /metrics.
-    pub async fn counters(&self) -> Result<Counters> {
+    /// `skillgraph_sql_statements_total` and `skillgraph_graphql_requests_total` from /metrics;
+    /// None for a server without them.
+    pub async fn counters(&self) -> Result<Option<Counters>> {
+        if !self.metrics {
+            return Ok(None);
+        }
         let text = self
             .client
             .get(format!("{}/metrics", self.base))
@@ -229,10 +297,10 @@ impl Server {
             .text()
             .await
             .context("GET /metrics")?;
-        Ok(Counters {
+        Ok(Some(Counters {
             sql_statements: counter(&text, "skillgraph_sql_statements_total").unwrap_or(0),
             graphql_requests: counter(&text, "skillgraph_graphql_requests_total").unwrap_or(0),
-        })
+        }))
     }
 
     /// VmRSS and VmHWM (the peak since start or since [`Server::reset_peak`]).
