@@ -1,7 +1,9 @@
 //! Answers kept between requests: rows looked up by id or slug
-//! ([`super::by_unique`]), pages of top-level lists ([`super::pages::list_page`]), and nested
-//! pages of edges and their counts, per parent ([`super::edges::edge_pages`],
-//! [`super::edges::edge_counts`], through [`through_each`]).
+//! ([`super::by_unique`]), rows by id, each id's row kept on its own ([`super::by_ids`], what
+//! the loaders and the learning paths read nodes with), pages of top-level lists
+//! ([`super::pages::list_page`]), nested pages of edges and their counts, per parent
+//! ([`super::edges::edge_pages`], [`super::edges::edge_counts`], through [`through_each`]),
+//! and stored related lists while current ([`super::cooccurrence::read`]).
 //!
 //! On PostgreSQL such a read is one short statement, and its round trip costs more than the
 //! answer: `role(by: { slug: … }) { name }` ran at about 5,100 requests a second against about
@@ -240,9 +242,24 @@ pub async fn within<F: Future>(answers: Option<Arc<Answers>>, f: F) -> F::Output
 /// The answer kept under `key` for a `T`, or what `fetch` reads, kept when the request runs in
 /// a [`scope`] that is serving. `rows` is what the answer weighs. Outside a scope (mutations,
 /// replicas, transactions' callers, tests calling the store) it only runs `fetch`.
-pub(super) async fn through<T, Fut>(
+pub(crate) async fn through<T, Fut>(
     key: impl FnOnce() -> String,
     rows: impl FnOnce(&T) -> usize,
+    fetch: Fut,
+) -> AppResult<T>
+where
+    T: Clone + Send + Sync + 'static,
+    Fut: Future<Output = AppResult<T>>,
+{
+    through_when(key, |v| Some(rows(v)), fetch).await
+}
+
+/// [`through`] for an answer that is not always worth keeping: `rows` gives its weight, or
+/// None to serve it this once and keep nothing (say, a stored list found stale, which the
+/// request then counts and stores: the next request must read the new one).
+pub(super) async fn through_when<T, Fut>(
+    key: impl FnOnce() -> String,
+    rows: impl FnOnce(&T) -> Option<usize>,
     fetch: Fut,
 ) -> AppResult<T>
 where
@@ -270,8 +287,11 @@ where
     }
     answers.misses.fetch_add(1, Ordering::Relaxed);
     let value = fetch.await?;
-    if answers.serving() && answers.generation.load(Ordering::Acquire) == generation {
-        let rows = u32::try_from(rows(&value)).unwrap_or(u32::MAX);
+    let weight = rows(&value);
+    if let Some(rows) = weight
+        .filter(|_| answers.serving() && answers.generation.load(Ordering::Acquire) == generation)
+    {
+        let rows = u32::try_from(rows).unwrap_or(u32::MAX);
         entries.insert(
             key,
             Entry {

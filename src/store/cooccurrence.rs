@@ -81,7 +81,25 @@ pub struct Lookup {
 
 /// The data version and, when current, the node's stored list: one statement (the version row
 /// joined to the node's row by primary key). A row that does not decode counts as missing.
+///
+/// A current list is kept in [`super::answers`] for the read-only requests that follow (it
+/// moves only with the data version, which drops what is kept); a stale or missing one is not,
+/// since the request that found it counts and stores it for the next.
 pub async fn read(
+    db: &impl ConnectionTrait,
+    kind: i16,
+    id: i64,
+    limit: usize,
+) -> AppResult<Lookup> {
+    super::answers::through_when(
+        || format!("related_list:{kind}:{id}:{limit}"),
+        |l: &Lookup| l.list.as_ref().map(|l| l.entries.len()),
+        read_stored(db, kind, id, limit),
+    )
+    .await
+}
+
+async fn read_stored(
     db: &impl ConnectionTrait,
     kind: i16,
     id: i64,

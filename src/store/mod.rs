@@ -37,27 +37,37 @@ use sea_orm::Value;
 pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Rows of a table by id, for a batch of ids, in one statement (every column, read by position).
-pub async fn by_ids<M: Node>(
+pub async fn by_ids<M: Node + Clone + Send + Sync + 'static>(
     db: &impl RowSource,
     table: &str,
     ids: &[i64],
     id_of: impl Fn(&M) -> i64,
 ) -> AppResult<HashMap<i64, M>> {
-    let mut out = HashMap::new();
     if ids.is_empty() {
-        return Ok(out);
+        return Ok(HashMap::new());
     }
-    let backend = db.get_database_backend();
-    let sql = format!(
-        "SELECT {} FROM {table} t WHERE {}",
-        select_list::<M>("t", Columns::ALL),
-        in_id_list(backend, "t.id")
-    );
-    let st = stmt(backend, &sql, vec![id_list_value(backend, ids)]);
-    for m in lite::rows(db, st, M::BY_POSITION, |r| M::read(r, Columns::ALL)).await? {
-        out.insert(id_of(&m), m);
-    }
-    Ok(out)
+    // Each id's row is kept on its own: a later batch with other ids reads only the new ones.
+    let found = answers::through_each(
+        || format!("{table}.id"),
+        ids,
+        |_| 1,
+        |missing| async move {
+            let backend = db.get_database_backend();
+            let sql = format!(
+                "SELECT {} FROM {table} t WHERE {}",
+                select_list::<M>("t", Columns::ALL),
+                in_id_list(backend, "t.id")
+            );
+            let st = stmt(backend, &sql, vec![id_list_value(backend, &missing)]);
+            let mut out = FastMap::default();
+            for m in lite::rows(db, st, M::BY_POSITION, |r| M::read(r, Columns::ALL)).await? {
+                out.insert(id_of(&m), m);
+            }
+            Ok(out)
+        },
+    )
+    .await?;
+    Ok(found.into_iter().collect())
 }
 
 /// The row of `table` whose `column` (the id or another unique column, such as the slug) is

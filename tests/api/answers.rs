@@ -575,3 +575,76 @@ async fn nested_pages_follow_writes() {
     other.close().await.ok();
     app.cleanup().await;
 }
+
+const RELATED: &str = r#"{ relatedSkills(skill: { slug: "python" }, first: 5) {
+    score node { __typename name slug }
+} }"#;
+
+/// The names of a relatedSkills answer's nodes, in order.
+fn related_names(v: &Value) -> Vec<String> {
+    v["relatedSkills"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["node"]["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// relatedSkills reads a node, its stored list and the listed nodes: each is kept (the list
+/// while it is current), so a repeated ask runs no statement of its own; a write to a listed
+/// node, by another process, is seen. On the curated catalog with ESCO's excerpt imported.
+#[tokio::test]
+async fn related_skills_are_answered_from_memory_until_a_write() {
+    for engine in engines() {
+        let app = TestApp::spawn_cached(engine).await;
+        app.import_esco_fixture().await;
+        if engine == Engine::Postgres {
+            until_serving(&app).await;
+        }
+        let check = usize::from(engine == Engine::Sqlite);
+        let (first, n) = run(&app, RELATED).await;
+        let names = related_names(&first);
+        assert_eq!(names.len(), 5, "[{engine:?}] {first}");
+        assert!(n > check, "[{engine:?}] the first ask reads: {n}");
+        // The first ask may have counted the list (and stored it); by the next but one every
+        // read is kept.
+        run(&app, RELATED).await;
+        assert_eq!(
+            run(&app, RELATED).await,
+            (first.clone(), check),
+            "[{engine:?}] kept"
+        );
+        // Another process renames the second related skill: the next asks see the new name.
+        let slug = first["relatedSkills"][1]["node"]["slug"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(!slug.is_empty(), "[{engine:?}] {first}");
+        let table = match first["relatedSkills"][1]["node"]["__typename"].as_str() {
+            Some("Framework") => "framework",
+            _ => "skill",
+        };
+        let other = write_elsewhere(
+            &app,
+            &format!("UPDATE {table} SET name = 'Renamed Elsewhere' WHERE slug = '{slug}'"),
+        )
+        .await;
+        let start = Instant::now();
+        loop {
+            let (now, _) = run(&app, RELATED).await;
+            let got = related_names(&now);
+            if got.iter().any(|g| g == "Renamed Elsewhere") {
+                assert_eq!(got.len(), 5, "[{engine:?}] {now}");
+                break;
+            }
+            // SQLite's check sees it at once; PostgreSQL hears it within moments.
+            assert!(
+                engine == Engine::Postgres && start.elapsed() < PATIENCE,
+                "[{engine:?}] the rename was not seen: {got:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        other.close().await.ok();
+        app.cleanup().await;
+    }
+}
