@@ -1,12 +1,11 @@
 //! Market demand for skills and frameworks: the one measure every ranking of this module uses.
 use std::collections::HashMap;
 
-use sea_orm::ConnectionTrait;
-
 use crate::{
     db::stmt,
     error::AppResult,
     paths::{id_in, node::Node},
+    store::{lite, RowSource},
 };
 
 /// How much the market asks for a skill, by source.
@@ -30,7 +29,7 @@ impl Demand {
 /// The demand of each node of `nodes` (zero for one nobody asks for), in one statement: roles
 /// and postings counted by one `UNION ALL` of grouped counts, for skills (`role_skill`,
 /// `posting_skill`) and frameworks (`role_framework`, `posting_framework`) alike.
-pub async fn demand(db: &impl ConnectionTrait, nodes: &[Node]) -> AppResult<HashMap<Node, Demand>> {
+pub async fn demand(db: &impl RowSource, nodes: &[Node]) -> AppResult<HashMap<Node, Demand>> {
     let mut out: HashMap<Node, Demand> = nodes.iter().map(|n| (*n, Demand::default())).collect();
     if nodes.is_empty() {
         return Ok(out);
@@ -52,13 +51,12 @@ pub async fn demand(db: &impl ConnectionTrait, nodes: &[Node]) -> AppResult<Hash
          UNION ALL SELECT 'P', pf.framework_id, COUNT(*) FROM posting_framework pf WHERE {pfcond} \
          GROUP BY pf.framework_id"
     );
-    let rows = db
-        .query_all_raw(stmt(backend, &sql, vec![value, pvalue, fvalue, pfvalue]))
-        .await?;
-    for r in &rows {
-        let k: String = r.try_get("", "k")?;
-        let id: i64 = r.try_get("", "id")?;
-        let n: i64 = r.try_get("", "n")?;
+    // Read by position: on a SQLite file, in place (`store::lite`).
+    let st = stmt(backend, &sql, vec![value, pvalue, fvalue, pfvalue]);
+    lite::each_row(db, st, true, |r| {
+        let k: String = r.req()?;
+        let id: i64 = r.req()?;
+        let n: i64 = r.req()?;
         let (node, postings) = match k.as_str() {
             "r" => (Node::Skill(id), false),
             "p" => (Node::Skill(id), true),
@@ -71,7 +69,9 @@ pub async fn demand(db: &impl ConnectionTrait, nodes: &[Node]) -> AppResult<Hash
         } else {
             d.roles = n;
         }
-    }
+        Ok(())
+    })
+    .await?;
     Ok(out)
 }
 
@@ -79,31 +79,31 @@ pub async fn demand(db: &impl ConnectionTrait, nodes: &[Node]) -> AppResult<Hash
 /// imported occupations linked to the role (`role_equivalent`) require it. Rankings use it to
 /// break ties after demand; it never adds a requirement. One statement; empty for a role with
 /// no equivalents.
-pub async fn evidence(db: &impl ConnectionTrait, role_id: i64) -> AppResult<HashMap<Node, i64>> {
+pub async fn evidence(db: &impl RowSource, role_id: i64) -> AppResult<HashMap<Node, i64>> {
     let backend = db.get_database_backend();
-    let rows = db
-        .query_all_raw(stmt(
-            backend,
-            "SELECT 0 AS k, rs.skill_id AS id, COUNT(DISTINCT e.equivalent_id) AS n \
+    let st = stmt(
+        backend,
+        "SELECT 0 AS k, rs.skill_id AS id, COUNT(DISTINCT e.equivalent_id) AS n \
              FROM role_equivalent e JOIN role_skill rs ON rs.role_id = e.equivalent_id \
              WHERE e.role_id = ? GROUP BY rs.skill_id \
              UNION ALL SELECT 1, rf.framework_id, COUNT(DISTINCT e.equivalent_id) \
              FROM role_equivalent e JOIN role_framework rf ON rf.role_id = e.equivalent_id \
              WHERE e.role_id = ? GROUP BY rf.framework_id",
-            vec![role_id.into(), role_id.into()],
-        ))
-        .await?;
-    let mut out = HashMap::with_capacity(rows.len());
-    for r in &rows {
-        let k: i32 = r.try_get("", "k")?;
-        let id: i64 = r.try_get("", "id")?;
-        let n: i64 = r.try_get("", "n")?;
+        vec![role_id.into(), role_id.into()],
+    );
+    let mut out = HashMap::new();
+    lite::each_row(db, st, true, |r| {
+        let k: i32 = r.req()?;
+        let id: i64 = r.req()?;
+        let n: i64 = r.req()?;
         let node = if k == 1 {
             Node::Framework(id)
         } else {
             Node::Skill(id)
         };
         out.insert(node, n);
-    }
+        Ok(())
+    })
+    .await?;
     Ok(out)
 }

@@ -3,8 +3,6 @@
 //! frameworks) with their choice groups, and how groups and frameworks are settled.
 use std::collections::{HashMap, HashSet};
 
-use sea_orm::ConnectionTrait;
-
 use crate::{
     catalog::pages::Importance,
     db::stmt,
@@ -14,13 +12,14 @@ use crate::{
         id_in,
         node::{Node, NodeModel},
     },
+    store::{lite, RowSource},
 };
 
 /// Prerequisite links (node → what it needs first) reachable from `seeds`, read with one
 /// recursive CTE that collects edges (each once: UNION drops repeats, which also ends the
 /// recursion). A framework's link goes to its language; everything below is skills.
 pub async fn prerequisite_edges_from(
-    db: &impl ConnectionTrait,
+    db: &impl RowSource,
     seeds: &[Node],
 ) -> AppResult<Vec<(Node, Node)>> {
     let skills: Vec<i64> = seeds.iter().filter_map(|n| n.skill_id()).collect();
@@ -41,22 +40,21 @@ pub async fn prerequisite_edges_from(
          JOIN skill_prerequisite e ON e.skill_id = r.b) \
          SELECT k, a, b FROM reach"
     );
-    let rows = db
-        .query_all_raw(stmt(backend, &sql, vec![seed_value, fw_value]))
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let k: i32 = r.try_get("", "k")?;
-        let a: i64 = r.try_get("", "a")?;
-        let b: i64 = r.try_get("", "b")?;
+    // Read by position: on a SQLite file, in place (`store::lite`), without a round trip
+    // through sqlx's worker thread.
+    let st = stmt(backend, &sql, vec![seed_value, fw_value]);
+    lite::rows(db, st, true, |r| {
+        let k: i32 = r.req()?;
+        let a: i64 = r.req()?;
+        let b: i64 = r.req()?;
         let from = if k == 1 {
             Node::Framework(a)
         } else {
             Node::Skill(a)
         };
-        out.push((from, Node::Skill(b)));
-    }
-    Ok(out)
+        Ok((from, Node::Skill(b)))
+    })
+    .await
 }
 
 /// A node a target asks for: a role requirement (with importance and level) or a target
@@ -91,28 +89,24 @@ pub struct RoleRequirements {
 }
 
 /// The skills and frameworks a role requires, with the skills' choice groups, in one statement.
-pub async fn role_requirements(
-    db: &impl ConnectionTrait,
-    role_id: i64,
-) -> AppResult<RoleRequirements> {
+pub async fn role_requirements(db: &impl RowSource, role_id: i64) -> AppResult<RoleRequirements> {
     let backend = db.get_database_backend();
-    let rows = db
-        .query_all_raw(stmt(
-            backend,
-            "SELECT 0 AS k, rs.skill_id AS id, rs.importance, rs.level, c.choice_group \
+    let st = stmt(
+        backend,
+        "SELECT 0 AS k, rs.skill_id AS id, rs.importance, rs.level, c.choice_group \
              FROM role_skill rs LEFT JOIN role_skill_choice c \
              ON c.role_id = rs.role_id AND c.skill_id = rs.skill_id WHERE rs.role_id = ? \
              UNION ALL SELECT 1, rf.framework_id, rf.importance, rf.level, NULL \
              FROM role_framework rf WHERE rf.role_id = ? ORDER BY 1, 2",
-            vec![role_id.into(), role_id.into()],
-        ))
-        .await?;
+        vec![role_id.into(), role_id.into()],
+    );
     let mut out = RoleRequirements::default();
-    for r in &rows {
-        let k: i32 = r.try_get("", "k")?;
-        let id: i64 = r.try_get("", "id")?;
-        let importance: String = r.try_get("", "importance")?;
-        let group: Option<String> = r.try_get("", "choice_group")?;
+    lite::each_row(db, st, true, |r| {
+        let k: i32 = r.req()?;
+        let id: i64 = r.req()?;
+        let importance: String = r.req()?;
+        let level: Option<i32> = r.opt()?;
+        let group: Option<String> = r.opt()?;
         let choice = match group {
             None => None,
             Some(g) => Some(match out.groups.iter().position(|x| *x == g) {
@@ -131,10 +125,12 @@ pub async fn role_requirements(
             },
             importance: Some(Importance::parse(&importance).unwrap_or(Importance::Optional)),
             // Imported edges (ESCO, O*NET technology lists) carry no level.
-            level: r.try_get::<Option<i32>>("", "level")?,
+            level,
             choice,
         });
-    }
+        Ok(())
+    })
+    .await?;
     Ok(out)
 }
 
