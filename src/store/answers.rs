@@ -73,6 +73,10 @@ pub const CHECK_EVERY: Duration = Duration::from_secs(1);
 /// skills' pages of broader skills); a row is a few hundred bytes (a lookup keeps every column,
 /// a page the columns its query shows), so a full cache holds a few MiB.
 pub const DEFAULT_ROWS: usize = 16384;
+/// The longest key kept, in bytes: a key holds bound values a client chose (a slug, a list of
+/// them), and the bound on rows does not count it. Longer ones are read every time, so a full
+/// cache holds at most `answer_cache_rows` × this of keys.
+pub const MAX_KEY_BYTES: usize = 1024;
 
 /// The Rust type an answer was read as, its statement's text with the bound values, and for a
 /// batch read per parent ([`through_each`]) the parent's id.
@@ -273,7 +277,11 @@ where
     else {
         return fetch.await;
     };
-    let key: Key = (TypeId::of::<T>(), Arc::from(key()), None);
+    let key = key();
+    if key.len() > MAX_KEY_BYTES {
+        return fetch.await;
+    }
+    let key: Key = (TypeId::of::<T>(), Arc::from(key), None);
     // Taken before the statement runs: a write that commits while it runs moves the
     // generation past this stamp, so its answer is never served.
     let generation = answers.generation.load(Ordering::Acquire);
@@ -326,7 +334,11 @@ where
     else {
         return fetch(parents.to_vec()).await;
     };
-    let text: Arc<str> = Arc::from(key());
+    let text = key();
+    if text.len() > MAX_KEY_BYTES {
+        return fetch(parents.to_vec()).await;
+    }
+    let text: Arc<str> = Arc::from(text);
     let ty = TypeId::of::<Option<T>>();
     // Taken before the statement runs (see `through`).
     let generation = answers.generation.load(Ordering::Acquire);

@@ -118,6 +118,19 @@ async fn lookups_and_pages_are_answered_from_memory() {
         let (none, n) = run(&app, missing).await;
         assert_eq!((none["role"].clone(), n), (Value::Null, check + 1));
         assert_eq!(run(&app, missing).await.1, check, "absence is kept too");
+        // A key longer than MAX_KEY_BYTES (a client's 2,000-letter slug) is never kept.
+        let long = format!(
+            r#"{{ role(by: {{ slug: "{}" }}) {{ name }} }}"#,
+            "a".repeat(2000)
+        );
+        for _ in 0..2 {
+            let (none, n) = run(&app, &long).await;
+            assert_eq!(
+                (none["role"].clone(), n),
+                (Value::Null, check + 1),
+                "[{engine:?}]"
+            );
+        }
         app.cleanup().await;
     }
 }
